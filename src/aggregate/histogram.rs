@@ -1,0 +1,49 @@
+//! `Histogram`: counts of end times in equal bins over `[0, end]` (the round's latest possible
+//! end), one row per outcome plus one for all rounds: the data behind times.csv.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Outcome;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    pub end: f64,
+    pub bins: usize,
+    /// `(Outcome::COUNT + 1) * bins` counts; row `Outcome::COUNT` is all rounds.
+    counts: Vec<u64>,
+}
+
+impl Histogram {
+    pub fn new(end: f64, bins: usize) -> Histogram {
+        Histogram {
+            end,
+            bins,
+            counts: vec![0; (Outcome::COUNT + 1) * bins],
+        }
+    }
+
+    #[inline]
+    pub fn push(&mut self, outcome: Outcome, t: f64) {
+        let b = ((t / self.end * self.bins as f64) as usize).min(self.bins - 1);
+        self.counts[outcome.index() * self.bins + b] += 1;
+        self.counts[Outcome::COUNT * self.bins + b] += 1;
+    }
+
+    pub fn merge(&mut self, other: &Histogram) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+    }
+
+    /// Counts of one outcome's row (`None` = all rounds).
+    pub fn row(&self, outcome: Option<Outcome>) -> &[u64] {
+        let r = outcome.map_or(Outcome::COUNT, Outcome::index);
+        &self.counts[r * self.bins..(r + 1) * self.bins]
+    }
+
+    /// `[start, end)` of bin `b`, computed as `end * b / bins` (never by repeated addition).
+    pub fn edges(&self, b: usize) -> (f64, f64) {
+        let n = self.bins as f64;
+        (self.end * b as f64 / n, self.end * (b + 1) as f64 / n)
+    }
+}

@@ -1,0 +1,263 @@
+//! Streaming statistics over rounds, in memory that does not grow with the number of rounds.
+//!
+//! `Tally` collects one batch of rounds: integer counts (outcomes, the time `Histogram`, the
+//! quantile `Sketch`) and plain `f64` sums added in round order. `Totals` holds many batches:
+//! the same integer counts and the sums as `ExactSum`s. Every merge is therefore exact, so the
+//! totals do not depend on how batches were spread over threads or shards. `Totals::report`
+//! turns them into the metrics of summary.csv and outcomes.csv.
+
+mod exact;
+mod histogram;
+mod sketch;
+pub mod stats;
+
+pub use exact::ExactSum;
+pub use histogram::Histogram;
+pub use sketch::Sketch;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::RoundResult;
+use crate::model::{Outcome, PARTIES};
+use stats::{Estimate, mean_ci, sd, wilson};
+
+// Indices of the float sums.
+const TIME: usize = 0;
+const TIME_SQ: usize = 1;
+const TIME_BY_OUTCOME: usize = 2;
+const PAYOFF: usize = TIME_BY_OUTCOME + Outcome::COUNT;
+const PAYOFF_SQ: usize = PAYOFF + PARTIES;
+const COST: usize = PAYOFF_SQ + PARTIES;
+const COST_SQ: usize = COST + PARTIES;
+const SHARE: usize = COST_SQ + PARTIES;
+const SHARE_SQ: usize = SHARE + PARTIES;
+const SUMS: usize = SHARE_SQ + PARTIES;
+
+/// The integer part of the statistics; merging adds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Counts {
+    pub outcomes: [u64; Outcome::COUNT],
+    /// Rounds that ended in a split of the pie.
+    pub splits: u64,
+    pub histogram: Histogram,
+    pub sketch: Sketch,
+}
+
+impl Counts {
+    fn new(end: f64, bins: usize) -> Counts {
+        Counts {
+            outcomes: [0; Outcome::COUNT],
+            splits: 0,
+            histogram: Histogram::new(end, bins),
+            sketch: Sketch::default(),
+        }
+    }
+
+    fn merge(&mut self, o: &Counts) {
+        for (a, b) in self.outcomes.iter_mut().zip(&o.outcomes) {
+            *a += b;
+        }
+        self.splits += o.splits;
+        self.histogram.merge(&o.histogram);
+        self.sketch.merge(&o.sketch);
+    }
+
+    pub fn rounds(&self) -> u64 {
+        self.outcomes.iter().sum()
+    }
+}
+
+/// One batch of rounds, pushed in round order.
+#[derive(Clone, Debug)]
+pub struct Tally {
+    counts: Counts,
+    sums: [f64; SUMS],
+}
+
+impl Tally {
+    /// `end` is the latest time a round can end; `bins` the histogram's bins.
+    pub fn new(end: f64, bins: usize) -> Tally {
+        Tally {
+            counts: Counts::new(end, bins),
+            sums: [0.0; SUMS],
+        }
+    }
+
+    #[inline]
+    pub fn push(&mut self, r: &RoundResult) {
+        let c = &mut self.counts;
+        c.outcomes[r.outcome.index()] += 1;
+        c.histogram.push(r.outcome, r.time);
+        c.sketch.push(r.time);
+        let s = &mut self.sums;
+        s[TIME] += r.time;
+        s[TIME_SQ] += r.time * r.time;
+        s[TIME_BY_OUTCOME + r.outcome.index()] += r.time;
+        for i in 0..PARTIES {
+            s[PAYOFF + i] += r.payoff[i];
+            s[PAYOFF_SQ + i] += r.payoff[i] * r.payoff[i];
+            s[COST + i] += r.cost[i];
+            s[COST_SQ + i] += r.cost[i] * r.cost[i];
+        }
+        if let Some(sh) = r.share {
+            c.splits += 1;
+            for i in 0..PARTIES {
+                s[SHARE + i] += sh[i];
+                s[SHARE_SQ + i] += sh[i] * sh[i];
+            }
+        }
+    }
+}
+
+/// Statistics over any number of batches. Merging is exact, associative and commutative.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub counts: Counts,
+    sums: Vec<ExactSum>,
+}
+
+impl From<Tally> for Totals {
+    fn from(t: Tally) -> Totals {
+        let sums = t
+            .sums
+            .iter()
+            .map(|&x| {
+                let mut s = ExactSum::default();
+                s.add(x);
+                s
+            })
+            .collect();
+        Totals {
+            counts: t.counts,
+            sums,
+        }
+    }
+}
+
+impl Totals {
+    pub fn empty(end: f64, bins: usize) -> Totals {
+        Totals::from(Tally::new(end, bins))
+    }
+
+    pub fn merge(&mut self, o: &Totals) {
+        self.counts.merge(&o.counts);
+        for (a, b) in self.sums.iter_mut().zip(&o.sums) {
+            a.merge(b);
+        }
+    }
+
+    fn sum(&self, k: usize) -> f64 {
+        self.sums[k].value()
+    }
+
+    /// The figures of summary.csv and outcomes.csv.
+    pub fn report(&self) -> Report {
+        let n = self.counts.rounds();
+        let moments = |s: usize, sq: usize, k: u64| {
+            let (s1, s2) = (self.sum(s), self.sum(sq));
+            (mean_ci(s1, s2, k), sd(s1, s2, k))
+        };
+        let mut metrics = vec![Metric::plain("rounds", None, n as f64)];
+        let (time_mean, time_sd) = moments(TIME, TIME_SQ, n);
+        metrics.push(Metric::est("time_mean", None, time_mean));
+        metrics.push(Metric::plain("time_sd", None, time_sd));
+        for (name, p) in [
+            ("time_p05", 0.05),
+            ("time_p25", 0.25),
+            ("time_p50", 0.50),
+            ("time_p75", 0.75),
+            ("time_p95", 0.95),
+        ] {
+            let q = self.counts.sketch.quantile(p).unwrap_or(f64::NAN);
+            metrics.push(Metric::plain(name, None, q));
+        }
+        let o = &self.counts.outcomes;
+        for i in 0..PARTIES {
+            let (pm, psd) = moments(PAYOFF + i, PAYOFF_SQ + i, n);
+            metrics.push(Metric::est("payoff_mean", Some(i), pm));
+            metrics.push(Metric::plain("payoff_sd", Some(i), psd));
+            metrics.push(Metric::est("cost_mean", Some(i), moments(COST + i, COST_SQ + i, n).0));
+            let splits = self.counts.splits;
+            let share = moments(SHARE + i, SHARE_SQ + i, splits).0;
+            metrics.push(Metric::est("share_mean", Some(i), share));
+            let conceded = o[Outcome::concession(i).index()];
+            metrics.push(Metric::est("concede_probability", Some(i), wilson(conceded, n)));
+        }
+        let count_if = |f: fn(Outcome) -> bool| -> u64 {
+            Outcome::ALL.iter().filter(|&&x| f(x)).map(|x| o[x.index()]).sum()
+        };
+        metrics.push(Metric::est(
+            "agreement_probability",
+            None,
+            wilson(count_if(Outcome::is_agreement), n),
+        ));
+        metrics.push(Metric::est(
+            "breakdown_probability",
+            None,
+            wilson(count_if(Outcome::is_breakdown), n),
+        ));
+        let outcomes = Outcome::ALL
+            .iter()
+            .map(|&x| {
+                let k = o[x.index()];
+                OutcomeRow {
+                    outcome: x,
+                    count: k,
+                    probability: wilson(k, n),
+                    time_mean: (k > 0).then(|| self.sum(TIME_BY_OUTCOME + x.index()) / k as f64),
+                }
+            })
+            .collect();
+        Report { metrics, outcomes }
+    }
+}
+
+/// One row of summary.csv.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metric {
+    pub metric: &'static str,
+    pub party: Option<usize>,
+    pub value: Estimate,
+}
+
+impl Metric {
+    fn plain(metric: &'static str, party: Option<usize>, value: f64) -> Metric {
+        Metric {
+            metric,
+            party,
+            value: Estimate { value, ci: None },
+        }
+    }
+    fn est(metric: &'static str, party: Option<usize>, value: Estimate) -> Metric {
+        Metric {
+            metric,
+            party,
+            value,
+        }
+    }
+}
+
+/// One row of outcomes.csv.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutcomeRow {
+    pub outcome: Outcome,
+    pub count: u64,
+    pub probability: Estimate,
+    pub time_mean: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub metrics: Vec<Metric>,
+    pub outcomes: Vec<OutcomeRow>,
+}
+
+impl Report {
+    /// The metric named `name` for `party`.
+    pub fn get(&self, name: &str, party: Option<usize>) -> Option<&Estimate> {
+        self.metrics
+            .iter()
+            .find(|m| m.metric == name && m.party == party)
+            .map(|m| &m.value)
+    }
+}

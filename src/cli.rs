@@ -1,0 +1,309 @@
+//! Command-line glue: clap definitions, then each command as parse → load → run → write. The
+//! library never sees clap types.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use impasse::model::Scenario;
+use impasse::output::{self, manifest::manifest, table};
+use impasse::scenario::{self, Loaded, Override, ScenarioError};
+use impasse::{predict, runner, strategy};
+
+#[derive(Parser)]
+#[command(
+    name = "impasse",
+    version,
+    about = "Simulate negotiation waiting games: who gives in, when, on what terms, and how often \
+             the talks collapse instead.",
+    after_help = "Run `impasse run` to simulate the bundled Iran–P5+1 (January 2013) scenario."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run one scenario for many rounds (no SCENARIO: the bundled Iran–P5+1 2013 case).
+    Run(RunArgs),
+    /// Validate a scenario; print it resolved, with closed-form predictions where they exist.
+    Check(CheckArgs),
+    /// List the strategies, their parameters and their sources.
+    Strategies,
+}
+
+#[derive(Args)]
+struct ScenarioArgs {
+    /// Override a scenario field by its dotted path, e.g. parties.iran.pressure.growth=0.02
+    /// (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_override)]
+    set: Vec<Override>,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Scenario file (TOML). Omitted: the bundled Iran–P5+1 2013 scenario.
+    scenario: Option<PathBuf>,
+    #[command(flatten)]
+    scenario_args: ScenarioArgs,
+    /// Number of rounds (overrides [simulation] rounds).
+    #[arg(short = 'n', long, value_parser = clap::value_parser!(u64).range(1..))]
+    rounds: Option<u64>,
+    /// Random seed, 0 to 2^63 - 1 (overrides [simulation] seed).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(short = 'j', long, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    threads: Option<u64>,
+    /// Output directory (default: out/<scenario file stem>/).
+    #[arg(short = 'o', long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// No progress bar and no table.
+    #[arg(short = 'q', long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    #[command(flatten)]
+    scenario_args: ScenarioArgs,
+}
+
+fn parse_override(s: &str) -> Result<Override, String> {
+    s.parse()
+}
+
+/// Errors that are the user's to fix: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Usage(String);
+
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<ScenarioError>().is_some() || e.downcast_ref::<Usage>().is_some() {
+        2
+    } else {
+        1
+    }
+}
+
+pub fn render_error(e: &anyhow::Error) -> String {
+    format!("{e:#}")
+}
+
+pub fn main() -> Result<()> {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // clap prints help and version itself (exit 0) and usage errors with exit code 2.
+            e.exit()
+        }
+    };
+    match cli.command {
+        Command::Run(a) => run(a),
+        Command::Check(a) => check(a),
+        Command::Strategies => {
+            print!("{}", strategies());
+            Ok(())
+        }
+    }
+}
+
+/// Load the scenario (or the bundled one) with overrides, the CLI's own flags going last.
+fn load(path: Option<&Path>, mut overrides: Vec<Override>, rounds: Option<u64>, seed: Option<u64>) -> Result<Loaded> {
+    if let Some(n) = rounds {
+        overrides.push(Override {
+            path: "simulation.rounds".into(),
+            value: n.to_string(),
+        });
+    }
+    if let Some(s) = seed {
+        overrides.push(Override {
+            path: "simulation.seed".into(),
+            value: s.to_string(),
+        });
+    }
+    Ok(match path {
+        Some(p) => scenario::load_file(p, &overrides)?,
+        None => scenario::load_bundled(&overrides)?,
+    })
+}
+
+fn out_dir(out: Option<PathBuf>, loaded: &Loaded) -> PathBuf {
+    out.unwrap_or_else(|| {
+        let stem = Path::new(&loaded.file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into());
+        Path::new("out").join(stem)
+    })
+}
+
+fn pool(threads: Option<u64>) -> Result<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(k) = threads {
+        b = b.num_threads(k as usize);
+    }
+    b.build().context("cannot start worker threads")
+}
+
+fn progress_bar(total: u64, quiet: bool, unit: &str) -> ProgressBar {
+    let target = if quiet {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    };
+    let bar = ProgressBar::with_draw_target(Some(total), target);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{bar:40}} {{human_pos}}/{{human_len}} {unit} ({{per_sec}}, {{eta}} left)"
+        ))
+        .expect("a valid template"),
+    );
+    bar
+}
+
+fn run(a: RunArgs) -> Result<()> {
+    let loaded = load(a.scenario.as_deref(), a.scenario_args.set, a.rounds, a.seed)?;
+    let sc = &loaded.scenario;
+    let dir = out_dir(a.out, &loaded);
+    if dir.exists() && !dir.is_dir() {
+        bail!(Usage(format!("--out {}: exists and is not a directory", dir.display())));
+    }
+    let pool = pool(a.threads)?;
+    let bar = progress_bar(sc.simulation.rounds, a.quiet, "rounds");
+    let started = Instant::now();
+    let totals = pool.install(|| runner::run(sc, &|n| bar.inc(n)));
+    bar.finish_and_clear();
+    let elapsed = started.elapsed();
+    let report = totals.report();
+    let ids = [sc.parties[0].id.clone(), sc.parties[1].id.clone()];
+    output::write_files(
+        &dir,
+        &[
+            ("summary.csv", output::csv::summary(&report, &ids)),
+            ("outcomes.csv", output::csv::outcomes(&report, &ids)),
+            ("times.csv", output::csv::times(&totals.counts.histogram, &ids)),
+            ("manifest.toml", manifest(&loaded.resolved, sc, "run")),
+        ],
+    )
+    .with_context(|| format!("cannot write results to {}", dir.display()))?;
+    if !a.quiet {
+        print!("{}", table::render(sc, &report));
+        println!(
+            "\n  {} rounds in {:.2} s ({:.3e} rounds/s); results in {}",
+            sc.simulation.rounds,
+            elapsed.as_secs_f64(),
+            sc.simulation.rounds as f64 / elapsed.as_secs_f64().max(1e-9),
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+fn check(a: CheckArgs) -> Result<()> {
+    let loaded = load(Some(&a.scenario), a.scenario_args.set, None, None)?;
+    print!("{}", describe(&loaded.scenario));
+    Ok(())
+}
+
+/// The resolved scenario in words, and the closed-form predictions where they apply.
+fn describe(sc: &Scenario) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let _ = writeln!(o, "ok: {}", sc.title.as_deref().unwrap_or("scenario"));
+    for p in &sc.parties {
+        let _ = writeln!(o, "\nparty {} ({})", p.id, p.label);
+        let _ = writeln!(o, "  stake {}  demand {}  discount_rate {}", p.stake, p.demand, p.discount_rate);
+        let _ = writeln!(o, "  pressure {} + {} t", p.pressure.initial, p.pressure.growth);
+        let _ = writeln!(o, "  leverage {} + {} t", p.leverage.initial, p.leverage.growth);
+        let _ = writeln!(o, "  audience_cost {} + {} t", p.audience_cost.initial, p.audience_cost.growth);
+        let _ = writeln!(o, "  breakdown_cost {}  status_quo {}", p.breakdown_cost, p.status_quo);
+        let _ = writeln!(o, "  resolve {:?}  (mean {})", resolve_text(&p.resolve), p.resolve.mean());
+        if let Some(d) = p.deadline {
+            let _ = writeln!(o, "  deadline at {} ({:?})", d.at, d.action);
+        }
+        let _ = writeln!(o, "  strategy {:?}", p.strategy);
+    }
+    let _ = writeln!(o, "\nbreakdown hazard {} + {} t", sc.hazard.initial, sc.hazard.growth);
+    match sc.deadline {
+        Some(d) => {
+            let _ = writeln!(o, "deadline at {} (breakdown probability {})", d.at, d.breakdown_probability);
+        }
+        None => {
+            let _ = writeln!(o, "no global deadline");
+        }
+    }
+    for e in &sc.events {
+        let _ = writeln!(o, "event {:?}: {:?}, {} effect(s)", e.name, e.when, e.effects.len());
+    }
+    let s = &sc.simulation;
+    let _ = writeln!(
+        o,
+        "simulation: {} rounds, seed {}, horizon {}, {} bins",
+        s.rounds,
+        s.seed,
+        s.horizon.map_or("none".into(), |h| h.to_string()),
+        s.bins
+    );
+    match predict::predict(sc) {
+        Some(p) => {
+            let _ = writeln!(o, "\nclosed-form predictions (stationary equilibrium, constant lines):");
+            for (i, q) in sc.parties.iter().enumerate() {
+                let _ = writeln!(
+                    o,
+                    "  {}: concession hazard {:.6}, P(concedes first) {:.6}",
+                    q.id, p.hazard[i], p.concede[i]
+                );
+            }
+            let _ = writeln!(o, "  breakdown hazard {:.6}, P(breakdown) {:.6}", p.breakdown_hazard, p.breakdown);
+            let _ = writeln!(o, "  P(reaches the deadline or horizon) {:.6}", p.reach_end);
+            let _ = writeln!(o, "  mean time to the end {:.6}", p.mean_time);
+        }
+        None => {
+            let _ = writeln!(
+                o,
+                "\nno closed form: predictions need every strategy `equilibrium`, constant lines, \
+                 no events and no party deadlines"
+            );
+        }
+    }
+    o
+}
+
+fn resolve_text(r: &impasse::model::Resolve) -> String {
+    use impasse::model::Resolve::*;
+    match r {
+        Constant(v) => format!("constant {v}"),
+        Uniform { low, high, .. } => format!("uniform({low}, {high})"),
+        Normal { mean, sd, .. } => format!("normal({mean}, {sd}) truncated at 0"),
+        LogNormal { mu, sigma, .. } => format!("lognormal({mu}, {sigma})"),
+        Exponential { mean, .. } => format!("exponential(mean {mean})"),
+        Gamma { shape, scale, .. } => format!("gamma({shape}, {scale})"),
+        Beta { alpha, beta, .. } => format!("beta({alpha}, {beta})"),
+    }
+}
+
+fn strategies() -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    for s in strategy::CATALOG {
+        let _ = writeln!(o, "{}", s.name);
+        let _ = writeln!(o, "  {}", s.summary);
+        for (p, m) in s.params {
+            let _ = writeln!(o, "  - {p}: {m}");
+        }
+        let _ = writeln!(o, "  source: {}\n", s.source);
+    }
+    let _ = writeln!(
+        o,
+        "Write a strategy as a name (strategy = \"equilibrium\") or a table \
+         (strategy = {{ kind = \"hazard\", rate = 0.1 }})."
+    );
+    o
+}

@@ -1,0 +1,491 @@
+//! The engine: one round of the game as a discrete-event simulation in continuous time
+//! (MODEL.md section 7). There is no time step.
+//!
+//! `Engine` holds what is fixed for a scenario (event order, believed values); `Engine::play`
+//! runs one round. A round is a sequence of *pieces*: stretches between events and the points
+//! where a line hits its clamp, on which every quantity is linear. On each piece every clock
+//! (concessions, the breakdown hazard) is a `Rate` integrated against a budget: a unit
+//! exponential for hazards, the remaining cost for `threshold`. A clock that does not fire keeps
+//! its unused budget into the next piece, which is exact by the Markov property.
+//!
+//! At one instant the order is: events, then concessions, then the breakdown hazard, then party
+//! deadlines (giving in before walking out), then the global deadline, then the horizon.
+
+pub mod rate;
+
+use rand::RngExt;
+use rand_distr::{Distribution, Exp1};
+
+use crate::model::payoff::{self, EndState};
+use crate::model::{
+    DeadlineAction, EventTiming, LineId, Outcome, PARTIES, Scenario, Target,
+};
+use crate::rng::{RoundRng, round_rng};
+use crate::strategy::Strategy;
+use crate::strategy::equilibrium::{self, OpponentView};
+use rate::{Rate, Step};
+
+/// What one round produced.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RoundResult {
+    pub outcome: Outcome,
+    /// When the round ended.
+    pub time: f64,
+    pub payoff: [f64; PARTIES],
+    /// Discounted waiting cost D_i(τ).
+    pub cost: [f64; PARTIES],
+    /// Shares of the pie, for agreements that split it.
+    pub share: Option<[f64; PARTIES]>,
+}
+
+/// Per-round working memory that would otherwise be allocated: Poisson event clocks. The runner
+/// keeps one per batch.
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    next: Vec<f64>,
+    fired: Vec<u32>,
+}
+
+/// A scenario prepared for playing rounds.
+pub struct Engine<'a> {
+    sc: &'a Scenario,
+    /// Indices into `sc.events` of scheduled events, by time (ties in file order).
+    scheduled: Vec<usize>,
+    /// Indices of Poisson events.
+    poisson: Vec<usize>,
+    /// W̄_j as party i believes it: the mean of j's type times j's stake.
+    believed_value: [f64; PARTIES],
+    end: f64,
+}
+
+/// A tracked line during a round: `value(t) = clamp(level + slope (t - t0))`.
+#[derive(Clone, Copy, Debug)]
+struct LineState {
+    t0: f64,
+    level: f64,
+    slope: f64,
+    lo: f64,
+    hi: f64,
+}
+
+impl LineState {
+    #[inline]
+    fn at(&self, t: f64) -> f64 {
+        (self.level + self.slope * (t - self.t0)).clamp(self.lo, self.hi)
+    }
+
+    /// Slope actually in effect from `t0` on (0 while pinned at a bound).
+    #[inline]
+    fn effective_slope(&self) -> f64 {
+        if (self.slope < 0.0 && self.level <= self.lo) || (self.slope > 0.0 && self.level >= self.hi)
+        {
+            0.0
+        } else {
+            self.slope
+        }
+    }
+
+    /// When the line reaches a bound, if it is moving towards one.
+    #[inline]
+    fn next_clamp(&self) -> f64 {
+        if self.slope < 0.0 && self.level > self.lo {
+            self.t0 + (self.level - self.lo) / -self.slope
+        } else if self.slope > 0.0 && self.level < self.hi {
+            self.t0 + (self.hi - self.level) / self.slope
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// Re-anchor at `t`. At the clamp time itself land exactly on the bound, so that the next
+    /// piece sees the line pinned rather than a rounding error away from it.
+    #[inline]
+    fn rebase(&mut self, t: f64) {
+        let hit = t >= self.next_clamp();
+        let v = self.at(t);
+        self.level = if hit {
+            if self.slope < 0.0 { self.lo } else { self.hi }
+        } else {
+            v
+        };
+        self.t0 = t;
+    }
+
+    /// `(value at t0, effective slope)`: the line on the current piece.
+    #[inline]
+    fn piece(&self) -> (f64, f64) {
+        (self.level, self.effective_slope())
+    }
+}
+
+/// Candidates for ending the round, in the order they take effect at one instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Ender {
+    Concede(usize),
+    Breakdown,
+    DeadlineConcede(usize),
+    DeadlineWalkOut(usize),
+    GlobalDeadline,
+    Horizon,
+}
+
+impl Ender {
+    fn priority(self) -> u8 {
+        match self {
+            Ender::Concede(_) => 0,
+            Ender::Breakdown => 1,
+            Ender::DeadlineConcede(_) => 2,
+            Ender::DeadlineWalkOut(_) => 3,
+            Ender::GlobalDeadline => 4,
+            Ender::Horizon => 5,
+        }
+    }
+}
+
+impl<'a> Engine<'a> {
+    pub fn new(sc: &'a Scenario) -> Engine<'a> {
+        let mut scheduled: Vec<usize> = (0..sc.events.len())
+            .filter(|&k| matches!(sc.events[k].when, EventTiming::At(_)))
+            .collect();
+        let at = |k: usize| match sc.events[k].when {
+            EventTiming::At(t) => t,
+            EventTiming::Poisson { .. } => unreachable!(),
+        };
+        scheduled.sort_by(|&a, &b| at(a).total_cmp(&at(b)).then(a.cmp(&b)));
+        let poisson = (0..sc.events.len())
+            .filter(|&k| matches!(sc.events[k].when, EventTiming::Poisson { .. }))
+            .collect();
+        let believed_value = [1, 0].map(|j| sc.parties[j].resolve.mean() * sc.parties[j].stake);
+        Engine {
+            sc,
+            scheduled,
+            poisson,
+            believed_value,
+            end: sc.end_time(),
+        }
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        self.sc
+    }
+
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            next: vec![0.0; self.poisson.len()],
+            fired: vec![0; self.poisson.len()],
+        }
+    }
+
+    /// Play round `round` of a run seeded with `seed`.
+    pub fn play(&self, seed: u64, round: u64, scratch: &mut Scratch) -> RoundResult {
+        let mut rng = round_rng(seed, round);
+        self.play_with(&mut rng, scratch)
+    }
+
+    /// Play one round from a given stream. The draws are made in a fixed order whatever the
+    /// strategies: θ for each party, a unit exponential for the breakdown clock and for each
+    /// party's concession clock, the first gap of each Poisson event; later gaps and the deadline
+    /// draw come as the round needs them. Keeping the order fixed gives common random numbers
+    /// across strategies.
+    pub fn play_with(&self, rng: &mut RoundRng, scratch: &mut Scratch) -> RoundResult {
+        let sc = self.sc;
+        let p = &sc.parties;
+        let mut theta = [p[0].resolve.sample(rng), p[1].resolve.sample(rng)];
+        let mut budget_break: f64 = Exp1.sample(rng);
+        let mut budget: [f64; PARTIES] = [Exp1.sample(rng), Exp1.sample(rng)];
+
+        if sc.demands_compatible() {
+            let state = |i: usize| EndState {
+                resolve: theta[i],
+                cost: 0.0,
+                audience_cost: 0.0,
+                leverage: 0.0,
+            };
+            return self.finish(Outcome::Compromise, 0.0, [state(0), state(1)]);
+        }
+
+        for (k, &e) in self.poisson.iter().enumerate() {
+            let EventTiming::Poisson { rate, .. } = sc.events[e].when else {
+                unreachable!()
+            };
+            let gap: f64 = Exp1.sample(rng);
+            scratch.next[k] = gap / rate;
+            scratch.fired[k] = 0;
+        }
+
+        let mut lines = [LineState {
+            t0: 0.0,
+            level: 0.0,
+            slope: 0.0,
+            lo: 0.0,
+            hi: 0.0,
+        }; LineId::COUNT];
+        for (k, st) in lines.iter_mut().enumerate() {
+            let id = LineId(k);
+            let (l, d) = (sc.line(id), id.domain());
+            *st = LineState {
+                t0: 0.0,
+                level: d.clamp(l.initial),
+                slope: l.growth,
+                lo: d.lo(),
+                hi: d.hi(),
+            };
+        }
+
+        let mut cost = [0.0; PARTIES];
+        let mut t = 0.0;
+        let mut next_sched = 0;
+        loop {
+            // Events due now, scheduled in order, then Poisson.
+            while next_sched < self.scheduled.len() {
+                let e = self.scheduled[next_sched];
+                let EventTiming::At(at) = sc.events[e].when else {
+                    unreachable!()
+                };
+                if at > t {
+                    break;
+                }
+                self.apply(e, t, &mut lines, &mut theta);
+                next_sched += 1;
+            }
+            for (k, &e) in self.poisson.iter().enumerate() {
+                let EventTiming::Poisson { rate, max } = sc.events[e].when else {
+                    unreachable!()
+                };
+                while scratch.next[k] <= t && max.is_none_or(|m| scratch.fired[k] < m) {
+                    self.apply(e, t, &mut lines, &mut theta);
+                    scratch.fired[k] += 1;
+                    let gap: f64 = Exp1.sample(rng);
+                    scratch.next[k] += gap / rate;
+                }
+            }
+
+            // The piece [t, t1]: up to the next event, clamp or the end.
+            let mut t_event = f64::INFINITY;
+            if let Some(&e) = self.scheduled.get(next_sched) {
+                if let EventTiming::At(at) = sc.events[e].when {
+                    t_event = at;
+                }
+            }
+            for (k, &e) in self.poisson.iter().enumerate() {
+                if let EventTiming::Poisson { max, .. } = sc.events[e].when {
+                    if max.is_none_or(|m| scratch.fired[k] < m) {
+                        t_event = t_event.min(scratch.next[k]);
+                    }
+                }
+            }
+            let mut t1 = t_event.min(self.end);
+            for st in &lines {
+                t1 = t1.min(st.next_clamp());
+            }
+            let len = t1 - t;
+
+            // Each candidate's time on this piece (infinite when it does not fall here).
+            let mut best = (f64::INFINITY, Ender::Horizon);
+            let mut consider = |time: f64, who: Ender| {
+                if time <= t1
+                    && time < t_event
+                    && (time < best.0 || (time == best.0 && who.priority() < best.1.priority()))
+                {
+                    best = (time, who);
+                }
+            };
+            let mut spent_conc = [0.0; PARTIES];
+            let mut conceding_at = [f64::INFINITY; PARTIES];
+            for i in 0..PARTIES {
+                let time = match p[i].strategy {
+                    Strategy::Never => f64::INFINITY,
+                    Strategy::Immediate => 0.0,
+                    Strategy::AtTime { t: at } => at.max(t),
+                    Strategy::Hazard { rate, growth } => {
+                        let r = Rate::Linear {
+                            a: rate + growth * t,
+                            b: growth,
+                        };
+                        self.clock(r, budget[i], len, t, &mut spent_conc[i])
+                    }
+                    Strategy::Threshold { fraction } => {
+                        let remaining = fraction * theta[i] * p[i].stake - cost[i];
+                        let (c0, c1) = lines[LineId::pressure(i).0].piece();
+                        let r_i = p[i].discount_rate;
+                        let w = if r_i == 0.0 { 1.0 } else { (-r_i * t).exp() };
+                        let r = Rate::discounted(w, r_i, c0, c1);
+                        self.clock(r, remaining, len, t, &mut 0.0)
+                    }
+                    Strategy::Equilibrium => {
+                        let r = self.equilibrium_rate(i, &lines);
+                        self.clock(r, budget[i], len, t, &mut spent_conc[i])
+                    }
+                };
+                conceding_at[i] = time;
+                if time < f64::INFINITY {
+                    consider(time, Ender::Concede(i));
+                }
+                if let Some(d) = p[i].deadline {
+                    consider(
+                        d.at,
+                        match d.action {
+                            DeadlineAction::Concede => Ender::DeadlineConcede(i),
+                            DeadlineAction::WalkOut => Ender::DeadlineWalkOut(i),
+                        },
+                    );
+                }
+            }
+            let (h0, h1) = lines[LineId::HAZARD.0].piece();
+            let mut spent_break = 0.0;
+            let tb = self.clock(Rate::Linear { a: h0, b: h1 }, budget_break, len, t, &mut spent_break);
+            consider(tb, Ender::Breakdown);
+            if let Some(d) = sc.deadline {
+                consider(d.at, Ender::GlobalDeadline);
+            }
+            if let Some(h) = sc.simulation.horizon {
+                consider(h, Ender::Horizon);
+            }
+
+            if best.0.is_finite() {
+                let tau = best.0;
+                let ended = self.ending(best.1, tau, conceding_at, rng);
+                for i in 0..PARTIES {
+                    cost[i] += self.cost_between(i, &lines, t, tau);
+                }
+                let state = |i: usize| EndState {
+                    resolve: theta[i],
+                    cost: cost[i],
+                    audience_cost: lines[LineId::audience_cost(i).0].at(tau),
+                    leverage: lines[LineId::leverage(i).0].at(tau),
+                };
+                return self.finish(ended, tau, [state(0), state(1)]);
+            }
+
+            // Nothing ended the round on this piece: carry everything to t1.
+            for i in 0..PARTIES {
+                cost[i] += self.cost_between(i, &lines, t, t1);
+                budget[i] -= spent_conc[i];
+            }
+            budget_break -= spent_break;
+            for st in &mut lines {
+                st.rebase(t1);
+            }
+            t = t1;
+        }
+    }
+
+    /// Run a hazard clock over the piece: its firing time, or infinity with `spent` filled in.
+    #[inline]
+    fn clock(&self, rate: Rate, budget: f64, len: f64, t: f64, spent: &mut f64) -> f64 {
+        match rate.advance(budget, len) {
+            Step::Fires(u) => t + u,
+            Step::Spent(x) => {
+                *spent = x;
+                f64::INFINITY
+            }
+        }
+    }
+
+    /// λ_i on the current piece, from the opponent's lines and the breakdown hazard.
+    fn equilibrium_rate(&self, i: usize, lines: &[LineState; LineId::COUNT]) -> Rate {
+        let j = 1 - i;
+        let (pi, pj) = (&self.sc.parties[i], &self.sc.parties[j]);
+        equilibrium::hazard(&OpponentView {
+            wbar: self.believed_value[i],
+            demand_self: pi.demand,
+            demand_opp: pj.demand,
+            discount_rate: pj.discount_rate,
+            breakdown_cost: pj.breakdown_cost,
+            pressure: lines[LineId::pressure(j).0].piece(),
+            audience_cost: lines[LineId::audience_cost(j).0].piece(),
+            leverage: lines[LineId::leverage(j).0].piece(),
+            hazard: lines[LineId::HAZARD.0].piece(),
+        })
+    }
+
+    /// `int_t^t1 e^{-r s} c_i(s) ds` on a piece where c_i is linear.
+    #[inline]
+    fn cost_between(&self, i: usize, lines: &[LineState; LineId::COUNT], t: f64, t1: f64) -> f64 {
+        let (c0, c1) = lines[LineId::pressure(i).0].piece();
+        if c0 == 0.0 && c1 == 0.0 {
+            return 0.0;
+        }
+        let r = self.sc.parties[i].discount_rate;
+        let w = if r == 0.0 { 1.0 } else { (-r * t).exp() };
+        w * rate::discounted_integral(r, c0, c1, t1 - t)
+    }
+
+    fn apply(
+        &self,
+        e: usize,
+        t: f64,
+        lines: &mut [LineState; LineId::COUNT],
+        theta: &mut [f64; PARTIES],
+    ) {
+        for eff in &self.sc.events[e].effects {
+            match eff.target {
+                Target::Line { line, growth } => {
+                    let st = &mut lines[line.0];
+                    st.rebase(t);
+                    if growth {
+                        st.slope = eff.op.apply(st.slope, eff.value);
+                    } else {
+                        st.level = eff.op.apply(st.level, eff.value).clamp(st.lo, st.hi);
+                    }
+                }
+                Target::Resolve { party } => {
+                    theta[party] = eff.op.apply(theta[party], eff.value).max(0.0);
+                }
+            }
+        }
+    }
+
+    /// The outcome an ender produces. Two concessions at one instant are a compromise.
+    fn ending(
+        &self,
+        who: Ender,
+        tau: f64,
+        conceding_at: [f64; PARTIES],
+        rng: &mut RoundRng,
+    ) -> Outcome {
+        let p = &self.sc.parties;
+        match who {
+            Ender::Concede(i) if conceding_at[1 - i] == tau => Outcome::Compromise,
+            Ender::Concede(i) => Outcome::concession(i),
+            Ender::Breakdown => Outcome::Breakdown,
+            Ender::DeadlineConcede(i) => {
+                let j = 1 - i;
+                let other = p[j].deadline.is_some_and(|d| {
+                    d.at == tau && d.action == DeadlineAction::Concede
+                });
+                if other {
+                    Outcome::Compromise
+                } else {
+                    Outcome::concession(i)
+                }
+            }
+            Ender::DeadlineWalkOut(i) => Outcome::walkout(i),
+            Ender::GlobalDeadline => {
+                let d = self.sc.deadline.expect("a global deadline ended the round");
+                if d.breakdown_probability > 0.0 && rng.random::<f64>() < d.breakdown_probability {
+                    Outcome::DeadlineBreakdown
+                } else {
+                    Outcome::DeadlineStatusQuo
+                }
+            }
+            Ender::Horizon => Outcome::Horizon,
+        }
+    }
+
+    fn finish(&self, outcome: Outcome, tau: f64, state: [EndState; PARTIES]) -> RoundResult {
+        let sc = self.sc;
+        let demand = [sc.parties[0].demand, sc.parties[1].demand];
+        let share = payoff::shares(outcome, demand, sc.simultaneous);
+        let pay = |i: usize| {
+            payoff::payoff(&sc.parties[i], i, outcome, tau, share.map(|s| s[i]), &state[i])
+        };
+        RoundResult {
+            outcome,
+            time: tau,
+            payoff: [pay(0), pay(1)],
+            cost: [state[0].cost, state[1].cost],
+            share,
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! The `impasse` binary: parse the command line, run the library, print one `error:` line and
+//! exit with 2 for bad usage or a bad scenario, 1 for anything else.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match cli::main() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", cli::render_error(&e));
+            ExitCode::from(cli::exit_code(&e))
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! The validated model: what a scenario means once it has been read and checked (MODEL.md).
+//!
+//! `Scenario` owns two `Party`s, the global `Deadline`, the breakdown hazard, the `Event`s and the
+//! `Simulation` settings. Nothing here can be invalid: `scenario::validate` is the only way in.
+//! `Outcome` names the nine ways a round ends; `payoff` turns an ending into each party's payoff.
+
+mod dist;
+mod line;
+pub mod payoff;
+
+pub use dist::Resolve;
+pub use line::{Domain, Line};
+
+use crate::strategy::Strategy;
+
+/// The two parties, always in file order: index 0 is the first party in the scenario file.
+pub const PARTIES: usize = 2;
+
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub title: Option<String>,
+    pub parties: [Party; PARTIES],
+    pub deadline: Option<Deadline>,
+    /// The exogenous breakdown hazard h(t).
+    pub hazard: Line,
+    pub simultaneous: Simultaneous,
+    /// Scheduled events sorted by time (ties keep file order), then Poisson events.
+    pub events: Vec<Event>,
+    pub simulation: Simulation,
+}
+
+#[derive(Clone, Debug)]
+pub struct Party {
+    /// The table key (`iran` in `[parties.iran]`); what CSV `party` columns hold.
+    pub id: String,
+    pub label: String,
+    pub stake: f64,
+    pub demand: f64,
+    pub discount_rate: f64,
+    pub pressure: Line,
+    pub leverage: Line,
+    pub breakdown_cost: f64,
+    pub audience_cost: Line,
+    pub status_quo: f64,
+    pub deadline: Option<PartyDeadline>,
+    pub resolve: Resolve,
+    pub strategy: Strategy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Deadline {
+    pub at: f64,
+    pub breakdown_probability: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PartyDeadline {
+    pub at: f64,
+    pub action: DeadlineAction,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadlineAction {
+    WalkOut,
+    Concede,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Simultaneous {
+    Split,
+    StatusQuo,
+}
+
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub name: String,
+    pub when: EventTiming,
+    /// Index of the party whose quantities change, if any.
+    pub party: Option<usize>,
+    pub effects: Vec<Effect>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum EventTiming {
+    At(f64),
+    Poisson { rate: f64, max: Option<u32> },
+}
+
+/// One parsed effect string, e.g. `"leverage.growth += 0.004"`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Effect {
+    pub target: Target,
+    pub op: Op,
+    pub value: f64,
+}
+
+/// What an effect changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A line's level or slope; `LineId` says which line (and so which party).
+    Line { line: LineId, growth: bool },
+    /// The party's own drawn type θ, from the event on.
+    Resolve { party: usize },
+}
+
+/// The piecewise-linear quantities the engine tracks, as indices into one array.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineId(pub usize);
+
+impl LineId {
+    pub const HAZARD: LineId = LineId(0);
+    pub const COUNT: usize = 1 + 3 * PARTIES;
+
+    pub fn pressure(party: usize) -> LineId {
+        LineId(1 + 3 * party)
+    }
+    pub fn leverage(party: usize) -> LineId {
+        LineId(2 + 3 * party)
+    }
+    pub fn audience_cost(party: usize) -> LineId {
+        LineId(3 + 3 * party)
+    }
+    pub fn domain(self) -> Domain {
+        if self.0 != 0 && (self.0 - 1) % 3 == 1 {
+            Domain::Unit
+        } else {
+            Domain::NonNegative
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Add,
+    Sub,
+    Mul,
+    Set,
+}
+
+impl Op {
+    pub fn apply(self, current: f64, x: f64) -> f64 {
+        match self {
+            Op::Add => current + x,
+            Op::Sub => current - x,
+            Op::Mul => current * x,
+            Op::Set => x,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Simulation {
+    pub rounds: u64,
+    pub seed: u64,
+    pub horizon: Option<f64>,
+    pub bins: u32,
+}
+
+impl Scenario {
+    /// Every round ends by this time: the earlier of the global deadline and the horizon.
+    pub fn end_time(&self) -> f64 {
+        let d = self.deadline.map_or(f64::INFINITY, |d| d.at);
+        d.min(self.simulation.horizon.unwrap_or(f64::INFINITY))
+    }
+
+    /// The starting line of a tracked quantity.
+    pub fn line(&self, id: LineId) -> Line {
+        if id == LineId::HAZARD {
+            return self.hazard;
+        }
+        let p = &self.parties[(id.0 - 1) / 3];
+        match (id.0 - 1) % 3 {
+            0 => p.pressure,
+            1 => p.leverage,
+            _ => p.audience_cost,
+        }
+    }
+
+    /// True when the demands leave nothing to fight over: the round is a compromise at t = 0.
+    pub fn demands_compatible(&self) -> bool {
+        self.parties[0].demand + self.parties[1].demand <= 1.0
+    }
+}
+
+/// How a round ended. The order is the row order of outcomes.csv.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Outcome {
+    /// Party 0 conceded.
+    Concession0,
+    /// Party 1 conceded.
+    Concession1,
+    Compromise,
+    Breakdown,
+    Walkout0,
+    Walkout1,
+    DeadlineBreakdown,
+    DeadlineStatusQuo,
+    Horizon,
+}
+
+impl Outcome {
+    pub const COUNT: usize = 9;
+    pub const ALL: [Outcome; 9] = [
+        Outcome::Concession0,
+        Outcome::Concession1,
+        Outcome::Compromise,
+        Outcome::Breakdown,
+        Outcome::Walkout0,
+        Outcome::Walkout1,
+        Outcome::DeadlineBreakdown,
+        Outcome::DeadlineStatusQuo,
+        Outcome::Horizon,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name written in CSV `outcome` columns.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Concession0 | Outcome::Concession1 => "concession",
+            Outcome::Compromise => "compromise",
+            Outcome::Breakdown => "breakdown",
+            Outcome::Walkout0 | Outcome::Walkout1 => "walkout",
+            Outcome::DeadlineBreakdown => "deadline_breakdown",
+            Outcome::DeadlineStatusQuo => "deadline_status_quo",
+            Outcome::Horizon => "horizon",
+        }
+    }
+
+    /// The party a concession or walkout belongs to.
+    pub fn party(self) -> Option<usize> {
+        match self {
+            Outcome::Concession0 | Outcome::Walkout0 => Some(0),
+            Outcome::Concession1 | Outcome::Walkout1 => Some(1),
+            _ => None,
+        }
+    }
+
+    pub fn concession(party: usize) -> Outcome {
+        [Outcome::Concession0, Outcome::Concession1][party]
+    }
+
+    pub fn walkout(party: usize) -> Outcome {
+        [Outcome::Walkout0, Outcome::Walkout1][party]
+    }
+
+    /// A deal: somebody conceded, or both did at once.
+    pub fn is_agreement(self) -> bool {
+        matches!(
+            self,
+            Outcome::Concession0 | Outcome::Concession1 | Outcome::Compromise
+        )
+    }
+
+    /// Ended with the breakdown payoff (hazard, walkout, or a deadline that broke down).
+    pub fn is_breakdown(self) -> bool {
+        matches!(
+            self,
+            Outcome::Breakdown | Outcome::Walkout0 | Outcome::Walkout1 | Outcome::DeadlineBreakdown
+        )
+    }
+}

@@ -1,0 +1,42 @@
+//! Outputs: the files a run writes (summary.csv, outcomes.csv, times.csv, manifest.toml) and the
+//! table on stdout. Exporters only turn results into bytes; `write_files` does the file I/O, and
+//! every file is written under a temporary name and renamed into place, so an interrupted run
+//! never leaves a file that looks complete but is not.
+
+pub mod csv;
+pub mod manifest;
+pub mod table;
+
+use std::io;
+use std::path::Path;
+
+/// Write `(file name, bytes)` pairs into `dir` atomically, creating `dir` if needed. All files
+/// are staged before any is renamed, so a failure leaves no new file at all.
+pub fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut staged = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        if let Err(e) = std::fs::write(&tmp, bytes) {
+            for (t, _) in &staged {
+                let _ = std::fs::remove_file(t);
+            }
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        staged.push((tmp, dir.join(name)));
+    }
+    for (tmp, dest) in staged {
+        std::fs::rename(tmp, dest)?;
+    }
+    Ok(())
+}
+
+/// A float as CSV holds it: the shortest text that reads back to the same bits.
+pub fn float(x: f64) -> String {
+    if x.is_nan() {
+        "NaN".into()
+    } else {
+        format!("{x:?}")
+    }
+}

@@ -1,0 +1,43 @@
+//! Random streams (MODEL.md section 8). Round `r` of a run with seed `s` draws from
+//! Xoshiro256++ seeded with `seed_from_u64(s ^ (r * 0x9E3779B97F4A7C15))`, which rand_xoshiro
+//! expands with SplitMix64. Both algorithms are fixed by name (not `StdRng`, which may change),
+//! so a stream never depends on the thread or shard that plays the round. Multiplying by an odd
+//! constant is a bijection, so rounds of one run never share a seed.
+
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+pub type RoundRng = Xoshiro256PlusPlus;
+
+const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[inline]
+pub fn round_rng(seed: u64, round: u64) -> RoundRng {
+    RoundRng::seed_from_u64(seed ^ round.wrapping_mul(GOLDEN))
+}
+
+/// A derived seed for sub-run `index` of a run (a sweep point, a tournament pairing).
+pub fn derive_seed(seed: u64, index: u64) -> u64 {
+    let mut z = seed ^ index.wrapping_add(1).wrapping_mul(GOLDEN);
+    // SplitMix64's finaliser
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+
+    /// Value stability: these numbers are part of the reproducibility contract. If a dependency
+    /// update changes them, every published result would change; such an update must be refused.
+    #[test]
+    fn round_streams_are_pinned() {
+        assert_eq!(round_rng(1, 0).next_u64(), PINNED[0]);
+        assert_eq!(round_rng(2013, 123_456).next_u64(), PINNED[1]);
+        assert_eq!(derive_seed(2013, 7), PINNED[2]);
+    }
+
+    const PINNED: [u64; 3] = [14971601782005023387, 4615363529434377970, 2698070770869811040];
+}

@@ -1,0 +1,227 @@
+//! The raw mirror of a scenario file: exactly what TOML may say, with unknown fields refused.
+//! Nothing here is checked beyond its type; `validate` turns it into a `model::Scenario`.
+//!
+//! Shorthands: a line may be a number (`pressure = 0.3`), a distribution a number (a constant),
+//! a strategy a bare name (`strategy = "never"`).
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::de::{self, Deserializer, IntoDeserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub parties: IndexMap<String, RawParty>,
+    pub deadline: Option<RawDeadline>,
+    pub breakdown: Option<RawBreakdown>,
+    pub simultaneous: Option<RawSimultaneous>,
+    #[serde(default)]
+    pub event: Vec<RawEvent>,
+    pub simulation: Option<RawSimulation>,
+    /// Written by impasse into manifest.toml (version, shard); read and ignored.
+    pub manifest: Option<toml::Table>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawParty {
+    pub label: Option<String>,
+    pub stake: f64,
+    pub demand: Option<f64>,
+    pub discount_rate: Option<f64>,
+    pub pressure: Option<RawLine>,
+    pub leverage: Option<RawLine>,
+    pub breakdown_cost: Option<f64>,
+    pub audience_cost: Option<RawLine>,
+    pub status_quo: Option<f64>,
+    pub deadline: Option<RawPartyDeadline>,
+    pub resolve: Option<RawDist>,
+    pub strategy: RawStrategy,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeadline {
+    pub at: f64,
+    pub breakdown_probability: Option<f64>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPartyDeadline {
+    pub at: f64,
+    pub action: RawDeadlineAction,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawDeadlineAction {
+    WalkOut,
+    Concede,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreakdown {
+    pub hazard: Option<RawLine>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawSimultaneous {
+    Split,
+    StatusQuo,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    pub name: String,
+    pub at: Option<f64>,
+    pub rate: Option<f64>,
+    pub max: Option<u32>,
+    pub party: Option<String>,
+    #[serde(default)]
+    pub effects: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSimulation {
+    pub rounds: Option<u64>,
+    pub seed: Option<u64>,
+    pub horizon: Option<f64>,
+    pub bins: Option<u32>,
+}
+
+/// `initial + growth * t`; a bare number is a constant.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct RawLine {
+    pub initial: f64,
+    pub growth: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLineTable {
+    #[serde(default)]
+    initial: f64,
+    #[serde(default)]
+    growth: f64,
+}
+
+impl<'de> Deserialize<'de> for RawLine {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawLine;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or a table `{ initial = .., growth = .. }`")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawLine, E> {
+                Ok(RawLine {
+                    initial: v,
+                    growth: 0.0,
+                })
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawLine, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawLine, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<RawLine, A::Error> {
+                let t = RawLineTable::deserialize(de::value::MapAccessDeserializer::new(m))?;
+                Ok(RawLine {
+                    initial: t.initial,
+                    growth: t.growth,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A type distribution: `{ distribution = "uniform", low = 0, high = 1 }`, or a number.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(tag = "distribution", rename_all = "lowercase", deny_unknown_fields)]
+pub enum RawDistTable {
+    Constant { value: f64 },
+    Uniform { low: f64, high: f64 },
+    Normal { mean: f64, sd: f64 },
+    Lognormal { mu: f64, sigma: f64 },
+    Exponential { mean: f64 },
+    Gamma { shape: f64, scale: f64 },
+    Beta { alpha: f64, beta: f64 },
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(transparent)]
+pub struct RawDist(pub RawDistTable);
+
+impl<'de> Deserialize<'de> for RawDist {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawDist;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or a table `{ distribution = \"..\", .. }`")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawDist, E> {
+                Ok(RawDist(RawDistTable::Constant { value: v }))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawDist, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawDist, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<RawDist, A::Error> {
+                RawDistTable::deserialize(de::value::MapAccessDeserializer::new(m)).map(RawDist)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A strategy: `"equilibrium"` or `{ kind = "hazard", rate = 0.1 }`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawStrategyTable {
+    Never,
+    Immediate,
+    AtTime { t: f64 },
+    Hazard { rate: f64, growth: Option<f64> },
+    Threshold { fraction: f64 },
+    Equilibrium,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(transparent)]
+pub struct RawStrategy(pub RawStrategyTable);
+
+impl<'de> Deserialize<'de> for RawStrategy {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawStrategy;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a strategy name or a table `{ kind = \"..\", .. }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawStrategy, E> {
+                let map = std::collections::BTreeMap::from([("kind", v)]);
+                RawStrategyTable::deserialize(map.into_deserializer()).map(RawStrategy)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<RawStrategy, A::Error> {
+                RawStrategyTable::deserialize(de::value::MapAccessDeserializer::new(m))
+                    .map(RawStrategy)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

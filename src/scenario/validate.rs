@@ -1,0 +1,420 @@
+//! Validation: from the raw mirror to a `model::Scenario`, checking every domain of MODEL.md.
+//! Each error names the field's dotted path, the value and what is allowed; the loader turns the
+//! path into a line and column.
+
+use rand_distr::{Beta, Exp, Gamma, LogNormal, Normal, Uniform};
+
+use super::raw::*;
+use crate::model::*;
+use crate::strategy::Strategy;
+
+/// A field that holds a value it may not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invalid {
+    pub path: String,
+    pub message: String,
+}
+
+type R<T> = Result<T, Invalid>;
+
+fn invalid<T>(path: impl Into<String>, message: impl Into<String>) -> R<T> {
+    Err(Invalid {
+        path: path.into(),
+        message: message.into(),
+    })
+}
+
+/// The domains numbers are checked against.
+#[derive(Clone, Copy)]
+enum Dom {
+    Any,
+    Positive,
+    NonNegative,
+    /// `[0, 1]`
+    Unit,
+    /// `(0, 1]`
+    Share,
+}
+
+fn num(path: &str, v: f64, d: Dom) -> R<f64> {
+    if !v.is_finite() {
+        return invalid(path, format!("must be a finite number, got {v}"));
+    }
+    let (ok, allowed) = match d {
+        Dom::Any => (true, ""),
+        Dom::Positive => (v > 0.0, "must be > 0"),
+        Dom::NonNegative => (v >= 0.0, "must be >= 0"),
+        Dom::Unit => ((0.0..=1.0).contains(&v), "must be in [0, 1]"),
+        Dom::Share => (v > 0.0 && v <= 1.0, "must be in (0, 1]"),
+    };
+    if ok {
+        Ok(v)
+    } else {
+        invalid(path, format!("{allowed}, got {v}"))
+    }
+}
+
+fn line(path: &str, raw: Option<RawLine>, domain: Domain) -> R<Line> {
+    let Some(l) = raw else {
+        return Ok(Line::ZERO);
+    };
+    let d = match domain {
+        Domain::NonNegative => Dom::NonNegative,
+        Domain::Unit => Dom::Unit,
+    };
+    Ok(Line {
+        initial: num(&format!("{path}.initial"), l.initial, d)?,
+        growth: num(&format!("{path}.growth"), l.growth, Dom::Any)?,
+    })
+}
+
+fn resolve(path: &str, raw: Option<&RawDist>) -> R<Resolve> {
+    let Some(RawDist(d)) = raw else {
+        return Ok(Resolve::Constant(1.0));
+    };
+    let f = |k: &str| format!("{path}.{k}");
+    Ok(match *d {
+        RawDistTable::Constant { value } => Resolve::Constant(num(&f("value"), value, Dom::Positive)?),
+        RawDistTable::Uniform { low, high } => {
+            num(&f("low"), low, Dom::NonNegative)?;
+            num(&f("high"), high, Dom::Positive)?;
+            if high <= low {
+                return invalid(f("high"), format!("must be > low ({low}), got {high}"));
+            }
+            Resolve::Uniform {
+                low,
+                high,
+                d: Uniform::new(low, high).expect("checked low < high, both finite"),
+            }
+        }
+        RawDistTable::Normal { mean, sd } => {
+            num(&f("mean"), mean, Dom::Any)?;
+            num(&f("sd"), sd, Dom::Positive)?;
+            if mean < -2.0 * sd {
+                return invalid(
+                    f("mean"),
+                    format!(
+                        "the normal is truncated at 0, so its mean must be >= -2 sd ({}), got {mean}",
+                        -2.0 * sd
+                    ),
+                );
+            }
+            Resolve::Normal {
+                mean,
+                sd,
+                d: Normal::new(mean, sd).expect("checked sd > 0"),
+            }
+        }
+        RawDistTable::Lognormal { mu, sigma } => {
+            num(&f("mu"), mu, Dom::Any)?;
+            num(&f("sigma"), sigma, Dom::NonNegative)?;
+            Resolve::LogNormal {
+                mu,
+                sigma,
+                d: LogNormal::new(mu, sigma).expect("checked sigma >= 0"),
+            }
+        }
+        RawDistTable::Exponential { mean } => Resolve::Exponential {
+            mean: num(&f("mean"), mean, Dom::Positive)?,
+            d: Exp::new(1.0 / mean).expect("checked mean > 0"),
+        },
+        RawDistTable::Gamma { shape, scale } => Resolve::Gamma {
+            shape: num(&f("shape"), shape, Dom::Positive)?,
+            scale: num(&f("scale"), scale, Dom::Positive)?,
+            d: Gamma::new(shape, scale).expect("checked shape, scale > 0"),
+        },
+        RawDistTable::Beta { alpha, beta } => Resolve::Beta {
+            alpha: num(&f("alpha"), alpha, Dom::Positive)?,
+            beta: num(&f("beta"), beta, Dom::Positive)?,
+            d: Beta::new(alpha, beta).expect("checked alpha, beta > 0"),
+        },
+    })
+}
+
+fn strategy(path: &str, raw: &RawStrategy) -> R<Strategy> {
+    let f = |k: &str| format!("{path}.{k}");
+    Ok(match raw.0 {
+        RawStrategyTable::Never => Strategy::Never,
+        RawStrategyTable::Immediate => Strategy::Immediate,
+        RawStrategyTable::AtTime { t } => Strategy::AtTime {
+            t: num(&f("t"), t, Dom::NonNegative)?,
+        },
+        RawStrategyTable::Hazard { rate, growth } => Strategy::Hazard {
+            rate: num(&f("rate"), rate, Dom::NonNegative)?,
+            growth: num(&f("growth"), growth.unwrap_or(0.0), Dom::Any)?,
+        },
+        RawStrategyTable::Threshold { fraction } => Strategy::Threshold {
+            fraction: num(&f("fraction"), fraction, Dom::NonNegative)?,
+        },
+        RawStrategyTable::Equilibrium => Strategy::Equilibrium,
+    })
+}
+
+fn party(id: &str, raw: &RawParty) -> R<Party> {
+    let f = |k: &str| format!("parties.{id}.{k}");
+    let deadline = match &raw.deadline {
+        None => None,
+        Some(d) => Some(PartyDeadline {
+            at: num(&f("deadline.at"), d.at, Dom::NonNegative)?,
+            action: match d.action {
+                RawDeadlineAction::WalkOut => DeadlineAction::WalkOut,
+                RawDeadlineAction::Concede => DeadlineAction::Concede,
+            },
+        }),
+    };
+    let resolve = resolve(&f("resolve"), raw.resolve.as_ref())?;
+    if resolve.mean() <= 0.0 {
+        return invalid(f("resolve"), "the distribution's mean must be > 0");
+    }
+    Ok(Party {
+        id: id.to_string(),
+        label: raw.label.clone().unwrap_or_else(|| id.to_string()),
+        stake: num(&f("stake"), raw.stake, Dom::Positive)?,
+        demand: num(&f("demand"), raw.demand.unwrap_or(1.0), Dom::Share)?,
+        discount_rate: num(&f("discount_rate"), raw.discount_rate.unwrap_or(0.0), Dom::NonNegative)?,
+        pressure: line(&f("pressure"), raw.pressure, Domain::NonNegative)?,
+        leverage: line(&f("leverage"), raw.leverage, Domain::Unit)?,
+        breakdown_cost: num(&f("breakdown_cost"), raw.breakdown_cost.unwrap_or(0.0), Dom::NonNegative)?,
+        audience_cost: line(&f("audience_cost"), raw.audience_cost, Domain::NonNegative)?,
+        status_quo: num(&f("status_quo"), raw.status_quo.unwrap_or(0.0), Dom::Any)?,
+        deadline,
+        resolve,
+        strategy: strategy(&f("strategy"), &raw.strategy)?,
+    })
+}
+
+/// Parse an effect string such as `"leverage.growth += 0.004"`.
+pub fn effect(s: &str, party: Option<usize>) -> Result<Effect, String> {
+    const OPS: [(&str, Op); 4] = [("+=", Op::Add), ("-=", Op::Sub), ("*=", Op::Mul), ("=", Op::Set)];
+    let (pos, text, op) = OPS
+        .iter()
+        .filter_map(|&(text, op)| s.find(text).map(|pos| (pos, text, op)))
+        .min_by_key(|&(pos, text, _)| (pos, std::cmp::Reverse(text.len())))
+        .ok_or("expected `QUANTITY OP NUMBER` with OP one of +=, -=, *=, =")?;
+    let (lhs, rhs) = (s[..pos].trim(), s[pos + text.len()..].trim());
+    let value: f64 = rhs
+        .parse()
+        .map_err(|_| format!("`{rhs}` is not a number"))?;
+    if !value.is_finite() {
+        return Err(format!("the value must be a finite number, got {rhs}"));
+    }
+    let (name, growth) = match lhs.strip_suffix(".growth") {
+        Some(n) => (n, true),
+        None => (lhs, false),
+    };
+    let needs_party = || {
+        party.ok_or_else(|| format!("`{name}` belongs to a party: give the event a `party`"))
+    };
+    let target = match name {
+        "breakdown.hazard" => Target::Line {
+            line: LineId::HAZARD,
+            growth,
+        },
+        "pressure" => Target::Line {
+            line: LineId::pressure(needs_party()?),
+            growth,
+        },
+        "leverage" => Target::Line {
+            line: LineId::leverage(needs_party()?),
+            growth,
+        },
+        "audience_cost" => Target::Line {
+            line: LineId::audience_cost(needs_party()?),
+            growth,
+        },
+        "resolve" if !growth => Target::Resolve {
+            party: needs_party()?,
+        },
+        _ => {
+            return Err(format!(
+                "`{lhs}` is not something an event can change; allowed: pressure, leverage, \
+                 audience_cost, breakdown.hazard (each optionally with .growth), resolve"
+            ));
+        }
+    };
+    Ok(Effect { target, op, value })
+}
+
+fn event(k: usize, raw: &RawEvent, ids: &[String; PARTIES]) -> R<Event> {
+    let f = |x: &str| format!("event[{k}].{x}");
+    let when = match (raw.at, raw.rate) {
+        (Some(at), None) => {
+            if raw.max.is_some() {
+                return invalid(f("max"), "`max` applies to Poisson events (`rate`), not to `at`");
+            }
+            EventTiming::At(num(&f("at"), at, Dom::NonNegative)?)
+        }
+        (None, Some(rate)) => EventTiming::Poisson {
+            rate: num(&f("rate"), rate, Dom::Positive)?,
+            max: raw.max,
+        },
+        _ => {
+            return invalid(
+                format!("event[{k}]"),
+                format!(
+                    "event `{}` needs exactly one of `at` (a scheduled time) or `rate` (Poisson events per time unit)",
+                    raw.name
+                ),
+            );
+        }
+    };
+    let party = match &raw.party {
+        None => None,
+        Some(p) => match ids.iter().position(|id| id == p) {
+            Some(i) => Some(i),
+            None => {
+                return invalid(
+                    f("party"),
+                    format!(
+                        "event `{}` names party `{p}`, which is not in the scenario (parties: {})",
+                        raw.name,
+                        ids.join(", ")
+                    ),
+                );
+            }
+        },
+    };
+    let effects = raw
+        .effects
+        .iter()
+        .enumerate()
+        .map(|(e, s)| {
+            effect(s, party).or_else(|m| {
+                invalid(
+                    f(&format!("effects[{e}]")),
+                    format!("event `{}`: effect \"{s}\": {m}", raw.name),
+                )
+            })
+        })
+        .collect::<R<Vec<_>>>()?;
+    Ok(Event {
+        name: raw.name.clone(),
+        when,
+        party,
+        effects,
+    })
+}
+
+pub const DEFAULT_ROUNDS: u64 = 100_000;
+pub const DEFAULT_SEED: u64 = 1;
+pub const DEFAULT_BINS: u32 = 50;
+const MAX_BINS: u32 = 100_000;
+
+pub fn validate(raw: &RawScenario) -> R<Scenario> {
+    let ids: Vec<&String> = raw.parties.keys().collect();
+    if ids.len() != PARTIES {
+        let found = if ids.is_empty() {
+            "none".to_string()
+        } else {
+            format!(
+                "{} ({})",
+                ids.len(),
+                ids.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        };
+        return invalid(
+            "parties",
+            format!(
+                "a scenario needs exactly two parties as [parties.<id>] tables, found {found}"
+            ),
+        );
+    }
+    let parties = [
+        party(ids[0], &raw.parties[0])?,
+        party(ids[1], &raw.parties[1])?,
+    ];
+    let deadline = match &raw.deadline {
+        None => None,
+        Some(d) => Some(Deadline {
+            at: num("deadline.at", d.at, Dom::Positive)?,
+            breakdown_probability: num(
+                "deadline.breakdown_probability",
+                d.breakdown_probability.unwrap_or(0.0),
+                Dom::Unit,
+            )?,
+        }),
+    };
+    let hazard = line(
+        "breakdown.hazard",
+        raw.breakdown.as_ref().and_then(|b| b.hazard),
+        Domain::NonNegative,
+    )?;
+    let id_pair = [ids[0].clone(), ids[1].clone()];
+    let events = raw
+        .event
+        .iter()
+        .enumerate()
+        .map(|(k, e)| event(k, e, &id_pair))
+        .collect::<R<Vec<_>>>()?;
+    let sim = raw.simulation.as_ref();
+    let rounds = sim.and_then(|s| s.rounds).unwrap_or(DEFAULT_ROUNDS);
+    if rounds == 0 {
+        return invalid("simulation.rounds", "must be at least 1, got 0");
+    }
+    let horizon = match sim.and_then(|s| s.horizon) {
+        None => None,
+        Some(h) => Some(num("simulation.horizon", h, Dom::Positive)?),
+    };
+    let bins = sim.and_then(|s| s.bins).unwrap_or(DEFAULT_BINS);
+    if bins == 0 || bins > MAX_BINS {
+        return invalid("simulation.bins", format!("must be in 1..={MAX_BINS}, got {bins}"));
+    }
+    if deadline.is_none() && horizon.is_none() {
+        return invalid(
+            "simulation.horizon",
+            "without a global deadline a round could run forever: add `horizon = <time>` under \
+             [simulation] (a hard stop, outcome `horizon`) or a deadline `deadline = { at = <time> }`",
+        );
+    }
+    Ok(Scenario {
+        title: raw.title.clone(),
+        parties,
+        deadline,
+        hazard,
+        simultaneous: match raw.simultaneous {
+            None | Some(RawSimultaneous::Split) => Simultaneous::Split,
+            Some(RawSimultaneous::StatusQuo) => Simultaneous::StatusQuo,
+        },
+        events,
+        simulation: Simulation {
+            rounds,
+            seed: sim.and_then(|s| s.seed).unwrap_or(DEFAULT_SEED),
+            horizon,
+            bins,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn effects_parse() {
+        let e = effect("leverage.growth += 0.004", Some(1)).unwrap();
+        assert_eq!(
+            e,
+            Effect {
+                target: Target::Line {
+                    line: LineId::leverage(1),
+                    growth: true
+                },
+                op: Op::Add,
+                value: 0.004
+            }
+        );
+        assert_eq!(effect("breakdown.hazard *= 2", None).unwrap().op, Op::Mul);
+        assert_eq!(effect("resolve = 1.5", Some(0)).unwrap().op, Op::Set);
+        assert_eq!(effect("pressure -= 0.5", Some(0)).unwrap().op, Op::Sub);
+    }
+
+    #[test]
+    fn malformed_effects_say_why() {
+        assert!(effect("pressure ++ 1", Some(0)).unwrap_err().contains("expected"));
+        assert!(effect("pressure += lots", Some(0)).unwrap_err().contains("not a number"));
+        assert!(effect("pressure += 1", None).unwrap_err().contains("party"));
+        assert!(effect("stake = 2", Some(0)).unwrap_err().contains("allowed"));
+        assert!(effect("resolve.growth = 2", Some(0)).unwrap_err().contains("allowed"));
+        assert!(effect("pressure = inf", Some(0)).unwrap_err().contains("finite"));
+    }
+}

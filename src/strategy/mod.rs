@@ -1,0 +1,96 @@
+//! `Strategy`: when a party concedes (MODEL.md section 6). A closed enum, matched in the engine's
+//! hot loop (no boxing, no allocation). `CATALOG` documents each one for `impasse strategies`.
+//! The equilibrium hazard's formula lives in `equilibrium`.
+
+pub mod equilibrium;
+
+/// A validated stopping rule.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Strategy {
+    /// The obstinate type: never concedes.
+    Never,
+    /// Concedes at t = 0.
+    Immediate,
+    /// Concedes at a fixed time.
+    AtTime { t: f64 },
+    /// Concedes with hazard `rate + growth * t` (clamped at 0).
+    Hazard { rate: f64, growth: f64 },
+    /// Concedes once its discounted waiting cost reaches `fraction * θ * V`.
+    Threshold { fraction: f64 },
+    /// The stationary mixed equilibrium of the complete-information game.
+    Equilibrium,
+}
+
+impl Strategy {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Strategy::Never => "never",
+            Strategy::Immediate => "immediate",
+            Strategy::AtTime { .. } => "at_time",
+            Strategy::Hazard { .. } => "hazard",
+            Strategy::Threshold { .. } => "threshold",
+            Strategy::Equilibrium => "equilibrium",
+        }
+    }
+}
+
+/// What `impasse strategies` prints about one strategy.
+pub struct StrategyInfo {
+    pub name: &'static str,
+    /// `(parameter, meaning)` pairs.
+    pub params: &'static [(&'static str, &'static str)],
+    pub summary: &'static str,
+    pub source: &'static str,
+}
+
+pub const CATALOG: &[StrategyInfo] = &[
+    StrategyInfo {
+        name: "never",
+        params: &[],
+        summary: "The obstinate type: never concedes.",
+        source: "Kreps & Wilson (1982), Abreu & Gul (2000): the commitment type.",
+    },
+    StrategyInfo {
+        name: "immediate",
+        params: &[],
+        summary: "Concedes at t = 0 (after any event scheduled at 0).",
+        source: "The dove of the hawk-dove game (Maynard Smith & Price 1973).",
+    },
+    StrategyInfo {
+        name: "at_time",
+        params: &[("t", "time of the concession, >= 0")],
+        summary: "Concedes at a fixed time; a pure strategy of the war of attrition.",
+        source: "Maynard Smith (1974), the war of attrition.",
+    },
+    StrategyInfo {
+        name: "hazard",
+        params: &[
+            ("rate", "concession hazard at t = 0, >= 0"),
+            ("growth", "change of the hazard per time unit (default 0); clamped at 0"),
+        ],
+        summary: "Concedes at a random time with hazard rate + growth * t.",
+        source: "Bishop & Cannings (1978): mixed strategies of the war of attrition.",
+    },
+    StrategyInfo {
+        name: "threshold",
+        params: &[(
+            "fraction",
+            "concede when the discounted waiting cost reaches fraction * resolve * stake, >= 0",
+        )],
+        summary: "Holds out until the pressure has cost it a set share of what the pie is worth to \
+                  it (\"the sanctions bleed it dry\"); never concedes if discounting keeps that \
+                  out of reach.",
+        source: "A behavioural rule; Fearon (1994) on costly signalling by holding out.",
+    },
+    StrategyInfo {
+        name: "equilibrium",
+        params: &[],
+        summary: "The stationary mixed equilibrium of the complete-information game: concedes with \
+                  the hazard that keeps the opponent indifferent between conceding now and a \
+                  moment later, λ_i = [c_j + r_j L_j − L_j' + h (L_j − B_j)] / (G_j − L_j), time- \
+                  varying with pressure, audience costs, leverage and the breakdown hazard, and \
+                  re-planned whenever an event changes them.",
+        source: "Hendricks, Weiss & Wilson (1988); breakdown as a competing risk (Schelling 1960, \
+                 Fearon 1994).",
+    },
+];
