@@ -125,7 +125,7 @@ pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Loaded
     let raw: RawScenario = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = serde_path(e.path());
         let inner = e.into_inner();
-        let message = with_suggestion(first_line(inner.message()));
+        let message = with_suggestion(&plain_types(first_line(inner.message())));
         match blame(&path, message.clone()) {
             ScenarioError::Invalid { .. } if inner.span().is_some() => {
                 invalid(&resolved, inner.span(), Some(path), message)
@@ -167,6 +167,15 @@ fn serde_path(p: &serde_path_to_error::Path) -> String {
         }
     }
     out
+}
+
+/// serde names Rust types ("expected f64"); say what to write instead.
+fn plain_types(message: &str) -> String {
+    message
+        .replace("expected f64", "expected a number")
+        .replace("expected u64", "expected a whole number >= 0")
+        .replace("expected u32", "expected a whole number >= 0")
+        .replace("expected i64", "expected a whole number")
 }
 
 /// serde reports an unknown field or variant together with the ones it expected; add the

@@ -193,12 +193,14 @@ impl<'de> Deserialize<'de> for RawDist {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawStrategyTable {
-    Never,
-    Immediate,
+    // Struct variants even without fields: serde lets unit variants of an internally tagged
+    // enum ignore unknown fields, and `{ kind = "never", rate = 1 }` must be refused.
+    Never {},
+    Immediate {},
     AtTime { t: f64 },
     Hazard { rate: f64, growth: Option<f64> },
     Threshold { fraction: f64 },
-    Equilibrium,
+    Equilibrium {},
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

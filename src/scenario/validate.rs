@@ -134,8 +134,8 @@ fn resolve(path: &str, raw: Option<&RawDist>) -> R<Resolve> {
 fn strategy(path: &str, raw: &RawStrategy) -> R<Strategy> {
     let f = |k: &str| format!("{path}.{k}");
     Ok(match raw.0 {
-        RawStrategyTable::Never => Strategy::Never,
-        RawStrategyTable::Immediate => Strategy::Immediate,
+        RawStrategyTable::Never {} => Strategy::Never,
+        RawStrategyTable::Immediate {} => Strategy::Immediate,
         RawStrategyTable::AtTime { t } => Strategy::AtTime {
             t: num(&f("t"), t, Dom::NonNegative)?,
         },
@@ -146,7 +146,7 @@ fn strategy(path: &str, raw: &RawStrategy) -> R<Strategy> {
         RawStrategyTable::Threshold { fraction } => Strategy::Threshold {
             fraction: num(&f("fraction"), fraction, Dom::NonNegative)?,
         },
-        RawStrategyTable::Equilibrium => Strategy::Equilibrium,
+        RawStrategyTable::Equilibrium {} => Strategy::Equilibrium,
     })
 }
 

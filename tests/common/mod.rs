@@ -1,0 +1,62 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use impasse::aggregate::Report;
+use impasse::engine::{Engine, RoundResult};
+use impasse::model::Scenario;
+use impasse::{runner, scenario};
+
+pub fn scenario(text: &str) -> Scenario {
+    scenario::load_str("test.toml", text, &[])
+        .unwrap_or_else(|e| panic!("test scenario is invalid: {e}"))
+        .scenario
+}
+
+pub fn report(sc: &Scenario) -> Report {
+    runner::run(sc, &|_| {}).report()
+}
+
+/// Every round's result, for statistics the report does not carry.
+pub fn rounds(sc: &Scenario) -> Vec<RoundResult> {
+    let engine = Engine::new(sc);
+    let mut scratch = engine.scratch();
+    (0..sc.simulation.rounds)
+        .map(|r| engine.play(sc.simulation.seed, r, &mut scratch))
+        .collect()
+}
+
+/// Assert that `measured` lies within 4 standard errors of `expected`, and print all three so
+/// that `cargo test -- --nocapture` shows the figures.
+pub fn within(what: &str, measured: f64, expected: f64, se: f64) {
+    let z = (measured - expected) / se;
+    println!("{what}: expected {expected:.6}, measured {measured:.6}, se {se:.6}, z {z:+.2}");
+    assert!(
+        z.abs() <= 4.0,
+        "{what}: measured {measured} is {z:.2} standard errors from {expected} (se {se})"
+    );
+}
+
+/// Standard error of a proportion estimated from n rounds.
+pub fn se_p(p: f64, n: u64) -> f64 {
+    (p * (1.0 - p) / n as f64).sqrt()
+}
+
+/// Standard error of a mean, from the sample.
+pub fn se_mean(xs: impl Iterator<Item = f64> + Clone) -> f64 {
+    let n = xs.clone().count() as f64;
+    let m = xs.clone().sum::<f64>() / n;
+    let var = xs.map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+    (var / n).sqrt()
+}
+
+pub fn metric(r: &Report, name: &str, party: Option<usize>) -> f64 {
+    r.get(name, party)
+        .unwrap_or_else(|| panic!("no metric {name}"))
+        .value
+}
+
+/// The standard error implied by a metric's 95 % normal interval.
+pub fn metric_se(r: &Report, name: &str, party: Option<usize>) -> f64 {
+    let (lo, hi) = r.get(name, party).unwrap().ci.expect("an interval");
+    (hi - lo) / (2.0 * impasse::aggregate::stats::Z95)
+}

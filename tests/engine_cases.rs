@@ -1,0 +1,174 @@
+//! The engine on cases with exact answers: ties, deterministic clocks, clamps, party deadlines,
+//! Poisson events and the order of things at one instant (MODEL.md section 7).
+
+mod common;
+use common::*;
+use impasse::model::Outcome;
+
+fn two(a: &str, b: &str, extra: &str) -> String {
+    format!(
+        r#"
+        [parties.a]
+        stake = 1
+        {a}
+        [parties.b]
+        stake = 1
+        {b}
+        [simulation]
+        rounds = 2000
+        horizon = 100
+        {extra}
+        "#
+    )
+}
+
+#[test]
+fn two_concessions_at_one_instant_are_a_compromise_that_splits_the_surplus() {
+    // Demands 0.7 and 0.6 overlap by 0.3; each gets its demand less half the overlap.
+    let sc = scenario(&two(
+        "demand = 0.7\nstrategy = { kind = \"at_time\", t = 2 }\npressure = 0.1",
+        "demand = 0.6\nstrategy = { kind = \"at_time\", t = 2 }",
+        "",
+    ));
+    for r in rounds(&sc) {
+        assert_eq!((r.outcome, r.time), (Outcome::Compromise, 2.0));
+        let s = r.share.unwrap();
+        assert!((s[0] - 0.55).abs() < 1e-15 && (s[1] - 0.45).abs() < 1e-15);
+        // U_a = 0.55 - D_a(2) = 0.55 - 0.2
+        assert!((r.payoff[0] - 0.35).abs() < 1e-15);
+    }
+}
+
+#[test]
+fn under_status_quo_ties_pay_the_status_quo() {
+    let sc = scenario(&two(
+        "status_quo = 0.25\nstrategy = \"immediate\"",
+        "strategy = \"immediate\"",
+        "",
+    ).replace("[parties.a]", "simultaneous = \"status_quo\"\n[parties.a]"));
+    let r = rounds(&sc)[0];
+    assert_eq!((r.outcome, r.time, r.share), (Outcome::Compromise, 0.0, None));
+    assert_eq!(r.payoff, [0.25, 0.0]);
+}
+
+#[test]
+fn compatible_demands_agree_at_once() {
+    let sc = scenario(&two("demand = 0.4\nstrategy = \"never\"", "demand = 0.5\nstrategy = \"never\"", ""));
+    let r = rounds(&sc)[0];
+    assert_eq!((r.outcome, r.time), (Outcome::Compromise, 0.0));
+    assert!((r.share.unwrap()[0] - 0.45).abs() < 1e-15);
+}
+
+#[test]
+fn a_concession_at_the_deadline_counts_as_a_concession() {
+    let sc = scenario(&two(
+        "strategy = { kind = \"at_time\", t = 5 }\naudience_cost = 0.1",
+        "strategy = \"never\"",
+        "",
+    ).replace("[parties.a]", "deadline = { at = 5 }\n[parties.a]"));
+    let r = rounds(&sc)[0];
+    assert_eq!((r.outcome, r.time), (Outcome::Concession0, 5.0));
+    // a gets 1 - α_b = 0, less its audience cost; b gets the whole pie.
+    assert_eq!(r.payoff, [-0.1, 1.0]);
+}
+
+#[test]
+fn immediate_sees_an_event_at_time_zero() {
+    // The event at 0 raises a's audience cost before a concedes at 0.
+    let sc = scenario(&two("strategy = \"immediate\"", "strategy = \"never\"", "")
+        .replace("[simulation]", "[[event]]\nname = \"e\"\nat = 0\nparty = \"a\"\neffects = [\"audience_cost = 0.3\"]\n[simulation]"));
+    let r = rounds(&sc)[0];
+    assert_eq!((r.outcome, r.time), (Outcome::Concession0, 0.0));
+    assert!((r.payoff[0] + 0.3).abs() < 1e-15);
+}
+
+#[test]
+fn threshold_concedes_when_the_cost_reaches_its_share_of_the_stake() {
+    // c(t) = 1 - 0.5 t, clamped at 0 from t = 2 on, so D(t) = t - t^2 / 4 up to D(2) = 1.
+    // fraction 0.75: t - t^2/4 = 0.75 gives t = 1. fraction 1.5 is out of reach: no concession.
+    let base = "pressure = { initial = 1, growth = -0.5 }\nstrategy = { kind = \"threshold\", fraction = F }";
+    let sc = scenario(&two(&base.replace('F', "0.75"), "strategy = \"never\"", ""));
+    let r = rounds(&sc)[0];
+    assert_eq!(r.outcome, Outcome::Concession0);
+    assert!((r.time - 1.0).abs() < 1e-12, "{}", r.time);
+    assert!((r.cost[0] - 0.75).abs() < 1e-12);
+    let sc = scenario(&two(&base.replace('F', "1.5"), "strategy = \"never\"", ""));
+    let r = rounds(&sc)[0];
+    assert_eq!((r.outcome, r.time), (Outcome::Horizon, 100.0));
+    assert!((r.cost[0] - 1.0).abs() < 1e-12, "the clamp stops the cost at 1: {}", r.cost[0]);
+}
+
+#[test]
+fn threshold_with_discounting_solves_the_discounted_cost() {
+    // c = 1, r = 0.1: D(t) = (1 - e^{-0.1 t}) / 0.1 reaches 0.5 at t = -10 ln(0.95).
+    let sc = scenario(&two(
+        "pressure = 1\ndiscount_rate = 0.1\nstrategy = { kind = \"threshold\", fraction = 0.5 }",
+        "strategy = \"never\"",
+        "",
+    ));
+    let r = rounds(&sc)[0];
+    assert!((r.time + 10.0 * 0.95f64.ln()).abs() < 1e-12, "{}", r.time);
+}
+
+#[test]
+fn two_symmetric_thresholds_tie_exactly() {
+    let s = "pressure = 0.5\nstrategy = { kind = \"threshold\", fraction = 1 }";
+    let r = rounds(&scenario(&two(s, s, "")))[0];
+    assert_eq!((r.outcome, r.time), (Outcome::Compromise, 2.0));
+}
+
+#[test]
+fn party_deadlines_walk_out_or_give_in_after_concessions() {
+    let sc = scenario(&two(
+        "deadline = { at = 3, action = \"walk_out\" }\nstrategy = \"never\"\nleverage = 0.4\nbreakdown_cost = 0.1",
+        "strategy = \"never\"",
+        "",
+    ));
+    let r = rounds(&sc)[0];
+    assert_eq!((r.outcome, r.time), (Outcome::Walkout0, 3.0));
+    assert!((r.payoff[0] - 0.3).abs() < 1e-15);
+    // b gives in at its deadline 3, a's strategy concedes at 3 too: the strategy comes first.
+    let sc = scenario(&two(
+        "strategy = { kind = \"at_time\", t = 3 }",
+        "deadline = { at = 3, action = \"concede\" }\nstrategy = \"never\"",
+        "",
+    ));
+    assert_eq!(rounds(&sc)[0].outcome, Outcome::Concession0);
+    // Both give in at their deadlines at once: a compromise.
+    let d = "deadline = { at = 3, action = \"concede\" }\nstrategy = \"never\"";
+    assert_eq!(rounds(&scenario(&two(d, d, "")))[0].outcome, Outcome::Compromise);
+}
+
+#[test]
+fn a_poisson_event_switches_on_the_breakdown_hazard() {
+    // No hazard until a Poisson event (rate 0.5, at most once) sets it to 1: T = Exp(0.5) + Exp(1),
+    // E[T] = 3, Var(T) = 4 + 1 = 5.
+    let sc = scenario(&two("strategy = \"never\"", "strategy = \"never\"", "rounds = 50000")
+        .replace("rounds = 2000\n", "")
+        .replace("horizon = 100", "horizon = 1000")
+        .replace("[simulation]", "[[event]]\nname = \"incident\"\nrate = 0.5\nmax = 1\neffects = [\"breakdown.hazard = 1\"]\n[simulation]"));
+    let r = report(&sc);
+    assert_eq!(r.outcomes[Outcome::Breakdown.index()].count, 50_000);
+    within("E[T]", metric(&r, "time_mean", None), 3.0, (5.0f64 / 50_000.0).sqrt());
+}
+
+#[test]
+fn an_event_on_resolve_changes_the_payoff_from_then_on() {
+    let sc = scenario(&two("strategy = \"never\"", "strategy = { kind = \"at_time\", t = 2 }", "")
+        .replace("[simulation]", "[[event]]\nname = \"e\"\nat = 1\nparty = \"a\"\neffects = [\"resolve *= 3\"]\n[simulation]"));
+    let r = rounds(&sc)[0];
+    assert_eq!(r.outcome, Outcome::Concession1);
+    assert_eq!(r.payoff[0], 3.0);
+}
+
+#[test]
+fn leverage_is_clamped_to_one() {
+    // ℓ_a = 0.5 + 0.1 t reaches 1 at t = 5 and stays there; the deadline at 8 breaks down.
+    let sc = scenario(&two(
+        "strategy = \"never\"\nleverage = { initial = 0.5, growth = 0.1 }",
+        "strategy = \"never\"",
+        "",
+    ).replace("[parties.a]", "deadline = { at = 8, breakdown_probability = 1 }\n[parties.a]"));
+    let r = rounds(&sc)[0];
+    assert_eq!((r.outcome, r.payoff[0]), (Outcome::DeadlineBreakdown, 1.0));
+}

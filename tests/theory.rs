@@ -1,0 +1,279 @@
+//! Validation against game theory: each test runs a scenario with a closed-form answer and checks
+//! the simulated figures within 4 standard errors. Each expected value is derived in the comment.
+//! Run with `cargo test --test theory -- --nocapture` to see expected, measured and se.
+
+mod common;
+use common::*;
+use impasse::model::Outcome;
+
+const N: u64 = 100_000;
+
+/// Two equilibrium parties with the given stakes and constant pressures, no other features.
+fn attrition(va: f64, ca: f64, vb: f64, cb: f64, extra: &str) -> String {
+    format!(
+        r#"
+        [parties.a]
+        stake = {va}
+        pressure = {ca}
+        strategy = "equilibrium"
+        [parties.b]
+        stake = {vb}
+        pressure = {cb}
+        strategy = "equilibrium"
+        [simulation]
+        rounds = {N}
+        seed = 11
+        horizon = 1000
+        {extra}
+        "#
+    )
+}
+
+#[test]
+fn symmetric_war_of_attrition_matches_hendricks_weiss_wilson() {
+    // V = 1, c = 1 each: λ_a = c_b / V_b = 1 and λ_b = 1, so T ~ Exp(2): E[T] = 0.5, and each
+    // side concedes first with probability 1/2. Each is indifferent to conceding at once, so
+    // E[U] = 0: P(other concedes) V - c E[T] = 0.5 - 0.5.
+    let sc = scenario(&attrition(1.0, 1.0, 1.0, 1.0, ""));
+    let r = report(&sc);
+    within("time_mean", metric(&r, "time_mean", None), 0.5, metric_se(&r, "time_mean", None));
+    within("P(a concedes)", metric(&r, "concede_probability", Some(0)), 0.5, se_p(0.5, N));
+    for i in 0..2 {
+        within("payoff", metric(&r, "payoff_mean", Some(i)), 0.0, metric_se(&r, "payoff_mean", Some(i)));
+    }
+}
+
+#[test]
+fn asymmetric_war_of_attrition_matches_hendricks_weiss_wilson() {
+    // V_a = 4, c_a = 1, V_b = 1, c_b = 1: λ_a = c_b / V_b = 1, λ_b = c_a / V_a = 0.25.
+    // T ~ Exp(1.25): E[T] = 0.8; P(a concedes first) = 1 / 1.25 = 0.8 (the side whose opponent
+    // finds waiting dearer gives in more often). E[U_a] = 0.2 * 4 - 1 * 0.8 = 0 and
+    // E[U_b] = 0.8 * 1 - 1 * 0.8 = 0.
+    let sc = scenario(&attrition(4.0, 1.0, 1.0, 1.0, ""));
+    let r = report(&sc);
+    within("time_mean", metric(&r, "time_mean", None), 0.8, metric_se(&r, "time_mean", None));
+    within("P(a concedes)", metric(&r, "concede_probability", Some(0)), 0.8, se_p(0.8, N));
+    for i in 0..2 {
+        within("payoff", metric(&r, "payoff_mean", Some(i)), 0.0, metric_se(&r, "payoff_mean", Some(i)));
+    }
+}
+
+fn brinkmanship(h: f64) -> String {
+    format!(
+        r#"
+        [parties.a]
+        stake = 1
+        breakdown_cost = 1
+        leverage = 0.2
+        strategy = "equilibrium"
+        [parties.b]
+        stake = 1
+        breakdown_cost = 0.5
+        strategy = "equilibrium"
+        [breakdown]
+        hazard = {h}
+        [simulation]
+        rounds = {N}
+        seed = 12
+        horizon = 100000
+        "#
+    )
+}
+
+#[test]
+fn brinkmanship_breakdown_probability_does_not_depend_on_the_hazard() {
+    // No flow costs, so λ_i = h (L_j - B_j) / (G_j - L_j) = h (κ_j - ℓ_j V_j) / V_j:
+    // λ_b = h (1 - 0.2) = 0.8 h and λ_a = h (0.5 - 0) = 0.5 h. P(breakdown) = h / (h + λ_a + λ_b)
+    // = 1 / 2.3 = 0.434783 whatever h; the hazard only sets the pace, E[T] = 1 / (2.3 h).
+    let expected = 1.0 / 2.3;
+    for h in [0.05, 0.5] {
+        let r = report(&scenario(&brinkmanship(h)));
+        let p = r.outcomes[Outcome::Breakdown.index()].probability.value;
+        within(&format!("P(breakdown), h = {h}"), p, expected, se_p(expected, N));
+        within(
+            &format!("time_mean, h = {h}"),
+            metric(&r, "time_mean", None),
+            1.0 / (2.3 * h),
+            metric_se(&r, "time_mean", None),
+        );
+    }
+}
+
+#[test]
+fn linearly_rising_pressure_matches_the_integrated_hazard() {
+    // c_a(t) = 2t, c_b(t) = t, V = 1: λ_a = c_b = t, λ_b = c_a = 2t, so S(t) = exp(-1.5 t^2).
+    // E[T] = int S = (1/2) sqrt(pi / 1.5) = 0.723601; P(a first) = int t S / int 3t S = 1/3;
+    // P(T > 1) = e^-1.5 = 0.223130.
+    let text = r#"
+        [parties.a]
+        stake = 1
+        pressure = { initial = 0, growth = 2 }
+        strategy = "equilibrium"
+        [parties.b]
+        stake = 1
+        pressure = { initial = 0, growth = 1 }
+        strategy = "equilibrium"
+        [simulation]
+        rounds = 100000
+        seed = 13
+        horizon = 1000
+    "#;
+    let sc = scenario(text);
+    let rs = rounds(&sc);
+    let times = rs.iter().map(|r| r.time);
+    let mean = times.clone().sum::<f64>() / N as f64;
+    within("time_mean", mean, 0.5 * (std::f64::consts::PI / 1.5).sqrt(), se_mean(times));
+    let pa = rs.iter().filter(|r| r.outcome == Outcome::Concession0).count() as f64 / N as f64;
+    within("P(a concedes)", pa, 1.0 / 3.0, se_p(1.0 / 3.0, N));
+    let tail = rs.iter().filter(|r| r.time > 1.0).count() as f64 / N as f64;
+    within("P(T > 1)", tail, (-1.5f64).exp(), se_p((-1.5f64).exp(), N));
+}
+
+#[test]
+fn audience_costs_growing_with_time_give_a_heavy_tail() {
+    // No pressure; audience costs a(t) = t, V = 1: λ_i = -L_j' / (G_j - L_j) = 1 / (1 + t), so
+    // each side survives with (1 + t)^-1 and the round with S(t) = (1 + t)^-2: E[T] = 1 but
+    // Var(T) is infinite, so we test the median and the tails. Median: (1 + t)^2 = 2, t = sqrt 2 - 1;
+    // P(T > 3) = 1/16; P(T > 99) = 1e-4. The horizon of 10,000 also tests that the quantile sketch
+    // finds a median 4 orders of magnitude below it.
+    let text = r#"
+        [parties.a]
+        stake = 1
+        audience_cost = { initial = 0, growth = 1 }
+        strategy = "equilibrium"
+        [parties.b]
+        stake = 1
+        audience_cost = { initial = 0, growth = 1 }
+        strategy = "equilibrium"
+        [simulation]
+        rounds = 100000
+        seed = 14
+        horizon = 10000
+    "#;
+    let sc = scenario(text);
+    let rs = rounds(&sc);
+    let median = 2f64.sqrt() - 1.0;
+    let below = rs.iter().filter(|r| r.time <= median).count() as f64 / N as f64;
+    within("P(T <= sqrt2 - 1)", below, 0.5, se_p(0.5, N));
+    for (t, p) in [(3.0, 1.0 / 16.0), (99.0, 1e-4)] {
+        let tail = rs.iter().filter(|r| r.time > t).count() as f64 / N as f64;
+        within(&format!("P(T > {t})"), tail, p, se_p(p, N));
+    }
+    // The sketch's median: sampling se of a median is sqrt(p(1-p)/n) / f(m), with the density
+    // f(m) = 2 (1 + m)^-3 = 2^-0.5; the sketch adds at most 0.4 % of the value.
+    let p50 = metric(&report(&sc), "time_p50", None);
+    let se = (0.25 / N as f64).sqrt() / 2f64.powf(-0.5);
+    assert!(
+        (p50 - median).abs() <= 4.0 * se + 0.004 * median,
+        "time_p50 {p50} vs {median} (se {se})"
+    );
+}
+
+#[test]
+fn a_scheduled_event_replans_the_equilibrium_hazard_mid_round() {
+    // c_a = 0.5 throughout, so λ_b = 0.5; c_b = 0.5 until t = 1, when an event quadruples it, so
+    // λ_a = 0.5 then 2. Total hazard 1 before and 2.5 after.
+    // P(a first) = 0.5 (1 - e^-1) + e^-1 (2 / 2.5) = 0.610364;
+    // E[T] = (1 - e^-1) / 1 + e^-1 / 2.5 = 0.779272.
+    let text = r#"
+        [parties.a]
+        stake = 1
+        pressure = 0.5
+        strategy = "equilibrium"
+        [parties.b]
+        stake = 1
+        pressure = 0.5
+        strategy = "equilibrium"
+        [[event]]
+        name = "sanctions bite on b"
+        at = 1
+        party = "b"
+        effects = ["pressure *= 4"]
+        [simulation]
+        rounds = 100000
+        seed = 15
+        horizon = 1000
+    "#;
+    let r = report(&scenario(text));
+    let e1 = (-1f64).exp();
+    let pa = 0.5 * (1.0 - e1) + e1 * 0.8;
+    within("P(a concedes)", metric(&r, "concede_probability", Some(0)), pa, se_p(pa, N));
+    within(
+        "time_mean",
+        metric(&r, "time_mean", None),
+        (1.0 - e1) + e1 / 2.5,
+        metric_se(&r, "time_mean", None),
+    );
+}
+
+#[test]
+fn a_deadline_breaks_down_with_its_probability() {
+    // Nobody concedes; breakdown hazard 0.05 until the deadline at 10, which breaks down with
+    // probability 0.3. P(breakdown) = 1 - e^-0.5 = 0.393469; P(deadline_breakdown) =
+    // 0.3 e^-0.5 = 0.181959; P(deadline_status_quo) = 0.7 e^-0.5 = 0.424572.
+    let text = r#"
+        [parties.a]
+        stake = 1
+        strategy = "never"
+        [parties.b]
+        stake = 1
+        strategy = "never"
+        [breakdown]
+        hazard = 0.05
+        [deadline]
+        at = 10
+        breakdown_probability = 0.3
+        [simulation]
+        rounds = 100000
+        seed = 16
+    "#;
+    let r = report(&scenario(text));
+    let reach = (-0.5f64).exp();
+    for (o, p) in [
+        (Outcome::Breakdown, 1.0 - reach),
+        (Outcome::DeadlineBreakdown, 0.3 * reach),
+        (Outcome::DeadlineStatusQuo, 0.7 * reach),
+    ] {
+        within(o.name(), r.outcomes[o.index()].probability.value, p, se_p(p, N));
+    }
+}
+
+#[test]
+fn a_fixed_time_step_would_fail_where_the_engine_passes() {
+    // The unit-rate problem: V = 1, c = 0.5 each, so λ = 0.5 each and T ~ Exp(1), E[T] = 1, with
+    // no ties. A fixed step dt = 0.05 (each side concedes with probability λ dt per step, the
+    // round ending at the step's end) gives E[T] = dt / (1 - (1 - λ dt)^2) = 1.012658 and ties
+    // with probability (λ dt)^2 / (1 - (1 - λ dt)^2) = 0.012658 per round. With 400,000 rounds
+    // the standard error of E[T] is 0.00158: the engine stays within 4 se, the stepped
+    // simulation falls 8 se outside and its ties are 80 se from zero.
+    const M: u64 = 400_000;
+    let sc = scenario(&attrition(1.0, 0.5, 1.0, 0.5, "").replace(&N.to_string(), &M.to_string()));
+    let r = report(&sc);
+    let se = metric_se(&r, "time_mean", None);
+    within("engine time_mean", metric(&r, "time_mean", None), 1.0, se);
+    assert_eq!(r.outcomes[Outcome::Compromise.index()].count, 0);
+
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(17);
+    let (dt, lambda) = (0.05, 0.5);
+    let (mut sum, mut ties) = (0.0, 0u64);
+    for _ in 0..M {
+        let mut t = 0.0;
+        loop {
+            t += dt;
+            let a = rng.random::<f64>() < lambda * dt;
+            let b = rng.random::<f64>() < lambda * dt;
+            if a && b {
+                ties += 1;
+            }
+            if a || b {
+                break;
+            }
+        }
+        sum += t;
+    }
+    let stepped = sum / M as f64;
+    println!("stepped time_mean {stepped:.6} (engine se {se:.6}), ties {ties}");
+    assert!((stepped - 1.0).abs() > 4.0 * se, "a stepped engine would pass: {stepped}");
+    assert!(ties as f64 / M as f64 > 4.0 * se_p(0.012658, M));
+}
