@@ -115,7 +115,12 @@ pub fn main() -> Result<()> {
 }
 
 /// Load the scenario (or the bundled one) with overrides, the CLI's own flags going last.
-fn load(path: Option<&Path>, mut overrides: Vec<Override>, rounds: Option<u64>, seed: Option<u64>) -> Result<Loaded> {
+fn load(
+    path: Option<&Path>,
+    mut overrides: Vec<Override>,
+    rounds: Option<u64>,
+    seed: Option<u64>,
+) -> Result<Loaded> {
     if let Some(n) = rounds {
         overrides.push(Override {
             path: "simulation.rounds".into(),
@@ -173,7 +178,10 @@ fn run(a: RunArgs) -> Result<()> {
     let sc = &loaded.scenario;
     let dir = out_dir(a.out, &loaded);
     if dir.exists() && !dir.is_dir() {
-        bail!(Usage(format!("--out {}: exists and is not a directory", dir.display())));
+        bail!(Usage(format!(
+            "--out {}: exists and is not a directory",
+            dir.display()
+        )));
     }
     let pool = pool(a.threads)?;
     let bar = progress_bar(sc.simulation.rounds, a.quiet, "rounds");
@@ -188,7 +196,10 @@ fn run(a: RunArgs) -> Result<()> {
         &[
             ("summary.csv", output::csv::summary(&report, &ids)),
             ("outcomes.csv", output::csv::outcomes(&report, &ids)),
-            ("times.csv", output::csv::times(&totals.counts.histogram, &ids)),
+            (
+                "times.csv",
+                output::csv::times(&totals.counts.histogram, &ids),
+            ),
             ("manifest.toml", manifest(&loaded.resolved, sc, "run")),
         ],
     )
@@ -219,28 +230,67 @@ fn describe(sc: &Scenario) -> String {
     let _ = writeln!(o, "ok: {}", sc.title.as_deref().unwrap_or("scenario"));
     for p in &sc.parties {
         let _ = writeln!(o, "\nparty {} ({})", p.id, p.label);
-        let _ = writeln!(o, "  stake {}  demand {}  discount_rate {}", p.stake, p.demand, p.discount_rate);
-        let _ = writeln!(o, "  pressure {} + {} t", p.pressure.initial, p.pressure.growth);
-        let _ = writeln!(o, "  leverage {} + {} t", p.leverage.initial, p.leverage.growth);
-        let _ = writeln!(o, "  audience_cost {} + {} t", p.audience_cost.initial, p.audience_cost.growth);
-        let _ = writeln!(o, "  breakdown_cost {}  status_quo {}", p.breakdown_cost, p.status_quo);
-        let _ = writeln!(o, "  resolve {:?}  (mean {})", resolve_text(&p.resolve), p.resolve.mean());
+        let _ = writeln!(
+            o,
+            "  stake {}  demand {}  discount_rate {}",
+            p.stake, p.demand, p.discount_rate
+        );
+        let _ = writeln!(
+            o,
+            "  pressure {} + {} t",
+            p.pressure.initial, p.pressure.growth
+        );
+        let _ = writeln!(
+            o,
+            "  leverage {} + {} t",
+            p.leverage.initial, p.leverage.growth
+        );
+        let _ = writeln!(
+            o,
+            "  audience_cost {} + {} t",
+            p.audience_cost.initial, p.audience_cost.growth
+        );
+        let _ = writeln!(
+            o,
+            "  breakdown_cost {}  status_quo {}",
+            p.breakdown_cost, p.status_quo
+        );
+        let _ = writeln!(
+            o,
+            "  resolve {:?}  (mean {})",
+            resolve_text(&p.resolve),
+            p.resolve.mean()
+        );
         if let Some(d) = p.deadline {
             let _ = writeln!(o, "  deadline at {} ({:?})", d.at, d.action);
         }
         let _ = writeln!(o, "  strategy {:?}", p.strategy);
     }
-    let _ = writeln!(o, "\nbreakdown hazard {} + {} t", sc.hazard.initial, sc.hazard.growth);
+    let _ = writeln!(
+        o,
+        "\nbreakdown hazard {} + {} t",
+        sc.hazard.initial, sc.hazard.growth
+    );
     match sc.deadline {
         Some(d) => {
-            let _ = writeln!(o, "deadline at {} (breakdown probability {})", d.at, d.breakdown_probability);
+            let _ = writeln!(
+                o,
+                "deadline at {} (breakdown probability {})",
+                d.at, d.breakdown_probability
+            );
         }
         None => {
             let _ = writeln!(o, "no global deadline");
         }
     }
     for e in &sc.events {
-        let _ = writeln!(o, "event {:?}: {:?}, {} effect(s)", e.name, e.when, e.effects.len());
+        let _ = writeln!(
+            o,
+            "event {:?}: {:?}, {} effect(s)",
+            e.name,
+            e.when,
+            e.effects.len()
+        );
     }
     let s = &sc.simulation;
     let _ = writeln!(
@@ -253,7 +303,10 @@ fn describe(sc: &Scenario) -> String {
     );
     match predict::predict(sc) {
         Some(p) => {
-            let _ = writeln!(o, "\nclosed-form predictions (stationary equilibrium, constant lines):");
+            let _ = writeln!(
+                o,
+                "\nclosed-form predictions (stationary equilibrium, constant lines):"
+            );
             for (i, q) in sc.parties.iter().enumerate() {
                 let _ = writeln!(
                     o,
@@ -261,7 +314,11 @@ fn describe(sc: &Scenario) -> String {
                     q.id, p.hazard[i], p.concede[i]
                 );
             }
-            let _ = writeln!(o, "  breakdown hazard {:.6}, P(breakdown) {:.6}", p.breakdown_hazard, p.breakdown);
+            let _ = writeln!(
+                o,
+                "  breakdown hazard {:.6}, P(breakdown) {:.6}",
+                p.breakdown_hazard, p.breakdown
+            );
             let _ = writeln!(o, "  P(reaches the deadline or horizon) {:.6}", p.reach_end);
             let _ = writeln!(o, "  mean time to the end {:.6}", p.mean_time);
         }

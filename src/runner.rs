@@ -25,7 +25,12 @@ pub fn batch_count(rounds: u64) -> u64 {
 
 /// Play all rounds of the scenario's `[simulation]` on the current rayon pool.
 pub fn run(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Totals {
-    run_batches(sc, sc.simulation.seed, 0..batch_count(sc.simulation.rounds), progress)
+    run_batches(
+        sc,
+        sc.simulation.seed,
+        0..batch_count(sc.simulation.rounds),
+        progress,
+    )
 }
 
 /// Play the given batches of a run of `sc.simulation.rounds` rounds seeded with `seed`.

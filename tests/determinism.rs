@@ -49,7 +49,10 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_does_not() {
     let sc = bundled(20_000, 9);
     assert_eq!(bytes(&sc, &run_on(2, &sc)), bytes(&sc, &run_on(2, &sc)));
     let other = bundled(20_000, 10);
-    assert_ne!(bytes(&sc, &run_on(2, &sc)), bytes(&other, &run_on(2, &other)));
+    assert_ne!(
+        bytes(&sc, &run_on(2, &sc)),
+        bytes(&other, &run_on(2, &other))
+    );
 }
 
 #[test]
@@ -57,7 +60,9 @@ fn batches_merged_in_any_grouping_equal_one_run() {
     // The runner's reduction tree depends on scheduling; any grouping of batches must agree.
     let sc = bundled(5 * runner::BATCH, 3);
     let whole = runner::run_batches(&sc, 3, 0..5, &|_| {});
-    let mut parts: Vec<Totals> = (0..5).map(|b| runner::run_batches(&sc, 3, b..b + 1, &|_| {})).collect();
+    let mut parts: Vec<Totals> = (0..5)
+        .map(|b| runner::run_batches(&sc, 3, b..b + 1, &|_| {}))
+        .collect();
     parts.reverse();
     let mut merged = parts.pop().unwrap();
     for p in parts {

@@ -41,19 +41,29 @@ fn two_concessions_at_one_instant_are_a_compromise_that_splits_the_surplus() {
 
 #[test]
 fn under_status_quo_ties_pay_the_status_quo() {
-    let sc = scenario(&two(
-        "status_quo = 0.25\nstrategy = \"immediate\"",
-        "strategy = \"immediate\"",
-        "",
-    ).replace("[parties.a]", "simultaneous = \"status_quo\"\n[parties.a]"));
+    let sc = scenario(
+        &two(
+            "status_quo = 0.25\nstrategy = \"immediate\"",
+            "strategy = \"immediate\"",
+            "",
+        )
+        .replace("[parties.a]", "simultaneous = \"status_quo\"\n[parties.a]"),
+    );
     let r = rounds(&sc)[0];
-    assert_eq!((r.outcome, r.time, r.share), (Outcome::Compromise, 0.0, None));
+    assert_eq!(
+        (r.outcome, r.time, r.share),
+        (Outcome::Compromise, 0.0, None)
+    );
     assert_eq!(r.payoff, [0.25, 0.0]);
 }
 
 #[test]
 fn compatible_demands_agree_at_once() {
-    let sc = scenario(&two("demand = 0.4\nstrategy = \"never\"", "demand = 0.5\nstrategy = \"never\"", ""));
+    let sc = scenario(&two(
+        "demand = 0.4\nstrategy = \"never\"",
+        "demand = 0.5\nstrategy = \"never\"",
+        "",
+    ));
     let r = rounds(&sc)[0];
     assert_eq!((r.outcome, r.time), (Outcome::Compromise, 0.0));
     assert!((r.share.unwrap()[0] - 0.45).abs() < 1e-15);
@@ -61,11 +71,14 @@ fn compatible_demands_agree_at_once() {
 
 #[test]
 fn a_concession_at_the_deadline_counts_as_a_concession() {
-    let sc = scenario(&two(
-        "strategy = { kind = \"at_time\", t = 5 }\naudience_cost = 0.1",
-        "strategy = \"never\"",
-        "",
-    ).replace("[parties.a]", "deadline = { at = 5 }\n[parties.a]"));
+    let sc = scenario(
+        &two(
+            "strategy = { kind = \"at_time\", t = 5 }\naudience_cost = 0.1",
+            "strategy = \"never\"",
+            "",
+        )
+        .replace("[parties.a]", "deadline = { at = 5 }\n[parties.a]"),
+    );
     let r = rounds(&sc)[0];
     assert_eq!((r.outcome, r.time), (Outcome::Concession0, 5.0));
     // a gets 1 - α_b = 0, less its audience cost; b gets the whole pie.
@@ -95,7 +108,11 @@ fn threshold_concedes_when_the_cost_reaches_its_share_of_the_stake() {
     let sc = scenario(&two(&base.replace('F', "1.5"), "strategy = \"never\"", ""));
     let r = rounds(&sc)[0];
     assert_eq!((r.outcome, r.time), (Outcome::Horizon, 100.0));
-    assert!((r.cost[0] - 1.0).abs() < 1e-12, "the clamp stops the cost at 1: {}", r.cost[0]);
+    assert!(
+        (r.cost[0] - 1.0).abs() < 1e-12,
+        "the clamp stops the cost at 1: {}",
+        r.cost[0]
+    );
 }
 
 #[test]
@@ -136,7 +153,10 @@ fn party_deadlines_walk_out_or_give_in_after_concessions() {
     assert_eq!(rounds(&sc)[0].outcome, Outcome::Concession0);
     // Both give in at their deadlines at once: a compromise.
     let d = "deadline = { at = 3, action = \"concede\" }\nstrategy = \"never\"";
-    assert_eq!(rounds(&scenario(&two(d, d, "")))[0].outcome, Outcome::Compromise);
+    assert_eq!(
+        rounds(&scenario(&two(d, d, "")))[0].outcome,
+        Outcome::Compromise
+    );
 }
 
 #[test]
@@ -149,7 +169,12 @@ fn a_poisson_event_switches_on_the_breakdown_hazard() {
         .replace("[simulation]", "[[event]]\nname = \"incident\"\nrate = 0.5\nmax = 1\neffects = [\"breakdown.hazard = 1\"]\n[simulation]"));
     let r = report(&sc);
     assert_eq!(r.outcomes[Outcome::Breakdown.index()].count, 50_000);
-    within("E[T]", metric(&r, "time_mean", None), 3.0, (5.0f64 / 50_000.0).sqrt());
+    within(
+        "E[T]",
+        metric(&r, "time_mean", None),
+        3.0,
+        (5.0f64 / 50_000.0).sqrt(),
+    );
 }
 
 #[test]
@@ -164,11 +189,17 @@ fn an_event_on_resolve_changes_the_payoff_from_then_on() {
 #[test]
 fn leverage_is_clamped_to_one() {
     // ℓ_a = 0.5 + 0.1 t reaches 1 at t = 5 and stays there; the deadline at 8 breaks down.
-    let sc = scenario(&two(
-        "strategy = \"never\"\nleverage = { initial = 0.5, growth = 0.1 }",
-        "strategy = \"never\"",
-        "",
-    ).replace("[parties.a]", "deadline = { at = 8, breakdown_probability = 1 }\n[parties.a]"));
+    let sc = scenario(
+        &two(
+            "strategy = \"never\"\nleverage = { initial = 0.5, growth = 0.1 }",
+            "strategy = \"never\"",
+            "",
+        )
+        .replace(
+            "[parties.a]",
+            "deadline = { at = 8, breakdown_probability = 1 }\n[parties.a]",
+        ),
+    );
     let r = rounds(&sc)[0];
     assert_eq!((r.outcome, r.payoff[0]), (Outcome::DeadlineBreakdown, 1.0));
 }

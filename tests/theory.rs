@@ -36,10 +36,25 @@ fn symmetric_war_of_attrition_matches_hendricks_weiss_wilson() {
     // E[U] = 0: P(other concedes) V - c E[T] = 0.5 - 0.5.
     let sc = scenario(&attrition(1.0, 1.0, 1.0, 1.0, ""));
     let r = report(&sc);
-    within("time_mean", metric(&r, "time_mean", None), 0.5, metric_se(&r, "time_mean", None));
-    within("P(a concedes)", metric(&r, "concede_probability", Some(0)), 0.5, se_p(0.5, N));
+    within(
+        "time_mean",
+        metric(&r, "time_mean", None),
+        0.5,
+        metric_se(&r, "time_mean", None),
+    );
+    within(
+        "P(a concedes)",
+        metric(&r, "concede_probability", Some(0)),
+        0.5,
+        se_p(0.5, N),
+    );
     for i in 0..2 {
-        within("payoff", metric(&r, "payoff_mean", Some(i)), 0.0, metric_se(&r, "payoff_mean", Some(i)));
+        within(
+            "payoff",
+            metric(&r, "payoff_mean", Some(i)),
+            0.0,
+            metric_se(&r, "payoff_mean", Some(i)),
+        );
     }
 }
 
@@ -51,10 +66,25 @@ fn asymmetric_war_of_attrition_matches_hendricks_weiss_wilson() {
     // E[U_b] = 0.8 * 1 - 1 * 0.8 = 0.
     let sc = scenario(&attrition(4.0, 1.0, 1.0, 1.0, ""));
     let r = report(&sc);
-    within("time_mean", metric(&r, "time_mean", None), 0.8, metric_se(&r, "time_mean", None));
-    within("P(a concedes)", metric(&r, "concede_probability", Some(0)), 0.8, se_p(0.8, N));
+    within(
+        "time_mean",
+        metric(&r, "time_mean", None),
+        0.8,
+        metric_se(&r, "time_mean", None),
+    );
+    within(
+        "P(a concedes)",
+        metric(&r, "concede_probability", Some(0)),
+        0.8,
+        se_p(0.8, N),
+    );
     for i in 0..2 {
-        within("payoff", metric(&r, "payoff_mean", Some(i)), 0.0, metric_se(&r, "payoff_mean", Some(i)));
+        within(
+            "payoff",
+            metric(&r, "payoff_mean", Some(i)),
+            0.0,
+            metric_se(&r, "payoff_mean", Some(i)),
+        );
     }
 }
 
@@ -89,7 +119,12 @@ fn brinkmanship_breakdown_probability_does_not_depend_on_the_hazard() {
     for h in [0.05, 0.5] {
         let r = report(&scenario(&brinkmanship(h)));
         let p = r.outcomes[Outcome::Breakdown.index()].probability.value;
-        within(&format!("P(breakdown), h = {h}"), p, expected, se_p(expected, N));
+        within(
+            &format!("P(breakdown), h = {h}"),
+            p,
+            expected,
+            se_p(expected, N),
+        );
         within(
             &format!("time_mean, h = {h}"),
             metric(&r, "time_mean", None),
@@ -122,8 +157,17 @@ fn linearly_rising_pressure_matches_the_integrated_hazard() {
     let rs = rounds(&sc);
     let times = rs.iter().map(|r| r.time);
     let mean = times.clone().sum::<f64>() / N as f64;
-    within("time_mean", mean, 0.5 * (std::f64::consts::PI / 1.5).sqrt(), se_mean(times));
-    let pa = rs.iter().filter(|r| r.outcome == Outcome::Concession0).count() as f64 / N as f64;
+    within(
+        "time_mean",
+        mean,
+        0.5 * (std::f64::consts::PI / 1.5).sqrt(),
+        se_mean(times),
+    );
+    let pa = rs
+        .iter()
+        .filter(|r| r.outcome == Outcome::Concession0)
+        .count() as f64
+        / N as f64;
     within("P(a concedes)", pa, 1.0 / 3.0, se_p(1.0 / 3.0, N));
     let tail = rs.iter().filter(|r| r.time > 1.0).count() as f64 / N as f64;
     within("P(T > 1)", tail, (-1.5f64).exp(), se_p((-1.5f64).exp(), N));
@@ -197,7 +241,12 @@ fn a_scheduled_event_replans_the_equilibrium_hazard_mid_round() {
     let r = report(&scenario(text));
     let e1 = (-1f64).exp();
     let pa = 0.5 * (1.0 - e1) + e1 * 0.8;
-    within("P(a concedes)", metric(&r, "concede_probability", Some(0)), pa, se_p(pa, N));
+    within(
+        "P(a concedes)",
+        metric(&r, "concede_probability", Some(0)),
+        pa,
+        se_p(pa, N),
+    );
     within(
         "time_mean",
         metric(&r, "time_mean", None),
@@ -234,7 +283,12 @@ fn a_deadline_breaks_down_with_its_probability() {
         (Outcome::DeadlineBreakdown, 0.3 * reach),
         (Outcome::DeadlineStatusQuo, 0.7 * reach),
     ] {
-        within(o.name(), r.outcomes[o.index()].probability.value, p, se_p(p, N));
+        within(
+            o.name(),
+            r.outcomes[o.index()].probability.value,
+            p,
+            se_p(p, N),
+        );
     }
 }
 
@@ -274,6 +328,9 @@ fn a_fixed_time_step_would_fail_where_the_engine_passes() {
     }
     let stepped = sum / M as f64;
     println!("stepped time_mean {stepped:.6} (engine se {se:.6}), ties {ties}");
-    assert!((stepped - 1.0).abs() > 4.0 * se, "a stepped engine would pass: {stepped}");
+    assert!(
+        (stepped - 1.0).abs() > 4.0 * se,
+        "a stepped engine would pass: {stepped}"
+    );
     assert!(ties as f64 / M as f64 > 4.0 * se_p(0.012658, M));
 }

@@ -176,15 +176,27 @@ impl Totals {
             let (pm, psd) = moments(PAYOFF + i, PAYOFF_SQ + i, n);
             metrics.push(Metric::est("payoff_mean", Some(i), pm));
             metrics.push(Metric::plain("payoff_sd", Some(i), psd));
-            metrics.push(Metric::est("cost_mean", Some(i), moments(COST + i, COST_SQ + i, n).0));
+            metrics.push(Metric::est(
+                "cost_mean",
+                Some(i),
+                moments(COST + i, COST_SQ + i, n).0,
+            ));
             let splits = self.counts.splits;
             let share = moments(SHARE + i, SHARE_SQ + i, splits).0;
             metrics.push(Metric::est("share_mean", Some(i), share));
             let conceded = o[Outcome::concession(i).index()];
-            metrics.push(Metric::est("concede_probability", Some(i), wilson(conceded, n)));
+            metrics.push(Metric::est(
+                "concede_probability",
+                Some(i),
+                wilson(conceded, n),
+            ));
         }
         let count_if = |f: fn(Outcome) -> bool| -> u64 {
-            Outcome::ALL.iter().filter(|&&x| f(x)).map(|x| o[x.index()]).sum()
+            Outcome::ALL
+                .iter()
+                .filter(|&&x| f(x))
+                .map(|x| o[x.index()])
+                .sum()
         };
         metrics.push(Metric::est(
             "agreement_probability",

@@ -117,14 +117,19 @@ mod tests {
     fn quantiles_within_half_a_percent_at_every_scale() {
         // Log-uniform over 12 decades: every scale at once.
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
-        let mut xs: Vec<f64> = (0..100_001).map(|_| 10f64.powf(rng.random_range(-6.0..6.0))).collect();
+        let mut xs: Vec<f64> = (0..100_001)
+            .map(|_| 10f64.powf(rng.random_range(-6.0..6.0)))
+            .collect();
         let mut s = Sketch::default();
         xs.iter().for_each(|&x| s.push(x));
         xs.sort_by(f64::total_cmp);
         for p in [0.001, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999] {
             let exact = xs[((p * xs.len() as f64).ceil() as usize).max(1) - 1];
             let est = s.quantile(p).unwrap();
-            assert!(((est - exact) / exact).abs() <= 0.005, "p={p}: {est} vs {exact}");
+            assert!(
+                ((est - exact) / exact).abs() <= 0.005,
+                "p={p}: {est} vs {exact}"
+            );
         }
     }
 

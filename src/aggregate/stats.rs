@@ -63,7 +63,10 @@ mod tests {
         // 8 of 10: Wilson 95 % interval (0.4902, 0.9433) (Newcombe 1998, table I method 3).
         let e = wilson(8, 10);
         let (lo, hi) = e.ci.unwrap();
-        assert!((lo - 0.4902).abs() < 1e-4 && (hi - 0.9433).abs() < 1e-4, "{lo} {hi}");
+        assert!(
+            (lo - 0.4902).abs() < 1e-4 && (hi - 0.9433).abs() < 1e-4,
+            "{lo} {hi}"
+        );
     }
 
     #[test]

@@ -17,9 +17,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use crate::model::payoff::{self, EndState};
-use crate::model::{
-    DeadlineAction, EventTiming, LineId, Outcome, PARTIES, Scenario, Target,
-};
+use crate::model::{DeadlineAction, EventTiming, LineId, Outcome, PARTIES, Scenario, Target};
 use crate::rng::{RoundRng, round_rng};
 use crate::strategy::Strategy;
 use crate::strategy::equilibrium::{self, OpponentView};
@@ -49,13 +47,20 @@ pub struct Scratch {
 /// A scenario prepared for playing rounds.
 pub struct Engine<'a> {
     sc: &'a Scenario,
-    /// Indices into `sc.events` of scheduled events, by time (ties in file order).
-    scheduled: Vec<usize>,
-    /// Indices of Poisson events.
-    poisson: Vec<usize>,
+    /// Scheduled events as `(time, index into sc.events)`, by time (ties in file order).
+    scheduled: Vec<(f64, usize)>,
+    /// Poisson events.
+    poisson: Vec<Poisson>,
     /// W̄_j as party i believes it: the mean of j's type times j's stake.
     believed_value: [f64; PARTIES],
     end: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Poisson {
+    event: usize,
+    rate: f64,
+    max: u32,
 }
 
 /// A tracked line during a round: `value(t) = clamp(level + slope (t - t0))`.
@@ -77,7 +82,8 @@ impl LineState {
     /// Slope actually in effect from `t0` on (0 while pinned at a bound).
     #[inline]
     fn effective_slope(&self) -> f64 {
-        if (self.slope < 0.0 && self.level <= self.lo) || (self.slope > 0.0 && self.level >= self.hi)
+        if (self.slope < 0.0 && self.level <= self.lo)
+            || (self.slope > 0.0 && self.level >= self.hi)
         {
             0.0
         } else {
@@ -144,17 +150,19 @@ impl Ender {
 
 impl<'a> Engine<'a> {
     pub fn new(sc: &'a Scenario) -> Engine<'a> {
-        let mut scheduled: Vec<usize> = (0..sc.events.len())
-            .filter(|&k| matches!(sc.events[k].when, EventTiming::At(_)))
-            .collect();
-        let at = |k: usize| match sc.events[k].when {
-            EventTiming::At(t) => t,
-            EventTiming::Poisson { .. } => unreachable!(),
-        };
-        scheduled.sort_by(|&a, &b| at(a).total_cmp(&at(b)).then(a.cmp(&b)));
-        let poisson = (0..sc.events.len())
-            .filter(|&k| matches!(sc.events[k].when, EventTiming::Poisson { .. }))
-            .collect();
+        let mut scheduled = Vec::new();
+        let mut poisson = Vec::new();
+        for (event, e) in sc.events.iter().enumerate() {
+            match e.when {
+                EventTiming::At(t) => scheduled.push((t, event)),
+                EventTiming::Poisson { rate, max } => poisson.push(Poisson {
+                    event,
+                    rate,
+                    max: max.unwrap_or(u32::MAX),
+                }),
+            }
+        }
+        scheduled.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let believed_value = [1, 0].map(|j| sc.parties[j].resolve.mean() * sc.parties[j].stake);
         Engine {
             sc,
@@ -204,12 +212,9 @@ impl<'a> Engine<'a> {
             return self.finish(Outcome::Compromise, 0.0, [state(0), state(1)]);
         }
 
-        for (k, &e) in self.poisson.iter().enumerate() {
-            let EventTiming::Poisson { rate, .. } = sc.events[e].when else {
-                unreachable!()
-            };
+        for (k, ev) in self.poisson.iter().enumerate() {
             let gap: f64 = Exp1.sample(rng);
-            scratch.next[k] = gap / rate;
+            scratch.next[k] = gap / ev.rate;
             scratch.fired[k] = 0;
         }
 
@@ -237,41 +242,30 @@ impl<'a> Engine<'a> {
         let mut next_sched = 0;
         loop {
             // Events due now, scheduled in order, then Poisson.
-            while next_sched < self.scheduled.len() {
-                let e = self.scheduled[next_sched];
-                let EventTiming::At(at) = sc.events[e].when else {
-                    unreachable!()
-                };
+            while let Some(&(at, e)) = self.scheduled.get(next_sched) {
                 if at > t {
                     break;
                 }
                 self.apply(e, t, &mut lines, &mut theta);
                 next_sched += 1;
             }
-            for (k, &e) in self.poisson.iter().enumerate() {
-                let EventTiming::Poisson { rate, max } = sc.events[e].when else {
-                    unreachable!()
-                };
-                while scratch.next[k] <= t && max.is_none_or(|m| scratch.fired[k] < m) {
-                    self.apply(e, t, &mut lines, &mut theta);
+            for (k, ev) in self.poisson.iter().enumerate() {
+                while scratch.next[k] <= t && scratch.fired[k] < ev.max {
+                    self.apply(ev.event, t, &mut lines, &mut theta);
                     scratch.fired[k] += 1;
                     let gap: f64 = Exp1.sample(rng);
-                    scratch.next[k] += gap / rate;
+                    scratch.next[k] += gap / ev.rate;
                 }
             }
 
             // The piece [t, t1]: up to the next event, clamp or the end.
-            let mut t_event = f64::INFINITY;
-            if let Some(&e) = self.scheduled.get(next_sched) {
-                if let EventTiming::At(at) = sc.events[e].when {
-                    t_event = at;
-                }
-            }
-            for (k, &e) in self.poisson.iter().enumerate() {
-                if let EventTiming::Poisson { max, .. } = sc.events[e].when {
-                    if max.is_none_or(|m| scratch.fired[k] < m) {
-                        t_event = t_event.min(scratch.next[k]);
-                    }
+            let mut t_event = self
+                .scheduled
+                .get(next_sched)
+                .map_or(f64::INFINITY, |e| e.0);
+            for (k, ev) in self.poisson.iter().enumerate() {
+                if scratch.fired[k] < ev.max {
+                    t_event = t_event.min(scratch.next[k]);
                 }
             }
             let mut t1 = t_event.min(self.end);
@@ -333,7 +327,13 @@ impl<'a> Engine<'a> {
             }
             let (h0, h1) = lines[LineId::HAZARD.0].piece();
             let mut spent_break = 0.0;
-            let tb = self.clock(Rate::Linear { a: h0, b: h1 }, budget_break, len, t, &mut spent_break);
+            let tb = self.clock(
+                Rate::Linear { a: h0, b: h1 },
+                budget_break,
+                len,
+                t,
+                &mut spent_break,
+            );
             consider(tb, Ender::Breakdown);
             if let Some(d) = sc.deadline {
                 consider(d.at, Ender::GlobalDeadline);
@@ -345,8 +345,8 @@ impl<'a> Engine<'a> {
             if best.0.is_finite() {
                 let tau = best.0;
                 let ended = self.ending(best.1, tau, conceding_at, rng);
-                for i in 0..PARTIES {
-                    cost[i] += self.cost_between(i, &lines, t, tau);
+                for (i, c) in cost.iter_mut().enumerate() {
+                    *c += self.cost_between(i, &lines, t, tau);
                 }
                 let state = |i: usize| EndState {
                     resolve: theta[i],
@@ -451,9 +451,9 @@ impl<'a> Engine<'a> {
             Ender::Breakdown => Outcome::Breakdown,
             Ender::DeadlineConcede(i) => {
                 let j = 1 - i;
-                let other = p[j].deadline.is_some_and(|d| {
-                    d.at == tau && d.action == DeadlineAction::Concede
-                });
+                let other = p[j]
+                    .deadline
+                    .is_some_and(|d| d.at == tau && d.action == DeadlineAction::Concede);
                 if other {
                     Outcome::Compromise
                 } else {
@@ -478,7 +478,14 @@ impl<'a> Engine<'a> {
         let demand = [sc.parties[0].demand, sc.parties[1].demand];
         let share = payoff::shares(outcome, demand, sc.simultaneous);
         let pay = |i: usize| {
-            payoff::payoff(&sc.parties[i], i, outcome, tau, share.map(|s| s[i]), &state[i])
+            payoff::payoff(
+                &sc.parties[i],
+                i,
+                outcome,
+                tau,
+                share.map(|s| s[i]),
+                &state[i],
+            )
         };
         RoundResult {
             outcome,

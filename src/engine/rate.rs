@@ -20,11 +20,23 @@ pub enum Step {
 pub enum Rate {
     Zero,
     /// `max(0, a + b u)`
-    Linear { a: f64, b: f64 },
+    Linear {
+        a: f64,
+        b: f64,
+    },
     /// `max(0, n0 + n1 u + n2 u^2) / (d0 + d1 u)`, with `d0 + d1 u > 0` on the piece.
-    Rational { n: [f64; 3], d0: f64, d1: f64 },
+    Rational {
+        n: [f64; 3],
+        d0: f64,
+        d1: f64,
+    },
     /// `w e^{-r u} (a + b u)`, with `r > 0` and `a + b u >= 0` on the piece.
-    Discounted { w: f64, r: f64, a: f64, b: f64 },
+    Discounted {
+        w: f64,
+        r: f64,
+        a: f64,
+        b: f64,
+    },
 }
 
 impl Rate {
@@ -78,9 +90,7 @@ impl Rate {
         match *self {
             Rate::Zero => 0.0,
             Rate::Linear { a, b } => (a + b * u).max(0.0),
-            Rate::Rational { n, d0, d1 } => {
-                (n[0] + u * (n[1] + u * n[2])).max(0.0) / (d0 + d1 * u)
-            }
+            Rate::Rational { n, d0, d1 } => (n[0] + u * (n[1] + u * n[2])).max(0.0) / (d0 + d1 * u),
             Rate::Discounted { w, r, a, b } => w * (-r * u).exp() * (a + b * u),
         }
     }
@@ -299,16 +309,45 @@ mod tests {
             Rate::Linear { a: 0.7, b: 0.2 },
             Rate::Linear { a: 0.7, b: -0.2 },
             Rate::Linear { a: -0.5, b: 0.3 },
-            Rate::Rational { n: [0.3, 0.2, 0.05], d0: 1.0, d1: 0.5 },
-            Rate::Rational { n: [0.3, 0.2, 0.05], d0: 1.0, d1: 1e-4 },
-            Rate::Rational { n: [0.5, -0.4, 0.06], d0: 2.0, d1: 0.3 },
-            Rate::Rational { n: [-0.2, 0.1, 0.0], d0: 1.0, d1: 0.01 },
-            Rate::Discounted { w: 0.9, r: 0.05, a: 1.0, b: 0.3 },
-            Rate::Discounted { w: 1.0, r: 2.0, a: 1.0, b: 0.0 },
+            Rate::Rational {
+                n: [0.3, 0.2, 0.05],
+                d0: 1.0,
+                d1: 0.5,
+            },
+            Rate::Rational {
+                n: [0.3, 0.2, 0.05],
+                d0: 1.0,
+                d1: 1e-4,
+            },
+            Rate::Rational {
+                n: [0.5, -0.4, 0.06],
+                d0: 2.0,
+                d1: 0.3,
+            },
+            Rate::Rational {
+                n: [-0.2, 0.1, 0.0],
+                d0: 1.0,
+                d1: 0.01,
+            },
+            Rate::Discounted {
+                w: 0.9,
+                r: 0.05,
+                a: 1.0,
+                b: 0.3,
+            },
+            Rate::Discounted {
+                w: 1.0,
+                r: 2.0,
+                a: 1.0,
+                b: 0.0,
+            },
         ];
         for rate in &rates {
             let (x, q) = (spent(rate, 7.0), numeric(rate, 7.0));
-            assert!(close(x, q, 1e-8), "{rate:?}: closed form {x} vs quadrature {q}");
+            assert!(
+                close(x, q, 1e-8),
+                "{rate:?}: closed form {x} vs quadrature {q}"
+            );
         }
     }
 
@@ -317,10 +356,27 @@ mod tests {
         let rates = [
             Rate::Linear { a: 0.7, b: 0.2 },
             Rate::Linear { a: 0.0, b: 1e-12 },
-            Rate::Rational { n: [0.3, 0.2, 0.05], d0: 1.0, d1: 0.5 },
-            Rate::Rational { n: [0.3, 0.2, 0.05], d0: 1.0, d1: 1e-4 },
-            Rate::Rational { n: [0.5, -0.4, 0.06], d0: 2.0, d1: 0.3 },
-            Rate::Discounted { w: 0.9, r: 0.05, a: 1.0, b: 0.3 },
+            Rate::Rational {
+                n: [0.3, 0.2, 0.05],
+                d0: 1.0,
+                d1: 0.5,
+            },
+            Rate::Rational {
+                n: [0.3, 0.2, 0.05],
+                d0: 1.0,
+                d1: 1e-4,
+            },
+            Rate::Rational {
+                n: [0.5, -0.4, 0.06],
+                d0: 2.0,
+                d1: 0.3,
+            },
+            Rate::Discounted {
+                w: 0.9,
+                r: 0.05,
+                a: 1.0,
+                b: 0.3,
+            },
         ];
         for rate in &rates {
             let total = spent(rate, 50.0);
@@ -330,7 +386,10 @@ mod tests {
                     panic!("{rate:?} should fire")
                 };
                 let reached = spent(rate, u);
-                assert!(close(reached, budget, 1e-10), "{rate:?}: {reached} vs {budget}");
+                assert!(
+                    close(reached, budget, 1e-10),
+                    "{rate:?}: {reached} vs {budget}"
+                );
             }
             assert_eq!(rate.advance(total * 1.01, 50.0), Step::Spent(total));
         }
@@ -345,8 +404,8 @@ mod tests {
 
     #[test]
     fn phi_series_and_closed_form_agree_at_the_switch() {
-        for x in [0.0999999, 0.1000001] {
-            let direct = (-(-x as f64).exp_m1() - x * (-x as f64).exp()) / (x * x);
+        for x in [0.0999999f64, 0.1000001] {
+            let direct = (-(-x).exp_m1() - x * (-x).exp()) / (x * x);
             assert!(close(phi2(x), direct, 1e-13));
         }
         assert!(close(phi1(1e-12), 1.0 - 0.5e-12, 1e-16));

@@ -10,13 +10,36 @@ use rand_distr::{Beta, Distribution, Exp, Gamma, LogNormal, Normal, Uniform};
 #[derive(Clone, Debug)]
 pub enum Resolve {
     Constant(f64),
-    Uniform { low: f64, high: f64, d: Uniform<f64> },
+    Uniform {
+        low: f64,
+        high: f64,
+        d: Uniform<f64>,
+    },
     /// Normal truncated to `[0, inf)` by rejection; validation keeps `P(X >= 0)` above 2 %.
-    Normal { mean: f64, sd: f64, d: Normal<f64> },
-    LogNormal { mu: f64, sigma: f64, d: LogNormal<f64> },
-    Exponential { mean: f64, d: Exp<f64> },
-    Gamma { shape: f64, scale: f64, d: Gamma<f64> },
-    Beta { alpha: f64, beta: f64, d: Beta<f64> },
+    Normal {
+        mean: f64,
+        sd: f64,
+        d: Normal<f64>,
+    },
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+        d: LogNormal<f64>,
+    },
+    Exponential {
+        mean: f64,
+        d: Exp<f64>,
+    },
+    Gamma {
+        shape: f64,
+        scale: f64,
+        d: Gamma<f64>,
+    },
+    Beta {
+        alpha: f64,
+        beta: f64,
+        d: Beta<f64>,
+    },
 }
 
 impl Resolve {

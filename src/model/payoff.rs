@@ -17,11 +17,7 @@ pub struct EndState {
 
 /// The share of the pie each side gets from an agreement, or `None` when there is no split
 /// (no agreement, or a simultaneous concession under `simultaneous = "status_quo"`).
-pub fn shares(
-    outcome: Outcome,
-    demand: [f64; 2],
-    simultaneous: Simultaneous,
-) -> Option<[f64; 2]> {
+pub fn shares(outcome: Outcome, demand: [f64; 2], simultaneous: Simultaneous) -> Option<[f64; 2]> {
     let surplus_half = 0.5 * (demand[0] + demand[1] - 1.0);
     match outcome {
         Outcome::Concession0 => Some([1.0 - demand[1], demand[1]]),
@@ -36,7 +32,14 @@ pub fn shares(
 
 /// U_i for party `i` (opponent `j`) when the round ends at `tau` with `outcome`.
 /// `share` is `shares(..)[i]` when the outcome is an agreement.
-pub fn payoff(party: &Party, i: usize, outcome: Outcome, tau: f64, share: Option<f64>, s: &EndState) -> f64 {
+pub fn payoff(
+    party: &Party,
+    i: usize,
+    outcome: Outcome,
+    tau: f64,
+    share: Option<f64>,
+    s: &EndState,
+) -> f64 {
     let d = if party.discount_rate == 0.0 {
         1.0
     } else {

@@ -74,11 +74,19 @@ pub fn render(sc: &Scenario, report: &Report) -> String {
         ]);
     }
     out.push_str(&columns(&rows));
-    let g = |m: &str| report.get(m, None).map(|e| num(e.value)).unwrap_or_default();
+    let g = |m: &str| {
+        report
+            .get(m, None)
+            .map(|e| num(e.value))
+            .unwrap_or_default()
+    };
     let _ = writeln!(
         out,
         "\n  time to the end: mean {}, quantiles 5% {}  25% {}  50% {}  75% {}  95% {}\n",
-        report.get("time_mean", None).map(with_ci).unwrap_or_default(),
+        report
+            .get("time_mean", None)
+            .map(with_ci)
+            .unwrap_or_default(),
         g("time_p05"),
         g("time_p25"),
         g("time_p50"),
@@ -103,8 +111,14 @@ pub fn render(sc: &Scenario, report: &Report) -> String {
         rows.push(vec![
             name,
             p("payoff_mean"),
-            report.get("cost_mean", Some(i)).map(|e| num(e.value)).unwrap_or_default(),
-            report.get("share_mean", Some(i)).map(|e| num(e.value)).unwrap_or_default(),
+            report
+                .get("cost_mean", Some(i))
+                .map(|e| num(e.value))
+                .unwrap_or_default(),
+            report
+                .get("share_mean", Some(i))
+                .map(|e| num(e.value))
+                .unwrap_or_default(),
             p("concede_probability"),
         ]);
     }

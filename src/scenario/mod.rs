@@ -89,19 +89,16 @@ pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Loaded, Scenario
 
 /// Read and validate scenario text; `file` names it in messages.
 pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Loaded, ScenarioError> {
-    let invalid = |text: &str, span: Option<std::ops::Range<usize>>, path, message| {
-        ScenarioError::Invalid {
+    let invalid =
+        |text: &str, span: Option<std::ops::Range<usize>>, path, message| ScenarioError::Invalid {
             file: file.to_string(),
             at: span.map(|s| line_col(text, s.start)),
             path,
             message,
-        }
-    };
-    let mut doc: toml_edit::DocumentMut = text
-        .parse()
-        .map_err(|e: toml_edit::TomlError| {
-            invalid(text, e.span(), None, first_line(e.message()).to_string())
-        })?;
+        };
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        invalid(text, e.span(), None, first_line(e.message()).to_string())
+    })?;
     for o in overrides {
         o.apply(&mut doc)?;
     }
@@ -116,11 +113,21 @@ pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Loaded
             spec: o.to_string(),
             message: format!("{path}: {message}"),
         },
-        None => invalid(&resolved, locate(&resolved, path), Some(path.to_string()), message),
+        None => invalid(
+            &resolved,
+            locate(&resolved, path),
+            Some(path.to_string()),
+            message,
+        ),
     };
 
     let de = toml::Deserializer::parse(&resolved).map_err(|e| {
-        invalid(&resolved, e.span(), None, first_line(e.message()).to_string())
+        invalid(
+            &resolved,
+            e.span(),
+            None,
+            first_line(e.message()).to_string(),
+        )
     })?;
     let raw: RawScenario = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = serde_path(e.path());
@@ -157,7 +164,8 @@ fn serde_path(p: &serde_path_to_error::Path) -> String {
     for seg in p.iter() {
         match seg {
             serde_path_to_error::Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            serde_path_to_error::Segment::Map { key } | serde_path_to_error::Segment::Enum { variant: key } => {
+            serde_path_to_error::Segment::Map { key }
+            | serde_path_to_error::Segment::Enum { variant: key } => {
                 if !out.is_empty() {
                     out.push('.');
                 }

@@ -28,7 +28,9 @@ impl FromStr for Override {
             .ok_or_else(|| format!("`{s}` is not PATH=VALUE (e.g. parties.iran.stake=2)"))?;
         let path = path.trim();
         if path.is_empty() || path.split('.').any(str::is_empty) {
-            return Err(format!("`{path}` is not a dotted path (e.g. parties.iran.stake)"));
+            return Err(format!(
+                "`{path}` is not a dotted path (e.g. parties.iran.stake)"
+            ));
         }
         Ok(Override {
             path: path.replace('[', ".").replace(']', ""),
@@ -96,7 +98,8 @@ fn set_in_item(item: &mut Item, segs: &[&str], value: Value) -> Result<(), Strin
         Item::Table(t) => set_in_table(t, segs, value),
         Item::ArrayOfTables(a) => {
             let len = a.len();
-            let t = index(seg, len).and_then(|i| a.get_mut(i).ok_or_else(|| out_of_range(i, len)))?;
+            let t =
+                index(seg, len).and_then(|i| a.get_mut(i).ok_or_else(|| out_of_range(i, len)))?;
             if rest.is_empty() {
                 return Err("cannot replace a whole [[table]] from the command line".into());
             }

@@ -74,7 +74,9 @@ fn resolve(path: &str, raw: Option<&RawDist>) -> R<Resolve> {
     };
     let f = |k: &str| format!("{path}.{k}");
     Ok(match *d {
-        RawDistTable::Constant { value } => Resolve::Constant(num(&f("value"), value, Dom::Positive)?),
+        RawDistTable::Constant { value } => {
+            Resolve::Constant(num(&f("value"), value, Dom::Positive)?)
+        }
         RawDistTable::Uniform { low, high } => {
             num(&f("low"), low, Dom::NonNegative)?;
             num(&f("high"), high, Dom::Positive)?;
@@ -171,10 +173,18 @@ fn party(id: &str, raw: &RawParty) -> R<Party> {
         label: raw.label.clone().unwrap_or_else(|| id.to_string()),
         stake: num(&f("stake"), raw.stake, Dom::Positive)?,
         demand: num(&f("demand"), raw.demand.unwrap_or(1.0), Dom::Share)?,
-        discount_rate: num(&f("discount_rate"), raw.discount_rate.unwrap_or(0.0), Dom::NonNegative)?,
+        discount_rate: num(
+            &f("discount_rate"),
+            raw.discount_rate.unwrap_or(0.0),
+            Dom::NonNegative,
+        )?,
         pressure: line(&f("pressure"), raw.pressure, Domain::NonNegative)?,
         leverage: line(&f("leverage"), raw.leverage, Domain::Unit)?,
-        breakdown_cost: num(&f("breakdown_cost"), raw.breakdown_cost.unwrap_or(0.0), Dom::NonNegative)?,
+        breakdown_cost: num(
+            &f("breakdown_cost"),
+            raw.breakdown_cost.unwrap_or(0.0),
+            Dom::NonNegative,
+        )?,
         audience_cost: line(&f("audience_cost"), raw.audience_cost, Domain::NonNegative)?,
         status_quo: num(&f("status_quo"), raw.status_quo.unwrap_or(0.0), Dom::Any)?,
         deadline,
@@ -185,7 +195,12 @@ fn party(id: &str, raw: &RawParty) -> R<Party> {
 
 /// Parse an effect string such as `"leverage.growth += 0.004"`.
 pub fn effect(s: &str, party: Option<usize>) -> Result<Effect, String> {
-    const OPS: [(&str, Op); 4] = [("+=", Op::Add), ("-=", Op::Sub), ("*=", Op::Mul), ("=", Op::Set)];
+    const OPS: [(&str, Op); 4] = [
+        ("+=", Op::Add),
+        ("-=", Op::Sub),
+        ("*=", Op::Mul),
+        ("=", Op::Set),
+    ];
     let (pos, text, op) = OPS
         .iter()
         .filter_map(|&(text, op)| s.find(text).map(|pos| (pos, text, op)))
@@ -202,9 +217,8 @@ pub fn effect(s: &str, party: Option<usize>) -> Result<Effect, String> {
         Some(n) => (n, true),
         None => (lhs, false),
     };
-    let needs_party = || {
-        party.ok_or_else(|| format!("`{name}` belongs to a party: give the event a `party`"))
-    };
+    let needs_party =
+        || party.ok_or_else(|| format!("`{name}` belongs to a party: give the event a `party`"));
     let target = match name {
         "breakdown.hazard" => Target::Line {
             line: LineId::HAZARD,
@@ -240,7 +254,10 @@ fn event(k: usize, raw: &RawEvent, ids: &[String; PARTIES]) -> R<Event> {
     let when = match (raw.at, raw.rate) {
         (Some(at), None) => {
             if raw.max.is_some() {
-                return invalid(f("max"), "`max` applies to Poisson events (`rate`), not to `at`");
+                return invalid(
+                    f("max"),
+                    "`max` applies to Poisson events (`rate`), not to `at`",
+                );
             }
             EventTiming::At(num(&f("at"), at, Dom::NonNegative)?)
         }
@@ -309,14 +326,15 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
             format!(
                 "{} ({})",
                 ids.len(),
-                ids.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                ids.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
         return invalid(
             "parties",
-            format!(
-                "a scenario needs exactly two parties as [parties.<id>] tables, found {found}"
-            ),
+            format!("a scenario needs exactly two parties as [parties.<id>] tables, found {found}"),
         );
     }
     let parties = [
@@ -357,7 +375,10 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
     };
     let bins = sim.and_then(|s| s.bins).unwrap_or(DEFAULT_BINS);
     if bins == 0 || bins > MAX_BINS {
-        return invalid("simulation.bins", format!("must be in 1..={MAX_BINS}, got {bins}"));
+        return invalid(
+            "simulation.bins",
+            format!("must be in 1..={MAX_BINS}, got {bins}"),
+        );
     }
     if deadline.is_none() && horizon.is_none() {
         return invalid(
@@ -410,11 +431,31 @@ mod tests {
 
     #[test]
     fn malformed_effects_say_why() {
-        assert!(effect("pressure ++ 1", Some(0)).unwrap_err().contains("expected"));
-        assert!(effect("pressure += lots", Some(0)).unwrap_err().contains("not a number"));
+        assert!(
+            effect("pressure ++ 1", Some(0))
+                .unwrap_err()
+                .contains("expected")
+        );
+        assert!(
+            effect("pressure += lots", Some(0))
+                .unwrap_err()
+                .contains("not a number")
+        );
         assert!(effect("pressure += 1", None).unwrap_err().contains("party"));
-        assert!(effect("stake = 2", Some(0)).unwrap_err().contains("allowed"));
-        assert!(effect("resolve.growth = 2", Some(0)).unwrap_err().contains("allowed"));
-        assert!(effect("pressure = inf", Some(0)).unwrap_err().contains("finite"));
+        assert!(
+            effect("stake = 2", Some(0))
+                .unwrap_err()
+                .contains("allowed")
+        );
+        assert!(
+            effect("resolve.growth = 2", Some(0))
+                .unwrap_err()
+                .contains("allowed")
+        );
+        assert!(
+            effect("pressure = inf", Some(0))
+                .unwrap_err()
+                .contains("finite")
+        );
     }
 }

@@ -66,7 +66,10 @@ pub const CATALOG: &[StrategyInfo] = &[
         name: "hazard",
         params: &[
             ("rate", "concession hazard at t = 0, >= 0"),
-            ("growth", "change of the hazard per time unit (default 0); clamped at 0"),
+            (
+                "growth",
+                "change of the hazard per time unit (default 0); clamped at 0",
+            ),
         ],
         summary: "Concedes at a random time with hazard rate + growth * t.",
         source: "Bishop & Cannings (1978): mixed strategies of the war of attrition.",

@@ -1,0 +1,444 @@
+//! The command line as users meet it: every command, every class of bad input (exit code 2, a
+//! message that says where and what, no panic), files written only when a run succeeds.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn impasse() -> Command {
+    Command::cargo_bin("impasse").expect("the binary is built")
+}
+
+const OK: &str = r#"
+[parties.a]
+stake = 1
+pressure = 1
+strategy = "equilibrium"
+
+[parties.b]
+stake = 1
+pressure = 1
+strategy = "equilibrium"
+
+[simulation]
+rounds = 5000
+horizon = 100
+"#;
+
+fn write(dir: &Path, name: &str, text: &[u8]) -> String {
+    let p = dir.join(name);
+    fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+/// Run with a scenario and expect exit code 2 with `needle` in the message and no output dir.
+fn refuses(text: &[u8], args: &[&str], needle: &str) {
+    let dir = TempDir::new().unwrap();
+    let file = write(dir.path(), "s.toml", text);
+    let out = dir.path().join("out");
+    impasse()
+        .arg("run")
+        .arg(&file)
+        .args(args)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("error: "))
+        .stderr(predicate::str::contains(needle))
+        .stderr(predicate::str::contains("panicked").not());
+    assert!(
+        !out.exists(),
+        "a failed run must not create its output directory"
+    );
+}
+
+#[test]
+fn run_writes_the_four_files_and_a_table() {
+    let dir = TempDir::new().unwrap();
+    let file = write(dir.path(), "duel.toml", OK.as_bytes());
+    let out = dir.path().join("res");
+    impasse()
+        .args(["run", &file, "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("concession"))
+        .stdout(predicate::str::contains("5000 rounds"));
+    let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.starts_with("metric,party,value,ci_low,ci_high\nrounds,,5000"));
+    for m in [
+        "time_p95",
+        "payoff_mean,a,",
+        "concede_probability,b,",
+        "breakdown_probability",
+    ] {
+        assert!(summary.contains(m), "summary.csv lacks {m}");
+    }
+    let outcomes = fs::read_to_string(out.join("outcomes.csv")).unwrap();
+    let lines: Vec<&str> = outcomes.lines().collect();
+    assert_eq!(
+        lines[0],
+        "outcome,party,count,probability,ci_low,ci_high,time_mean"
+    );
+    assert_eq!(lines.len(), 10, "a header and nine outcome rows");
+    assert!(lines[1].starts_with("concession,a,") && lines[2].starts_with("concession,b,"));
+    assert!(lines[9].starts_with("horizon,,0,"));
+    let times = fs::read_to_string(out.join("times.csv")).unwrap();
+    assert_eq!(
+        times.lines().count(),
+        1 + 10 * 50,
+        "50 bins for 9 outcomes and all"
+    );
+    assert!(out.join("manifest.toml").exists());
+    let leftovers: Vec<_> = fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| {
+            let n = e.unwrap().file_name().to_string_lossy().into_owned();
+            n.starts_with('.').then_some(n)
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn run_without_a_scenario_runs_the_bundled_iran_case() {
+    let dir = TempDir::new().unwrap();
+    impasse()
+        .current_dir(dir.path())
+        .args(["run", "-n", "3000", "-q"])
+        .assert()
+        .success()
+        .stdout("");
+    let summary = dir.path().join("out/iran-p5plus1-2013/summary.csv");
+    let text = fs::read_to_string(summary).unwrap();
+    assert!(text.contains("concede_probability,iran,") && text.contains("p5plus1"));
+}
+
+#[test]
+fn the_manifest_reproduces_the_run() {
+    let dir = TempDir::new().unwrap();
+    let file = write(dir.path(), "s.toml", OK.as_bytes());
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    impasse()
+        .args([
+            "run",
+            &file,
+            "-q",
+            "--seed",
+            "77",
+            "-n",
+            "4000",
+            "--set",
+            "parties.a.pressure.growth=0.5",
+            "-o",
+        ])
+        .arg(&a)
+        .assert()
+        .success();
+    let manifest = a.join("manifest.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    assert!(
+        text.contains("seed = 77") && text.contains("rounds = 4000") && text.contains("[manifest]")
+    );
+    impasse()
+        .arg("run")
+        .arg(&manifest)
+        .arg("-q")
+        .arg("-o")
+        .arg(&b)
+        .assert()
+        .success();
+    for f in ["summary.csv", "outcomes.csv", "times.csv"] {
+        assert_eq!(
+            fs::read(a.join(f)).unwrap(),
+            fs::read(b.join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
+}
+
+#[test]
+fn thread_count_does_not_change_the_bytes() {
+    let dir = TempDir::new().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for (threads, out) in [("1", &a), ("2", &b)] {
+        impasse()
+            .args(["run", "-q", "-n", "40000", "-j", threads, "-o"])
+            .arg(out)
+            .assert()
+            .success();
+    }
+    for f in ["summary.csv", "outcomes.csv", "times.csv"] {
+        assert_eq!(
+            fs::read(a.join(f)).unwrap(),
+            fs::read(b.join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
+}
+
+#[test]
+fn set_reaches_nested_fields_and_refines_shorthands() {
+    // `pressure = 1` becomes `{ initial = 1, growth = 0.5 }`; the strategy string becomes a table.
+    let dir = TempDir::new().unwrap();
+    let file = write(dir.path(), "s.toml", OK.as_bytes());
+    let out = dir.path().join("o");
+    impasse()
+        .args([
+            "run",
+            &file,
+            "-q",
+            "--set",
+            "parties.a.pressure.growth=0.5",
+            "--set",
+        ])
+        .arg("parties.b.strategy={ kind = \"hazard\", rate = 0.25 }")
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let m = fs::read_to_string(out.join("manifest.toml")).unwrap();
+    assert!(
+        m.contains("growth = 0.5") && m.contains("rate = 0.25"),
+        "{m}"
+    );
+}
+
+#[test]
+fn check_prints_closed_form_predictions() {
+    impasse()
+        .args(["check", "scenarios/war-of-attrition.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("concession hazard 0.100000"))
+        .stdout(predicate::str::contains("mean time to the end 5.000000"));
+    impasse()
+        .args(["check", "scenarios/iran-p5plus1-2013.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no closed form"));
+}
+
+#[test]
+fn strategies_lists_every_strategy_with_its_source() {
+    let mut a = impasse().arg("strategies").assert().success();
+    for s in impasse::strategy::CATALOG {
+        a = a
+            .stdout(predicate::str::contains(s.name))
+            .stdout(predicate::str::contains(s.source));
+    }
+}
+
+#[test]
+fn every_bundled_scenario_is_valid() {
+    for f in fs::read_dir("scenarios").unwrap() {
+        let p = f.unwrap().path();
+        impasse().arg("check").arg(&p).assert().success();
+    }
+}
+
+#[test]
+fn fails_with_a_toml_syntax_error_at_its_line_and_column() {
+    refuses(b"[parties.a]\nstake = = 1\n", &[], "s.toml:2:9");
+}
+
+#[test]
+fn fails_with_a_wrong_type() {
+    refuses(
+        OK.replacen("stake = 1", "stake = \"big\"", 1).as_bytes(),
+        &[],
+        "s.toml:3:9: parties.a.stake: invalid type: string \"big\", expected a number",
+    );
+}
+
+#[test]
+fn fails_with_a_value_out_of_range() {
+    refuses(
+        OK.replacen("stake = 1", "stake = -2", 1).as_bytes(),
+        &[],
+        "s.toml:3:9: parties.a.stake: must be > 0, got -2",
+    );
+    refuses(
+        OK.replacen("stake = 1", "stake = 1\ndemand = 1.5", 1)
+            .as_bytes(),
+        &[],
+        "parties.a.demand: must be in (0, 1], got 1.5",
+    );
+}
+
+#[test]
+fn fails_with_nan_and_infinity() {
+    refuses(
+        OK.replacen("pressure = 1", "pressure = nan", 1).as_bytes(),
+        &[],
+        "parties.a.pressure.initial: must be a finite number, got NaN",
+    );
+    refuses(
+        OK.replacen(
+            "pressure = 1",
+            "pressure = { initial = 1, growth = inf }",
+            1,
+        )
+        .as_bytes(),
+        &[],
+        "parties.a.pressure.growth: must be a finite number, got inf",
+    );
+}
+
+#[test]
+fn fails_with_an_unknown_field_and_suggests_the_closest() {
+    refuses(
+        OK.replacen("pressure = 1", "presure = 1", 1).as_bytes(),
+        &[],
+        "did you mean `pressure`?",
+    );
+    refuses(
+        OK.replacen("[simulation]", "[simulaton]", 1).as_bytes(),
+        &[],
+        "did you mean `simulation`?",
+    );
+}
+
+#[test]
+fn fails_with_an_unknown_strategy() {
+    refuses(
+        OK.replacen("\"equilibrium\"", "\"equilibirum\"", 1)
+            .as_bytes(),
+        &[],
+        "unknown variant `equilibirum`",
+    );
+    refuses(
+        OK.replacen("\"equilibrium\"", "{ kind = \"hazard\" }", 1)
+            .as_bytes(),
+        &[],
+        "missing field `rate`",
+    );
+    refuses(
+        OK.replacen("\"equilibrium\"", "{ kind = \"never\", rate = 1 }", 1)
+            .as_bytes(),
+        &[],
+        "unknown field `rate`",
+    );
+}
+
+#[test]
+fn fails_with_a_malformed_effect_string() {
+    let text = format!(
+        "{OK}\n[[event]]\nname = \"sanctions\"\nat = 1\nparty = \"a\"\neffects = [\"pressure ++ 1\"]\n"
+    );
+    refuses(
+        text.as_bytes(),
+        &[],
+        "event `sanctions`: effect \"pressure ++ 1\"",
+    );
+}
+
+#[test]
+fn fails_with_an_event_naming_a_missing_party() {
+    let text = format!(
+        "{OK}\n[[event]]\nname = \"x\"\nat = 1\nparty = \"c\"\neffects = [\"pressure += 1\"]\n"
+    );
+    refuses(
+        text.as_bytes(),
+        &[],
+        "names party `c`, which is not in the scenario (parties: a, b)",
+    );
+}
+
+#[test]
+fn fails_with_one_party_or_three() {
+    let one = OK.replace(
+        "[parties.b]\nstake = 1\npressure = 1\nstrategy = \"equilibrium\"\n",
+        "",
+    );
+    refuses(
+        one.as_bytes(),
+        &[],
+        "exactly two parties as [parties.<id>] tables, found 1 (a)",
+    );
+    let three = format!("{OK}\n[parties.c]\nstake = 1\nstrategy = \"never\"\n");
+    refuses(three.as_bytes(), &[], "found 3 (a, b, c)");
+}
+
+#[test]
+fn fails_with_an_empty_file() {
+    refuses(b"", &[], "found none");
+}
+
+#[test]
+fn fails_with_a_non_utf8_file() {
+    refuses(
+        b"[parties.a]\nstake = 1 # \xff\xfe\n",
+        &[],
+        "is not UTF-8 text",
+    );
+}
+
+#[test]
+fn fails_with_a_directory_or_a_missing_file() {
+    let dir = TempDir::new().unwrap();
+    impasse()
+        .arg("run")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a directory"));
+    impasse()
+        .args(["run", "no-such.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such.toml: no such file"));
+}
+
+#[test]
+fn fails_when_a_round_could_run_forever() {
+    refuses(
+        OK.replace("horizon = 100", "").as_bytes(),
+        &[],
+        "add `horizon = <time>` under [simulation]",
+    );
+}
+
+#[test]
+fn fails_with_bad_overrides() {
+    refuses(
+        OK.as_bytes(),
+        &["--set", "parties.zz.stake=1"],
+        "--set parties.zz.stake=1: there is no party `zz` (parties: a, b)",
+    );
+    refuses(
+        OK.as_bytes(),
+        &["--set", "parties.a.stake=-1"],
+        "--set parties.a.stake=-1: parties.a.stake: must be > 0",
+    );
+    refuses(
+        OK.as_bytes(),
+        &["--set", "parties.a.presure=1"],
+        "did you mean `pressure`?",
+    );
+    refuses(OK.as_bytes(), &["--set", "nonsense"], "is not PATH=VALUE");
+}
+
+#[test]
+fn fails_with_bad_flags() {
+    refuses(OK.as_bytes(), &["-j", "0"], "--threads");
+    refuses(OK.as_bytes(), &["-n", "0"], "--rounds");
+    refuses(OK.as_bytes(), &["--seed=-3"], "--seed");
+    refuses(OK.as_bytes(), &["--seed", "9223372036854775808"], "--seed");
+}
+
+#[test]
+fn fails_when_the_output_path_is_a_file() {
+    let dir = TempDir::new().unwrap();
+    let file = write(dir.path(), "s.toml", OK.as_bytes());
+    let blocker = write(dir.path(), "taken", b"x");
+    impasse()
+        .args(["run", &file, "-o", &blocker])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a directory"));
+}
