@@ -19,11 +19,13 @@ use impasse::{predict, runner, strategy};
     version,
     about = "Simulate negotiation waiting games: who gives in, when, on what terms, and how often \
              the talks collapse instead.",
-    after_help = "Run `impasse run` to simulate the bundled Iran–P5+1 (January 2013) scenario."
+    after_help = "Without a command, impasse runs the bundled Iran–P5+1 (January 2013) scenario.",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
+    /// Without a command: `run` the bundled scenario.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -36,7 +38,7 @@ enum Command {
     Strategies,
 }
 
-#[derive(Args)]
+#[derive(Args, Default)]
 struct ScenarioArgs {
     /// Override a scenario field by its dotted path, e.g. parties.iran.pressure.growth=0.02
     /// (repeatable).
@@ -44,7 +46,7 @@ struct ScenarioArgs {
     set: Vec<Override>,
 }
 
-#[derive(Args)]
+#[derive(Args, Default)]
 struct RunArgs {
     /// Scenario file (TOML). Omitted: the bundled Iran–P5+1 2013 scenario.
     scenario: Option<PathBuf>,
@@ -105,9 +107,10 @@ pub fn main() -> Result<()> {
         }
     };
     match cli.command {
-        Command::Run(a) => run(a),
-        Command::Check(a) => check(a),
-        Command::Strategies => {
+        None => run(RunArgs::default()),
+        Some(Command::Run(a)) => run(a),
+        Some(Command::Check(a)) => check(a),
+        Some(Command::Strategies) => {
             print!("{}", strategies());
             Ok(())
         }
@@ -166,9 +169,15 @@ fn progress_bar(total: u64, quiet: bool, unit: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), target);
     bar.set_style(
         ProgressStyle::with_template(&format!(
-            "{{bar:40}} {{human_pos}}/{{human_len}} {unit} ({{per_sec}}, {{eta}} left)"
+            "{{bar:40}} {{human_pos}}/{{human_len}} {unit} ({{rate}} {unit}/s, {{eta}} left)"
         ))
-        .expect("a valid template"),
+        .expect("a valid template")
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.3e}", s.per_sec());
+            },
+        ),
     );
     bar
 }

@@ -119,6 +119,21 @@ fn run_without_a_scenario_runs_the_bundled_iran_case() {
 }
 
 #[test]
+fn no_command_runs_the_bundled_scenario() {
+    let dir = TempDir::new().unwrap();
+    impasse()
+        .current_dir(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Iran and the P5+1, January 2013"));
+    assert!(
+        dir.path()
+            .join("out/iran-p5plus1-2013/outcomes.csv")
+            .exists()
+    );
+}
+
+#[test]
 fn the_manifest_reproduces_the_run() {
     let dir = TempDir::new().unwrap();
     let file = write(dir.path(), "s.toml", OK.as_bytes());
