@@ -144,7 +144,8 @@ fn rational_advance(n: [f64; 3], d0: f64, d1: f64, budget: f64, len: f64) -> Ste
         if hi <= lo || num(0.5 * (lo + hi)) <= 0.0 {
             continue;
         }
-        let (g_lo, g_hi) = (anti(lo), anti(hi));
+        let g_lo = if lo == 0.0 { 0.0 } else { anti(lo) };
+        let g_hi = anti(hi);
         let part = (g_hi - g_lo).max(0.0);
         if spent + part >= budget {
             let f = |u: f64| anti(u) - g_lo;
@@ -163,16 +164,25 @@ fn rational_advance(n: [f64; 3], d0: f64, d1: f64, budget: f64, len: f64) -> Ste
 fn rational_antiderivative(n: [f64; 3], d0: f64, d1: f64, len: f64, u: f64) -> f64 {
     let e = d1 / d0;
     if (e * len).abs() < 0.05 {
-        // (1/d0) sum_k (-e)^k int_0^u N(s) s^k ds
-        let mut total = 0.0;
-        let mut coef = 1.0; // (-e)^k
-        let mut upow = u; // u^(k+1)
-        for k in 0..14 {
-            let kf = k as f64;
-            let term = n[0] * upow / (kf + 1.0)
-                + n[1] * upow * u / (kf + 2.0)
-                + n[2] * upow * u * u / (kf + 3.0);
-            total += coef * term;
+        // (1/d0) sum_k (-e)^k int_0^u N(s) s^k ds, stopping once a term no longer changes the
+        // sum (|e u| < 0.05, so each term is at most 1/20 of the one before).
+        const INV: [f64; 18] = {
+            let mut t = [0.0; 18];
+            let mut k = 0;
+            while k < 18 {
+                t[k] = 1.0 / (k as f64 + 1.0);
+                k += 1;
+            }
+            t
+        };
+        let (mut total, mut coef, mut upow) = (0.0, 1.0, u);
+        for k in 0..16 {
+            let term =
+                coef * upow * (n[0] * INV[k] + u * (n[1] * INV[k + 1] + u * n[2] * INV[k + 2]));
+            total += term;
+            if term.abs() <= 1e-17 * total.abs() {
+                break;
+            }
             coef *= -e;
             upow *= u;
         }
@@ -209,7 +219,11 @@ fn quadratic_roots(n: [f64; 3]) -> impl Iterator<Item = f64> {
 }
 
 /// `int_0^u e^{-r s} (a + b s) ds = a u phi1(r u) + b u^2 phi2(r u)`.
+#[inline]
 pub fn discounted_integral(r: f64, a: f64, b: f64, u: f64) -> f64 {
+    if r == 0.0 {
+        return u * (a + 0.5 * b * u);
+    }
     let x = r * u;
     a * u * phi1(x) + b * u * u * phi2(x)
 }
