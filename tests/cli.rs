@@ -353,6 +353,22 @@ fn fails_with_a_malformed_effect_string() {
 }
 
 #[test]
+fn fails_with_a_poisson_event_that_would_swamp_every_round() {
+    let text = format!(
+        "{OK}\n[[event]]\nname = \"storm\"\nrate = 1e5\neffects = [\"breakdown.hazard += 1\"]\n"
+    );
+    refuses(
+        text.as_bytes(),
+        &[],
+        "event `storm` would happen 1.000e7 times in an average round",
+    );
+    let capped = text.replace("rate = 1e5", "rate = 1e5\nmax = 3");
+    let dir = TempDir::new().unwrap();
+    let file = write(dir.path(), "s.toml", capped.as_bytes());
+    impasse().args(["check", &file]).assert().success();
+}
+
+#[test]
 fn fails_with_an_event_naming_a_missing_party() {
     let text = format!(
         "{OK}\n[[event]]\nname = \"x\"\nat = 1\nparty = \"c\"\neffects = [\"pressure += 1\"]\n"

@@ -316,6 +316,8 @@ pub const DEFAULT_ROUNDS: u64 = 100_000;
 pub const DEFAULT_SEED: u64 = 1;
 pub const DEFAULT_BINS: u32 = 50;
 const MAX_BINS: u32 = 100_000;
+/// More Poisson events than this per round would make a run crawl; refuse instead.
+const MAX_EVENTS_PER_ROUND: f64 = 1e6;
 
 pub fn validate(raw: &RawScenario) -> R<Scenario> {
     let ids: Vec<&String> = raw.parties.keys().collect();
@@ -364,6 +366,29 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
         .enumerate()
         .map(|(k, e)| event(k, e, &id_pair))
         .collect::<R<Vec<_>>>()?;
+    let end = deadline.map_or(f64::INFINITY, |d| d.at).min(
+        raw.simulation
+            .as_ref()
+            .and_then(|s| s.horizon)
+            .unwrap_or(f64::INFINITY),
+    );
+    for (k, e) in events.iter().enumerate() {
+        if let EventTiming::Poisson { rate, max } = e.when {
+            let expected = rate * end;
+            let capped = max.is_some_and(|m| m as f64 <= MAX_EVENTS_PER_ROUND);
+            if !capped && expected > MAX_EVENTS_PER_ROUND {
+                return invalid(
+                    format!("event[{k}].rate"),
+                    format!(
+                        "event `{}` would happen {expected:.3e} times in an average round (rate {rate} \
+                         until {end}); at most {MAX_EVENTS_PER_ROUND:e} are allowed: lower the rate \
+                         or set `max`",
+                        e.name
+                    ),
+                );
+            }
+        }
+    }
     let sim = raw.simulation.as_ref();
     let rounds = sim.and_then(|s| s.rounds).unwrap_or(DEFAULT_ROUNDS);
     if rounds == 0 {
