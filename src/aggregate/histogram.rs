@@ -9,6 +9,8 @@ use crate::model::Outcome;
 pub struct Histogram {
     pub end: f64,
     pub bins: usize,
+    /// bins / end
+    scale: f64,
     /// `(Outcome::COUNT + 1) * bins` counts; row `Outcome::COUNT` is all rounds.
     counts: Vec<u64>,
 }
@@ -18,13 +20,14 @@ impl Histogram {
         Histogram {
             end,
             bins,
+            scale: bins as f64 / end,
             counts: vec![0; (Outcome::COUNT + 1) * bins],
         }
     }
 
     #[inline]
     pub fn push(&mut self, outcome: Outcome, t: f64) {
-        let b = ((t / self.end * self.bins as f64) as usize).min(self.bins - 1);
+        let b = ((t * self.scale) as usize).min(self.bins - 1);
         self.counts[outcome.index() * self.bins + b] += 1;
         self.counts[Outcome::COUNT * self.bins + b] += 1;
     }

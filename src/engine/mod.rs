@@ -36,10 +36,11 @@ pub struct RoundResult {
     pub share: Option<[f64; PARTIES]>,
 }
 
-/// Per-round working memory that would otherwise be allocated: Poisson event clocks. The runner
-/// keeps one per batch.
-#[derive(Clone, Debug, Default)]
+/// Per-round working memory, kept by the runner for a whole batch: the lines (of which a round
+/// resets only those it can change) and the Poisson event clocks.
+#[derive(Clone, Debug)]
 pub struct Scratch {
+    lines: [LineState; LineId::COUNT],
     next: Vec<f64>,
     fired: Vec<u32>,
 }
@@ -54,6 +55,13 @@ pub struct Engine<'a> {
     /// W̄_j as party i believes it: the mean of j's type times j's stake.
     believed_value: [f64; PARTIES],
     end: f64,
+    /// Every line at t = 0.
+    initial_lines: [LineState; LineId::COUNT],
+    /// The lines that move over a round (a growth, or an event that sets one); only these can
+    /// reach a clamp, so only these split pieces.
+    moving: Vec<usize>,
+    /// The lines a round can change at all (moving, or the target of an event): reset per round.
+    mutable: Vec<usize>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -164,12 +172,47 @@ impl<'a> Engine<'a> {
         }
         scheduled.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let believed_value = [1, 0].map(|j| sc.parties[j].resolve.mean() * sc.parties[j].stake);
+        let initial_lines = std::array::from_fn(|k| {
+            let id = LineId(k);
+            let (l, d) = (sc.line(id), id.domain());
+            LineState {
+                t0: 0.0,
+                level: d.clamp(l.initial),
+                slope: l.growth,
+                lo: d.lo(),
+                hi: d.hi(),
+            }
+        });
+        let slope_set_by_event = |k: usize| {
+            sc.events.iter().flat_map(|e| &e.effects).any(|f| {
+                f.target
+                    == Target::Line {
+                        line: LineId(k),
+                        growth: true,
+                    }
+            })
+        };
+        let moving: Vec<usize> = (0..LineId::COUNT)
+            .filter(|&k| sc.line(LineId(k)).growth != 0.0 || slope_set_by_event(k))
+            .collect();
+        let targeted = |k: usize| {
+            sc.events
+                .iter()
+                .flat_map(|e| &e.effects)
+                .any(|f| matches!(f.target, Target::Line { line, .. } if line.0 == k))
+        };
+        let mutable = (0..LineId::COUNT)
+            .filter(|&k| moving.contains(&k) || targeted(k))
+            .collect();
         Engine {
             sc,
             scheduled,
             poisson,
             believed_value,
             end: sc.end_time(),
+            initial_lines,
+            moving,
+            mutable,
         }
     }
 
@@ -179,6 +222,7 @@ impl<'a> Engine<'a> {
 
     pub fn scratch(&self) -> Scratch {
         Scratch {
+            lines: self.initial_lines,
             next: vec![0.0; self.poisson.len()],
             fired: vec![0; self.poisson.len()],
         }
@@ -218,25 +262,10 @@ impl<'a> Engine<'a> {
             scratch.fired[k] = 0;
         }
 
-        let mut lines = [LineState {
-            t0: 0.0,
-            level: 0.0,
-            slope: 0.0,
-            lo: 0.0,
-            hi: 0.0,
-        }; LineId::COUNT];
-        for (k, st) in lines.iter_mut().enumerate() {
-            let id = LineId(k);
-            let (l, d) = (sc.line(id), id.domain());
-            *st = LineState {
-                t0: 0.0,
-                level: d.clamp(l.initial),
-                slope: l.growth,
-                lo: d.lo(),
-                hi: d.hi(),
-            };
+        for &k in &self.mutable {
+            scratch.lines[k] = self.initial_lines[k];
         }
-
+        let lines = &mut scratch.lines;
         let mut cost = [0.0; PARTIES];
         let mut t = 0.0;
         let mut next_sched = 0;
@@ -246,12 +275,12 @@ impl<'a> Engine<'a> {
                 if at > t {
                     break;
                 }
-                self.apply(e, t, &mut lines, &mut theta);
+                self.apply(e, t, lines, &mut theta);
                 next_sched += 1;
             }
             for (k, ev) in self.poisson.iter().enumerate() {
                 while scratch.next[k] <= t && scratch.fired[k] < ev.max {
-                    self.apply(ev.event, t, &mut lines, &mut theta);
+                    self.apply(ev.event, t, lines, &mut theta);
                     scratch.fired[k] += 1;
                     let gap: f64 = Exp1.sample(rng);
                     scratch.next[k] += gap / ev.rate;
@@ -269,8 +298,8 @@ impl<'a> Engine<'a> {
                 }
             }
             let mut t1 = t_event.min(self.end);
-            for st in &lines {
-                t1 = t1.min(st.next_clamp());
+            for &k in &self.moving {
+                t1 = t1.min(lines[k].next_clamp());
             }
             let len = t1 - t;
 
@@ -307,7 +336,7 @@ impl<'a> Engine<'a> {
                         self.clock(r, remaining, len, t, &mut 0.0)
                     }
                     Strategy::Equilibrium => {
-                        let r = self.equilibrium_rate(i, &lines);
+                        let r = self.equilibrium_rate(i, lines);
                         self.clock(r, budget[i], len, t, &mut spent_conc[i])
                     }
                 };
@@ -346,7 +375,7 @@ impl<'a> Engine<'a> {
                 let tau = best.0;
                 let ended = self.ending(best.1, tau, conceding_at, rng);
                 for (i, c) in cost.iter_mut().enumerate() {
-                    *c += self.cost_between(i, &lines, t, tau);
+                    *c += self.cost_between(i, lines, t, tau);
                 }
                 let state = |i: usize| EndState {
                     resolve: theta[i],
@@ -359,12 +388,12 @@ impl<'a> Engine<'a> {
 
             // Nothing ended the round on this piece: carry everything to t1.
             for i in 0..PARTIES {
-                cost[i] += self.cost_between(i, &lines, t, t1);
+                cost[i] += self.cost_between(i, lines, t, t1);
                 budget[i] -= spent_conc[i];
             }
             budget_break -= spent_break;
-            for st in &mut lines {
-                st.rebase(t1);
+            for &k in &self.moving {
+                lines[k].rebase(t1);
             }
             t = t1;
         }

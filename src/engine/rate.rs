@@ -64,7 +64,7 @@ impl Rate {
     }
 
     /// Integrate over `[0, len]`; if the integral reaches `budget` say where.
-    #[inline]
+    #[inline(always)]
     pub fn advance(&self, budget: f64, len: f64) -> Step {
         if budget <= 0.0 {
             return Step::Fires(0.0);
@@ -72,6 +72,15 @@ impl Rate {
         match *self {
             Rate::Zero => Step::Spent(0.0),
             Rate::Linear { a, b } => linear_advance(a, b, budget, len),
+            _ => self.advance_nonlinear(budget, len),
+        }
+    }
+
+    /// The rational and discounted rates: longer code, kept out of line.
+    #[inline(never)]
+    fn advance_nonlinear(&self, budget: f64, len: f64) -> Step {
+        match *self {
+            Rate::Zero | Rate::Linear { .. } => unreachable!("handled inline"),
             Rate::Rational { n, d0, d1 } => rational_advance(n, d0, d1, budget, len),
             Rate::Discounted { w, r, a, b } => {
                 let f = |u: f64| w * discounted_integral(r, a, b, u);
@@ -99,8 +108,20 @@ impl Rate {
 /// `max(0, a + b u)` over `[0, len]`. The positive part is one interval; on it the integral is
 /// `a' v + b v^2 / 2` and its inverse `v = 2E / (a' + sqrt(a'^2 + 2 b E))`, which stays accurate
 /// as `b -> 0` (MODEL.md section 7).
-#[inline]
+#[inline(always)]
 fn linear_advance(a: f64, b: f64, budget: f64, len: f64) -> Step {
+    if b == 0.0 {
+        // A constant hazard, the commonest case: E / a.
+        if a <= 0.0 {
+            return Step::Spent(0.0);
+        }
+        let total = a * len;
+        return if total < budget {
+            Step::Spent(total)
+        } else {
+            Step::Fires((budget / a).min(len))
+        };
+    }
     // Where the rate is positive: [start, end).
     let (start, a0) = if a >= 0.0 {
         (0.0, a)

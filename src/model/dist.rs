@@ -43,8 +43,17 @@ pub enum Resolve {
 }
 
 impl Resolve {
-    #[inline]
+    /// A draw; a constant costs no call (the common case in the hot loop).
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            Resolve::Constant(v) => *v,
+            _ => self.sample_random(rng),
+        }
+    }
+
+    #[inline(never)]
+    fn sample_random<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Resolve::Constant(v) => *v,
             Resolve::Uniform { d, .. } => d.sample(rng),

@@ -1,0 +1,175 @@
+//! Criterion benches: one round of each strategy family, the whole runner, the aggregates, and a
+//! bare loop that does the least a round needs, measured side by side with the engine on the same
+//! plain scenario. See BENCHMARKS.md for the figures and how to reproduce them.
+
+use std::hint::black_box;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use impasse::aggregate::{Tally, Totals};
+use impasse::engine::Engine;
+use impasse::model::Scenario;
+use impasse::{runner, scenario};
+use rand::SeedableRng;
+use rand_distr::{Distribution, Exp1};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// The plain war of attrition of issue 5: hazard strategies at 0.01 and 0.015, a breakdown
+/// hazard of 0.005 and a deadline at 100.
+const PLAIN: &str = r#"
+[parties.a]
+stake = 1
+strategy = { kind = "hazard", rate = 0.01 }
+[parties.b]
+stake = 1
+strategy = { kind = "hazard", rate = 0.015 }
+[breakdown]
+hazard = 0.005
+[deadline]
+at = 100
+"#;
+
+fn load(text: &str) -> Scenario {
+    scenario::load_str("bench.toml", text, &[]).unwrap().scenario
+}
+
+fn with_strategy(kind: &str) -> Scenario {
+    load(&format!(
+        r#"
+        [parties.a]
+        stake = 1
+        pressure = {{ initial = 0.02, growth = 0.001 }}
+        audience_cost = {{ initial = 0.1, growth = 0.01 }}
+        strategy = {kind}
+        [parties.b]
+        stake = 1
+        pressure = 0.02
+        strategy = "equilibrium"
+        [breakdown]
+        hazard = {{ initial = 0.002, growth = 0.0005 }}
+        [deadline]
+        at = 100
+        "#
+    ))
+}
+
+const ROUNDS: u64 = 100_000;
+
+fn rounds(c: &mut Criterion) {
+    let mut g = c.benchmark_group("round");
+    g.throughput(Throughput::Elements(ROUNDS));
+    let families = [
+        ("never", "\"never\""),
+        ("immediate", "\"immediate\""),
+        ("at_time", "{ kind = \"at_time\", t = 30 }"),
+        ("hazard", "{ kind = \"hazard\", rate = 0.02 }"),
+        ("threshold", "{ kind = \"threshold\", fraction = 0.5 }"),
+        ("equilibrium", "\"equilibrium\""),
+    ];
+    for (name, spec) in families {
+        let sc = with_strategy(spec);
+        let engine = Engine::new(&sc);
+        let mut scratch = engine.scratch();
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut tally = Tally::new(sc.end_time(), 50);
+                for r in 0..ROUNDS {
+                    tally.push(&engine.play(1, r, &mut scratch));
+                }
+                black_box(tally)
+            })
+        });
+    }
+    g.finish();
+}
+
+/// The least a round of PLAIN needs: three exponential clocks, the deadline, outcome counts,
+/// payoff sums and a histogram, with one generator per batch.
+fn bare_loop(rounds: u64, seed: u64) -> ([u64; 4], [f64; 2], f64, Vec<u64>) {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let (mut counts, mut pay, mut time) = ([0u64; 4], [0.0f64; 2], 0.0);
+    let mut hist = vec![0u64; 50];
+    for _ in 0..rounds {
+        let exp = |rng: &mut Xoshiro256PlusPlus| -> f64 { Exp1.sample(rng) };
+        let ta = exp(&mut rng) / 0.01;
+        let tb = exp(&mut rng) / 0.015;
+        let th = exp(&mut rng) / 0.005;
+        let (t, k) = [(ta, 0), (tb, 1), (th, 2), (100.0, 3)]
+            .into_iter()
+            .fold((f64::INFINITY, 4), |m, x| if x.0 < m.0 { x } else { m });
+        counts[k] += 1;
+        // The winner of a concession gets the pie; nothing else pays in PLAIN.
+        if k < 2 {
+            pay[1 - k] += 1.0;
+        }
+        time += t;
+        hist[((t / 100.0 * 50.0) as usize).min(49)] += 1;
+    }
+    (counts, pay, time, hist)
+}
+
+fn engine_vs_bare(c: &mut Criterion) {
+    let sc = load(PLAIN);
+    let engine = Engine::new(&sc);
+    let mut g = c.benchmark_group("plain");
+    g.throughput(Throughput::Elements(ROUNDS));
+    g.bench_function("bare_loop", |b| b.iter(|| black_box(bare_loop(ROUNDS, 7))));
+    let mut scratch = engine.scratch();
+    g.bench_function("engine", |b| {
+        b.iter(|| {
+            let mut tally = Tally::new(sc.end_time(), 50);
+            for r in 0..ROUNDS {
+                tally.push(&engine.play(7, r, &mut scratch));
+            }
+            black_box(tally)
+        })
+    });
+    g.finish();
+}
+
+fn whole_runner(c: &mut Criterion) {
+    let mut g = c.benchmark_group("runner");
+    g.sample_size(10);
+    let mut plain = load(PLAIN);
+    plain.simulation.rounds = 1_000_000;
+    let mut bundled = scenario::load_bundled(&[]).unwrap().scenario;
+    bundled.simulation.rounds = 1_000_000;
+    g.throughput(Throughput::Elements(1_000_000));
+    for (name, sc) in [("plain", &plain), ("bundled", &bundled)] {
+        g.bench_function(name, |b| b.iter(|| black_box(runner::run(sc, &|_| {}))));
+    }
+    g.finish();
+}
+
+fn aggregates(c: &mut Criterion) {
+    let sc = load(PLAIN);
+    let engine = Engine::new(&sc);
+    let mut scratch = engine.scratch();
+    let results: Vec<_> = (0..ROUNDS).map(|r| engine.play(7, r, &mut scratch)).collect();
+    let mut g = c.benchmark_group("aggregate");
+    g.throughput(Throughput::Elements(ROUNDS));
+    g.bench_function("push", |b| {
+        b.iter(|| {
+            let mut t = Tally::new(100.0, 50);
+            results.iter().for_each(|r| t.push(r));
+            black_box(t)
+        })
+    });
+    g.throughput(Throughput::Elements(1));
+    let mut one = Tally::new(100.0, 50);
+    results.iter().for_each(|r| one.push(r));
+    let part = Totals::from(one);
+    g.bench_function("merge", |b| {
+        b.iter_batched(
+            || part.clone(),
+            |mut t| {
+                t.merge(&part);
+                black_box(t)
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, engine_vs_bare, rounds, whole_runner, aggregates);
+criterion_main!(benches);
