@@ -29,7 +29,9 @@ at = 100
 "#;
 
 fn load(text: &str) -> Scenario {
-    scenario::load_str("bench.toml", text, &[]).unwrap().scenario
+    scenario::load_str("bench.toml", text, &[])
+        .unwrap()
+        .scenario
 }
 
 fn with_strategy(kind: &str) -> Scenario {
@@ -144,7 +146,9 @@ fn aggregates(c: &mut Criterion) {
     let sc = load(PLAIN);
     let engine = Engine::new(&sc);
     let mut scratch = engine.scratch();
-    let results: Vec<_> = (0..ROUNDS).map(|r| engine.play(7, r, &mut scratch)).collect();
+    let results: Vec<_> = (0..ROUNDS)
+        .map(|r| engine.play(7, r, &mut scratch))
+        .collect();
     let mut g = c.benchmark_group("aggregate");
     g.throughput(Throughput::Elements(ROUNDS));
     g.bench_function("push", |b| {

@@ -62,6 +62,10 @@ pub struct Engine<'a> {
     moving: Vec<usize>,
     /// The lines a round can change at all (moving, or the target of an event): reset per round.
     mutable: Vec<usize>,
+    /// The clocks' rates on the first piece of a round that no event has touched yet: the same
+    /// in every round, so computed once.
+    start_rates: [Rate; PARTIES],
+    start_breakdown: Rate,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -130,6 +134,11 @@ impl LineState {
     fn piece(&self) -> (f64, f64) {
         (self.level, self.effective_slope())
     }
+}
+
+fn breakdown_rate(lines: &[LineState; LineId::COUNT]) -> Rate {
+    let (h0, h1) = lines[LineId::HAZARD.0].piece();
+    Rate::Linear { a: h0, b: h1 }
 }
 
 /// Candidates for ending the round, in the order they take effect at one instant.
@@ -204,7 +213,7 @@ impl<'a> Engine<'a> {
         let mutable = (0..LineId::COUNT)
             .filter(|&k| moving.contains(&k) || targeted(k))
             .collect();
-        Engine {
+        let mut engine = Engine {
             sc,
             scheduled,
             poisson,
@@ -213,7 +222,11 @@ impl<'a> Engine<'a> {
             initial_lines,
             moving,
             mutable,
-        }
+            start_rates: [Rate::Zero; PARTIES],
+            start_breakdown: breakdown_rate(&initial_lines),
+        };
+        engine.start_rates = [0, 1].map(|i| engine.budget_rate(i, &initial_lines, 0.0));
+        engine
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -270,17 +283,20 @@ impl<'a> Engine<'a> {
         let mut t = 0.0;
         let mut next_sched = 0;
         loop {
+            let mut pristine = t == 0.0;
             // Events due now, scheduled in order, then Poisson.
             while let Some(&(at, e)) = self.scheduled.get(next_sched) {
                 if at > t {
                     break;
                 }
                 self.apply(e, t, lines, &mut theta);
+                pristine = false;
                 next_sched += 1;
             }
             for (k, ev) in self.poisson.iter().enumerate() {
                 while scratch.next[k] <= t && scratch.fired[k] < ev.max {
                     self.apply(ev.event, t, lines, &mut theta);
+                    pristine = false;
                     scratch.fired[k] += 1;
                     let gap: f64 = Exp1.sample(rng);
                     scratch.next[k] += gap / ev.rate;
@@ -320,10 +336,11 @@ impl<'a> Engine<'a> {
                     Strategy::Never => f64::INFINITY,
                     Strategy::Immediate => 0.0,
                     Strategy::AtTime { t: at } => at.max(t),
-                    Strategy::Hazard { rate, growth } => {
-                        let r = Rate::Linear {
-                            a: rate + growth * t,
-                            b: growth,
+                    Strategy::Hazard { .. } | Strategy::Equilibrium => {
+                        let r = if pristine {
+                            self.start_rates[i]
+                        } else {
+                            self.budget_rate(i, lines, t)
                         };
                         self.clock(r, budget[i], len, t, &mut spent_conc[i])
                     }
@@ -334,10 +351,6 @@ impl<'a> Engine<'a> {
                         let w = if r_i == 0.0 { 1.0 } else { (-r_i * t).exp() };
                         let r = Rate::discounted(w, r_i, c0, c1);
                         self.clock(r, remaining, len, t, &mut 0.0)
-                    }
-                    Strategy::Equilibrium => {
-                        let r = self.equilibrium_rate(i, lines);
-                        self.clock(r, budget[i], len, t, &mut spent_conc[i])
                     }
                 };
                 conceding_at[i] = time;
@@ -354,15 +367,13 @@ impl<'a> Engine<'a> {
                     );
                 }
             }
-            let (h0, h1) = lines[LineId::HAZARD.0].piece();
+            let breakdown = if pristine {
+                self.start_breakdown
+            } else {
+                breakdown_rate(lines)
+            };
             let mut spent_break = 0.0;
-            let tb = self.clock(
-                Rate::Linear { a: h0, b: h1 },
-                budget_break,
-                len,
-                t,
-                &mut spent_break,
-            );
+            let tb = self.clock(breakdown, budget_break, len, t, &mut spent_break);
             consider(tb, Ender::Breakdown);
             if let Some(d) = sc.deadline {
                 consider(d.at, Ender::GlobalDeadline);
@@ -408,6 +419,19 @@ impl<'a> Engine<'a> {
                 *spent = x;
                 f64::INFINITY
             }
+        }
+    }
+
+    /// The rate of party i's exponential-budget clock (`hazard` or `equilibrium`) on the piece
+    /// starting at `t`.
+    fn budget_rate(&self, i: usize, lines: &[LineState; LineId::COUNT], t: f64) -> Rate {
+        match self.sc.parties[i].strategy {
+            Strategy::Hazard { rate, growth } => Rate::Linear {
+                a: rate + growth * t,
+                b: growth,
+            },
+            Strategy::Equilibrium => self.equilibrium_rate(i, lines),
+            _ => Rate::Zero,
         }
     }
 
