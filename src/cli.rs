@@ -32,6 +32,8 @@ struct Cli {
 enum Command {
     /// Run one scenario for many rounds (no SCENARIO: the bundled Iran–P5+1 2013 case).
     Run(RunArgs),
+    /// Run a scenario over a design of parameter points.
+    Sweep(SweepArgs),
     /// Validate a scenario; print it resolved, with closed-form predictions where they exist.
     Check(CheckArgs),
     /// List the strategies, their parameters and their sources.
@@ -52,7 +54,14 @@ struct RunArgs {
     scenario: Option<PathBuf>,
     #[command(flatten)]
     scenario_args: ScenarioArgs,
-    /// Number of rounds (overrides [simulation] rounds).
+    #[command(flatten)]
+    flags: RunFlags,
+}
+
+/// Flags every simulating command takes.
+#[derive(Args, Default)]
+struct RunFlags {
+    /// Number of rounds (overrides [simulation] rounds; for a sweep, per point).
     #[arg(short = 'n', long, value_parser = clap::value_parser!(u64).range(1..))]
     rounds: Option<u64>,
     /// Random seed, 0 to 2^63 - 1 (overrides [simulation] seed).
@@ -67,6 +76,29 @@ struct RunArgs {
     /// No progress bar and no table.
     #[arg(short = 'q', long)]
     quiet: bool,
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    #[command(flatten)]
+    scenario_args: ScenarioArgs,
+    /// Vary a field: PATH=a:b:n (n points from a to b), PATH=a,b,c (a list) or PATH=a..b (a range,
+    /// for random and lhs designs). Repeatable; replaces the [sweep] table's entry for PATH.
+    #[arg(long = "vary", value_name = "PATH=SPEC")]
+    vary: Vec<String>,
+    /// grid (every combination), random, or lhs (Latin hypercube).
+    #[arg(long, value_name = "grid|random|lhs")]
+    design: Option<String>,
+    /// Number of points of a random or lhs design.
+    #[arg(long)]
+    points: Option<u64>,
+    /// Continue an interrupted sweep in --out from its completed points.
+    #[arg(long)]
+    resume: bool,
+    #[command(flatten)]
+    flags: RunFlags,
 }
 
 #[derive(Args)]
@@ -109,6 +141,7 @@ pub fn main() -> Result<()> {
     match cli.command {
         None => run(RunArgs::default()),
         Some(Command::Run(a)) => run(a),
+        Some(Command::Sweep(a)) => sweep(a),
         Some(Command::Check(a)) => check(a),
         Some(Command::Strategies) => {
             print!("{}", strategies());
@@ -169,7 +202,7 @@ fn progress_bar(total: u64, quiet: bool, unit: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), target);
     bar.set_style(
         ProgressStyle::with_template(&format!(
-            "{{bar:40}} {{human_pos}}/{{human_len}} {unit} ({{rate}} {unit}/s, {{eta}} left)"
+            "{{bar:40}} {{human_pos}}/{{human_len}} {unit} ({{rate}} {unit}/s, {{eta}} left) {{msg}}"
         ))
         .expect("a valid template")
         .with_key(
@@ -182,18 +215,24 @@ fn progress_bar(total: u64, quiet: bool, unit: &str) -> ProgressBar {
     bar
 }
 
-fn run(a: RunArgs) -> Result<()> {
-    let loaded = load(a.scenario.as_deref(), a.scenario_args.set, a.rounds, a.seed)?;
-    let sc = &loaded.scenario;
-    let dir = out_dir(a.out, &loaded);
+fn checked_out_dir(out: Option<PathBuf>, loaded: &Loaded) -> Result<PathBuf> {
+    let dir = out_dir(out, loaded);
     if dir.exists() && !dir.is_dir() {
         bail!(Usage(format!(
             "--out {}: exists and is not a directory",
             dir.display()
         )));
     }
-    let pool = pool(a.threads)?;
-    let bar = progress_bar(sc.simulation.rounds, a.quiet, "rounds");
+    Ok(dir)
+}
+
+fn run(a: RunArgs) -> Result<()> {
+    let f = a.flags;
+    let loaded = load(a.scenario.as_deref(), a.scenario_args.set, f.rounds, f.seed)?;
+    let sc = &loaded.scenario;
+    let dir = checked_out_dir(f.out, &loaded)?;
+    let pool = pool(f.threads)?;
+    let bar = progress_bar(sc.simulation.rounds, f.quiet, "rounds");
     let started = Instant::now();
     let totals = pool.install(|| runner::run(sc, &|n| bar.inc(n)));
     bar.finish_and_clear();
@@ -213,13 +252,103 @@ fn run(a: RunArgs) -> Result<()> {
         ],
     )
     .with_context(|| format!("cannot write results to {}", dir.display()))?;
-    if !a.quiet {
+    if !f.quiet {
         print!("{}", table::render(sc, &report));
         println!(
             "\n  {} rounds in {:.2} s ({:.3e} rounds/s); results in {}",
             sc.simulation.rounds,
             elapsed.as_secs_f64(),
             sc.simulation.rounds as f64 / elapsed.as_secs_f64().max(1e-9),
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+fn sweep(a: SweepArgs) -> Result<()> {
+    use impasse::sweep::{Axis, Design, Kind, Store, Sweep};
+    let f = a.flags;
+    let loaded = load(Some(&a.scenario), a.scenario_args.set, f.rounds, f.seed)?;
+    let table = loaded.sweep.clone().unwrap_or_default();
+    // The [sweep] table's axes, then the flags': a flag replaces the table's entry for its path.
+    let mut axes: Vec<Axis> = Vec::new();
+    for (path, spec) in &table.vary {
+        let axis = Axis::parse(&format!("{path}={spec}"))
+            .map_err(|e| Usage(format!("[sweep] vary {path:?} = {spec:?}: {e}")))?;
+        axes.push(axis);
+    }
+    for v in &a.vary {
+        let axis = Axis::parse(v).map_err(|e| Usage(format!("--vary {v}: {e}")))?;
+        match axes.iter_mut().find(|x| x.path == axis.path) {
+            Some(x) => *x = axis,
+            None => axes.push(axis),
+        }
+    }
+    let kind_text = a.design.or(table.design).unwrap_or_else(|| "grid".into());
+    let kind = Kind::parse(&kind_text).map_err(|e| Usage(format!("--design: {e}")))?;
+    let points = a.points.or(table.points);
+    let sim = &loaded.scenario.simulation;
+    let design = Design::new(kind, axes, points, sim.seed).map_err(Usage)?;
+    let sw = Sweep {
+        base: loaded.resolved.clone(),
+        file: loaded.file.clone(),
+        design,
+        seed: sim.seed,
+        rounds: sim.rounds,
+    };
+    sw.check_axes().map_err(|(axis, e)| {
+        let message = match e {
+            ScenarioError::Override { message, .. } => message,
+            other => other.to_string(),
+        };
+        Usage(format!("--vary {axis}: {message}"))
+    })?;
+    let dir = checked_out_dir(f.out, &loaded)?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let store = Store::open(&dir, &sw.fingerprint(), a.resume).map_err(|e| match e {
+        impasse::sweep::StoreError::Io(io) => anyhow::Error::new(io),
+        other => Usage(other.to_string()).into(),
+    })?;
+    let pool = pool(f.threads)?;
+    let bar = progress_bar(sw.design.points, f.quiet, "points");
+    let rounds = std::sync::atomic::AtomicU64::new(0);
+    let started = Instant::now();
+    let result = pool.install(|| {
+        sw.run(
+            &store,
+            &|n| {
+                let total = rounds.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+                let secs = started.elapsed().as_secs_f64().max(1e-9);
+                bar.set_message(format!("{:.3e} rounds/s", total as f64 / secs));
+            },
+            &|| bar.inc(1),
+        )
+    });
+    bar.finish_and_clear();
+    result.map_err(|e| match e {
+        impasse::sweep::SweepError::Point { .. } => anyhow::Error::new(Usage(e.to_string())),
+        other => anyhow::Error::new(other),
+    })?;
+    sw.assemble(&store, &dir)
+        .with_context(|| format!("cannot write results to {}", dir.display()))?;
+    output::write_files(
+        &dir,
+        &[(
+            "manifest.toml",
+            output::manifest::manifest_with(
+                &loaded.resolved,
+                &loaded.scenario,
+                "sweep",
+                &[("sweep", sw.design.to_table())],
+            ),
+        )],
+    )?;
+    if !f.quiet {
+        println!(
+            "{} points x {} rounds in {:.2} s; results in {}",
+            sw.design.points,
+            sw.rounds,
+            started.elapsed().as_secs_f64(),
             dir.display()
         );
     }

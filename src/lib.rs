@@ -21,3 +21,4 @@ pub mod rng;
 pub mod runner;
 pub mod scenario;
 pub mod strategy;
+pub mod sweep;

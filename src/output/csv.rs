@@ -1,113 +1,139 @@
-//! The long-format CSV files of a run (INTERFACE.md): one observation per row, a header row,
+//! The long-format CSV files (INTERFACE.md): one observation per row, a header row,
 //! full-precision floats, a fixed row order. `party` holds the party's table key.
-
-use serde::Serialize;
+//!
+//! Each file is a header and records; a sweep writes the same records behind its own leading
+//! columns (`point`, `seed`, the varied paths), so both go through `Table`.
 
 use super::float;
 use crate::aggregate::stats::Estimate;
 use crate::aggregate::{Histogram, Report};
 use crate::model::{Outcome, PARTIES};
 
+pub const SUMMARY_HEADER: [&str; 5] = ["metric", "party", "value", "ci_low", "ci_high"];
+pub const OUTCOMES_HEADER: [&str; 7] = [
+    "outcome",
+    "party",
+    "count",
+    "probability",
+    "ci_low",
+    "ci_high",
+    "time_mean",
+];
+pub const TIMES_HEADER: [&str; 6] = [
+    "outcome",
+    "party",
+    "bin_start",
+    "bin_end",
+    "count",
+    "density",
+];
+
+/// Rows of text fields, written as CSV by `to_csv` (the csv crate quotes where needed).
+pub type Records = Vec<Vec<String>>;
+
+pub fn to_csv(header: &[&str], prefix_header: &[String], rows: &Records) -> Vec<u8> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let head: Vec<&str> = prefix_header
+        .iter()
+        .map(String::as_str)
+        .chain(header.iter().copied())
+        .collect();
+    w.write_record(&head).expect("in-memory CSV");
+    for r in rows {
+        w.write_record(r).expect("in-memory CSV");
+    }
+    w.into_inner().expect("writing to memory cannot fail")
+}
+
+/// CSV rows without a header, each record preceded by `prefix`.
+pub fn rows_with_prefix(prefix: &[String], rows: &Records) -> Vec<u8> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.write_record(prefix.iter().chain(r))
+            .expect("in-memory CSV");
+    }
+    w.into_inner().expect("writing to memory cannot fail")
+}
+
 fn opt(x: Option<f64>) -> String {
     x.map(float).unwrap_or_default()
 }
 
-fn party_id(ids: &[String; PARTIES], p: Option<usize>) -> &str {
-    p.map_or("", |i| ids[i].as_str())
+fn party_id(ids: &[String; PARTIES], p: Option<usize>) -> String {
+    p.map_or(String::new(), |i| ids[i].clone())
 }
 
-fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
-    w.into_inner().expect("writing to memory cannot fail")
+fn ci(e: &Estimate) -> [String; 2] {
+    [opt(e.ci.map(|c| c.0)), opt(e.ci.map(|c| c.1))]
 }
 
-#[derive(Serialize)]
-struct SummaryRow<'a> {
-    metric: &'a str,
-    party: &'a str,
-    value: String,
-    ci_low: String,
-    ci_high: String,
-}
-
-fn ci(e: &Estimate) -> (String, String) {
-    (opt(e.ci.map(|c| c.0)), opt(e.ci.map(|c| c.1)))
-}
-
-pub fn summary(report: &Report, ids: &[String; PARTIES]) -> Vec<u8> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    for m in &report.metrics {
-        let (ci_low, ci_high) = ci(&m.value);
-        w.serialize(SummaryRow {
-            metric: m.metric,
-            party: party_id(ids, m.party),
-            value: float(m.value.value),
-            ci_low,
-            ci_high,
+pub fn summary_records(report: &Report, ids: &[String; PARTIES]) -> Records {
+    report
+        .metrics
+        .iter()
+        .map(|m| {
+            let [lo, hi] = ci(&m.value);
+            vec![
+                m.metric.to_string(),
+                party_id(ids, m.party),
+                float(m.value.value),
+                lo,
+                hi,
+            ]
         })
-        .expect("in-memory CSV");
-    }
-    finish(w)
+        .collect()
 }
 
-#[derive(Serialize)]
-struct OutcomeCsvRow<'a> {
-    outcome: &'a str,
-    party: &'a str,
-    count: u64,
-    probability: String,
-    ci_low: String,
-    ci_high: String,
-    time_mean: String,
-}
-
-pub fn outcomes(report: &Report, ids: &[String; PARTIES]) -> Vec<u8> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    for r in &report.outcomes {
-        let (ci_low, ci_high) = ci(&r.probability);
-        w.serialize(OutcomeCsvRow {
-            outcome: r.outcome.name(),
-            party: party_id(ids, r.outcome.party()),
-            count: r.count,
-            probability: float(r.probability.value),
-            ci_low,
-            ci_high,
-            time_mean: opt(r.time_mean),
+pub fn outcome_records(report: &Report, ids: &[String; PARTIES]) -> Records {
+    report
+        .outcomes
+        .iter()
+        .map(|r| {
+            let [lo, hi] = ci(&r.probability);
+            vec![
+                r.outcome.name().to_string(),
+                party_id(ids, r.outcome.party()),
+                r.count.to_string(),
+                float(r.probability.value),
+                lo,
+                hi,
+                opt(r.time_mean),
+            ]
         })
-        .expect("in-memory CSV");
-    }
-    finish(w)
-}
-
-#[derive(Serialize)]
-struct TimesRow<'a> {
-    outcome: &'a str,
-    party: &'a str,
-    bin_start: String,
-    bin_end: String,
-    count: u64,
-    density: String,
+        .collect()
 }
 
 /// The distribution of end times: for each outcome (in outcomes.csv order) and then `all`,
 /// `bins` rows. `density` is count / (rounds * bin width), so each outcome's densities integrate
 /// to its probability and `all` integrates to 1.
-pub fn times(h: &Histogram, ids: &[String; PARTIES]) -> Vec<u8> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
+pub fn times_records(h: &Histogram, ids: &[String; PARTIES]) -> Records {
     let rounds: u64 = h.row(None).iter().sum();
     let rows = Outcome::ALL.iter().map(|&o| Some(o)).chain([None]);
+    let mut out = Vec::new();
     for o in rows {
         for (b, &count) in h.row(o).iter().enumerate() {
             let (lo, hi) = h.edges(b);
-            w.serialize(TimesRow {
-                outcome: o.map_or("all", Outcome::name),
-                party: party_id(ids, o.and_then(Outcome::party)),
-                bin_start: float(lo),
-                bin_end: float(hi),
-                count,
-                density: float(count as f64 / (rounds as f64 * (hi - lo))),
-            })
-            .expect("in-memory CSV");
+            out.push(vec![
+                o.map_or("all", Outcome::name).to_string(),
+                party_id(ids, o.and_then(Outcome::party)),
+                float(lo),
+                float(hi),
+                count.to_string(),
+                float(count as f64 / (rounds as f64 * (hi - lo))),
+            ]);
         }
     }
-    finish(w)
+    out
+}
+
+pub fn summary(report: &Report, ids: &[String; PARTIES]) -> Vec<u8> {
+    to_csv(&SUMMARY_HEADER, &[], &summary_records(report, ids))
+}
+
+pub fn outcomes(report: &Report, ids: &[String; PARTIES]) -> Vec<u8> {
+    to_csv(&OUTCOMES_HEADER, &[], &outcome_records(report, ids))
+}
+
+pub fn times(h: &Histogram, ids: &[String; PARTIES]) -> Vec<u8> {
+    to_csv(&TIMES_HEADER, &[], &times_records(h, ids))
 }

@@ -8,6 +8,17 @@ use toml_edit::{DocumentMut, Item, Table, value};
 use crate::model::Scenario;
 
 pub fn manifest(resolved: &str, sc: &Scenario, command: &str) -> Vec<u8> {
+    manifest_with(resolved, sc, command, &[])
+}
+
+/// The manifest with extra top-level tables (a sweep's design) put in place of any the scenario
+/// had under the same names.
+pub fn manifest_with(
+    resolved: &str,
+    sc: &Scenario,
+    command: &str,
+    tables: &[(&str, Table)],
+) -> Vec<u8> {
     let mut doc: DocumentMut = resolved
         .parse()
         .expect("the resolved scenario was parsed before");
@@ -25,6 +36,9 @@ pub fn manifest(resolved: &str, sc: &Scenario, command: &str) -> Vec<u8> {
     );
     m.insert("version", value(env!("CARGO_PKG_VERSION")));
     m.insert("command", value(command));
+    for (name, t) in tables {
+        doc.insert(name, Item::Table(t.clone()));
+    }
     doc.insert("manifest", Item::Table(m));
     doc.to_string().into_bytes()
 }

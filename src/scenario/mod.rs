@@ -58,6 +58,8 @@ pub struct Loaded {
     pub resolved: String,
     /// The file's name as given (or the bundled scenario's name).
     pub file: String,
+    /// The scenario's `[sweep]` table, for `impasse sweep`.
+    pub sweep: Option<raw::RawSweep>,
 }
 
 /// Read and validate a scenario file.
@@ -145,6 +147,7 @@ pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Loaded
         scenario,
         resolved,
         file: file.to_string(),
+        sweep: raw.sweep,
     })
 }
 

@@ -23,6 +23,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub event: Vec<RawEvent>,
     pub simulation: Option<RawSimulation>,
+    /// The design `impasse sweep` uses by default; `run` ignores it.
+    pub sweep: Option<RawSweep>,
     /// Written by impasse into manifest.toml (version, shard); read and ignored.
     pub manifest: Option<toml::Table>,
 }
@@ -97,6 +99,16 @@ pub struct RawSimulation {
     pub seed: Option<u64>,
     pub horizon: Option<f64>,
     pub bins: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    pub design: Option<String>,
+    pub points: Option<u64>,
+    /// `"dotted.path" = "SPEC"`
+    #[serde(default)]
+    pub vary: IndexMap<String, String>,
 }
 
 /// `initial + growth * t`; a bare number is a constant.

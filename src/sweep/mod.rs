@@ -1,0 +1,190 @@
+//! Parameter sweeps: one scenario run at many parameter points.
+//!
+//! A `Design` (in `design`) lists the points; `Sweep` turns point `k` into a scenario (the base
+//! scenario with each axis's value and the point's own seed set as overrides, so that
+//! `impasse run --set PATH=VALUE ... --seed S` reproduces it) and runs the points in parallel,
+//! each point's rounds in parallel too, on one rayon pool. Completed points go to a `Store` as
+//! they finish, so a killed sweep resumes where it stopped.
+
+pub mod design;
+pub mod store;
+
+pub use design::{Axis, Design, Kind, MAX_POINTS};
+pub use store::{Store, StoreError};
+
+use rayon::prelude::*;
+
+use crate::output::{self, csv};
+use crate::rng::derive_seed;
+use crate::runner;
+use crate::scenario::{self, Loaded, Override, ScenarioError};
+
+/// A sweep ready to run.
+pub struct Sweep {
+    /// The base scenario text (overrides applied) and its file name.
+    pub base: String,
+    pub file: String,
+    pub design: Design,
+    pub seed: u64,
+    pub rounds: u64,
+}
+
+/// Why a sweep stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error("point {point} ({values}): {error}")]
+    Point {
+        point: u64,
+        values: String,
+        error: Box<ScenarioError>,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write the sweep's results: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A value as an override and a CSV cell: whole numbers as integers (so integer fields can be
+/// swept), everything else as the shortest text that reads back to the same bits.
+pub fn value_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        format!("{}", x as i64)
+    } else {
+        output::float(x)
+    }
+}
+
+impl Sweep {
+    /// Point `k`'s seed: derived from the sweep's seed and `k`, kept within what `--seed` takes.
+    pub fn point_seed(&self, k: u64) -> u64 {
+        derive_seed(self.seed, k) & (i64::MAX as u64)
+    }
+
+    /// The overrides that turn the base scenario into point `k`.
+    pub fn overrides(&self, k: u64) -> Vec<Override> {
+        let mut o: Vec<Override> = self
+            .design
+            .axes
+            .iter()
+            .zip(self.design.point(k))
+            .map(|(a, v)| Override {
+                path: a.path.clone(),
+                value: value_text(v),
+            })
+            .collect();
+        o.push(Override {
+            path: "simulation.seed".into(),
+            value: self.point_seed(k).to_string(),
+        });
+        o.push(Override {
+            path: "simulation.rounds".into(),
+            value: self.rounds.to_string(),
+        });
+        o
+    }
+
+    pub fn scenario(&self, k: u64) -> Result<Loaded, SweepError> {
+        scenario::load_str(&self.file, &self.base, &self.overrides(k)).map_err(|error| {
+            SweepError::Point {
+                point: k,
+                values: self.values_text(k),
+                error: Box::new(error),
+            }
+        })
+    }
+
+    fn values_text(&self, k: u64) -> String {
+        let v = self.design.point(k);
+        self.design
+            .axes
+            .iter()
+            .zip(v)
+            .map(|(a, x)| format!("{}={}", a.path, value_text(x)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Check each axis alone at its extreme values, so a bad path or value is reported against
+    /// its `--vary` before anything runs. Returns the axis and the message.
+    pub fn check_axes(&self) -> Result<(), (String, ScenarioError)> {
+        for a in &self.design.axes {
+            let values: Vec<f64> = match &a.spec {
+                design::Spec::Grid { a, b, .. } | design::Spec::Range { a, b } => vec![*a, *b],
+                design::Spec::List(v) => v.clone(),
+            };
+            for v in values {
+                let o = Override {
+                    path: a.path.clone(),
+                    value: value_text(v),
+                };
+                scenario::load_str(&self.file, &self.base, &[o])
+                    .map_err(|e| (format!("{}={}", a.path, a.text), e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// What identifies this sweep's results: the base scenario, the design, the seed, the rounds.
+    pub fn fingerprint(&self) -> String {
+        format!(
+            "impasse sweep\nseed = {}\nrounds = {}\n{}\n--- scenario ---\n{}",
+            self.seed,
+            self.rounds,
+            self.design.describe(),
+            self.base
+        )
+    }
+
+    /// Leading columns of every row: point, seed, then each varied path.
+    pub fn prefix_header(&self) -> Vec<String> {
+        let mut h = vec!["point".to_string(), "seed".to_string()];
+        h.extend(self.design.axes.iter().map(|a| a.path.clone()));
+        h
+    }
+
+    fn prefix(&self, k: u64) -> Vec<String> {
+        let mut p = vec![k.to_string(), self.point_seed(k).to_string()];
+        p.extend(self.design.point(k).into_iter().map(value_text));
+        p
+    }
+
+    /// Run every point not yet in `store`, in parallel. `rounds_done` is told of rounds as they
+    /// finish, `point_done` of each point.
+    pub fn run(
+        &self,
+        store: &Store,
+        rounds_done: &(dyn Fn(u64) + Sync),
+        point_done: &(dyn Fn() + Sync),
+    ) -> Result<(), SweepError> {
+        (0..self.design.points)
+            .into_par_iter()
+            .filter(|&k| !store.is_done(k))
+            .try_for_each(|k| {
+                let loaded = self.scenario(k)?;
+                let sc = &loaded.scenario;
+                let report = runner::run(sc, rounds_done).report();
+                let ids = [sc.parties[0].id.clone(), sc.parties[1].id.clone()];
+                let prefix = self.prefix(k);
+                store.save(
+                    k,
+                    &csv::rows_with_prefix(&prefix, &csv::summary_records(&report, &ids)),
+                    &csv::rows_with_prefix(&prefix, &csv::outcome_records(&report, &ids)),
+                )?;
+                point_done();
+                Ok(())
+            })
+    }
+
+    /// Write sweep.csv and sweep_outcomes.csv from a complete store.
+    pub fn assemble(&self, store: &Store, out: &std::path::Path) -> Result<(), SweepError> {
+        let prefix = self.prefix_header();
+        let summary = csv::to_csv(&csv::SUMMARY_HEADER, &prefix, &Vec::new());
+        let outcomes = csv::to_csv(&csv::OUTCOMES_HEADER, &prefix, &Vec::new());
+        store.assemble(
+            self.design.points,
+            out,
+            [("sweep.csv", &summary), ("sweep_outcomes.csv", &outcomes)],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,413 @@
+//! `impasse sweep`: designs and their bad inputs, reproducing a point with `run`, thread
+//! independence, resuming after SIGKILL, and a comparative static that theory predicts.
+
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn impasse() -> Command {
+    Command::cargo_bin("impasse").expect("the binary is built")
+}
+
+const DUEL: &str = r#"
+[parties.a]
+stake = 1
+pressure = 1
+strategy = "equilibrium"
+
+[parties.b]
+stake = 1
+pressure = 1
+strategy = "equilibrium"
+
+[simulation]
+rounds = 2000
+seed = 5
+horizon = 100
+"#;
+
+fn scenario(dir: &Path, text: &str) -> String {
+    let p = dir.join("duel.toml");
+    fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+fn refuses(args: &[&str], needle: &str) {
+    let dir = TempDir::new().unwrap();
+    let file = scenario(dir.path(), DUEL);
+    impasse()
+        .args(["sweep", &file, "-q"])
+        .args(args)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(needle))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn fails_with_an_empty_range() {
+    refuses(
+        &[
+            "--vary",
+            "parties.a.stake=1..1",
+            "--design",
+            "lhs",
+            "--points",
+            "3",
+        ],
+        "--vary parties.a.stake=1..1: the range `1..1` is empty",
+    );
+    refuses(
+        &["--vary", "parties.a.stake=2:2:3"],
+        "--vary parties.a.stake=2:2:3: the range `2:2:3` is empty",
+    );
+}
+
+#[test]
+fn fails_with_zero_steps() {
+    refuses(
+        &["--vary", "parties.a.stake=0:1:0"],
+        "--vary parties.a.stake=0:1:0: `0:1:0` has zero steps",
+    );
+}
+
+#[test]
+fn fails_with_a_path_that_does_not_exist() {
+    refuses(
+        &["--vary", "parties.a.presure=0:1:3"],
+        "--vary parties.a.presure=0:1:3: parties.a.presure: unknown field `presure`",
+    );
+    refuses(
+        &["--vary", "parties.z.stake=1:2:3"],
+        "--vary parties.z.stake=1:2:3: there is no party `z`",
+    );
+}
+
+#[test]
+fn fails_with_a_path_to_a_non_numeric_field() {
+    refuses(
+        &["--vary", "parties.a.label=1:2:3"],
+        "--vary parties.a.label=1:2:3: parties.a.label: invalid type: integer `1`, expected a string",
+    );
+}
+
+#[test]
+fn fails_with_a_value_that_is_not_a_number() {
+    refuses(
+        &["--vary", "parties.a.stake=1,two,3"],
+        "--vary parties.a.stake=1,two,3: `two` is not a number",
+    );
+}
+
+#[test]
+fn fails_with_too_many_points() {
+    refuses(
+        &[
+            "--vary",
+            "parties.a.stake=1:2:1001",
+            "--vary",
+            "parties.b.stake=1:2:1000",
+        ],
+        "the grid of the --vary axes has 1001000 points; at most 1000000",
+    );
+    refuses(
+        &[
+            "--vary",
+            "parties.a.stake=1..2",
+            "--design",
+            "random",
+            "--points",
+            "1000001",
+        ],
+        "--points must be in 1..=1000000",
+    );
+}
+
+#[test]
+fn fails_with_a_value_out_of_the_fields_range() {
+    refuses(
+        &["--vary", "parties.a.stake=-1:2:3"],
+        "--vary parties.a.stake=-1:2:3: parties.a.stake: must be > 0, got -1",
+    );
+}
+
+#[test]
+fn fails_with_an_unknown_design() {
+    refuses(
+        &["--vary", "parties.a.stake=1:2:3", "--design", "sobol"],
+        "--design: `sobol` is not a design",
+    );
+}
+
+fn sweep(dir: &Path, out: &str, extra: &[&str]) -> std::path::PathBuf {
+    let file = scenario(dir, DUEL);
+    let out = dir.join(out);
+    impasse()
+        .args([
+            "sweep",
+            &file,
+            "-q",
+            "--vary",
+            "parties.a.pressure=0.5:2:4",
+            "--vary",
+            "parties.b.stake=1,2",
+        ])
+        .args(extra)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+#[test]
+fn writes_long_format_rows_in_point_order() {
+    let dir = TempDir::new().unwrap();
+    let out = sweep(dir.path(), "s", &[]);
+    let text = fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "point,seed,parties.a.pressure,parties.b.stake,metric,party,value,ci_low,ci_high"
+    );
+    let points: Vec<u64> = lines
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(points.windows(2).all(|w| w[0] <= w[1]) && points[points.len() - 1] == 7);
+    let outcomes = fs::read_to_string(out.join("sweep_outcomes.csv")).unwrap();
+    assert_eq!(outcomes.lines().count(), 1 + 8 * 9);
+    // Grid values: 0.5:2:4 is 0.5, 1, 1.5, 2; the last axis varies fastest.
+    let firsts: Vec<String> = outcomes
+        .lines()
+        .skip(1)
+        .step_by(9)
+        .map(|l| l.split(',').skip(2).take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        firsts,
+        [
+            "0.5 1", "0.5 2", "1 1", "1 2", "1.5 1", "1.5 2", "2 1", "2 2"
+        ]
+    );
+    assert!(
+        !out.join(".sweep").exists(),
+        "the resume state is removed once results are complete"
+    );
+}
+
+#[test]
+fn a_point_is_reproduced_by_run_with_its_overrides_and_seed() {
+    let dir = TempDir::new().unwrap();
+    let out = sweep(dir.path(), "s", &[]);
+    let text = fs::read_to_string(out.join("sweep.csv")).unwrap();
+    // Point 5: pressure 1.5, stake 2.
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("5,")).collect();
+    let seed = rows[0].split(',').nth(1).unwrap();
+    let file = dir.path().join("duel.toml");
+    let run = dir.path().join("run");
+    impasse()
+        .arg("run")
+        .arg(&file)
+        .args([
+            "-q",
+            "--set",
+            "parties.a.pressure=1.5",
+            "--set",
+            "parties.b.stake=2",
+            "--seed",
+            seed,
+            "-n",
+            "2000",
+            "-o",
+        ])
+        .arg(&run)
+        .assert()
+        .success();
+    let summary = fs::read_to_string(run.join("summary.csv")).unwrap();
+    let expected: Vec<String> = summary
+        .lines()
+        .skip(1)
+        .map(|l| format!("5,{seed},1.5,2,{l}"))
+        .collect();
+    assert_eq!(rows, expected);
+}
+
+#[test]
+fn one_and_two_threads_give_the_same_bytes() {
+    let dir = TempDir::new().unwrap();
+    let a = sweep(dir.path(), "a", &["-j", "1"]);
+    let b = sweep(dir.path(), "b", &["-j", "2"]);
+    for f in ["sweep.csv", "sweep_outcomes.csv", "manifest.toml"] {
+        assert_eq!(
+            fs::read(a.join(f)).unwrap(),
+            fs::read(b.join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
+}
+
+#[test]
+fn the_manifest_reruns_the_sweep() {
+    let dir = TempDir::new().unwrap();
+    let a = sweep(dir.path(), "a", &[]);
+    let b = dir.path().join("b");
+    impasse()
+        .arg("sweep")
+        .arg(a.join("manifest.toml"))
+        .arg("-q")
+        .arg("-o")
+        .arg(&b)
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read(a.join("sweep.csv")).unwrap(),
+        fs::read(b.join("sweep.csv")).unwrap()
+    );
+}
+
+#[test]
+fn resume_after_sigkill_equals_an_uninterrupted_sweep() {
+    let dir = TempDir::new().unwrap();
+    let file = scenario(dir.path(), &DUEL.replace("rounds = 2000", "rounds = 20000"));
+    let args = [
+        "sweep",
+        &file,
+        "-q",
+        "-j",
+        "1",
+        "--vary",
+        "parties.a.pressure=0.5:2:40",
+    ];
+    let killed = dir.path().join("killed");
+    let bin = assert_cmd::cargo::cargo_bin("impasse");
+    let mut child = std::process::Command::new(&bin)
+        .args(args)
+        .arg("-o")
+        .arg(&killed)
+        .spawn()
+        .unwrap();
+    let points = killed.join(".sweep/points");
+    let started = Instant::now();
+    loop {
+        let done = fs::read_dir(&points).map(|d| d.count()).unwrap_or(0);
+        if done >= 3 || started.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let done = fs::read_dir(&points).unwrap().count();
+    assert!(
+        (3..40).contains(&done),
+        "killed with {done} of 40 points done"
+    );
+    assert!(!killed.join("sweep.csv").exists());
+
+    impasse()
+        .args(args)
+        .arg("--resume")
+        .arg("-o")
+        .arg(&killed)
+        .assert()
+        .success();
+    let whole = dir.path().join("whole");
+    impasse()
+        .args(args)
+        .arg("-o")
+        .arg(&whole)
+        .assert()
+        .success();
+    for f in ["sweep.csv", "sweep_outcomes.csv"] {
+        assert_eq!(
+            fs::read(killed.join(f)).unwrap(),
+            fs::read(whole.join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
+}
+
+#[test]
+fn resume_refuses_a_directory_of_another_sweep() {
+    let dir = TempDir::new().unwrap();
+    let file = scenario(dir.path(), DUEL);
+    let out = dir.path().join("o");
+    fs::create_dir_all(out.join(".sweep/points")).unwrap();
+    fs::write(out.join(".sweep/fingerprint.txt"), "some other sweep").unwrap();
+    impasse()
+        .args([
+            "sweep",
+            &file,
+            "-q",
+            "--resume",
+            "--vary",
+            "parties.a.pressure=1,2",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "holds a sweep of another scenario or design",
+        ));
+    let empty = dir.path().join("empty");
+    impasse()
+        .args([
+            "sweep",
+            &file,
+            "-q",
+            "--resume",
+            "--vary",
+            "parties.a.pressure=1,2",
+            "-o",
+        ])
+        .arg(&empty)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing to resume"));
+}
+
+#[test]
+fn raising_ones_pressure_raises_the_others_chance_of_conceding_first() {
+    // Equilibrium with stakes 1: λ_a = c_b, λ_b = c_a, so P(a concedes first) = c_b / (c_a + c_b).
+    // With c_b = 1 and c_a = 0.5, 1, 1.5, 2: 2/3, 1/2, 2/5, 1/3. Raising a's own pressure makes b
+    // concede sooner. Each point has 40,000 rounds: se = sqrt(p (1 - p) / n) <= 0.0025.
+    let dir = TempDir::new().unwrap();
+    let file = scenario(dir.path(), &DUEL.replace("rounds = 2000", "rounds = 40000"));
+    let out = dir.path().join("o");
+    impasse()
+        .args([
+            "sweep",
+            &file,
+            "-q",
+            "--vary",
+            "parties.a.pressure=0.5:2:4",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let measured: Vec<f64> = text
+        .lines()
+        .filter(|l| l.contains(",concede_probability,a,"))
+        .map(|l| l.split(',').nth(5).unwrap().parse().unwrap())
+        .collect();
+    let n = 40_000.0f64;
+    for (ca, p) in [0.5, 1.0, 1.5, 2.0].iter().zip(&measured) {
+        let expected = 1.0 / (ca + 1.0);
+        let se = (expected * (1.0 - expected) / n).sqrt();
+        println!("c_a = {ca}: expected {expected:.6}, measured {p:.6}, se {se:.6}");
+        assert!(
+            (p - expected).abs() <= 4.0 * se,
+            "c_a = {ca}: {p} vs {expected}"
+        );
+    }
+    assert!(measured.windows(2).all(|w| w[1] < w[0]), "{measured:?}");
+}
