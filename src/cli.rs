@@ -34,6 +34,9 @@ enum Command {
     Run(RunArgs),
     /// Run a scenario over a design of parameter points.
     Sweep(SweepArgs),
+    /// Play every entrant of one party against every entrant of the other; rank them and solve
+    /// the meta-game.
+    Tournament(TournamentArgs),
     /// Validate a scenario; print it resolved, with closed-form predictions where they exist.
     Check(CheckArgs),
     /// List the strategies, their parameters and their sources.
@@ -102,6 +105,24 @@ struct SweepArgs {
 }
 
 #[derive(Args)]
+struct TournamentArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    #[command(flatten)]
+    scenario_args: ScenarioArgs,
+    /// A party's entrants: PARTY=SPEC,SPEC,... where SPEC is a strategy name or
+    /// kind:param=value:param=value (e.g. iran=never,hazard:rate=0.1). Repeatable; replaces the
+    /// [tournament] table's list for PARTY.
+    #[arg(long = "entrants", value_name = "PARTY=SPEC,...")]
+    entrants: Vec<String>,
+    /// More scenarios (sharing the party ids) to rank the entrants across, comma-separated.
+    #[arg(long, value_name = "A.toml,B.toml", value_delimiter = ',')]
+    scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    flags: RunFlags,
+}
+
+#[derive(Args)]
 struct CheckArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
@@ -142,6 +163,7 @@ pub fn main() -> Result<()> {
         None => run(RunArgs::default()),
         Some(Command::Run(a)) => run(a),
         Some(Command::Sweep(a)) => sweep(a),
+        Some(Command::Tournament(a)) => tournament(a),
         Some(Command::Check(a)) => check(a),
         Some(Command::Strategies) => {
             print!("{}", strategies());
@@ -353,6 +375,216 @@ fn sweep(a: SweepArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The entrants of each party: the [tournament] table's, with `--entrants` replacing a party's
+/// list; a party with none enters the strategy its scenario gives it.
+fn entrants(loaded: &Loaded, flags: &[String]) -> Result<[Vec<impasse::tournament::Entrant>; 2]> {
+    use impasse::tournament::Entrant;
+    let ids = [
+        &loaded.scenario.parties[0].id,
+        &loaded.scenario.parties[1].id,
+    ];
+    let position = |id: &str, from: &str| {
+        ids.iter().position(|x| x.as_str() == id).ok_or_else(|| {
+            Usage(format!(
+                "{from}: there is no party `{id}` (parties: {}, {})",
+                ids[0], ids[1]
+            ))
+        })
+    };
+    let mut lists: [Vec<Entrant>; 2] = [Vec::new(), Vec::new()];
+    if let Some(t) = &loaded.tournament {
+        for (id, specs) in &t.entrants {
+            let i = position(id, "[tournament] entrants")?;
+            lists[i] = specs
+                .iter()
+                .map(Entrant::from_toml)
+                .collect::<Result<_, _>>()
+                .map_err(|e| Usage(format!("[tournament] entrants.{id}: {e}")))?;
+        }
+    }
+    for f in flags {
+        let (id, specs) = f
+            .split_once('=')
+            .ok_or_else(|| Usage(format!("--entrants {f}: expected PARTY=SPEC,SPEC,...")))?;
+        let i = position(id.trim(), &format!("--entrants {f}"))?;
+        lists[i] = specs
+            .split(',')
+            .map(Entrant::parse)
+            .collect::<Result<_, _>>()
+            .map_err(|e| Usage(format!("--entrants {f}: {e}")))?;
+    }
+    let doc: toml::Table = loaded.resolved.parse().context("re-reading the scenario")?;
+    for (i, list) in lists.iter_mut().enumerate() {
+        if list.is_empty() {
+            let own = &doc["parties"][ids[i].as_str()]["strategy"];
+            list.push(Entrant::from_toml(own).map_err(Usage)?);
+        }
+    }
+    Ok(lists)
+}
+
+fn tournament(a: TournamentArgs) -> Result<()> {
+    use impasse::tournament::{self as tm, Tournament, nash, replicator, report};
+    let f = a.flags;
+    let set = a.scenario_args.set;
+    let loaded = load(Some(&a.scenario), set.clone(), f.rounds, f.seed)?;
+    let lists = entrants(&loaded, &a.entrants)?;
+    let make = |l: &Loaded| {
+        Tournament::new(&l.file, &l.resolved, lists.clone())
+            .map_err(|e| anyhow::Error::new(Usage(e.to_string())))
+    };
+    let main = make(&loaded)?;
+    let mut others = Vec::new();
+    for path in &a.scenarios {
+        let l = load(Some(path), set.clone(), f.rounds, f.seed)?;
+        let ids = [&l.scenario.parties[0].id, &l.scenario.parties[1].id];
+        if ids
+            != [
+                &loaded.scenario.parties[0].id,
+                &loaded.scenario.parties[1].id,
+            ]
+        {
+            bail!(Usage(format!(
+                "--scenarios {}: its parties ({}, {}) differ from {}'s ({}, {}); scenarios ranked together must share party ids, in the same order",
+                path.display(),
+                ids[0],
+                ids[1],
+                loaded.file,
+                loaded.scenario.parties[0].id,
+                loaded.scenario.parties[1].id
+            )));
+        }
+        others.push((l.file.clone(), make(&l)?));
+    }
+    let dir = checked_out_dir(f.out, &loaded)?;
+    let pool = pool(f.threads)?;
+    let work: u64 = std::iter::once(&main)
+        .chain(others.iter().map(|o| &o.1))
+        .map(|t| t.rounds * t.pairings.len() as u64)
+        .sum();
+    let bar = progress_bar(work, f.quiet, "rounds");
+    let started = Instant::now();
+    let results = pool.install(|| main.run(&|n| bar.inc(n)));
+    let other_results: Vec<_> = others
+        .iter()
+        .map(|(_, t)| pool.install(|| t.run(&|n| bar.inc(n))))
+        .collect();
+    bar.finish_and_clear();
+    let ranks = tm::ranking(&main, &results);
+    let [pa, pb] = tm::matrices(&main, &results);
+    let eq = nash::equilibria(&pa, &pb);
+    let path = replicator::trajectory(&pa, &pb, 200.0, 50);
+    let mut files = vec![
+        ("tournament.csv", report::tournament(&main, &results)),
+        ("ranking.csv", report::ranking(&main, &ranks)),
+        ("equilibria.csv", report::equilibria(&main, &eq)),
+        ("replicator.csv", report::replicator(&main, &path)),
+    ];
+    if !others.is_empty() {
+        let mut all = vec![(loaded.file.clone(), tm::ranking(&main, &results))];
+        for ((file, t), r) in others.iter().zip(&other_results) {
+            all.push((file.clone(), tm::ranking(t, r)));
+        }
+        files.push(("robustness.csv", report::robustness(&main, &all)));
+    }
+    let mut table = toml_edit::Table::new();
+    let mut ent = toml_edit::InlineTable::new();
+    for (i, list) in lists.iter().enumerate() {
+        let arr: toml_edit::Array = list.iter().map(|e| e.name.as_str()).collect();
+        ent.insert(&loaded.scenario.parties[i].id, arr.into());
+    }
+    table.insert("entrants", toml_edit::value(ent));
+    files.push((
+        "manifest.toml",
+        output::manifest::manifest_with(
+            &loaded.resolved,
+            &loaded.scenario,
+            "tournament",
+            &[("tournament", table)],
+        ),
+    ));
+    output::write_files(&dir, &files)
+        .with_context(|| format!("cannot write results to {}", dir.display()))?;
+    if !f.quiet {
+        print!("{}", tournament_table(&main, &pa, &pb, &eq));
+        println!(
+            "\n  {} pairings x {} rounds in {:.2} s; results in {}",
+            main.pairings.len(),
+            main.rounds,
+            started.elapsed().as_secs_f64(),
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// The payoff matrix of each party and the equilibria, for the terminal.
+fn tournament_table(
+    t: &impasse::tournament::Tournament,
+    pa: &[Vec<f64>],
+    pb: &[Vec<f64>],
+    eq: &impasse::tournament::nash::Equilibria,
+) -> String {
+    use std::fmt::Write;
+    let ids = t.ids();
+    let mut o = String::new();
+    let first = t.entrants[0]
+        .iter()
+        .map(|e| e.name.len())
+        .max()
+        .unwrap_or(0);
+    let widths: Vec<usize> = t.entrants[1].iter().map(|e| e.name.len().max(8)).collect();
+    for (q, m) in [pa, pb].iter().enumerate() {
+        let _ = writeln!(
+            o,
+            "\nmean payoff of {} (rows: {}, columns: {})",
+            ids[q], ids[0], ids[1]
+        );
+        let _ = write!(o, "  {:first$}", "");
+        for (e, w) in t.entrants[1].iter().zip(&widths) {
+            let _ = write!(o, "  {:>w$}", e.name);
+        }
+        o.push('\n');
+        for (r, row) in m.iter().enumerate() {
+            let _ = write!(o, "  {:first$}", t.entrants[0][r].name);
+            for (v, w) in row.iter().zip(&widths) {
+                let _ = write!(o, "  {:>w$.4}", v);
+            }
+            o.push('\n');
+        }
+    }
+    let scope = if !eq.exhaustive {
+        "the search was cut short: not exhaustive"
+    } else if eq.ties {
+        "some entrants tie exactly, so equilibria with unequal supports or continua may be missing"
+    } else {
+        "all of them"
+    };
+    let _ = writeln!(o, "\nequilibria of the meta-game ({scope}):");
+    for (k, e) in eq.list.iter().enumerate() {
+        let mix = |q: usize, v: &[f64]| {
+            v.iter()
+                .enumerate()
+                .filter(|(_, p)| **p > 0.0)
+                .map(|(s, p)| format!("{} {:.3}", t.entrants[q][s].name, p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(
+            o,
+            "  {}: {} [{}] vs {} [{}]; payoffs {:.4}, {:.4}",
+            k + 1,
+            ids[0],
+            mix(0, &e.x),
+            ids[1],
+            mix(1, &e.y),
+            e.u[0],
+            e.u[1]
+        );
+    }
+    o
 }
 
 fn check(a: CheckArgs) -> Result<()> {

@@ -22,3 +22,4 @@ pub mod runner;
 pub mod scenario;
 pub mod strategy;
 pub mod sweep;
+pub mod tournament;

@@ -150,6 +150,11 @@ impl Totals {
         self.sums[k].value()
     }
 
+    /// The exact sum of a party's payoffs.
+    pub fn payoff_sum(&self, party: usize) -> f64 {
+        self.sum(PAYOFF + party)
+    }
+
     /// The figures of summary.csv and outcomes.csv.
     pub fn report(&self) -> Report {
         let n = self.counts.rounds();

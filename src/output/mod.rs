@@ -36,6 +36,9 @@ pub fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
 pub fn float(x: f64) -> String {
     if x.is_nan() {
         "NaN".into()
+    } else if x == 0.0 {
+        // Also -0.0: a sign on zero only confuses a reader.
+        "0.0".into()
     } else {
         format!("{x:?}")
     }

@@ -60,6 +60,8 @@ pub struct Loaded {
     pub file: String,
     /// The scenario's `[sweep]` table, for `impasse sweep`.
     pub sweep: Option<raw::RawSweep>,
+    /// The scenario's `[tournament]` table, for `impasse tournament`.
+    pub tournament: Option<raw::RawTournament>,
 }
 
 /// Read and validate a scenario file.
@@ -148,6 +150,7 @@ pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Loaded
         resolved,
         file: file.to_string(),
         sweep: raw.sweep,
+        tournament: raw.tournament,
     })
 }
 

@@ -25,6 +25,8 @@ pub struct RawScenario {
     pub simulation: Option<RawSimulation>,
     /// The design `impasse sweep` uses by default; `run` ignores it.
     pub sweep: Option<RawSweep>,
+    /// The entrants `impasse tournament` uses by default; `run` ignores it.
+    pub tournament: Option<RawTournament>,
     /// Written by impasse into manifest.toml (version, shard); read and ignored.
     pub manifest: Option<toml::Table>,
 }
@@ -109,6 +111,14 @@ pub struct RawSweep {
     /// `"dotted.path" = "SPEC"`
     #[serde(default)]
     pub vary: IndexMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawTournament {
+    /// Per party id: strategy specs (`"hazard:rate=0.1"`) or strategy tables.
+    #[serde(default)]
+    pub entrants: IndexMap<String, Vec<toml::Value>>,
 }
 
 /// `initial + growth * t`; a bare number is a constant.

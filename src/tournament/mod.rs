@@ -1,0 +1,433 @@
+//! Strategy tournaments: every entrant of the first party meets every entrant of the second, on
+//! the same scenario, with common random numbers.
+//!
+//! All pairings play round `r` from the same stream (`rng::round_rng(seed, r)`) and the engine
+//! draws in a fixed order whatever the strategies, so differences between entrants are not
+//! drowned by noise. Because round `r` of every pairing is played together, the runner also
+//! accumulates the covariance of the payoffs across pairings (exact sums, merged exactly), which
+//! gives exact standard errors for every average and difference the ranking reports: a CRN
+//! comparison is tighter than an independent one, and the intervals show it.
+//!
+//! `nash` finds the meta-game's equilibria; `replicator` shows which entrants survive.
+
+pub mod nash;
+pub mod replicator;
+pub mod report;
+
+use rayon::prelude::*;
+
+use crate::aggregate::stats::{Estimate, Z95};
+use crate::aggregate::{ExactSum, Tally, Totals};
+use crate::engine::Engine;
+use crate::model::{PARTIES, Scenario};
+use crate::runner::{BATCH, batch_count};
+use crate::scenario::{self, Override, ScenarioError};
+
+/// At most this many entrants per party (the covariance grows as the square of the pairings).
+pub const MAX_ENTRANTS: usize = 20;
+
+/// One strategy entered for one party.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entrant {
+    /// How it is named in the CSV files: the spec as given (`hazard:rate=0.1`).
+    pub name: String,
+    /// The strategy as a TOML value, for `parties.<id>.strategy`.
+    pub toml: String,
+}
+
+fn number_text(v: &str, spec: &str) -> Result<String, String> {
+    let x: f64 = v
+        .trim()
+        .parse()
+        .map_err(|_| format!("entrant `{spec}`: `{}` is not a number", v.trim()))?;
+    if !x.is_finite() {
+        return Err(format!(
+            "entrant `{spec}`: `{}` is not a finite number",
+            v.trim()
+        ));
+    }
+    Ok(crate::output::float(x))
+}
+
+impl Entrant {
+    /// `name` or `kind:param=value:param=value`.
+    pub fn parse(spec: &str) -> Result<Entrant, String> {
+        let spec = spec.trim();
+        if spec.is_empty() {
+            return Err("an empty entrant spec".into());
+        }
+        let mut parts = spec.split(':');
+        let kind = parts.next().unwrap_or_default().trim();
+        if kind.is_empty() || !kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("entrant `{spec}`: `{kind}` is not a strategy name"));
+        }
+        let mut fields = vec![format!("kind = \"{kind}\"")];
+        for p in parts {
+            let (k, v) = p.split_once('=').ok_or_else(|| {
+                format!("entrant `{spec}`: `{p}` is not param=value (e.g. hazard:rate=0.1)")
+            })?;
+            let k = k.trim();
+            if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(format!("entrant `{spec}`: `{k}` is not a parameter name"));
+            }
+            fields.push(format!("{k} = {}", number_text(v, spec)?));
+        }
+        Ok(Entrant {
+            name: spec.to_string(),
+            toml: format!("{{ {} }}", fields.join(", ")),
+        })
+    }
+
+    /// An entrant written in a scenario's `[tournament]` table: a spec string or a strategy table.
+    pub fn from_toml(v: &toml::Value) -> Result<Entrant, String> {
+        match v {
+            toml::Value::String(s) => Entrant::parse(s),
+            toml::Value::Table(t) => {
+                let kind = t
+                    .get("kind")
+                    .and_then(toml::Value::as_str)
+                    .ok_or_else(|| format!("entrant {v}: a strategy table needs `kind`"))?;
+                let mut name = kind.to_string();
+                for (k, x) in t.iter().filter(|(k, _)| *k != "kind") {
+                    name.push_str(&format!(":{k}={x}"));
+                }
+                Ok(Entrant {
+                    name,
+                    toml: inline(t),
+                })
+            }
+            other => Err(format!(
+                "entrant {other}: expected a spec string or a strategy table"
+            )),
+        }
+    }
+}
+
+fn inline(t: &toml::Table) -> String {
+    let fields: Vec<String> = t.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+    format!("{{ {} }}", fields.join(", "))
+}
+
+/// A tournament on one scenario: the pairings' scenarios, row-major (first party's entrant a,
+/// second's b at `a * cols + b`).
+pub struct Tournament {
+    pub entrants: [Vec<Entrant>; PARTIES],
+    pub pairings: Vec<Scenario>,
+    pub seed: u64,
+    pub rounds: u64,
+}
+
+/// Why a tournament could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum TournamentError {
+    #[error("entrant `{entrant}` for `{party}`: {error}")]
+    Entrant {
+        party: String,
+        entrant: String,
+        error: Box<ScenarioError>,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Tournament {
+    /// Substitute every pair of entrants into the scenario `text` (already resolved).
+    pub fn new(
+        file: &str,
+        text: &str,
+        entrants: [Vec<Entrant>; PARTIES],
+    ) -> Result<Tournament, TournamentError> {
+        let base = scenario::load_str(file, text, &[])
+            .map_err(|e| TournamentError::Invalid(e.to_string()))?;
+        let ids = [
+            base.scenario.parties[0].id.clone(),
+            base.scenario.parties[1].id.clone(),
+        ];
+        for (i, list) in entrants.iter().enumerate() {
+            if list.is_empty() {
+                return Err(TournamentError::Invalid(format!(
+                    "party `{}` has no entrants",
+                    ids[i]
+                )));
+            }
+            if list.len() > MAX_ENTRANTS {
+                return Err(TournamentError::Invalid(format!(
+                    "party `{}` has {} entrants; at most {MAX_ENTRANTS} are allowed",
+                    ids[i],
+                    list.len()
+                )));
+            }
+            for (k, e) in list.iter().enumerate() {
+                if list[..k].iter().any(|f| f.name == e.name) {
+                    return Err(TournamentError::Invalid(format!(
+                        "entrant `{}` is entered twice for `{}`",
+                        e.name, ids[i]
+                    )));
+                }
+            }
+        }
+        let set = |i: usize, e: &Entrant| Override {
+            path: format!("parties.{}.strategy", ids[i]),
+            value: e.toml.clone(),
+        };
+        // Each entrant alone first, so that an error names it.
+        for (i, list) in entrants.iter().enumerate() {
+            for e in list {
+                scenario::load_str(file, text, &[set(i, e)]).map_err(|error| {
+                    TournamentError::Entrant {
+                        party: ids[i].clone(),
+                        entrant: e.name.clone(),
+                        error: Box::new(error),
+                    }
+                })?;
+            }
+        }
+        let mut pairings = Vec::new();
+        for a in &entrants[0] {
+            for b in &entrants[1] {
+                let l = scenario::load_str(file, text, &[set(0, a), set(1, b)])
+                    .map_err(|e| TournamentError::Invalid(e.to_string()))?;
+                pairings.push(l.scenario);
+            }
+        }
+        let sim = &base.scenario.simulation;
+        Ok(Tournament {
+            entrants,
+            pairings,
+            seed: sim.seed,
+            rounds: sim.rounds,
+        })
+    }
+
+    pub fn ids(&self) -> [String; PARTIES] {
+        [
+            self.pairings[0].parties[0].id.clone(),
+            self.pairings[0].parties[1].id.clone(),
+        ]
+    }
+
+    /// Play every pairing's rounds, round `r` of all pairings together.
+    pub fn run(&self, progress: &(dyn Fn(u64) + Sync)) -> Results {
+        let p = self.pairings.len();
+        let engines: Vec<Engine> = self.pairings.iter().map(Engine::new).collect();
+        let (end, bins) = (
+            self.pairings[0].end_time(),
+            self.pairings[0].simulation.bins as usize,
+        );
+        let tri = p * (p + 1) / 2;
+        let empty = || Results {
+            pairings: (0..p).map(|_| Totals::empty(end, bins)).collect(),
+            cross: [0, 1].map(|_| vec![ExactSum::default(); tri]),
+        };
+        (0..batch_count(self.rounds))
+            .into_par_iter()
+            .map(|b| {
+                let first = b * BATCH;
+                let last = (first + BATCH).min(self.rounds);
+                let mut tallies: Vec<Tally> = (0..p).map(|_| Tally::new(end, bins)).collect();
+                let mut scratch: Vec<_> = engines.iter().map(Engine::scratch).collect();
+                let mut cross = [vec![0.0; tri], vec![0.0; tri]];
+                let mut u = [vec![0.0; p], vec![0.0; p]];
+                for r in first..last {
+                    for k in 0..p {
+                        let res = engines[k].play(self.seed, r, &mut scratch[k]);
+                        tallies[k].push(&res);
+                        u[0][k] = res.payoff[0];
+                        u[1][k] = res.payoff[1];
+                    }
+                    for q in 0..PARTIES {
+                        let (uq, acc) = (&u[q], &mut cross[q]);
+                        let mut idx = 0;
+                        for i in 0..p {
+                            let ui = uq[i];
+                            for (slot, &uj) in acc[idx..idx + p - i].iter_mut().zip(&uq[i..]) {
+                                *slot += ui * uj;
+                            }
+                            idx += p - i;
+                        }
+                    }
+                }
+                progress((last - first) * p as u64);
+                Results {
+                    pairings: tallies.into_iter().map(Totals::from).collect(),
+                    cross: cross.map(|c| {
+                        c.into_iter()
+                            .map(|x| {
+                                let mut s = ExactSum::default();
+                                s.add(x);
+                                s
+                            })
+                            .collect()
+                    }),
+                }
+            })
+            .reduce(empty, |mut a, b| {
+                a.merge(&b);
+                a
+            })
+    }
+}
+
+/// Every pairing's totals, and for each party the sums of products of its payoffs across
+/// pairings (upper triangle, row-major), from which any covariance follows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Results {
+    pub pairings: Vec<Totals>,
+    cross: [Vec<ExactSum>; PARTIES],
+}
+
+impl Results {
+    fn merge(&mut self, o: &Results) {
+        for (a, b) in self.pairings.iter_mut().zip(&o.pairings) {
+            a.merge(b);
+        }
+        for q in 0..PARTIES {
+            for (a, b) in self.cross[q].iter_mut().zip(&o.cross[q]) {
+                a.merge(b);
+            }
+        }
+    }
+}
+
+/// The payoff means of one party and their covariance (of single rounds) across pairings.
+pub struct PayoffModel {
+    pub mean: Vec<f64>,
+    cov: Vec<Vec<f64>>,
+    n: f64,
+}
+
+impl PayoffModel {
+    pub fn new(r: &Results, party: usize) -> PayoffModel {
+        let p = r.pairings.len();
+        let n = r.pairings[0].counts.rounds() as f64;
+        let sums: Vec<f64> = r.pairings.iter().map(|t| t.payoff_sum(party)).collect();
+        let mean: Vec<f64> = sums.iter().map(|s| s / n).collect();
+        let mut cov = vec![vec![0.0; p]; p];
+        let mut idx = 0;
+        for i in 0..p {
+            for j in i..p {
+                let c = (r.cross[party][idx].value() - sums[i] * sums[j] / n) / (n - 1.0);
+                cov[i][j] = c;
+                cov[j][i] = c;
+                idx += 1;
+            }
+        }
+        PayoffModel { mean, cov, n }
+    }
+
+    /// The estimate of `sum_k w_k mean_k` with its normal 95 % interval (exact under CRN).
+    pub fn combination(&self, w: &[(usize, f64)]) -> Estimate {
+        let value: f64 = w.iter().map(|&(k, c)| c * self.mean[k]).sum();
+        let var: f64 = w
+            .iter()
+            .flat_map(|&(i, ci)| w.iter().map(move |&(j, cj)| (i, ci, j, cj)))
+            .map(|(i, ci, j, cj)| ci * cj * self.cov[i][j])
+            .sum::<f64>()
+            .max(0.0);
+        let half = Z95 * (var / self.n).sqrt();
+        Estimate {
+            value,
+            ci: Some((value - half, value + half)),
+        }
+    }
+
+    /// The standard deviation of a single round's `U_i - U_j`.
+    pub fn difference_sd(&self, i: usize, j: usize) -> f64 {
+        (self.cov[i][i] + self.cov[j][j] - 2.0 * self.cov[i][j])
+            .max(0.0)
+            .sqrt()
+    }
+}
+
+/// One row of ranking.csv.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rank {
+    pub party: usize,
+    pub entrant: usize,
+    pub metric: &'static str,
+    pub value: Estimate,
+}
+
+/// Rankings of both parties' entrants: mean and worst payoff across opponents, mean and worst
+/// regret (the gap to the best entrant against each opponent), and the rank by mean payoff.
+pub fn ranking(t: &Tournament, r: &Results) -> Vec<Rank> {
+    let (rows, cols) = (t.entrants[0].len(), t.entrants[1].len());
+    let mut out = Vec::new();
+    for party in 0..PARTIES {
+        let model = PayoffModel::new(r, party);
+        let (own, opp) = if party == 0 {
+            (rows, cols)
+        } else {
+            (cols, rows)
+        };
+        let idx = |e: usize, o: usize| {
+            if party == 0 {
+                e * cols + o
+            } else {
+                o * cols + e
+            }
+        };
+        let best: Vec<usize> = (0..opp)
+            .map(|o| {
+                (0..own)
+                    .max_by(|&x, &y| model.mean[idx(x, o)].total_cmp(&model.mean[idx(y, o)]))
+                    .unwrap()
+            })
+            .collect();
+        let mut means = Vec::new();
+        for e in 0..own {
+            let w = 1.0 / opp as f64;
+            let mean = model.combination(&(0..opp).map(|o| (idx(e, o), w)).collect::<Vec<_>>());
+            let worst_o = (0..opp)
+                .min_by(|&x, &y| model.mean[idx(e, x)].total_cmp(&model.mean[idx(e, y)]))
+                .unwrap();
+            let worst = model.combination(&[(idx(e, worst_o), 1.0)]);
+            let regret_w: Vec<(usize, f64)> = (0..opp)
+                .flat_map(|o| [(idx(best[o], o), w), (idx(e, o), -w)])
+                .collect();
+            let mean_regret = model.combination(&regret_w);
+            let regret_at = |o: usize| model.mean[idx(best[o], o)] - model.mean[idx(e, o)];
+            let max_o = (0..opp)
+                .max_by(|&x, &y| regret_at(x).total_cmp(&regret_at(y)))
+                .unwrap();
+            let max_regret =
+                model.combination(&[(idx(best[max_o], max_o), 1.0), (idx(e, max_o), -1.0)]);
+            means.push(mean.value);
+            for (metric, value) in [
+                ("mean_payoff", mean),
+                ("worst_payoff", worst),
+                ("mean_regret", mean_regret),
+                ("max_regret", max_regret),
+            ] {
+                out.push(Rank {
+                    party,
+                    entrant: e,
+                    metric,
+                    value,
+                });
+            }
+        }
+        for e in 0..own {
+            let rank = 1 + means.iter().filter(|&&m| m > means[e]).count();
+            out.push(Rank {
+                party,
+                entrant: e,
+                metric: "rank",
+                value: Estimate {
+                    value: rank as f64,
+                    ci: None,
+                },
+            });
+        }
+    }
+    out
+}
+
+/// The meta-game's payoff matrices: `[party][row][col]` mean payoffs.
+pub fn matrices(t: &Tournament, r: &Results) -> [Vec<Vec<f64>>; PARTIES] {
+    let cols = t.entrants[1].len();
+    [0, 1].map(|q| {
+        let m = PayoffModel::new(r, q);
+        m.mean.chunks(cols).map(<[f64]>::to_vec).collect()
+    })
+}

@@ -1,0 +1,143 @@
+//! The tournament's files as CSV records: tournament.csv (every pairing's summary metrics),
+//! ranking.csv, equilibria.csv and replicator.csv, all long format.
+
+use super::nash::Equilibria;
+use super::{Rank, Results, Tournament};
+use crate::output::csv::{self, Records};
+use crate::output::float;
+
+pub const TOURNAMENT_PREFIX: [&str; 2] = ["row_strategy", "column_strategy"];
+pub const RANKING_HEADER: [&str; 6] = ["party", "strategy", "metric", "value", "ci_low", "ci_high"];
+pub const EQUILIBRIA_HEADER: [&str; 5] = [
+    "equilibrium",
+    "party",
+    "strategy",
+    "probability",
+    "expected_payoff",
+];
+pub const REPLICATOR_HEADER: [&str; 4] = ["time", "party", "strategy", "share"];
+
+/// tournament.csv: row_strategy, column_strategy, then summary.csv's columns.
+pub fn tournament(t: &Tournament, r: &Results) -> Vec<u8> {
+    let ids = t.ids();
+    let cols = t.entrants[1].len();
+    let mut rows = Records::new();
+    for (k, totals) in r.pairings.iter().enumerate() {
+        let (a, b) = (k / cols, k % cols);
+        for rec in csv::summary_records(&totals.report(), &ids) {
+            let mut row = vec![t.entrants[0][a].name.clone(), t.entrants[1][b].name.clone()];
+            row.extend(rec);
+            rows.push(row);
+        }
+    }
+    let prefix: Vec<String> = TOURNAMENT_PREFIX.iter().map(|s| s.to_string()).collect();
+    csv::to_csv(&csv::SUMMARY_HEADER, &prefix, &rows)
+}
+
+pub fn ranking(t: &Tournament, ranks: &[Rank]) -> Vec<u8> {
+    let ids = t.ids();
+    let rows = ranks
+        .iter()
+        .map(|r| {
+            let (lo, hi) = r.value.ci.map_or((String::new(), String::new()), |(l, h)| {
+                (float(l), float(h))
+            });
+            vec![
+                ids[r.party].clone(),
+                t.entrants[r.party][r.entrant].name.clone(),
+                r.metric.to_string(),
+                float(r.value.value),
+                lo,
+                hi,
+            ]
+        })
+        .collect();
+    csv::to_csv(&RANKING_HEADER, &[], &rows)
+}
+
+pub fn equilibria(t: &Tournament, eq: &Equilibria) -> Vec<u8> {
+    let ids = t.ids();
+    let mut rows = Records::new();
+    for (k, e) in eq.list.iter().enumerate() {
+        for (party, mix) in [(0, &e.x), (1, &e.y)] {
+            for (s, &p) in mix.iter().enumerate().filter(|(_, p)| **p > 0.0) {
+                rows.push(vec![
+                    (k + 1).to_string(),
+                    ids[party].clone(),
+                    t.entrants[party][s].name.clone(),
+                    float(p),
+                    float(e.u[party]),
+                ]);
+            }
+        }
+    }
+    csv::to_csv(&EQUILIBRIA_HEADER, &[], &rows)
+}
+
+pub fn replicator(t: &Tournament, path: &[(f64, Vec<f64>, Vec<f64>)]) -> Vec<u8> {
+    let ids = t.ids();
+    let mut rows = Records::new();
+    for (time, x, y) in path {
+        for (party, shares) in [(0, x), (1, y)] {
+            for (s, &share) in shares.iter().enumerate() {
+                rows.push(vec![
+                    float(*time),
+                    ids[party].clone(),
+                    t.entrants[party][s].name.clone(),
+                    float(share),
+                ]);
+            }
+        }
+    }
+    csv::to_csv(&REPLICATOR_HEADER, &[], &rows)
+}
+
+pub const ROBUSTNESS_HEADER: [&str; 5] = ["party", "strategy", "metric", "scenario", "value"];
+
+/// robustness.csv: each entrant's mean payoff across opponents in every scenario, then its mean
+/// and worst over the scenarios.
+pub fn robustness(t: &Tournament, per_scenario: &[(String, Vec<Rank>)]) -> Vec<u8> {
+    let ids = t.ids();
+    let mut rows = Records::new();
+    for (party, id) in ids.iter().enumerate() {
+        for (e, entrant) in t.entrants[party].iter().enumerate() {
+            let means: Vec<f64> = per_scenario
+                .iter()
+                .map(|(_, ranks)| {
+                    ranks
+                        .iter()
+                        .find(|r| r.party == party && r.entrant == e && r.metric == "mean_payoff")
+                        .expect("every entrant has a mean payoff")
+                        .value
+                        .value
+                })
+                .collect();
+            for ((file, _), m) in per_scenario.iter().zip(&means) {
+                rows.push(vec![
+                    id.clone(),
+                    entrant.name.clone(),
+                    "mean_payoff".into(),
+                    file.clone(),
+                    float(*m),
+                ]);
+            }
+            let avg = means.iter().sum::<f64>() / means.len() as f64;
+            let worst = means.iter().copied().fold(f64::INFINITY, f64::min);
+            rows.push(vec![
+                id.clone(),
+                entrant.name.clone(),
+                "mean_over_scenarios".into(),
+                String::new(),
+                float(avg),
+            ]);
+            rows.push(vec![
+                id.clone(),
+                entrant.name.clone(),
+                "worst_over_scenarios".into(),
+                String::new(),
+                float(worst),
+            ]);
+        }
+    }
+    csv::to_csv(&ROBUSTNESS_HEADER, &[], &rows)
+}
