@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use impasse::model::Scenario;
-use impasse::output::{self, manifest::manifest, table};
+use impasse::output::{self, table};
 use impasse::scenario::{self, Loaded, Override, ScenarioError};
 use impasse::{predict, runner, strategy};
 
@@ -260,20 +260,8 @@ fn run(a: RunArgs) -> Result<()> {
     bar.finish_and_clear();
     let elapsed = started.elapsed();
     let report = totals.report();
-    let ids = [sc.parties[0].id.clone(), sc.parties[1].id.clone()];
-    output::write_files(
-        &dir,
-        &[
-            ("summary.csv", output::csv::summary(&report, &ids)),
-            ("outcomes.csv", output::csv::outcomes(&report, &ids)),
-            (
-                "times.csv",
-                output::csv::times(&totals.counts.histogram, &ids),
-            ),
-            ("manifest.toml", manifest(&loaded.resolved, sc, "run")),
-        ],
-    )
-    .with_context(|| format!("cannot write results to {}", dir.display()))?;
+    output::write_files(&dir, &output::run_files(&loaded.resolved, sc, &totals))
+        .with_context(|| format!("cannot write results to {}", dir.display()))?;
     if !f.quiet {
         print!("{}", table::render(sc, &report));
         println!(
@@ -426,7 +414,7 @@ fn entrants(loaded: &Loaded, flags: &[String]) -> Result<[Vec<impasse::tournamen
 }
 
 fn tournament(a: TournamentArgs) -> Result<()> {
-    use impasse::tournament::{self as tm, Tournament, nash, replicator, report};
+    use impasse::tournament::{self as tm, Tournament, report};
     let f = a.flags;
     let set = a.scenario_args.set;
     let loaded = load(Some(&a.scenario), set.clone(), f.rounds, f.seed)?;
@@ -472,23 +460,6 @@ fn tournament(a: TournamentArgs) -> Result<()> {
         .map(|(_, t)| pool.install(|| t.run(&|n| bar.inc(n))))
         .collect();
     bar.finish_and_clear();
-    let ranks = tm::ranking(&main, &results);
-    let [pa, pb] = tm::matrices(&main, &results);
-    let eq = nash::equilibria(&pa, &pb);
-    let path = replicator::trajectory(&pa, &pb, 200.0, 50);
-    let mut files = vec![
-        ("tournament.csv", report::tournament(&main, &results)),
-        ("ranking.csv", report::ranking(&main, &ranks)),
-        ("equilibria.csv", report::equilibria(&main, &eq)),
-        ("replicator.csv", report::replicator(&main, &path)),
-    ];
-    if !others.is_empty() {
-        let mut all = vec![(loaded.file.clone(), tm::ranking(&main, &results))];
-        for ((file, t), r) in others.iter().zip(&other_results) {
-            all.push((file.clone(), tm::ranking(t, r)));
-        }
-        files.push(("robustness.csv", report::robustness(&main, &all)));
-    }
     let mut table = toml_edit::Table::new();
     let mut ent = toml_edit::InlineTable::new();
     for (i, list) in lists.iter().enumerate() {
@@ -496,15 +467,19 @@ fn tournament(a: TournamentArgs) -> Result<()> {
         ent.insert(&loaded.scenario.parties[i].id, arr.into());
     }
     table.insert("entrants", toml_edit::value(ent));
-    files.push((
-        "manifest.toml",
-        output::manifest::manifest_with(
-            &loaded.resolved,
-            &loaded.scenario,
-            "tournament",
-            &[("tournament", table)],
-        ),
-    ));
+    let manifest_bytes = output::manifest::manifest_with(
+        &loaded.resolved,
+        &loaded.scenario,
+        "tournament",
+        &[("tournament", table)],
+    );
+    let other_refs: Vec<(String, &Tournament, &tm::Results)> = others
+        .iter()
+        .zip(&other_results)
+        .map(|((file, t), r)| (file.clone(), t, r))
+        .collect();
+    let (files, [pa, pb], eq) =
+        report::files(&main, &results, &other_refs, &loaded.file, manifest_bytes);
     output::write_files(&dir, &files)
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
     if !f.quiet {

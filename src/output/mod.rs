@@ -10,6 +10,21 @@ pub mod table;
 use std::io;
 use std::path::Path;
 
+use crate::aggregate::Totals;
+use crate::model::Scenario;
+
+/// The files of `impasse run`, from its totals: what a run and a merge of run shards both write.
+pub fn run_files(resolved: &str, sc: &Scenario, totals: &Totals) -> Vec<(&'static str, Vec<u8>)> {
+    let report = totals.report();
+    let ids = [sc.parties[0].id.clone(), sc.parties[1].id.clone()];
+    vec![
+        ("summary.csv", csv::summary(&report, &ids)),
+        ("outcomes.csv", csv::outcomes(&report, &ids)),
+        ("times.csv", csv::times(&totals.counts.histogram, &ids)),
+        ("manifest.toml", manifest::manifest(resolved, sc, "run")),
+    ]
+}
+
 /// Write `(file name, bytes)` pairs into `dir` atomically, creating `dir` if needed. All files
 /// are staged before any is renamed, so a failure leaves no new file at all.
 pub fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {

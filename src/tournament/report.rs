@@ -1,8 +1,10 @@
 //! The tournament's files as CSV records: tournament.csv (every pairing's summary metrics),
 //! ranking.csv, equilibria.csv and replicator.csv, all long format.
 
-use super::nash::Equilibria;
-use super::{Rank, Results, Tournament};
+use super::nash::{self, Equilibria};
+use super::{
+    Rank, Results, Tournament, matrices, ranking as rank_entrants, replicator as dynamics,
+};
 use crate::output::csv::{self, Records};
 use crate::output::float;
 
@@ -140,4 +142,35 @@ pub fn robustness(t: &Tournament, per_scenario: &[(String, Vec<Rank>)]) -> Vec<u
         }
     }
     csv::to_csv(&ROBUSTNESS_HEADER, &[], &rows)
+}
+
+/// Everything a tournament writes, from its results (and those of any further scenarios, for
+/// robustness.csv): what a tournament and a merge of tournament shards both write. Also returns
+/// the meta-game for the terminal.
+pub fn files(
+    t: &Tournament,
+    r: &Results,
+    others: &[(String, &Tournament, &Results)],
+    main_file: &str,
+    manifest: Vec<u8>,
+) -> (Vec<(&'static str, Vec<u8>)>, [Vec<Vec<f64>>; 2], Equilibria) {
+    let ranks = rank_entrants(t, r);
+    let [pa, pb] = matrices(t, r);
+    let eq = nash::equilibria(&pa, &pb);
+    let path = dynamics::trajectory(&pa, &pb, 200.0, 50);
+    let mut files = vec![
+        ("tournament.csv", tournament(t, r)),
+        ("ranking.csv", ranking(t, &ranks)),
+        ("equilibria.csv", equilibria(t, &eq)),
+        ("replicator.csv", replicator(t, &path)),
+    ];
+    if !others.is_empty() {
+        let mut all = vec![(main_file.to_string(), ranks)];
+        for (file, ot, or) in others {
+            all.push((file.clone(), rank_entrants(ot, or)));
+        }
+        files.push(("robustness.csv", robustness(t, &all)));
+    }
+    files.push(("manifest.toml", manifest));
+    (files, [pa, pb], eq)
 }
