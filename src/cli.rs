@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use impasse::model::Scenario;
 use impasse::output::{self, table};
 use impasse::scenario::{self, Loaded, Override, ScenarioError};
+use impasse::shard::{self as shards, Part, Payload, Shard};
 use impasse::{predict, runner, strategy};
 
 #[derive(Parser)]
@@ -37,6 +38,8 @@ enum Command {
     /// Play every entrant of one party against every entrant of the other; rank them and solve
     /// the meta-game.
     Tournament(TournamentArgs),
+    /// Combine the partial results of shards (--shard I/N) into the files of an unsharded run.
+    Merge(MergeArgs),
     /// Validate a scenario; print it resolved, with closed-form predictions where they exist.
     Check(CheckArgs),
     /// List the strategies, their parameters and their sources.
@@ -79,6 +82,57 @@ struct RunFlags {
     /// No progress bar and no table.
     #[arg(short = 'q', long)]
     quiet: bool,
+    /// Run only slice I of N (0 <= I < N) and write a partial result into DIR/part-I-of-N/, for
+    /// `impasse merge`.
+    #[arg(long, value_name = "I/N", conflicts_with = "shard_from_env")]
+    shard: Option<Shard>,
+    /// Take the shard from the environment: a Slurm array task (SLURM_ARRAY_TASK_ID and
+    /// SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with
+    /// --shard-count).
+    #[arg(long)]
+    shard_from_env: bool,
+    /// The number of shards, where the environment does not say (Kubernetes).
+    #[arg(long, value_name = "N", requires = "shard_from_env")]
+    shard_count: Option<u64>,
+}
+
+impl RunFlags {
+    fn shard(&self) -> Result<Option<Shard>> {
+        if let Some(s) = self.shard {
+            return Ok(Some(s));
+        }
+        if self.shard_from_env {
+            let var = |k: &str| std::env::var(k).ok();
+            return Ok(Some(
+                Shard::from_env(self.shard_count, &var).map_err(Usage)?,
+            ));
+        }
+        Ok(None)
+    }
+}
+
+/// Write a shard's partial result into `dir/part-I-of-N/` and say so.
+fn write_part(dir: &Path, part: &Part, quiet: bool) -> Result<()> {
+    let d = dir.join(part.shard.dir_name());
+    part.write(&d)
+        .with_context(|| format!("cannot write the partial result to {}", d.display()))?;
+    if !quiet {
+        println!(
+            "shard {} of {} ({} {} to {}) written to {}; combine all {} with `impasse merge`",
+            part.shard.index,
+            part.shard.count,
+            if part.command == "sweep" {
+                "points"
+            } else {
+                "batches"
+            },
+            part.items.start,
+            part.items.end,
+            d.display(),
+            part.shard.count
+        );
+    }
+    Ok(())
 }
 
 #[derive(Args)]
@@ -123,6 +177,19 @@ struct TournamentArgs {
 }
 
 #[derive(Args)]
+struct MergeArgs {
+    /// Partial results: part-I-of-N folders, or folders holding them.
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Output directory for the merged files.
+    #[arg(short = 'o', long, value_name = "DIR", default_value = "out/merged")]
+    out: PathBuf,
+    /// Print nothing.
+    #[arg(short = 'q', long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
 struct CheckArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
@@ -164,6 +231,7 @@ pub fn main() -> Result<()> {
         Some(Command::Run(a)) => run(a),
         Some(Command::Sweep(a)) => sweep(a),
         Some(Command::Tournament(a)) => tournament(a),
+        Some(Command::Merge(a)) => merge(a),
         Some(Command::Check(a)) => check(a),
         Some(Command::Strategies) => {
             print!("{}", strategies());
@@ -250,15 +318,41 @@ fn checked_out_dir(out: Option<PathBuf>, loaded: &Loaded) -> Result<PathBuf> {
 
 fn run(a: RunArgs) -> Result<()> {
     let f = a.flags;
+    let shard = f.shard()?;
     let loaded = load(a.scenario.as_deref(), a.scenario_args.set, f.rounds, f.seed)?;
     let sc = &loaded.scenario;
-    let dir = checked_out_dir(f.out, &loaded)?;
+    let dir = checked_out_dir(f.out.clone(), &loaded)?;
     let pool = pool(f.threads)?;
-    let bar = progress_bar(sc.simulation.rounds, f.quiet, "rounds");
+    let batches = runner::batch_count(sc.simulation.rounds);
+    let slice = shard.map_or(0..batches, |s| s.slice(batches));
+    let rounds_here = (slice.end * runner::BATCH).min(sc.simulation.rounds)
+        - (slice.start * runner::BATCH).min(sc.simulation.rounds);
+    let bar = progress_bar(rounds_here, f.quiet, "rounds");
     let started = Instant::now();
-    let totals = pool.install(|| runner::run(sc, &|n| bar.inc(n)));
+    let totals = pool
+        .install(|| runner::run_batches(sc, sc.simulation.seed, slice.clone(), &|n| bar.inc(n)));
     bar.finish_and_clear();
     let elapsed = started.elapsed();
+    if let Some(shard) = shard {
+        let manifest = output::manifest::manifest(&loaded.resolved, sc, "run");
+        let manifest = String::from_utf8(manifest).expect("the manifest is UTF-8");
+        let part = Part {
+            impasse: env!("CARGO_PKG_VERSION").into(),
+            command: "run".into(),
+            fingerprint: shards::fingerprint(&manifest),
+            seed: sc.simulation.seed,
+            rounds: sc.simulation.rounds,
+            shard,
+            items: slice,
+            file: loaded.file.clone(),
+            manifest,
+            payload: Payload::Run {
+                resolved: loaded.resolved.clone(),
+                totals,
+            },
+        };
+        return write_part(&dir, &part, f.quiet);
+    }
     let report = totals.report();
     output::write_files(&dir, &output::run_files(&loaded.resolved, sc, &totals))
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
@@ -313,18 +407,23 @@ fn sweep(a: SweepArgs) -> Result<()> {
         };
         Usage(format!("--vary {axis}: {message}"))
     })?;
-    let dir = checked_out_dir(f.out, &loaded)?;
+    let shard = f.shard()?;
+    let out = checked_out_dir(f.out.clone(), &loaded)?;
+    // A shard keeps its points in its own part folder.
+    let dir = shard.map_or(out.clone(), |s| out.join(s.dir_name()));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let slice = shard.map_or(0..sw.design.points, |s| s.slice(sw.design.points));
     let store = Store::open(&dir, &sw.fingerprint(), a.resume).map_err(|e| match e {
         impasse::sweep::StoreError::Io(io) => anyhow::Error::new(io),
         other => Usage(other.to_string()).into(),
     })?;
     let pool = pool(f.threads)?;
-    let bar = progress_bar(sw.design.points, f.quiet, "points");
+    let bar = progress_bar(slice.end - slice.start, f.quiet, "points");
     let rounds = std::sync::atomic::AtomicU64::new(0);
     let started = Instant::now();
     let result = pool.install(|| {
-        sw.run(
+        sw.run_points(
+            slice.clone(),
             &store,
             &|n| {
                 let total = rounds.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
@@ -339,20 +438,34 @@ fn sweep(a: SweepArgs) -> Result<()> {
         impasse::sweep::SweepError::Point { .. } => anyhow::Error::new(Usage(e.to_string())),
         other => anyhow::Error::new(other),
     })?;
+    let manifest = output::manifest::manifest_with(
+        &loaded.resolved,
+        &loaded.scenario,
+        "sweep",
+        &[("sweep", sw.design.to_table())],
+    );
+    if let Some(shard) = shard {
+        let manifest = String::from_utf8(manifest).expect("the manifest is UTF-8");
+        let part = Part {
+            impasse: env!("CARGO_PKG_VERSION").into(),
+            command: "sweep".into(),
+            fingerprint: shards::fingerprint(&sw.fingerprint()),
+            seed: sw.seed,
+            rounds: sw.rounds,
+            shard,
+            items: slice,
+            file: loaded.file.clone(),
+            manifest,
+            payload: Payload::Sweep {
+                prefix_header: sw.prefix_header(),
+                points: sw.design.points,
+            },
+        };
+        return write_part(&out, &part, f.quiet);
+    }
     sw.assemble(&store, &dir)
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
-    output::write_files(
-        &dir,
-        &[(
-            "manifest.toml",
-            output::manifest::manifest_with(
-                &loaded.resolved,
-                &loaded.scenario,
-                "sweep",
-                &[("sweep", sw.design.to_table())],
-            ),
-        )],
-    )?;
+    output::write_files(&dir, &[("manifest.toml", manifest)])?;
     if !f.quiet {
         println!(
             "{} points x {} rounds in {:.2} s; results in {}",
@@ -425,8 +538,10 @@ fn tournament(a: TournamentArgs) -> Result<()> {
     };
     let main = make(&loaded)?;
     let mut others = Vec::new();
+    let mut other_texts = Vec::new();
     for path in &a.scenarios {
         let l = load(Some(path), set.clone(), f.rounds, f.seed)?;
+        other_texts.push(l.resolved.clone());
         let ids = [&l.scenario.parties[0].id, &l.scenario.parties[1].id];
         if ids
             != [
@@ -446,18 +561,23 @@ fn tournament(a: TournamentArgs) -> Result<()> {
         }
         others.push((l.file.clone(), make(&l)?));
     }
-    let dir = checked_out_dir(f.out, &loaded)?;
+    let shard = f.shard()?;
+    let dir = checked_out_dir(f.out.clone(), &loaded)?;
     let pool = pool(f.threads)?;
+    let slice_of = |t: &Tournament| {
+        let b = runner::batch_count(t.rounds);
+        shard.map_or(0..b, |s| s.slice(b))
+    };
     let work: u64 = std::iter::once(&main)
         .chain(others.iter().map(|o| &o.1))
         .map(|t| t.rounds * t.pairings.len() as u64)
         .sum();
     let bar = progress_bar(work, f.quiet, "rounds");
     let started = Instant::now();
-    let results = pool.install(|| main.run(&|n| bar.inc(n)));
+    let results = pool.install(|| main.run_batches(slice_of(&main), &|n| bar.inc(n)));
     let other_results: Vec<_> = others
         .iter()
-        .map(|(_, t)| pool.install(|| t.run(&|n| bar.inc(n))))
+        .map(|(_, t)| pool.install(|| t.run_batches(slice_of(t), &|n| bar.inc(n))))
         .collect();
     bar.finish_and_clear();
     let mut table = toml_edit::Table::new();
@@ -478,6 +598,38 @@ fn tournament(a: TournamentArgs) -> Result<()> {
         .zip(&other_results)
         .map(|((file, t), r)| (file.clone(), t, r))
         .collect();
+    if let Some(shard) = shard {
+        let manifest = String::from_utf8(manifest_bytes).expect("the manifest is UTF-8");
+        let mut identity = manifest.clone();
+        let mut scenarios = vec![shards::TournamentPart {
+            file: loaded.file.clone(),
+            resolved: loaded.resolved.clone(),
+            entrants: lists.clone(),
+            results,
+        }];
+        for (((file, _), r), text) in others.iter().zip(other_results).zip(&other_texts) {
+            identity.push_str(text);
+            scenarios.push(shards::TournamentPart {
+                file: file.clone(),
+                resolved: text.clone(),
+                entrants: lists.clone(),
+                results: r,
+            });
+        }
+        let part = Part {
+            impasse: env!("CARGO_PKG_VERSION").into(),
+            command: "tournament".into(),
+            fingerprint: shards::fingerprint(&identity),
+            seed: main.seed,
+            rounds: main.rounds,
+            shard,
+            items: slice_of(&main),
+            file: loaded.file.clone(),
+            manifest,
+            payload: Payload::Tournament { scenarios },
+        };
+        return write_part(&dir, &part, f.quiet);
+    }
     let (files, [pa, pb], eq) =
         report::files(&main, &results, &other_refs, &loaded.file, manifest_bytes);
     output::write_files(&dir, &files)
@@ -560,6 +712,105 @@ fn tournament_table(
         );
     }
     o
+}
+
+fn merge(a: MergeArgs) -> Result<()> {
+    let parts = shards::collect(&a.dirs).map_err(|e| Usage(e.to_string()))?;
+    let out = &a.out;
+    if out.exists() && !out.is_dir() {
+        bail!(Usage(format!(
+            "--out {}: exists and is not a directory",
+            out.display()
+        )));
+    }
+    let first = &parts[0].1;
+    let written = |what: String| {
+        if !a.quiet {
+            println!(
+                "merged {} shards of a {what} into {}",
+                parts.len(),
+                out.display()
+            );
+        }
+    };
+    match &first.payload {
+        Payload::Run { resolved, .. } => {
+            let mut totals: Option<impasse::aggregate::Totals> = None;
+            for (_, p) in &parts {
+                let Payload::Run { totals: t, .. } = &p.payload else {
+                    unreachable!("checked: one command")
+                };
+                match &mut totals {
+                    Some(all) => all.merge(t),
+                    None => totals = Some(t.clone()),
+                }
+            }
+            let totals = totals.expect("at least one part");
+            let loaded = scenario::load_str(&first.file, resolved, &[])?;
+            output::write_files(out, &output::run_files(resolved, &loaded.scenario, &totals))?;
+            written("run".into());
+        }
+        Payload::Sweep {
+            prefix_header,
+            points,
+        } => {
+            use impasse::sweep::store;
+            let locate = |k: u64| {
+                let (dir, _) = parts
+                    .iter()
+                    .find(|(_, p)| p.items.contains(&k))
+                    .expect("checked: the parts cover every point");
+                store::point_path(&store::state_dir(dir), k)
+            };
+            let [summary, outcomes] = impasse::sweep::headers(prefix_header);
+            store::assemble(
+                *points,
+                &locate,
+                out,
+                [("sweep.csv", &summary), ("sweep_outcomes.csv", &outcomes)],
+            )
+            .with_context(|| format!("cannot write results to {}", out.display()))?;
+            output::write_files(
+                out,
+                &[("manifest.toml", first.manifest.clone().into_bytes())],
+            )?;
+            written(format!("sweep of {points} points"));
+        }
+        Payload::Tournament { scenarios } => {
+            use impasse::tournament::{Tournament, report};
+            let mut merged: Vec<impasse::tournament::Results> =
+                scenarios.iter().map(|s| s.results.clone()).collect();
+            for (_, p) in &parts[1..] {
+                let Payload::Tournament { scenarios: more } = &p.payload else {
+                    unreachable!("checked: one command")
+                };
+                for (m, s) in merged.iter_mut().zip(more) {
+                    m.merge(&s.results);
+                }
+            }
+            let rebuilt: Vec<Tournament> = scenarios
+                .iter()
+                .map(|s| Tournament::new(&s.file, &s.resolved, s.entrants.clone()))
+                .collect::<Result<_, _>>()
+                .map_err(|e| Usage(e.to_string()))?;
+            let others: Vec<(String, &Tournament, &impasse::tournament::Results)> = scenarios[1..]
+                .iter()
+                .zip(&rebuilt[1..])
+                .zip(&merged[1..])
+                .map(|((s, t), r)| (s.file.clone(), t, r))
+                .collect();
+            let (files, _, _) = report::files(
+                &rebuilt[0],
+                &merged[0],
+                &others,
+                &scenarios[0].file,
+                first.manifest.clone().into_bytes(),
+            );
+            output::write_files(out, &files)?;
+            written("tournament".into());
+        }
+    }
+    Ok(())
 }
 
 fn check(a: CheckArgs) -> Result<()> {

@@ -20,6 +20,7 @@ pub mod predict;
 pub mod rng;
 pub mod runner;
 pub mod scenario;
+pub mod shard;
 pub mod strategy;
 pub mod sweep;
 pub mod tournament;

@@ -156,7 +156,18 @@ impl Sweep {
         rounds_done: &(dyn Fn(u64) + Sync),
         point_done: &(dyn Fn() + Sync),
     ) -> Result<(), SweepError> {
-        (0..self.design.points)
+        self.run_points(0..self.design.points, store, rounds_done, point_done)
+    }
+
+    /// Run the points in `points` (a shard of the sweep) not yet in `store`.
+    pub fn run_points(
+        &self,
+        points: std::ops::Range<u64>,
+        store: &Store,
+        rounds_done: &(dyn Fn(u64) + Sync),
+        point_done: &(dyn Fn() + Sync),
+    ) -> Result<(), SweepError> {
+        points
             .into_par_iter()
             .filter(|&k| !store.is_done(k))
             .try_for_each(|k| {
@@ -177,9 +188,7 @@ impl Sweep {
 
     /// Write sweep.csv and sweep_outcomes.csv from a complete store.
     pub fn assemble(&self, store: &Store, out: &std::path::Path) -> Result<(), SweepError> {
-        let prefix = self.prefix_header();
-        let summary = csv::to_csv(&csv::SUMMARY_HEADER, &prefix, &Vec::new());
-        let outcomes = csv::to_csv(&csv::OUTCOMES_HEADER, &prefix, &Vec::new());
+        let [summary, outcomes] = headers(&self.prefix_header());
         store.assemble(
             self.design.points,
             out,
@@ -187,4 +196,12 @@ impl Sweep {
         )?;
         Ok(())
     }
+}
+
+/// The header rows of sweep.csv and sweep_outcomes.csv.
+pub fn headers(prefix: &[String]) -> [Vec<u8>; 2] {
+    [
+        csv::to_csv(&csv::SUMMARY_HEADER, prefix, &Vec::new()),
+        csv::to_csv(&csv::OUTCOMES_HEADER, prefix, &Vec::new()),
+    ]
 }

@@ -57,8 +57,9 @@ impl Store {
         Ok(Store { dir })
     }
 
-    fn point_path(&self, k: u64) -> PathBuf {
-        self.dir.join("points").join(format!("{k}.csv"))
+    /// Where point `k`'s file is (or goes).
+    pub fn point_path(&self, k: u64) -> PathBuf {
+        point_path(&self.dir, k)
     }
 
     pub fn is_done(&self, k: u64) -> bool {
@@ -74,30 +75,52 @@ impl Store {
         write_atomic(&self.point_path(k), &bytes)
     }
 
-    /// Write `summary` and `outcomes` (each a header then every point's rows in point order) into
-    /// `out` atomically, then remove the state.
+    /// Write the result files from a complete store into `out`, then remove the state.
     pub fn assemble(&self, points: u64, out: &Path, files: [(&str, &[u8]); 2]) -> io::Result<()> {
-        let mut staged = Vec::new();
-        for (part, (name, header)) in files.iter().enumerate() {
-            let tmp = out.join(format!(".{name}.tmp-{}", std::process::id()));
-            let mut w = BufWriter::new(fs::File::create(&tmp)?);
-            w.write_all(header)?;
-            for k in 0..points {
-                let text = fs::read_to_string(self.point_path(k))?;
-                let (summary, outcomes) = text.split_once(OUTCOMES_MARK).ok_or_else(|| {
-                    io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!("point file {k} is damaged"),
-                    )
-                })?;
-                w.write_all([summary, outcomes][part].as_bytes())?;
-            }
-            w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-            staged.push((tmp, out.join(name)));
-        }
-        for (tmp, dest) in staged {
-            fs::rename(tmp, dest)?;
-        }
+        assemble(points, &|k| self.point_path(k), out, files)?;
         fs::remove_dir_all(&self.dir)
     }
+}
+
+/// Point `k`'s file in the state folder `state` (`<out>/.sweep`).
+pub fn point_path(state: &Path, k: u64) -> PathBuf {
+    state.join("points").join(format!("{k}.csv"))
+}
+
+/// The state folder of a sweep (or sweep shard) written to `out`.
+pub fn state_dir(out: &Path) -> PathBuf {
+    out.join(STATE)
+}
+
+/// Write `files` (each a name and a header) into `out` atomically: the header, then every point's
+/// rows in point order, read from `path_of(k)` one point at a time.
+pub fn assemble(
+    points: u64,
+    path_of: &dyn Fn(u64) -> PathBuf,
+    out: &Path,
+    files: [(&str, &[u8]); 2],
+) -> io::Result<()> {
+    fs::create_dir_all(out)?;
+    let mut staged = Vec::new();
+    for (part, (name, header)) in files.iter().enumerate() {
+        let tmp = out.join(format!(".{name}.tmp-{}", std::process::id()));
+        let mut w = BufWriter::new(fs::File::create(&tmp)?);
+        w.write_all(header)?;
+        for k in 0..points {
+            let text = fs::read_to_string(path_of(k))?;
+            let (summary, outcomes) = text.split_once(OUTCOMES_MARK).ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("point file {k} is damaged"),
+                )
+            })?;
+            w.write_all([summary, outcomes][part].as_bytes())?;
+        }
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        staged.push((tmp, out.join(name)));
+    }
+    for (tmp, dest) in staged {
+        fs::rename(tmp, dest)?;
+    }
+    Ok(())
 }

@@ -27,7 +27,7 @@ use crate::scenario::{self, Override, ScenarioError};
 pub const MAX_ENTRANTS: usize = 20;
 
 /// One strategy entered for one party.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entrant {
     /// How it is named in the CSV files: the spec as given (`hazard:rate=0.1`).
     pub name: String,
@@ -208,6 +208,15 @@ impl Tournament {
 
     /// Play every pairing's rounds, round `r` of all pairings together.
     pub fn run(&self, progress: &(dyn Fn(u64) + Sync)) -> Results {
+        self.run_batches(0..batch_count(self.rounds), progress)
+    }
+
+    /// Play the given batches of rounds (a shard of the tournament).
+    pub fn run_batches(
+        &self,
+        batches: std::ops::Range<u64>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Results {
         let p = self.pairings.len();
         let engines: Vec<Engine> = self.pairings.iter().map(Engine::new).collect();
         let (end, bins) = (
@@ -219,7 +228,7 @@ impl Tournament {
             pairings: (0..p).map(|_| Totals::empty(end, bins)).collect(),
             cross: [0, 1].map(|_| vec![ExactSum::default(); tri]),
         };
-        (0..batch_count(self.rounds))
+        batches
             .into_par_iter()
             .map(|b| {
                 let first = b * BATCH;
@@ -270,14 +279,14 @@ impl Tournament {
 
 /// Every pairing's totals, and for each party the sums of products of its payoffs across
 /// pairings (upper triangle, row-major), from which any covariance follows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Results {
     pub pairings: Vec<Totals>,
     cross: [Vec<ExactSum>; PARTIES],
 }
 
 impl Results {
-    fn merge(&mut self, o: &Results) {
+    pub fn merge(&mut self, o: &Results) {
         for (a, b) in self.pairings.iter_mut().zip(&o.pairings) {
             a.merge(b);
         }

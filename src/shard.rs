@@ -1,0 +1,359 @@
+//! Shards: one run, sweep or tournament split into N slices that run anywhere, and merged back
+//! into files byte-identical to an unsharded run.
+//!
+//! `Shard` names slice I of N; its `slice` of any number of items is contiguous and nearly equal
+//! to the others. A shard writes a `Part` (`part.json`) that records what it is part of (a SHA-256
+//! of the run's manifest, which holds the resolved scenario, design, seed and rounds) and its
+//! exact aggregates; `collect` checks a set of parts (none missing, none twice, none foreign)
+//! before the command-specific merge. Aggregates merge exactly (`aggregate`), so the order of the
+//! parts does not matter.
+//!
+//! Runs and tournaments are sliced by batches of rounds, sweeps by points. (A tournament is not
+//! sliced by pairings: its paired confidence intervals need round r of every pairing together.)
+
+use std::io;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::aggregate::Totals;
+use crate::tournament::{Entrant, Results};
+
+pub const PART_FILE: &str = "part.json";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let (i, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("`{s}` is not I/N (e.g. 0/4)"))?;
+        let index: u64 = i
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{i}` is not a shard index"))?;
+        let count: u64 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{n}` is not a shard count"))?;
+        Shard::new(index, count)
+    }
+}
+
+impl Shard {
+    pub fn new(index: u64, count: u64) -> Result<Shard, String> {
+        if count == 0 {
+            return Err("the shard count must be at least 1".into());
+        }
+        if index >= count {
+            return Err(format!(
+                "shard {index} of {count}: the index must be below the count (0 <= I < N)"
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Items `[I * items / N, (I + 1) * items / N)`: contiguous, covering everything once.
+    pub fn slice(&self, items: u64) -> Range<u64> {
+        let at = |i: u64| (i as u128 * items as u128 / self.count as u128) as u64;
+        at(self.index)..at(self.index + 1)
+    }
+
+    /// Where a shard's part goes inside `--out`.
+    pub fn dir_name(&self) -> String {
+        format!("part-{}-of-{}", self.index, self.count)
+    }
+
+    /// The shard of a Slurm array task (`SLURM_ARRAY_TASK_ID` from `SLURM_ARRAY_TASK_MIN`, and
+    /// `SLURM_ARRAY_TASK_COUNT`), or of a Kubernetes Indexed Job (`JOB_COMPLETION_INDEX`, with the
+    /// count given).
+    pub fn from_env(
+        count: Option<u64>,
+        var: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Shard, String> {
+        let num = |name: &str| -> Result<Option<u64>, String> {
+            var(name)
+                .map(|v| {
+                    v.trim()
+                        .parse::<u64>()
+                        .map_err(|_| format!("{name}={v} is not a whole number"))
+                })
+                .transpose()
+        };
+        if let Some(id) = num("SLURM_ARRAY_TASK_ID")? {
+            let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+            let n = match num("SLURM_ARRAY_TASK_COUNT")? {
+                Some(n) => n,
+                None => count.ok_or("SLURM_ARRAY_TASK_COUNT is not set; give --shard-count")?,
+            };
+            return Shard::new(
+                id.checked_sub(min)
+                    .ok_or("SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN")?,
+                n,
+            );
+        }
+        if let Some(idx) = num("JOB_COMPLETION_INDEX")? {
+            let n = count.ok_or(
+                "JOB_COMPLETION_INDEX is set but the shard count is not: give --shard-count N",
+            )?;
+            return Shard::new(idx, n);
+        }
+        Err("--shard-from-env: neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set".into())
+    }
+}
+
+/// A hex SHA-256: what identifies a run whose shards may be merged.
+pub fn fingerprint(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// One shard's partial result.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Part {
+    /// The impasse version that wrote it.
+    pub impasse: String,
+    pub command: String,
+    pub fingerprint: String,
+    pub seed: u64,
+    pub rounds: u64,
+    pub shard: Shard,
+    /// The slice of batches (run, tournament) or points (sweep) it holds.
+    pub items: Range<u64>,
+    /// The scenario file's name, as the whole run would report it.
+    pub file: String,
+    /// manifest.toml of the merged result, byte for byte.
+    pub manifest: String,
+    pub payload: Payload,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Payload {
+    Run {
+        resolved: String,
+        totals: Totals,
+    },
+    /// The points themselves are files in the part's `.sweep/points/`.
+    Sweep {
+        prefix_header: Vec<String>,
+        points: u64,
+    },
+    Tournament {
+        scenarios: Vec<TournamentPart>,
+    },
+}
+
+/// One scenario of a tournament shard.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TournamentPart {
+    pub file: String,
+    pub resolved: String,
+    pub entrants: [Vec<Entrant>; 2],
+    pub results: Results,
+}
+
+/// Why parts could not be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("no partial results given")]
+    Empty,
+    #[error("{0}: not a partial result (no {PART_FILE} in it, nor in part-* folders inside it)")]
+    NotAPart(String),
+    #[error("{path}: cannot read {PART_FILE}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("{path} is a part of another {what} than {first}; refusing to mix them")]
+    Foreign {
+        path: String,
+        first: String,
+        what: &'static str,
+    },
+    #[error("shard {index} of {count} is given twice: {a} and {b}")]
+    Duplicate {
+        index: u64,
+        count: u64,
+        a: String,
+        b: String,
+    },
+    #[error("shard(s) {missing} of {count} missing; run them, then merge all {count}")]
+    Missing { missing: String, count: u64 },
+}
+
+impl Part {
+    pub fn write(&self, dir: &Path) -> io::Result<()> {
+        let bytes = serde_json::to_vec(self).map_err(io::Error::other)?;
+        crate::output::write_files(dir, &[(PART_FILE, bytes)])
+    }
+
+    pub fn read(dir: &Path) -> Result<Part, MergeError> {
+        let path = dir.join(PART_FILE);
+        let unreadable = |reason: String| MergeError::Unreadable {
+            path: dir.display().to_string(),
+            reason,
+        };
+        let bytes = std::fs::read(&path).map_err(|e| unreadable(e.to_string()))?;
+        serde_json::from_slice(&bytes).map_err(|e| unreadable(e.to_string()))
+    }
+}
+
+/// The part directories under the given paths: each path is a part, or holds `part-*` parts.
+pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, MergeError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.join(PART_FILE).is_file() {
+            out.push(p.clone());
+            continue;
+        }
+        let mut inner: Vec<PathBuf> = std::fs::read_dir(p)
+            .map_err(|_| MergeError::NotAPart(p.display().to_string()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|q| {
+                q.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("part-"))
+                    && q.join(PART_FILE).is_file()
+            })
+            .collect();
+        if inner.is_empty() {
+            return Err(MergeError::NotAPart(p.display().to_string()));
+        }
+        inner.sort();
+        out.extend(inner);
+    }
+    Ok(out)
+}
+
+/// Read and check the parts: one run, every shard exactly once. Sorted by shard index.
+pub fn collect(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Part)>, MergeError> {
+    let mut parts: Vec<(PathBuf, Part)> = Vec::new();
+    for d in find(dirs)? {
+        let part = Part::read(&d)?;
+        parts.push((d, part));
+    }
+    let Some((first_dir, first)) = parts.first().cloned() else {
+        return Err(MergeError::Empty);
+    };
+    for (d, p) in &parts {
+        let what = if p.command != first.command {
+            Some("command")
+        } else if p.fingerprint != first.fingerprint
+            || p.seed != first.seed
+            || p.rounds != first.rounds
+        {
+            Some("scenario, design, seed or round count")
+        } else if p.shard.count != first.shard.count {
+            Some("split into shards")
+        } else {
+            None
+        };
+        if let Some(what) = what {
+            return Err(MergeError::Foreign {
+                path: d.display().to_string(),
+                first: first_dir.display().to_string(),
+                what,
+            });
+        }
+    }
+    parts.sort_by_key(|(_, p)| p.shard.index);
+    for w in parts.windows(2) {
+        if w[0].1.shard.index == w[1].1.shard.index {
+            return Err(MergeError::Duplicate {
+                index: w[0].1.shard.index,
+                count: first.shard.count,
+                a: w[0].0.display().to_string(),
+                b: w[1].0.display().to_string(),
+            });
+        }
+    }
+    let have: Vec<u64> = parts.iter().map(|(_, p)| p.shard.index).collect();
+    let missing: Vec<String> = (0..first.shard.count)
+        .filter(|i| !have.contains(i))
+        .map(|i| i.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(MergeError::Missing {
+            missing: missing.join(", "),
+            count: first.shard.count,
+        });
+    }
+    Ok(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_cover_every_item_once_for_any_split() {
+        for items in [0u64, 1, 5, 16, 1000] {
+            for n in [1u64, 2, 3, 7, 16, 40] {
+                let mut next = 0;
+                for i in 0..n {
+                    let s = Shard::new(i, n).unwrap().slice(items);
+                    assert_eq!(s.start, next);
+                    assert!(s.end - s.start <= items.div_ceil(n));
+                    next = s.end;
+                }
+                assert_eq!(next, items);
+            }
+        }
+    }
+
+    #[test]
+    fn shard_specs_are_checked() {
+        assert_eq!("2/4".parse::<Shard>(), Ok(Shard { index: 2, count: 4 }));
+        assert!(
+            "4/4"
+                .parse::<Shard>()
+                .unwrap_err()
+                .contains("below the count")
+        );
+        assert!("0/0".parse::<Shard>().unwrap_err().contains("at least 1"));
+        assert!("x".parse::<Shard>().unwrap_err().contains("not I/N"));
+    }
+
+    #[test]
+    fn the_environment_gives_slurm_or_kubernetes_indices() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(a, _)| *a == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let slurm = env(&[
+            ("SLURM_ARRAY_TASK_ID", "5"),
+            ("SLURM_ARRAY_TASK_MIN", "2"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+        ]);
+        assert_eq!(
+            Shard::from_env(None, &slurm),
+            Ok(Shard { index: 3, count: 4 })
+        );
+        let k8s = env(&[("JOB_COMPLETION_INDEX", "1")]);
+        assert_eq!(
+            Shard::from_env(Some(3), &k8s),
+            Ok(Shard { index: 1, count: 3 })
+        );
+        assert!(
+            Shard::from_env(None, &k8s)
+                .unwrap_err()
+                .contains("--shard-count")
+        );
+        assert!(
+            Shard::from_env(None, &env(&[]))
+                .unwrap_err()
+                .contains("neither")
+        );
+    }
+}
