@@ -630,8 +630,11 @@ fn tournament(a: TournamentArgs) -> Result<()> {
         };
         return write_part(&dir, &part, f.quiet);
     }
-    let (files, [pa, pb], eq) =
-        report::files(&main, &results, &other_refs, &loaded.file, manifest_bytes);
+    let report::Outputs {
+        files,
+        matrices: [pa, pb],
+        equilibria: eq,
+    } = report::files(&main, &results, &other_refs, &loaded.file, manifest_bytes);
     output::write_files(&dir, &files)
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
     if !f.quiet {
@@ -799,13 +802,14 @@ fn merge(a: MergeArgs) -> Result<()> {
                 .zip(&merged[1..])
                 .map(|((s, t), r)| (s.file.clone(), t, r))
                 .collect();
-            let (files, _, _) = report::files(
+            let files = report::files(
                 &rebuilt[0],
                 &merged[0],
                 &others,
                 &scenarios[0].file,
                 first.manifest.clone().into_bytes(),
-            );
+            )
+            .files;
             output::write_files(out, &files)?;
             written("tournament".into());
         }

@@ -13,8 +13,11 @@ use std::path::Path;
 use crate::aggregate::Totals;
 use crate::model::Scenario;
 
+/// Output files as `(file name, bytes)`, ready for `write_files`.
+pub type Files = Vec<(&'static str, Vec<u8>)>;
+
 /// The files of `impasse run`, from its totals: what a run and a merge of run shards both write.
-pub fn run_files(resolved: &str, sc: &Scenario, totals: &Totals) -> Vec<(&'static str, Vec<u8>)> {
+pub fn run_files(resolved: &str, sc: &Scenario, totals: &Totals) -> Files {
     let report = totals.report();
     let ids = [sc.parties[0].id.clone(), sc.parties[1].id.clone()];
     vec![

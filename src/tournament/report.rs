@@ -6,7 +6,7 @@ use super::{
     Rank, Results, Tournament, matrices, ranking as rank_entrants, replicator as dynamics,
 };
 use crate::output::csv::{self, Records};
-use crate::output::float;
+use crate::output::{Files, float};
 
 pub const TOURNAMENT_PREFIX: [&str; 2] = ["row_strategy", "column_strategy"];
 pub const RANKING_HEADER: [&str; 6] = ["party", "strategy", "metric", "value", "ci_low", "ci_high"];
@@ -144,16 +144,23 @@ pub fn robustness(t: &Tournament, per_scenario: &[(String, Vec<Rank>)]) -> Vec<u
     csv::to_csv(&ROBUSTNESS_HEADER, &[], &rows)
 }
 
+/// A tournament's files, and its meta-game for the terminal.
+pub struct Outputs {
+    pub files: Files,
+    /// Mean payoffs `[party][row][column]`.
+    pub matrices: [Vec<Vec<f64>>; 2],
+    pub equilibria: Equilibria,
+}
+
 /// Everything a tournament writes, from its results (and those of any further scenarios, for
-/// robustness.csv): what a tournament and a merge of tournament shards both write. Also returns
-/// the meta-game for the terminal.
+/// robustness.csv): what a tournament and a merge of tournament shards both write.
 pub fn files(
     t: &Tournament,
     r: &Results,
     others: &[(String, &Tournament, &Results)],
     main_file: &str,
     manifest: Vec<u8>,
-) -> (Vec<(&'static str, Vec<u8>)>, [Vec<Vec<f64>>; 2], Equilibria) {
+) -> Outputs {
     let ranks = rank_entrants(t, r);
     let [pa, pb] = matrices(t, r);
     let eq = nash::equilibria(&pa, &pb);
@@ -172,5 +179,9 @@ pub fn files(
         files.push(("robustness.csv", robustness(t, &all)));
     }
     files.push(("manifest.toml", manifest));
-    (files, [pa, pb], eq)
+    Outputs {
+        files,
+        matrices: [pa, pb],
+        equilibria: eq,
+    }
 }
