@@ -38,6 +38,8 @@ enum Command {
     /// Play every entrant of one party against every entrant of the other; rank them and solve
     /// the meta-game.
     Tournament(TournamentArgs),
+    /// Write and submit-ready Slurm scripts: an array job of shards and the merge.
+    Slurm(SlurmArgs),
     /// Combine the partial results of shards (--shard I/N) into the files of an unsharded run.
     Merge(MergeArgs),
     /// Validate a scenario; print it resolved, with closed-form predictions where they exist.
@@ -190,6 +192,23 @@ struct MergeArgs {
 }
 
 #[derive(Args)]
+#[command(disable_help_flag = false)]
+struct SlurmArgs {
+    /// Scenario file (TOML); copied into DIR.
+    scenario: PathBuf,
+    /// The command to shard: run, sweep or tournament.
+    command: String,
+    /// The command's own flags, and: --shards N (required), -o/--out DIR (required),
+    /// --partition P, --time T, --bin PATH (the impasse binary the jobs run; default: this one).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "FLAGS"
+    )]
+    rest: Vec<String>,
+}
+
+#[derive(Args)]
 struct CheckArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
@@ -232,6 +251,7 @@ pub fn main() -> Result<()> {
         Some(Command::Sweep(a)) => sweep(a),
         Some(Command::Tournament(a)) => tournament(a),
         Some(Command::Merge(a)) => merge(a),
+        Some(Command::Slurm(a)) => slurm(a),
         Some(Command::Check(a)) => check(a),
         Some(Command::Strategies) => {
             print!("{}", strategies());
@@ -814,6 +834,130 @@ fn merge(a: MergeArgs) -> Result<()> {
             written("tournament".into());
         }
     }
+    Ok(())
+}
+
+/// Take `--name VALUE` or `--name=VALUE` (or `-s VALUE`) out of `args`.
+fn take_flag(args: &mut Vec<String>, long: &str, short: Option<&str>) -> Result<Option<String>> {
+    let mut found = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == long || Some(a.as_str()) == short {
+            if i + 1 >= args.len() {
+                bail!(Usage(format!("{long} needs a value")));
+            }
+            found = Some(args.remove(i + 1));
+            args.remove(i);
+        } else if let Some(v) = a.strip_prefix(&format!("{long}=")) {
+            found = Some(v.to_string());
+            args.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    Ok(found)
+}
+
+fn absolute(p: &Path) -> Result<PathBuf> {
+    std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))
+}
+
+fn slurm(a: SlurmArgs) -> Result<()> {
+    use impasse::slurm::Job;
+    if !["run", "sweep", "tournament"].contains(&a.command.as_str()) {
+        bail!(Usage(format!(
+            "`{}` cannot be sharded: give run, sweep or tournament",
+            a.command
+        )));
+    }
+    let mut rest = a.rest.clone();
+    let shards: u64 = take_flag(&mut rest, "--shards", None)?
+        .ok_or_else(|| Usage("--shards N is required".into()))?
+        .parse()
+        .ok()
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| Usage("--shards takes a whole number >= 1".into()))?;
+    let dir = take_flag(&mut rest, "--out", Some("-o"))?.ok_or_else(|| {
+        Usage("-o DIR is required: where the scripts, parts and merged results go".into())
+    })?;
+    let partition = take_flag(&mut rest, "--partition", None)?;
+    let time = take_flag(&mut rest, "--time", None)?;
+    let bin = match take_flag(&mut rest, "--bin", None)? {
+        Some(b) => absolute(Path::new(&b))?,
+        None => std::env::current_exe().context("cannot find this binary's path")?,
+    };
+    if let Some(bad) = rest
+        .iter()
+        .find(|x| x.starts_with("--shard") || *x == "-o" || x.starts_with("--out"))
+    {
+        bail!(Usage(format!(
+            "{bad}: impasse slurm sets the shard and output flags itself"
+        )));
+    }
+    // Paths the jobs read must not depend on their working directory.
+    let mut k = 0;
+    while k < rest.len() {
+        if rest[k] == "--scenarios" && k + 1 < rest.len() {
+            let abs: Vec<String> = rest[k + 1]
+                .split(',')
+                .map(|p| absolute(Path::new(p)).map(|q| q.display().to_string()))
+                .collect::<Result<_>>()?;
+            rest[k + 1] = abs.join(",");
+        }
+        k += 1;
+    }
+    // The command and its flags must parse now, not fail on the cluster.
+    let mut argv = vec![
+        "impasse".to_string(),
+        a.command.clone(),
+        a.scenario.display().to_string(),
+    ];
+    argv.extend(rest.iter().cloned());
+    if let Err(e) = Cli::try_parse_from(&argv) {
+        bail!(Usage(format!(
+            "{} flags: {}",
+            a.command,
+            e.to_string().trim()
+        )));
+    }
+    scenario::load_file(&a.scenario, &[])?;
+    let dir = absolute(Path::new(&dir))?;
+    std::fs::create_dir_all(dir.join("logs"))
+        .with_context(|| format!("cannot create {}", dir.display()))?;
+    let copy = dir.join("scenario.toml");
+    std::fs::copy(&a.scenario, &copy)
+        .with_context(|| format!("cannot copy the scenario to {}", copy.display()))?;
+    let job = Job {
+        bin,
+        command: a.command.clone(),
+        scenario: copy,
+        args: rest,
+        shards,
+        dir: dir.clone(),
+        partition,
+        time,
+    };
+    output::write_files(
+        &dir,
+        &[
+            ("array.sbatch", job.array_sbatch().into_bytes()),
+            ("merge.sbatch", job.merge_sbatch().into_bytes()),
+            ("submit.sh", job.submit_sh().into_bytes()),
+        ],
+    )?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            dir.join("submit.sh"),
+            std::fs::Permissions::from_mode(0o755),
+        )?;
+    }
+    println!(
+        "wrote {d}/array.sbatch ({shards} shards), {d}/merge.sbatch and {d}/submit.sh\nsubmit with: bash {d}/submit.sh --wait   (results in {d}/merged/)",
+        d = dir.display()
+    );
     Ok(())
 }
 

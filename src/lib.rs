@@ -21,6 +21,7 @@ pub mod rng;
 pub mod runner;
 pub mod scenario;
 pub mod shard;
+pub mod slurm;
 pub mod strategy;
 pub mod sweep;
 pub mod tournament;
