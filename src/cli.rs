@@ -199,7 +199,8 @@ struct SlurmArgs {
     /// The command to shard: run, sweep or tournament.
     command: String,
     /// The command's own flags, and: --shards N (required), -o/--out DIR (required),
-    /// --partition P, --time T, --bin PATH (the impasse binary the jobs run; default: this one).
+    /// --partition P, --time T, --cpus-per-task C, --bin PATH (the impasse binary the jobs run;
+    /// default: this one).
     #[arg(
         trailing_var_arg = true,
         allow_hyphen_values = true,
@@ -883,6 +884,15 @@ fn slurm(a: SlurmArgs) -> Result<()> {
     })?;
     let partition = take_flag(&mut rest, "--partition", None)?;
     let time = take_flag(&mut rest, "--time", None)?;
+    let cpus = match take_flag(&mut rest, "--cpus-per-task", None)? {
+        None => None,
+        Some(c) => Some(
+            c.parse::<u64>()
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| Usage("--cpus-per-task takes a whole number >= 1".into()))?,
+        ),
+    };
     let bin = match take_flag(&mut rest, "--bin", None)? {
         Some(b) => absolute(Path::new(&b))?,
         None => std::env::current_exe().context("cannot find this binary's path")?,
@@ -937,6 +947,7 @@ fn slurm(a: SlurmArgs) -> Result<()> {
         dir: dir.clone(),
         partition,
         time,
+        cpus,
     };
     output::write_files(
         &dir,

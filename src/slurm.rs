@@ -21,6 +21,8 @@ pub struct Job {
     pub dir: PathBuf,
     pub partition: Option<String>,
     pub time: Option<String>,
+    /// CPUs per shard (Slurm's default when `None`: one).
+    pub cpus: Option<u64>,
 }
 
 fn quote(s: &str) -> String {
@@ -43,6 +45,9 @@ impl Job {
         if let Some(t) = &self.time {
             h.push_str(&format!("#SBATCH --time={t}\n"));
         }
+        if let Some(c) = self.cpus {
+            h.push_str(&format!("#SBATCH --cpus-per-task={c}\n"));
+        }
         h
     }
 
@@ -55,7 +60,7 @@ impl Job {
         );
         let args: Vec<String> = self.args.iter().map(|a| quote(a)).collect();
         s.push_str(&format!(
-            "# One shard of {} per array task; each writes {}/part-<task>-of-{}/.\nset -euo pipefail\nexec {} {} {} {} --shard-from-env -q -o {}\n",
+            "# One shard of {} per array task; each writes {}/part-<task>-of-{}/, with as many threads\n# as Slurm gave it CPUs.\nset -euo pipefail\nexec {} {} {} {} --shard-from-env -j \"${{SLURM_CPUS_ON_NODE:-1}}\" -q -o {}\n",
             self.shards,
             self.dir.join("parts").display(),
             self.shards,
@@ -83,28 +88,35 @@ impl Job {
         format!(
             r#"#!/usr/bin/env bash
 # Submit the {n} shards of `impasse {cmd}` as a Slurm array job, then the merge, which runs only
-# if every shard succeeded (--dependency=afterok). With --wait, return once the merge is done:
-# exit 0 with the results in {merged}, non-zero if a shard or the merge failed.
+# if every shard succeeded (--dependency=afterok; it is cancelled otherwise). With --wait, return
+# once the merge has ended: exit 0 with the results in {merged}, non-zero if a shard or the merge
+# failed. (It polls the merge job every second rather than use `sbatch --wait`, whose back-off
+# can add half a minute.)
 set -euo pipefail
-wait=()
 case "${{1:-}}" in
-  --wait) wait=(--wait) ;;
-  "") ;;
+  --wait) wait=1 ;;
+  "") wait=0 ;;
   *) echo "usage: $0 [--wait]" >&2; exit 2 ;;
 esac
 mkdir -p {logs}
 array=$(sbatch --parsable {array})
 array=${{array%%;*}}
-echo "submitted {n} shards as array job $array"
-if ! merge=$(sbatch --parsable --dependency=afterok:"$array" --kill-on-invalid-dep=yes "${{wait[@]}}" {merge_script}); then
-  echo "the merge did not run or failed: see {logs}" >&2
-  exit 1
+merge=$(sbatch --parsable --dependency=afterok:"$array" --kill-on-invalid-dep=yes {merge_script})
+merge=${{merge%%;*}}
+echo "submitted {n} shards as array job $array and the merge as job $merge"
+if ((!wait)); then
+  echo "results will be in {merged}"
+  exit 0
 fi
-if ((${{#wait[@]}})); then
-  echo "merged results in {merged}"
-else
-  echo "submitted the merge as job ${{merge%%;*}}; results will be in {merged}"
-fi
+while :; do
+  state=$(scontrol show job "$merge" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2 || true)
+  case "$state" in
+    COMPLETED) echo "merged results in {merged}"; exit 0 ;;
+    PENDING | CONFIGURING | RUNNING | COMPLETING | SUSPENDED) sleep 1 ;;
+    "") echo "job $merge is no longer known to Slurm; look for {merged} and in {logs}" >&2; exit 1 ;;
+    *) echo "the merge ended $state: a shard or the merge failed; see {logs}" >&2; exit 1 ;;
+  esac
+done
 "#,
             n = self.shards,
             cmd = self.command,
@@ -136,13 +148,17 @@ mod tests {
             dir: "/data/job".into(),
             partition: Some("short".into()),
             time: None,
+            cpus: Some(2),
         };
         let a = job.array_sbatch();
         assert!(a.contains("#SBATCH --array=0-3\n"));
         assert!(a.contains("#SBATCH --partition=short\n"));
         assert!(a.contains("'/data/x y/s.toml'"));
         assert!(a.contains("'parties.a.strategy={ kind = \"never\" }'"));
-        assert!(a.contains("--shard-from-env -q -o /data/job/parts"));
+        assert!(a.contains("#SBATCH --cpus-per-task=2\n"));
+        assert!(
+            a.contains("--shard-from-env -j \"${SLURM_CPUS_ON_NODE:-1}\" -q -o /data/job/parts")
+        );
         assert!(
             job.merge_sbatch()
                 .contains("merge /data/job/parts -o /data/job/merged")
