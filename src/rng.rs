@@ -16,13 +16,18 @@ pub fn round_rng(seed: u64, round: u64) -> RoundRng {
     // Exactly `RoundRng::seed_from_u64(key)` (SplitMix64 words key + k φ, k = 1..=4), written
     // out so that it inlines: seeding is a visible share of a round's cost.
     let key = seed ^ round.wrapping_mul(GOLDEN);
-    let mut bytes = [0u8; 32];
-    for (k, chunk) in bytes.chunks_exact_mut(8).enumerate() {
-        let mut z = key.wrapping_add(GOLDEN.wrapping_mul(k as u64 + 1));
+    let word = |k: u64| {
+        let mut z = key.wrapping_add(GOLDEN.wrapping_mul(k));
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        chunk.copy_from_slice(&(z ^ (z >> 31)).to_le_bytes());
-    }
+        (z ^ (z >> 31)).to_le_bytes()
+    };
+    let [a, b, c, d] = [word(1), word(2), word(3), word(4)];
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&a);
+    bytes[8..16].copy_from_slice(&b);
+    bytes[16..24].copy_from_slice(&c);
+    bytes[24..].copy_from_slice(&d);
     RoundRng::from_seed(bytes)
 }
 

@@ -203,3 +203,66 @@ fn leverage_is_clamped_to_one() {
     let r = rounds(&sc)[0];
     assert_eq!((r.outcome, r.payoff[0]), (Outcome::DeadlineBreakdown, 1.0));
 }
+
+mod shortcut {
+    use impasse::engine::Engine;
+    use proptest::prelude::*;
+
+    fn strategy() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("\"never\"".to_string()),
+            Just("\"immediate\"".to_string()),
+            Just("\"equilibrium\"".to_string()),
+            (0.0..20.0f64).prop_map(|t| format!("{{ kind = \"at_time\", t = {t} }}")),
+            (0.0..2.0f64).prop_map(|r| format!("{{ kind = \"hazard\", rate = {r} }}")),
+            (0.0..1.0f64).prop_map(|f| format!("{{ kind = \"threshold\", fraction = {f} }}")),
+        ]
+    }
+
+    fn party() -> impl Strategy<Value = String> {
+        (
+            strategy(),
+            0.1..3.0f64,
+            0.3..1.0f64,
+            0.0..1.0f64,
+            0.0..1.0f64,
+            0.0..2.0f64,
+            prop_oneof![Just(0.0), 0.0..0.2f64],
+            prop_oneof![Just(String::new()), (0.0..30.0f64, any::<bool>()).prop_map(|(at, walk)| {
+                format!("deadline = {{ at = {at}, action = \"{}\" }}", if walk { "walk_out" } else { "concede" })
+            })],
+        )
+            .prop_map(|(s, stake, demand, pressure, leverage, kappa, r, deadline)| {
+                format!(
+                    "stake = {stake}\ndemand = {demand}\npressure = {pressure}\nleverage = {leverage}\n\
+                     breakdown_cost = {kappa}\ndiscount_rate = {r}\naudience_cost = 0.1\n\
+                     resolve = {{ distribution = \"uniform\", low = 0.5, high = 1.5 }}\n{deadline}\nstrategy = {s}\n"
+                )
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// A scenario with no events and constant lines is played as one piece without the general
+        /// loop; that shortcut must give exactly what the loop gives, round by round.
+        #[test]
+        fn the_one_piece_shortcut_changes_nothing(
+            a in party(),
+            b in party(),
+            hazard in prop_oneof![Just(0.0), 0.0..0.5f64],
+            deadline in prop_oneof![Just(String::new()), (1.0..40.0f64, 0.0..1.0f64).prop_map(|(at, p)| format!("deadline = {{ at = {at}, breakdown_probability = {p} }}"))],
+            simultaneous in prop_oneof![Just("split"), Just("status_quo")],
+        ) {
+            let text = format!(
+                "simultaneous = \"{simultaneous}\"\n{deadline}\n[parties.a]\n{a}[parties.b]\n{b}\
+                 [breakdown]\nhazard = {hazard}\n[simulation]\nrounds = 300\nhorizon = 50\n"
+            );
+            let sc = impasse::scenario::load_str("p.toml", &text, &[]).unwrap().scenario;
+            let (fast, slow) = (Engine::new(&sc), Engine::new(&sc).without_shortcuts());
+            let (mut s1, mut s2) = (fast.scratch(), slow.scratch());
+            for r in 0..300 {
+                prop_assert_eq!(fast.play(5, r, &mut s1), slow.play(5, r, &mut s2), "round {}", r);
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@ pub struct Histogram {
     pub bins: usize,
     /// bins / end
     scale: f64,
-    /// `(Outcome::COUNT + 1) * bins` counts; row `Outcome::COUNT` is all rounds.
+    /// `Outcome::COUNT * bins` counts, one row per outcome; all rounds is their sum.
     counts: Vec<u64>,
 }
 
@@ -21,7 +21,7 @@ impl Histogram {
             end,
             bins,
             scale: bins as f64 / end,
-            counts: vec![0; (Outcome::COUNT + 1) * bins],
+            counts: vec![0; Outcome::COUNT * bins],
         }
     }
 
@@ -29,7 +29,6 @@ impl Histogram {
     pub fn push(&mut self, outcome: Outcome, t: f64) {
         let b = ((t * self.scale) as usize).min(self.bins - 1);
         self.counts[outcome.index() * self.bins + b] += 1;
-        self.counts[Outcome::COUNT * self.bins + b] += 1;
     }
 
     pub fn merge(&mut self, other: &Histogram) {
@@ -38,10 +37,18 @@ impl Histogram {
         }
     }
 
-    /// Counts of one outcome's row (`None` = all rounds).
-    pub fn row(&self, outcome: Option<Outcome>) -> &[u64] {
-        let r = outcome.map_or(Outcome::COUNT, Outcome::index);
-        &self.counts[r * self.bins..(r + 1) * self.bins]
+    /// Counts of one outcome's row (`None` = all rounds, the sum of the rows).
+    pub fn row(&self, outcome: Option<Outcome>) -> Vec<u64> {
+        match outcome {
+            Some(o) => self.counts[o.index() * self.bins..(o.index() + 1) * self.bins].to_vec(),
+            None => (0..self.bins)
+                .map(|b| {
+                    (0..Outcome::COUNT)
+                        .map(|o| self.counts[o * self.bins + b])
+                        .sum()
+                })
+                .collect(),
+        }
     }
 
     /// `[start, end)` of bin `b`, computed as `end * b / bins` (never by repeated addition).

@@ -57,8 +57,13 @@ fn lower_edge(b: usize) -> f64 {
 impl Sketch {
     #[inline]
     pub fn push(&mut self, x: f64) {
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
+        // Plain comparisons: times are never NaN, and f64::min's NaN handling costs a branch.
+        if x < self.min {
+            self.min = x;
+        }
+        if x > self.max {
+            self.max = x;
+        }
         if x <= 0.0 {
             self.zeros += 1;
         } else {

@@ -66,6 +66,16 @@ pub struct Engine<'a> {
     /// in every round, so computed once.
     start_rates: [Rate; PARTIES],
     start_breakdown: Rate,
+    /// The earliest of the deterministic enders (party deadlines, the global deadline, the
+    /// horizon), by time and then by their order at one instant.
+    fixed_end: (f64, Ender),
+    /// Whether the breakdown hazard can ever be positive, and each party's pressure.
+    breakdown_possible: bool,
+    pressured: [bool; PARTIES],
+    /// The split of the pie for each outcome.
+    shares: [Option<[f64; PARTIES]>; Outcome::COUNT],
+    /// No events and no moving lines: every round is one piece, played without the loop.
+    single_piece: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -88,7 +98,18 @@ struct LineState {
 impl LineState {
     #[inline]
     fn at(&self, t: f64) -> f64 {
-        (self.level + self.slope * (t - self.t0)).clamp(self.lo, self.hi)
+        if self.slope == 0.0 {
+            return self.level;
+        }
+        let v = self.level + self.slope * (t - self.t0);
+        // Not f64::clamp, which checks its bounds on every call: lo <= hi by construction.
+        if v < self.lo {
+            self.lo
+        } else if v > self.hi {
+            self.hi
+        } else {
+            v
+        }
     }
 
     /// Slope actually in effect from `t0` on (0 while pinned at a bound).
@@ -139,6 +160,15 @@ impl LineState {
 fn breakdown_rate(lines: &[LineState; LineId::COUNT]) -> Rate {
     let (h0, h1) = lines[LineId::HAZARD.0].piece();
     Rate::Linear { a: h0, b: h1 }
+}
+
+/// What one piece's clocks say: the earliest ender (infinite time if none falls on the piece),
+/// when each party would concede, and the budgets the clocks used.
+struct PieceScan {
+    best: (f64, Ender),
+    conceding_at: [f64; PARTIES],
+    spent_conc: [f64; PARTIES],
+    spent_break: f64,
 }
 
 /// Candidates for ending the round, in the order they take effect at one instant.
@@ -224,13 +254,57 @@ impl<'a> Engine<'a> {
             mutable,
             start_rates: [Rate::Zero; PARTIES],
             start_breakdown: breakdown_rate(&initial_lines),
+            fixed_end: (f64::INFINITY, Ender::Horizon),
+            breakdown_possible: false,
+            pressured: [false; PARTIES],
+            shares: [None; Outcome::COUNT],
+            single_piece: false,
         };
+        let mut fixed: Vec<(f64, Ender)> = Vec::new();
+        for (i, q) in sc.parties.iter().enumerate() {
+            if let Some(d) = q.deadline {
+                fixed.push((
+                    d.at,
+                    match d.action {
+                        DeadlineAction::Concede => Ender::DeadlineConcede(i),
+                        DeadlineAction::WalkOut => Ender::DeadlineWalkOut(i),
+                    },
+                ));
+            }
+        }
+        if let Some(d) = sc.deadline {
+            fixed.push((d.at, Ender::GlobalDeadline));
+        }
+        if let Some(h) = sc.simulation.horizon {
+            fixed.push((h, Ender::Horizon));
+        }
+        engine.fixed_end = fixed
+            .into_iter()
+            .min_by(|a, b| {
+                a.0.total_cmp(&b.0)
+                    .then(a.1.priority().cmp(&b.1.priority()))
+            })
+            .expect("validation requires a deadline or a horizon");
+        let can_move = |id: LineId| sc.line(id).initial != 0.0 || engine.mutable.contains(&id.0);
+        engine.breakdown_possible = can_move(LineId::HAZARD);
+        engine.pressured = [0, 1].map(|i| can_move(LineId::pressure(i)));
+        let demand = [sc.parties[0].demand, sc.parties[1].demand];
+        engine.shares = Outcome::ALL.map(|o| payoff::shares(o, demand, sc.simultaneous));
+        engine.single_piece = sc.events.is_empty() && engine.mutable.is_empty();
         engine.start_rates = [0, 1].map(|i| engine.budget_rate(i, &initial_lines, 0.0));
         engine
     }
 
     pub fn scenario(&self) -> &Scenario {
         self.sc
+    }
+
+    /// The same engine without the one-piece shortcut: every round goes through the general
+    /// loop. For tests that the shortcut changes nothing.
+    #[doc(hidden)]
+    pub fn without_shortcuts(mut self) -> Self {
+        self.single_piece = false;
+        self
     }
 
     pub fn scratch(&self) -> Scratch {
@@ -275,6 +349,23 @@ impl<'a> Engine<'a> {
             scratch.fired[k] = 0;
         }
 
+        if self.single_piece {
+            // Nothing changes during the round: it is one piece, [0, end].
+            let lines = &self.initial_lines;
+            let (cost, inf) = ([0.0; PARTIES], f64::INFINITY);
+            let scan = self.scan(
+                0.0,
+                self.end,
+                inf,
+                true,
+                lines,
+                &theta,
+                &cost,
+                &budget,
+                budget_break,
+            );
+            return self.conclude(&scan, 0.0, lines, cost, theta, rng);
+        }
         for &k in &self.mutable {
             scratch.lines[k] = self.initial_lines[k];
         }
@@ -317,89 +408,32 @@ impl<'a> Engine<'a> {
             for &k in &self.moving {
                 t1 = t1.min(lines[k].next_clamp());
             }
-            let len = t1 - t;
 
-            // Each candidate's time on this piece (infinite when it does not fall here).
-            let mut best = (f64::INFINITY, Ender::Horizon);
-            let mut consider = |time: f64, who: Ender| {
-                if time <= t1
-                    && time < t_event
-                    && (time < best.0 || (time == best.0 && who.priority() < best.1.priority()))
-                {
-                    best = (time, who);
-                }
-            };
-            let mut spent_conc = [0.0; PARTIES];
-            let mut conceding_at = [f64::INFINITY; PARTIES];
-            for i in 0..PARTIES {
-                let time = match p[i].strategy {
-                    Strategy::Never => f64::INFINITY,
-                    Strategy::Immediate => 0.0,
-                    Strategy::AtTime { t: at } => at.max(t),
-                    Strategy::Hazard { .. } | Strategy::Equilibrium => {
-                        let r = if pristine {
-                            self.start_rates[i]
-                        } else {
-                            self.budget_rate(i, lines, t)
-                        };
-                        self.clock(r, budget[i], len, t, &mut spent_conc[i])
-                    }
-                    Strategy::Threshold { fraction } => {
-                        let remaining = fraction * theta[i] * p[i].stake - cost[i];
-                        let (c0, c1) = lines[LineId::pressure(i).0].piece();
-                        let r_i = p[i].discount_rate;
-                        let w = if r_i == 0.0 { 1.0 } else { (-r_i * t).exp() };
-                        let r = Rate::discounted(w, r_i, c0, c1);
-                        self.clock(r, remaining, len, t, &mut 0.0)
-                    }
-                };
-                conceding_at[i] = time;
-                if time < f64::INFINITY {
-                    consider(time, Ender::Concede(i));
-                }
-                if let Some(d) = p[i].deadline {
-                    consider(
-                        d.at,
-                        match d.action {
-                            DeadlineAction::Concede => Ender::DeadlineConcede(i),
-                            DeadlineAction::WalkOut => Ender::DeadlineWalkOut(i),
-                        },
-                    );
-                }
+            let scan = self.scan(
+                t,
+                t1,
+                t_event,
+                pristine,
+                lines,
+                &theta,
+                &cost,
+                &budget,
+                budget_break,
+            );
+            if scan.best.0.is_finite() {
+                return self.conclude(&scan, t, lines, cost, theta, rng);
             }
-            let breakdown = if pristine {
-                self.start_breakdown
-            } else {
-                breakdown_rate(lines)
-            };
-            let mut spent_break = 0.0;
-            let tb = self.clock(breakdown, budget_break, len, t, &mut spent_break);
-            consider(tb, Ender::Breakdown);
-            if let Some(d) = sc.deadline {
-                consider(d.at, Ender::GlobalDeadline);
-            }
-            if let Some(h) = sc.simulation.horizon {
-                consider(h, Ender::Horizon);
-            }
-
-            if best.0.is_finite() {
-                let tau = best.0;
-                let ended = self.ending(best.1, tau, conceding_at, rng);
-                for (i, c) in cost.iter_mut().enumerate() {
-                    *c += self.cost_between(i, lines, t, tau);
-                }
-                let state = |i: usize| EndState {
-                    resolve: theta[i],
-                    cost: cost[i],
-                    audience_cost: lines[LineId::audience_cost(i).0].at(tau),
-                    leverage: lines[LineId::leverage(i).0].at(tau),
-                };
-                return self.finish(ended, tau, [state(0), state(1)]);
-            }
+            let PieceScan {
+                spent_conc,
+                spent_break,
+                ..
+            } = scan;
 
             // Nothing ended the round on this piece: carry everything to t1.
             for i in 0..PARTIES {
-                cost[i] += self.cost_between(i, lines, t, t1);
+                if self.pressured[i] {
+                    cost[i] += self.cost_between(i, lines, t, t1);
+                }
                 budget[i] -= spent_conc[i];
             }
             budget_break -= spent_break;
@@ -408,6 +442,109 @@ impl<'a> Engine<'a> {
             }
             t = t1;
         }
+    }
+
+    /// Every candidate's time on the piece `[t, t1]` (infinite when it does not fall there; only
+    /// before `t_event` counts, as events come first), and the earliest by time and then by the
+    /// order at one instant. `pristine`: no event has happened yet and `t = 0`, so the clocks'
+    /// rates are the precomputed ones.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn scan(
+        &self,
+        t: f64,
+        t1: f64,
+        t_event: f64,
+        pristine: bool,
+        lines: &[LineState; LineId::COUNT],
+        theta: &[f64; PARTIES],
+        cost: &[f64; PARTIES],
+        budget: &[f64; PARTIES],
+        budget_break: f64,
+    ) -> PieceScan {
+        let p = &self.sc.parties;
+        let len = t1 - t;
+        let mut best = (f64::INFINITY, Ender::Horizon);
+        let mut consider = |time: f64, who: Ender| {
+            if time <= t1
+                && time < t_event
+                && (time < best.0 || (time == best.0 && who.priority() < best.1.priority()))
+            {
+                best = (time, who);
+            }
+        };
+        // The deterministic enders are known in advance: start from the earliest of them.
+        consider(self.fixed_end.0, self.fixed_end.1);
+        let mut spent_conc = [0.0; PARTIES];
+        let mut conceding_at = [f64::INFINITY; PARTIES];
+        for i in 0..PARTIES {
+            let time = match p[i].strategy {
+                Strategy::Never => continue,
+                Strategy::Immediate => 0.0,
+                Strategy::AtTime { t: at } => at.max(t),
+                Strategy::Hazard { .. } | Strategy::Equilibrium => {
+                    let r = if pristine {
+                        self.start_rates[i]
+                    } else {
+                        self.budget_rate(i, lines, t)
+                    };
+                    self.clock(r, budget[i], len, t, &mut spent_conc[i])
+                }
+                Strategy::Threshold { fraction } => {
+                    let remaining = fraction * theta[i] * p[i].stake - cost[i];
+                    let (c0, c1) = lines[LineId::pressure(i).0].piece();
+                    let r_i = p[i].discount_rate;
+                    let w = if r_i == 0.0 { 1.0 } else { (-r_i * t).exp() };
+                    let r = Rate::discounted(w, r_i, c0, c1);
+                    self.clock(r, remaining, len, t, &mut 0.0)
+                }
+            };
+            conceding_at[i] = time;
+            consider(time, Ender::Concede(i));
+        }
+        let mut spent_break = 0.0;
+        if self.breakdown_possible {
+            let breakdown = if pristine {
+                self.start_breakdown
+            } else {
+                breakdown_rate(lines)
+            };
+            let tb = self.clock(breakdown, budget_break, len, t, &mut spent_break);
+            consider(tb, Ender::Breakdown);
+        }
+        PieceScan {
+            best,
+            conceding_at,
+            spent_conc,
+            spent_break,
+        }
+    }
+
+    /// End the round as `scan` found, on the piece that started at `t`.
+    #[inline(always)]
+    fn conclude(
+        &self,
+        scan: &PieceScan,
+        t: f64,
+        lines: &[LineState; LineId::COUNT],
+        mut cost: [f64; PARTIES],
+        theta: [f64; PARTIES],
+        rng: &mut RoundRng,
+    ) -> RoundResult {
+        let (tau, who) = scan.best;
+        let ended = self.ending(who, tau, scan.conceding_at, rng);
+        for (i, c) in cost.iter_mut().enumerate() {
+            if self.pressured[i] {
+                *c += self.cost_between(i, lines, t, tau);
+            }
+        }
+        let state = |i: usize| EndState {
+            resolve: theta[i],
+            cost: cost[i],
+            audience_cost: lines[LineId::audience_cost(i).0].at(tau),
+            leverage: lines[LineId::leverage(i).0].at(tau),
+        };
+        self.finish(ended, tau, [state(0), state(1)])
     }
 
     /// Run a hazard clock over the piece: its firing time, or infinity with `spent` filled in.
@@ -528,8 +665,7 @@ impl<'a> Engine<'a> {
 
     fn finish(&self, outcome: Outcome, tau: f64, state: [EndState; PARTIES]) -> RoundResult {
         let sc = self.sc;
-        let demand = [sc.parties[0].demand, sc.parties[1].demand];
-        let share = payoff::shares(outcome, demand, sc.simultaneous);
+        let share = self.shares[outcome.index()];
         let pay = |i: usize| {
             payoff::payoff(
                 &sc.parties[i],
