@@ -175,5 +175,40 @@ fn aggregates(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, engine_vs_bare, rounds, whole_runner, aggregates);
+/// A sweep of 100 points (10 x 10 grid) of 10,000 rounds each on the plain scenario, through the
+/// library's sweep path (point scenarios, runs, durable point files, assembly).
+fn sweep_100(c: &mut Criterion) {
+    use impasse::sweep::{Axis, Design, Kind, Store, Sweep};
+    let dir = tempfile::TempDir::new().unwrap();
+    let design = Design::new(
+        Kind::Grid,
+        vec![
+            Axis::parse("parties.a.strategy.rate=0.005:0.05:10").unwrap(),
+            Axis::parse("breakdown.hazard=0.001:0.01:10").unwrap(),
+        ],
+        None,
+        1,
+    )
+    .unwrap();
+    let sw = Sweep {
+        base: PLAIN.to_string(),
+        file: "bench.toml".into(),
+        design,
+        seed: 1,
+        rounds: 10_000,
+    };
+    let mut g = c.benchmark_group("sweep");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(100));
+    g.bench_function("100_points", |b| {
+        b.iter(|| {
+            let store = Store::open(dir.path(), &sw.fingerprint(), false).unwrap();
+            sw.run(&store, &|_| {}, &|| {}).unwrap();
+            sw.assemble(&store, dir.path()).unwrap();
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, engine_vs_bare, rounds, whole_runner, aggregates, sweep_100);
 criterion_main!(benches);
