@@ -210,5 +210,12 @@ fn sweep_100(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, engine_vs_bare, rounds, whole_runner, aggregates, sweep_100);
+criterion_group!(
+    benches,
+    engine_vs_bare,
+    rounds,
+    whole_runner,
+    aggregates,
+    sweep_100
+);
 criterion_main!(benches);

@@ -1,16 +1,14 @@
 //! The command line as users meet it: every command, every class of bad input (exit code 2, a
 //! message that says where and what, no panic), files written only when a run succeeds.
 
+mod common;
+use common::impasse;
+
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
-
-fn impasse() -> Command {
-    Command::cargo_bin("impasse").expect("the binary is built")
-}
 
 const OK: &str = r#"
 [parties.a]

@@ -2,16 +2,14 @@
 //! batches), merging the parts, in any order, gives files byte-identical to an unsharded run; a
 //! missing, duplicate or foreign part is refused by name.
 
+mod common;
+use common::impasse;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
-
-fn impasse() -> Command {
-    Command::cargo_bin("impasse").expect("the binary is built")
-}
 
 // Three batches of rounds (2 * 16384 + 100), an event, a deadline: every path of the engine.
 const GAME: &str = r#"

@@ -1,17 +1,15 @@
 //! `impasse sweep`: designs and their bad inputs, reproducing a point with `run`, thread
 //! independence, resuming after SIGKILL, and a comparative static that theory predicts.
 
+mod common;
+use common::impasse;
+
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
-
-fn impasse() -> Command {
-    Command::cargo_bin("impasse").expect("the binary is built")
-}
 
 const DUEL: &str = r#"
 [parties.a]

@@ -29,63 +29,44 @@ fn attrition(va: f64, ca: f64, vb: f64, cb: f64, extra: &str) -> String {
     )
 }
 
-#[test]
-fn symmetric_war_of_attrition_matches_hendricks_weiss_wilson() {
-    // V = 1, c = 1 each: λ_a = c_b / V_b = 1 and λ_b = 1, so T ~ Exp(2): E[T] = 0.5, and each
-    // side concedes first with probability 1/2. Each is indifferent to conceding at once, so
-    // E[U] = 0: P(other concedes) V - c E[T] = 0.5 - 0.5.
-    let sc = scenario(&attrition(1.0, 1.0, 1.0, 1.0, ""));
-    let r = report(&sc);
+/// The stationary equilibrium of the war of attrition with constant costs, α = 1 and nothing
+/// else: λ_a = c_b / V_b and λ_b = c_a / V_a, so T ~ Exp(λ_a + λ_b), a concedes first with
+/// probability λ_a / (λ_a + λ_b), and each side, indifferent to conceding at once, expects 0.
+fn check_attrition(va: f64, ca: f64, vb: f64, cb: f64) {
+    let (la, lb) = (cb / vb, ca / va);
+    let r = report(&scenario(&attrition(va, ca, vb, cb, "")));
+    let time_se = metric_se(&r, "time_mean", None);
     within(
         "time_mean",
         metric(&r, "time_mean", None),
-        0.5,
-        metric_se(&r, "time_mean", None),
+        1.0 / (la + lb),
+        time_se,
     );
+    let pa = la / (la + lb);
     within(
         "P(a concedes)",
         metric(&r, "concede_probability", Some(0)),
-        0.5,
-        se_p(0.5, N),
+        pa,
+        se_p(pa, N),
     );
     for i in 0..2 {
-        within(
-            "payoff",
-            metric(&r, "payoff_mean", Some(i)),
-            0.0,
-            metric_se(&r, "payoff_mean", Some(i)),
-        );
+        let se = metric_se(&r, "payoff_mean", Some(i));
+        within("payoff", metric(&r, "payoff_mean", Some(i)), 0.0, se);
     }
 }
 
 #[test]
+fn symmetric_war_of_attrition_matches_hendricks_weiss_wilson() {
+    // V = 1, c = 1 each: λ = 1 each, E[T] = 0.5, P(a first) = 1/2; E[U] = 0.5 * 1 - 1 * 0.5 = 0.
+    check_attrition(1.0, 1.0, 1.0, 1.0);
+}
+
+#[test]
 fn asymmetric_war_of_attrition_matches_hendricks_weiss_wilson() {
-    // V_a = 4, c_a = 1, V_b = 1, c_b = 1: λ_a = c_b / V_b = 1, λ_b = c_a / V_a = 0.25.
-    // T ~ Exp(1.25): E[T] = 0.8; P(a concedes first) = 1 / 1.25 = 0.8 (the side whose opponent
-    // finds waiting dearer gives in more often). E[U_a] = 0.2 * 4 - 1 * 0.8 = 0 and
-    // E[U_b] = 0.8 * 1 - 1 * 0.8 = 0.
-    let sc = scenario(&attrition(4.0, 1.0, 1.0, 1.0, ""));
-    let r = report(&sc);
-    within(
-        "time_mean",
-        metric(&r, "time_mean", None),
-        0.8,
-        metric_se(&r, "time_mean", None),
-    );
-    within(
-        "P(a concedes)",
-        metric(&r, "concede_probability", Some(0)),
-        0.8,
-        se_p(0.8, N),
-    );
-    for i in 0..2 {
-        within(
-            "payoff",
-            metric(&r, "payoff_mean", Some(i)),
-            0.0,
-            metric_se(&r, "payoff_mean", Some(i)),
-        );
-    }
+    // V_a = 4, c_a = 1, V_b = 1, c_b = 1: λ_a = 1, λ_b = 0.25, E[T] = 0.8, P(a first) = 0.8 (the
+    // side whose opponent finds waiting dearer gives in more often); E[U_a] = 0.2 * 4 - 0.8 = 0,
+    // E[U_b] = 0.8 * 1 - 0.8 = 0.
+    check_attrition(4.0, 1.0, 1.0, 1.0);
 }
 
 fn brinkmanship(h: f64) -> String {

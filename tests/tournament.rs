@@ -1,20 +1,18 @@
 //! `impasse tournament`: the meta-game of a game of chicken, dominated entrants, the variance
 //! reduction of common random numbers, and bad entrant specs.
 
+mod common;
+use common::impasse;
+
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
 use impasse::engine::Engine;
 use impasse::scenario::{Override, load_str};
 use impasse::tournament::{Entrant, PayoffModel, Tournament};
-
-fn impasse() -> Command {
-    Command::cargo_bin("impasse").expect("the binary is built")
-}
 
 /// Chicken: both sides demand everything; whoever gives in at t = 0 gets nothing, two who give
 /// in at once split the pie, and two who hold out until the deadline at 10 get a breakdown that

@@ -2,6 +2,11 @@
 #![allow(dead_code)]
 
 use impasse::aggregate::Report;
+
+/// The impasse binary, for CLI tests.
+pub fn impasse() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("impasse").expect("the binary is built")
+}
 use impasse::engine::{Engine, RoundResult};
 use impasse::model::Scenario;
 use impasse::{runner, scenario};
