@@ -40,7 +40,7 @@ pub fn predict(sc: &Scenario) -> Option<Prediction> {
     let hazard = [0, 1].map(|i| {
         let j = 1 - i;
         let rate = equilibrium::hazard(&OpponentView {
-            wbar: p[j].resolve.mean() * p[j].stake,
+            wbar: sc.believed_type(i) * p[j].stake,
             demand_self: p[i].demand,
             demand_opp: p[j].demand,
             discount_rate: p[j].discount_rate,

@@ -315,3 +315,65 @@ fn a_fixed_time_step_would_fail_where_the_engine_passes() {
     );
     assert!(ties as f64 / M as f64 > 4.0 * se_p(0.012658, M));
 }
+
+#[test]
+fn misperception_moves_the_outcome_as_the_formulas_say() {
+    // V = 1, c = 1 each, but a believes b's type is 2 (truly 1). a's hazard comes from b's
+    // indifference as a sees it: λ_a = c_b / (2 V_b) = 0.5; b sees a correctly: λ_b = c_a / V_a = 1.
+    // So E[T] = 1 / 1.5, P(a concedes first) = 0.5 / 1.5 = 1/3, and the misperceiving side does
+    // not lose by it, b does: E[U_a] = (λ_b - c_a) / 1.5 = 0, E[U_b] = (λ_a - c_b) / 1.5 = -1/3.
+    let r = report(&scenario(&attrition(1.0, 1.0, 1.0, 1.0, "").replace(
+        "pressure = 1\n        strategy = \"equilibrium\"\n        [parties.b]",
+        "pressure = 1\n        belief = 2\n        strategy = \"equilibrium\"\n        [parties.b]",
+    )));
+    within(
+        "time_mean",
+        metric(&r, "time_mean", None),
+        1.0 / 1.5,
+        metric_se(&r, "time_mean", None),
+    );
+    within(
+        "P(a concedes)",
+        metric(&r, "concede_probability", Some(0)),
+        1.0 / 3.0,
+        se_p(1.0 / 3.0, N),
+    );
+    within(
+        "payoff a",
+        metric(&r, "payoff_mean", Some(0)),
+        0.0,
+        metric_se(&r, "payoff_mean", Some(0)),
+    );
+    within(
+        "payoff b",
+        metric(&r, "payoff_mean", Some(1)),
+        -1.0 / 3.0,
+        metric_se(&r, "payoff_mean", Some(1)),
+    );
+}
+
+#[test]
+fn an_event_that_changes_a_belief_replans_the_equilibrium() {
+    // As above, but a's belief about b starts true (λ_a = 1, λ_b = 1) and at t = 0.5 a comes to
+    // think b twice as resolved (λ_a = 0.5 from then on). P(a first) = 0.5 (1 - e^-1) + e^-1 / 3
+    // = 0.438691; E[T] = (1 - e^-1) / 2 + e^-1 / 1.5 = 0.561313.
+    let text = attrition(1.0, 1.0, 1.0, 1.0, "").replace(
+        "[simulation]",
+        "[[event]]\n        name = \"a reads b as tougher\"\n        at = 0.5\n        party = \"a\"\n        effects = [\"belief *= 2\"]\n        [simulation]",
+    );
+    let r = report(&scenario(&text));
+    let e1 = (-1f64).exp();
+    let pa = 0.5 * (1.0 - e1) + e1 / 3.0;
+    within(
+        "P(a concedes)",
+        metric(&r, "concede_probability", Some(0)),
+        pa,
+        se_p(pa, N),
+    );
+    within(
+        "time_mean",
+        metric(&r, "time_mean", None),
+        (1.0 - e1) / 2.0 + e1 / 1.5,
+        metric_se(&r, "time_mean", None),
+    );
+}

@@ -52,8 +52,8 @@ pub struct Engine<'a> {
     scheduled: Vec<(f64, usize)>,
     /// Poisson events.
     poisson: Vec<Poisson>,
-    /// W̄_j as party i believes it: the mean of j's type times j's stake.
-    believed_value: [f64; PARTIES],
+    /// The mean of each party's belief about the opponent's type, at the start of a round.
+    initial_belief: [f64; PARTIES],
     end: f64,
     /// Every line at t = 0.
     initial_lines: [LineState; LineId::COUNT],
@@ -210,7 +210,7 @@ impl<'a> Engine<'a> {
             }
         }
         scheduled.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let believed_value = [1, 0].map(|j| sc.parties[j].resolve.mean() * sc.parties[j].stake);
+        let initial_belief = [0, 1].map(|i| sc.believed_type(i));
         let initial_lines = std::array::from_fn(|k| {
             let id = LineId(k);
             let (l, d) = (sc.line(id), id.domain());
@@ -247,7 +247,7 @@ impl<'a> Engine<'a> {
             sc,
             scheduled,
             poisson,
-            believed_value,
+            initial_belief,
             end: sc.end_time(),
             initial_lines,
             moving,
@@ -291,7 +291,8 @@ impl<'a> Engine<'a> {
         let demand = [sc.parties[0].demand, sc.parties[1].demand];
         engine.shares = Outcome::ALL.map(|o| payoff::shares(o, demand, sc.simultaneous));
         engine.single_piece = sc.events.is_empty() && engine.mutable.is_empty();
-        engine.start_rates = [0, 1].map(|i| engine.budget_rate(i, &initial_lines, 0.0));
+        engine.start_rates =
+            [0, 1].map(|i| engine.budget_rate(i, &initial_lines, &initial_belief, 0.0));
         engine
     }
 
@@ -360,6 +361,7 @@ impl<'a> Engine<'a> {
                 true,
                 lines,
                 &theta,
+                &self.initial_belief,
                 &cost,
                 &budget,
                 budget_break,
@@ -370,6 +372,7 @@ impl<'a> Engine<'a> {
             scratch.lines[k] = self.initial_lines[k];
         }
         let lines = &mut scratch.lines;
+        let mut belief = self.initial_belief;
         let mut cost = [0.0; PARTIES];
         let mut t = 0.0;
         let mut next_sched = 0;
@@ -380,13 +383,13 @@ impl<'a> Engine<'a> {
                 if at > t {
                     break;
                 }
-                self.apply(e, t, lines, &mut theta);
+                self.apply(e, t, lines, &mut theta, &mut belief);
                 pristine = false;
                 next_sched += 1;
             }
             for (k, ev) in self.poisson.iter().enumerate() {
                 while scratch.next[k] <= t && scratch.fired[k] < ev.max {
-                    self.apply(ev.event, t, lines, &mut theta);
+                    self.apply(ev.event, t, lines, &mut theta, &mut belief);
                     pristine = false;
                     scratch.fired[k] += 1;
                     let gap: f64 = Exp1.sample(rng);
@@ -416,6 +419,7 @@ impl<'a> Engine<'a> {
                 pristine,
                 lines,
                 &theta,
+                &belief,
                 &cost,
                 &budget,
                 budget_break,
@@ -458,6 +462,7 @@ impl<'a> Engine<'a> {
         pristine: bool,
         lines: &[LineState; LineId::COUNT],
         theta: &[f64; PARTIES],
+        belief: &[f64; PARTIES],
         cost: &[f64; PARTIES],
         budget: &[f64; PARTIES],
         budget_break: f64,
@@ -486,7 +491,7 @@ impl<'a> Engine<'a> {
                     let r = if pristine {
                         self.start_rates[i]
                     } else {
-                        self.budget_rate(i, lines, t)
+                        self.budget_rate(i, lines, belief, t)
                     };
                     self.clock(r, budget[i], len, t, &mut spent_conc[i])
                 }
@@ -561,23 +566,34 @@ impl<'a> Engine<'a> {
 
     /// The rate of party i's exponential-budget clock (`hazard` or `equilibrium`) on the piece
     /// starting at `t`.
-    fn budget_rate(&self, i: usize, lines: &[LineState; LineId::COUNT], t: f64) -> Rate {
+    fn budget_rate(
+        &self,
+        i: usize,
+        lines: &[LineState; LineId::COUNT],
+        belief: &[f64; PARTIES],
+        t: f64,
+    ) -> Rate {
         match self.sc.parties[i].strategy {
             Strategy::Hazard { rate, growth } => Rate::Linear {
                 a: rate + growth * t,
                 b: growth,
             },
-            Strategy::Equilibrium => self.equilibrium_rate(i, lines),
+            Strategy::Equilibrium => self.equilibrium_rate(i, lines, belief),
             _ => Rate::Zero,
         }
     }
 
     /// λ_i on the current piece, from the opponent's lines and the breakdown hazard.
-    fn equilibrium_rate(&self, i: usize, lines: &[LineState; LineId::COUNT]) -> Rate {
+    fn equilibrium_rate(
+        &self,
+        i: usize,
+        lines: &[LineState; LineId::COUNT],
+        belief: &[f64; PARTIES],
+    ) -> Rate {
         let j = 1 - i;
         let (pi, pj) = (&self.sc.parties[i], &self.sc.parties[j]);
         equilibrium::hazard(&OpponentView {
-            wbar: self.believed_value[i],
+            wbar: belief[i] * pj.stake,
             demand_self: pi.demand,
             demand_opp: pj.demand,
             discount_rate: pj.discount_rate,
@@ -607,6 +623,7 @@ impl<'a> Engine<'a> {
         t: f64,
         lines: &mut [LineState; LineId::COUNT],
         theta: &mut [f64; PARTIES],
+        belief: &mut [f64; PARTIES],
     ) {
         for eff in &self.sc.events[e].effects {
             match eff.target {
@@ -621,6 +638,13 @@ impl<'a> Engine<'a> {
                 }
                 Target::Resolve { party } => {
                     theta[party] = eff.op.apply(theta[party], eff.value).max(0.0);
+                }
+                // A belief of zero would make the equilibrium hazard 0/0: keep it positive.
+                Target::Belief { party } => {
+                    belief[party] = eff
+                        .op
+                        .apply(belief[party], eff.value)
+                        .max(f64::MIN_POSITIVE);
                 }
             }
         }

@@ -44,6 +44,8 @@ pub struct Party {
     pub status_quo: f64,
     pub deadline: Option<PartyDeadline>,
     pub resolve: Resolve,
+    /// This party's belief about the opponent's resolve; `None`: the opponent's true distribution.
+    pub belief: Option<Resolve>,
     pub strategy: Strategy,
 }
 
@@ -101,6 +103,8 @@ pub enum Target {
     Line { line: LineId, growth: bool },
     /// The party's own drawn type θ, from the event on.
     Resolve { party: usize },
+    /// The mean of the party's belief about the opponent's type.
+    Belief { party: usize },
 }
 
 /// The piecewise-linear quantities the engine tracks, as indices into one array.
@@ -161,6 +165,14 @@ impl Scenario {
     pub fn end_time(&self) -> f64 {
         let d = self.deadline.map_or(f64::INFINITY, |d| d.at);
         d.min(self.simulation.horizon.unwrap_or(f64::INFINITY))
+    }
+
+    /// The mean of party i's belief about the opponent's type at the start of a round.
+    pub fn believed_type(&self, i: usize) -> f64 {
+        match &self.parties[i].belief {
+            Some(b) => b.mean(),
+            None => self.parties[1 - i].resolve.mean(),
+        }
     }
 
     /// The starting line of a tracked quantity.

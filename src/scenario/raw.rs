@@ -45,6 +45,8 @@ pub struct RawParty {
     pub status_quo: Option<f64>,
     pub deadline: Option<RawPartyDeadline>,
     pub resolve: Option<RawDist>,
+    /// Belief about the opponent's resolve (default: its true distribution).
+    pub belief: Option<RawDist>,
     pub strategy: RawStrategy,
 }
 

@@ -168,6 +168,16 @@ fn party(id: &str, raw: &RawParty) -> R<Party> {
     if resolve.mean() <= 0.0 {
         return invalid(f("resolve"), "the distribution's mean must be > 0");
     }
+    let belief = match &raw.belief {
+        None => None,
+        Some(b) => {
+            let b = self::resolve(&f("belief"), Some(b))?;
+            if b.mean() <= 0.0 {
+                return invalid(f("belief"), "the distribution's mean must be > 0");
+            }
+            Some(b)
+        }
+    };
     Ok(Party {
         id: id.to_string(),
         label: raw.label.clone().unwrap_or_else(|| id.to_string()),
@@ -189,6 +199,7 @@ fn party(id: &str, raw: &RawParty) -> R<Party> {
         status_quo: num(&f("status_quo"), raw.status_quo.unwrap_or(0.0), Dom::Any)?,
         deadline,
         resolve,
+        belief,
         strategy: strategy(&f("strategy"), &raw.strategy)?,
     })
 }
@@ -239,10 +250,13 @@ pub fn effect(s: &str, party: Option<usize>) -> Result<Effect, String> {
         "resolve" if !growth => Target::Resolve {
             party: needs_party()?,
         },
+        "belief" if !growth => Target::Belief {
+            party: needs_party()?,
+        },
         _ => {
             return Err(format!(
                 "`{lhs}` is not something an event can change; allowed: pressure, leverage, \
-                 audience_cost, breakdown.hazard (each optionally with .growth), resolve"
+                 audience_cost, breakdown.hazard (each optionally with .growth), resolve, belief"
             ));
         }
     };
