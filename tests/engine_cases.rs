@@ -266,3 +266,77 @@ mod shortcut {
         }
     }
 }
+
+mod time_dependent {
+    use super::common::*;
+    use impasse::model::Outcome;
+
+    fn game(a: &str, b: &str) -> Vec<impasse::engine::RoundResult> {
+        rounds(&scenario(&format!(
+            "deadline = {{ at = 10 }}\n[parties.a]\nstake = 1\n{a}\n[parties.b]\nstake = 1\n{b}\n[simulation]\nrounds = 50\n"
+        )))
+    }
+
+    #[test]
+    fn two_linear_negotiators_meet_at_the_exact_time_and_split() {
+        // a: 0.8 -> 0.3, b: 0.7 -> 0.4, both linear over the deadline 10: the demands sum to
+        // 1.5 - 0.08 t, which is 1 at t = 6.25, where a asks 0.4875 and b 0.5125.
+        let r = game(
+            "demand = 0.8\nstrategy = { kind = \"time_dependent\", e = 1, reservation = 0.3 }",
+            "demand = 0.7\nstrategy = { kind = \"time_dependent\", e = 1, reservation = 0.4 }",
+        );
+        for x in r {
+            assert_eq!(x.outcome, Outcome::Compromise);
+            assert!((x.time - 6.25).abs() < 1e-12, "{}", x.time);
+            let s = x.share.unwrap();
+            assert!(
+                (s[0] - 0.4875).abs() < 1e-12 && (s[1] - 0.5125).abs() < 1e-12,
+                "{s:?}"
+            );
+            // No audience cost in a meeting: the payoff is the share.
+            assert_eq!(x.payoff, s);
+        }
+    }
+
+    #[test]
+    fn against_a_fixed_demand_the_meeting_is_at_the_opponents_terms() {
+        // a: 0.9 -> 0.2 linearly over 10 against b's fixed 0.6: a asks 0.4 at t = 50/7.
+        let r = game(
+            "demand = 0.9\nstrategy = { kind = \"time_dependent\", e = 1, reservation = 0.2 }",
+            "demand = 0.6\nstrategy = \"never\"",
+        );
+        assert!((r[0].time - 50.0 / 7.0).abs() < 1e-12, "{}", r[0].time);
+        let s = r[0].share.unwrap();
+        assert!((s[0] - 0.4).abs() < 1e-12 && (s[1] - 0.6).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_boulware_negotiator_gets_the_larger_share_against_a_conceder() {
+        // The NegMAS expectation: holding out (e = 0.2) against one who gives way early (e = 5),
+        // from the same 0.9 down to the same 0.1, wins more of the pie.
+        let r = game(
+            "demand = 0.9\nstrategy = { kind = \"time_dependent\", e = 0.2, reservation = 0.1 }",
+            "demand = 0.9\nstrategy = { kind = \"time_dependent\", e = 5, reservation = 0.1 }",
+        );
+        let s = r[0].share.unwrap();
+        assert!(s[0] > s[1], "Boulware {} vs Conceder {}", s[0], s[1]);
+        assert!((s[0] + s[1] - 1.0).abs() < 1e-15);
+        // Each share is that side's demand at the meeting time t: 0.9 - 0.8 (t/10)^(1/e).
+        let t = r[0].time;
+        let demand = |e: f64| 0.9 - 0.8 * (t / 10.0).powf(1.0 / e);
+        assert!((s[0] - demand(0.2)).abs() < 1e-12 && (s[1] - demand(5.0)).abs() < 1e-12);
+        assert!((demand(0.2) + demand(5.0) - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn reservations_that_never_meet_leave_the_deadline() {
+        let r = game(
+            "demand = 0.9\nstrategy = { kind = \"time_dependent\", e = 1, reservation = 0.6 }",
+            "demand = 0.9\nstrategy = { kind = \"time_dependent\", e = 1, reservation = 0.5 }",
+        );
+        assert_eq!(
+            (r[0].outcome, r[0].time),
+            (Outcome::DeadlineStatusQuo, 10.0)
+        );
+    }
+}

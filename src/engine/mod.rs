@@ -21,6 +21,7 @@ use crate::model::{DeadlineAction, EventTiming, LineId, Outcome, PARTIES, Scenar
 use crate::rng::{RoundRng, round_rng};
 use crate::strategy::Strategy;
 use crate::strategy::equilibrium::{self, OpponentView};
+use crate::strategy::time_dependent::{self, DemandPath};
 use rate::{Rate, Step};
 
 /// What one round produced.
@@ -76,6 +77,8 @@ pub struct Engine<'a> {
     shares: [Option<[f64; PARTIES]>; Outcome::COUNT],
     /// No events and no moving lines: every round is one piece, played without the loop.
     single_piece: bool,
+    /// Where time-dependent demands meet (the meeting itself is among the fixed enders).
+    meet_shares: [f64; PARTIES],
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -174,6 +177,8 @@ struct PieceScan {
 /// Candidates for ending the round, in the order they take effect at one instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Ender {
+    /// Time-dependent demands meet: a deal at their split.
+    Meet,
     Concede(usize),
     Breakdown,
     DeadlineConcede(usize),
@@ -185,12 +190,13 @@ enum Ender {
 impl Ender {
     fn priority(self) -> u8 {
         match self {
-            Ender::Concede(_) => 0,
-            Ender::Breakdown => 1,
-            Ender::DeadlineConcede(_) => 2,
-            Ender::DeadlineWalkOut(_) => 3,
-            Ender::GlobalDeadline => 4,
-            Ender::Horizon => 5,
+            Ender::Meet => 0,
+            Ender::Concede(_) => 1,
+            Ender::Breakdown => 2,
+            Ender::DeadlineConcede(_) => 3,
+            Ender::DeadlineWalkOut(_) => 4,
+            Ender::GlobalDeadline => 5,
+            Ender::Horizon => 6,
         }
     }
 }
@@ -259,8 +265,27 @@ impl<'a> Engine<'a> {
             pressured: [false; PARTIES],
             shares: [None; Outcome::COUNT],
             single_piece: false,
+            meet_shares: [0.0; PARTIES],
         };
         let mut fixed: Vec<(f64, Ender)> = Vec::new();
+        let paths = sc.parties.each_ref().map(|q| match q.strategy {
+            Strategy::TimeDependent { e, reservation, by } => DemandPath::Falling {
+                demand: q.demand,
+                reservation,
+                e,
+                by,
+            },
+            _ => DemandPath::Fixed(q.demand),
+        });
+        if paths
+            .iter()
+            .any(|p| matches!(p, DemandPath::Falling { .. }))
+        {
+            if let Some((t, split)) = time_dependent::meeting(paths) {
+                fixed.push((t, Ender::Meet));
+                engine.meet_shares = split;
+            }
+        }
         for (i, q) in sc.parties.iter().enumerate() {
             if let Some(d) = q.deadline {
                 fixed.push((
@@ -341,7 +366,7 @@ impl<'a> Engine<'a> {
                 audience_cost: 0.0,
                 leverage: 0.0,
             };
-            return self.finish(Outcome::Compromise, 0.0, [state(0), state(1)]);
+            return self.finish(Outcome::Compromise, 0.0, [state(0), state(1)], false);
         }
 
         for (k, ev) in self.poisson.iter().enumerate() {
@@ -484,7 +509,8 @@ impl<'a> Engine<'a> {
         let mut conceding_at = [f64::INFINITY; PARTIES];
         for i in 0..PARTIES {
             let time = match p[i].strategy {
-                Strategy::Never => continue,
+                // A time-dependent party never concedes outright; its deal is the meeting.
+                Strategy::Never | Strategy::TimeDependent { .. } => continue,
                 Strategy::Immediate => 0.0,
                 Strategy::AtTime { t: at } => at.max(t),
                 Strategy::Hazard { .. } | Strategy::Equilibrium => {
@@ -549,7 +575,7 @@ impl<'a> Engine<'a> {
             audience_cost: lines[LineId::audience_cost(i).0].at(tau),
             leverage: lines[LineId::leverage(i).0].at(tau),
         };
-        self.finish(ended, tau, [state(0), state(1)])
+        self.finish(ended, tau, [state(0), state(1)], who == Ender::Meet)
     }
 
     /// Run a hazard clock over the piece: its firing time, or infinity with `spent` filled in.
@@ -660,6 +686,7 @@ impl<'a> Engine<'a> {
     ) -> Outcome {
         let p = &self.sc.parties;
         match who {
+            Ender::Meet => Outcome::Compromise,
             Ender::Concede(i) if conceding_at[1 - i] == tau => Outcome::Compromise,
             Ender::Concede(i) => Outcome::concession(i),
             Ender::Breakdown => Outcome::Breakdown,
@@ -687,9 +714,20 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn finish(&self, outcome: Outcome, tau: f64, state: [EndState; PARTIES]) -> RoundResult {
+    /// The round's result; `met`: the demands met, so the pie is split where they did.
+    fn finish(
+        &self,
+        outcome: Outcome,
+        tau: f64,
+        state: [EndState; PARTIES],
+        met: bool,
+    ) -> RoundResult {
         let sc = self.sc;
-        let share = self.shares[outcome.index()];
+        let share = if met {
+            Some(self.meet_shares)
+        } else {
+            self.shares[outcome.index()]
+        };
         let pay = |i: usize| {
             payoff::payoff(
                 &sc.parties[i],

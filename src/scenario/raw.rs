@@ -221,10 +221,22 @@ pub enum RawStrategyTable {
     // enum ignore unknown fields, and `{ kind = "never", rate = 1 }` must be refused.
     Never {},
     Immediate {},
-    AtTime { t: f64 },
-    Hazard { rate: f64, growth: Option<f64> },
-    Threshold { fraction: f64 },
+    AtTime {
+        t: f64,
+    },
+    Hazard {
+        rate: f64,
+        growth: Option<f64>,
+    },
+    Threshold {
+        fraction: f64,
+    },
     Equilibrium {},
+    TimeDependent {
+        e: f64,
+        reservation: f64,
+        by: Option<f64>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

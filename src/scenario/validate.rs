@@ -133,7 +133,8 @@ fn resolve(path: &str, raw: Option<&RawDist>) -> R<Resolve> {
     })
 }
 
-fn strategy(path: &str, raw: &RawStrategy) -> R<Strategy> {
+/// `by` defaults to the party's own deadline, else the global one.
+fn strategy(path: &str, raw: &RawStrategy, demand: f64, by_default: Option<f64>) -> R<Strategy> {
     let f = |k: &str| format!("{path}.{k}");
     Ok(match raw.0 {
         RawStrategyTable::Never {} => Strategy::Never,
@@ -149,10 +150,30 @@ fn strategy(path: &str, raw: &RawStrategy) -> R<Strategy> {
             fraction: num(&f("fraction"), fraction, Dom::NonNegative)?,
         },
         RawStrategyTable::Equilibrium {} => Strategy::Equilibrium,
+        RawStrategyTable::TimeDependent { e, reservation, by } => {
+            let e = num(&f("e"), e, Dom::Positive)?;
+            let reservation = num(&f("reservation"), reservation, Dom::Unit)?;
+            if reservation > demand {
+                return invalid(
+                    f("reservation"),
+                    format!("must be at most the party's demand ({demand}), got {reservation}"),
+                );
+            }
+            let by = match by.or(by_default) {
+                Some(b) => num(&f("by"), b, Dom::Positive)?,
+                None => {
+                    return invalid(
+                        f("by"),
+                        "needs a time: give `by`, or a deadline to the party or the talks",
+                    );
+                }
+            };
+            Strategy::TimeDependent { e, reservation, by }
+        }
     })
 }
 
-fn party(id: &str, raw: &RawParty) -> R<Party> {
+fn party(id: &str, raw: &RawParty, global_deadline: Option<f64>) -> R<Party> {
     let f = |k: &str| format!("parties.{id}.{k}");
     let deadline = match &raw.deadline {
         None => None,
@@ -178,11 +199,13 @@ fn party(id: &str, raw: &RawParty) -> R<Party> {
             Some(b)
         }
     };
+    let demand = num(&f("demand"), raw.demand.unwrap_or(1.0), Dom::Share)?;
+    let by_default = deadline.map(|d| d.at).or(global_deadline);
     Ok(Party {
         id: id.to_string(),
         label: raw.label.clone().unwrap_or_else(|| id.to_string()),
         stake: num(&f("stake"), raw.stake, Dom::Positive)?,
-        demand: num(&f("demand"), raw.demand.unwrap_or(1.0), Dom::Share)?,
+        demand,
         discount_rate: num(
             &f("discount_rate"),
             raw.discount_rate.unwrap_or(0.0),
@@ -200,7 +223,7 @@ fn party(id: &str, raw: &RawParty) -> R<Party> {
         deadline,
         resolve,
         belief,
-        strategy: strategy(&f("strategy"), &raw.strategy)?,
+        strategy: strategy(&f("strategy"), &raw.strategy, demand, by_default)?,
     })
 }
 
@@ -353,9 +376,10 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
             format!("a scenario needs exactly two parties as [parties.<id>] tables, found {found}"),
         );
     }
+    let global_deadline = raw.deadline.as_ref().map(|d| d.at);
     let parties = [
-        party(ids[0], &raw.parties[0])?,
-        party(ids[1], &raw.parties[1])?,
+        party(ids[0], &raw.parties[0], global_deadline)?,
+        party(ids[1], &raw.parties[1], global_deadline)?,
     ];
     let deadline = match &raw.deadline {
         None => None,

@@ -3,6 +3,7 @@
 //! The equilibrium hazard's formula lives in `equilibrium`.
 
 pub mod equilibrium;
+pub mod time_dependent;
 
 /// A validated stopping rule.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -19,6 +20,8 @@ pub enum Strategy {
     Threshold { fraction: f64 },
     /// The stationary mixed equilibrium of the complete-information game.
     Equilibrium,
+    /// The demand falls to `reservation` by `by` along `(t/by)^(1/e)`; a deal when demands meet.
+    TimeDependent { e: f64, reservation: f64, by: f64 },
 }
 
 impl Strategy {
@@ -30,6 +33,7 @@ impl Strategy {
             Strategy::Hazard { .. } => "hazard",
             Strategy::Threshold { .. } => "threshold",
             Strategy::Equilibrium => "equilibrium",
+            Strategy::TimeDependent { .. } => "time_dependent",
         }
     }
 }
@@ -95,5 +99,28 @@ pub const CATALOG: &[StrategyInfo] = &[
                   re-planned whenever an event changes them.",
         source: "Hendricks, Weiss & Wilson (1988); breakdown as a competing risk (Schelling 1960, \
                  Fearon 1994).",
+    },
+    StrategyInfo {
+        name: "time_dependent",
+        params: &[
+            (
+                "e",
+                "concession exponent, > 0: Boulware below 1, Linear at 1, Conceder above 1",
+            ),
+            (
+                "reservation",
+                "the lowest share it will accept, in [0, demand]",
+            ),
+            (
+                "by",
+                "when it reaches its reservation (default: its own deadline, else the global one)",
+            ),
+        ],
+        summary: "Lowers its demand from `demand` to `reservation` along (t/by)^(1/e); a deal is struck \
+                  the first instant the two demands are compatible, at the split where they meet \
+                  (outcome `compromise`, no audience cost). Never concedes outright. Assumes the \
+                  opponent's demand is fixed unless it too is time-dependent.",
+        source: "Faratin, Sierra & Jennings (1998), negotiation decision functions; the Boulware, \
+                 Linear and Conceder agents of the ANAC competitions and NegMAS.",
     },
 ];
