@@ -277,14 +277,15 @@ impl<'a> Engine<'a> {
             },
             _ => DemandPath::Fixed(q.demand),
         });
-        if paths
+        let any_falling = paths
             .iter()
-            .any(|p| matches!(p, DemandPath::Falling { .. }))
+            .any(|p| matches!(p, DemandPath::Falling { .. }));
+        if let Some((t, split)) = any_falling
+            .then(|| time_dependent::meeting(paths))
+            .flatten()
         {
-            if let Some((t, split)) = time_dependent::meeting(paths) {
-                fixed.push((t, Ender::Meet));
-                engine.meet_shares = split;
-            }
+            fixed.push((t, Ender::Meet));
+            engine.meet_shares = split;
         }
         for (i, q) in sc.parties.iter().enumerate() {
             if let Some(d) = q.deadline {
