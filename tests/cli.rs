@@ -471,3 +471,31 @@ fn fails_when_the_output_path_is_a_file() {
         .code(2)
         .stderr(predicate::str::contains("not a directory"));
 }
+
+#[test]
+fn fails_when_reputation_is_played_outside_its_model() {
+    let rep = "{ kind = \"reputation\", obstinate = 0.1 }";
+    let one_sided = OK.replacen("\"equilibrium\"", rep, 1).replacen(
+        "pressure = 1",
+        "pressure = 1\ndiscount_rate = 0.1\ndemand = 0.6",
+        1,
+    );
+    refuses(
+        one_sided.as_bytes(),
+        &[],
+        "`reputation` is a two-sided model: `b` must play it too",
+    );
+    let undiscounted = OK
+        .replace("\"equilibrium\"", rep)
+        .replace("pressure = 1", "pressure = 1\ndemand = 0.6");
+    refuses(
+        undiscounted.as_bytes(),
+        &[],
+        "`reputation` needs discounting",
+    );
+    let z = OK.replace(
+        "\"equilibrium\"",
+        "{ kind = \"reputation\", obstinate = 1 }",
+    );
+    refuses(z.as_bytes(), &[], "must be in (0, 1), got 1");
+}

@@ -377,3 +377,73 @@ fn an_event_that_changes_a_belief_replans_the_equilibrium() {
         metric_se(&r, "time_mean", None),
     );
 }
+
+#[test]
+fn reputational_bargaining_matches_abreu_and_gul() {
+    // Demands 0.6 each (excess 0.2), r = 0.1 each, obstinate with z_a = 0.1 and z_b = 0.2.
+    // λ_i = r_j (1 - α_i) / (α_i + α_j - 1) = 0.2 each. Reputations reach 1 at T_a = -ln 0.1 / 0.2
+    // = 11.51 and T_b = -ln 0.2 / 0.2 = 8.047 = T0, so a (slower) concedes at t = 0 with
+    // 1 - z_a e^{λ T0} = 1 - 0.1 * 5 = 0.5, and b has no atom. After that each concedes at λ.
+    // P(a concedes) = 0.5 + 0.5 λ ∫_0^T0 e^{-2λt} dt = 0.5 + 0.25 (1 - 0.2^2) = 0.74;
+    // P(b concedes) = 0.25 (1 - 0.04) = 0.24; P(never, both obstinate) = z_a z_b = 0.02.
+    // a's mean share over deals: (0.74 * 0.4 + 0.24 * 0.6) / 0.98 = 0.448980. Nobody rational
+    // holds out beyond T0.
+    let text = r#"
+        [parties.a]
+        stake = 1
+        demand = 0.6
+        discount_rate = 0.1
+        strategy = { kind = "reputation", obstinate = 0.1 }
+        [parties.b]
+        stake = 1
+        demand = 0.6
+        discount_rate = 0.1
+        strategy = { kind = "reputation", obstinate = 0.2 }
+        [simulation]
+        rounds = 100000
+        seed = 18
+        horizon = 1000
+    "#;
+    let rs = rounds(&scenario(text));
+    let frac = |f: &dyn Fn(&impasse::engine::RoundResult) -> bool| {
+        rs.iter().filter(|r| f(r)).count() as f64 / N as f64
+    };
+    let at_zero = frac(&|r| r.outcome == Outcome::Concession0 && r.time == 0.0);
+    within("P(agreement at 0)", at_zero, 0.5, se_p(0.5, N));
+    within(
+        "P(a concedes)",
+        frac(&|r| r.outcome == Outcome::Concession0),
+        0.74,
+        se_p(0.74, N),
+    );
+    within(
+        "P(b concedes)",
+        frac(&|r| r.outcome == Outcome::Concession1),
+        0.24,
+        se_p(0.24, N),
+    );
+    within(
+        "P(never agree)",
+        frac(&|r| r.outcome == Outcome::Horizon),
+        0.02,
+        se_p(0.02, N),
+    );
+    let shares = rs.iter().filter_map(|r| r.share.map(|s| s[0]));
+    let n = shares.clone().count() as f64;
+    within(
+        "a's share of deals",
+        shares.clone().sum::<f64>() / n,
+        0.44 / 0.98,
+        se_mean(shares),
+    );
+    let t0 = -(0.2f64.ln()) / 0.2;
+    let latest = rs
+        .iter()
+        .filter(|r| r.outcome != Outcome::Horizon)
+        .map(|r| r.time)
+        .fold(0.0, f64::max);
+    assert!(
+        latest <= t0 * (1.0 + 1e-12),
+        "a rational type held out to {latest} > T0 = {t0}"
+    );
+}

@@ -79,6 +79,9 @@ pub struct Engine<'a> {
     single_piece: bool,
     /// Where time-dependent demands meet (the meeting itself is among the fixed enders).
     meet_shares: [f64; PARTIES],
+    /// Abreu–Gul concession times from a unit-exponential budget E, per party:
+    /// `(λ_i, ln c_i, -ln z_i)`; see `reputation_time`.
+    reputation: [(f64, f64, f64); PARTIES],
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -266,7 +269,23 @@ impl<'a> Engine<'a> {
             shares: [None; Outcome::COUNT],
             single_piece: false,
             meet_shares: [0.0; PARTIES],
+            reputation: [(0.0, 0.0, 0.0); PARTIES],
         };
+        if let [
+            Strategy::Reputation { obstinate: za },
+            Strategy::Reputation { obstinate: zb },
+        ] = sc.parties.each_ref().map(|q| q.strategy)
+        {
+            // λ_i = r_j (1 - α_i) / (α_i + α_j - 1); reputation z_i e^{λ_i t} reaches 1 at
+            // T_i = -ln z_i / λ_i; both finish at T0 = min T_i, the slower side conceding at 0 with
+            // 1 - c_i, c_i = z_i e^{λ_i T0}.
+            let p = &sc.parties;
+            let excess = p[0].demand + p[1].demand - 1.0;
+            let z = [za, zb];
+            let lambda = [0, 1].map(|i| p[1 - i].discount_rate * (1.0 - p[i].demand) / excess);
+            let t0 = (-z[0].ln() / lambda[0]).min(-z[1].ln() / lambda[1]);
+            engine.reputation = [0, 1].map(|i| (lambda[i], z[i].ln() + lambda[i] * t0, -z[i].ln()));
+        }
         let mut fixed: Vec<(f64, Ender)> = Vec::new();
         let paths = sc.parties.each_ref().map(|q| match q.strategy {
             Strategy::TimeDependent { e, reservation, by } => DemandPath::Falling {
@@ -522,6 +541,10 @@ impl<'a> Engine<'a> {
                     };
                     self.clock(r, budget[i], len, t, &mut spent_conc[i])
                 }
+                Strategy::Reputation { .. } => match self.reputation_time(i, budget[i]) {
+                    Some(at) => at.max(t),
+                    None => continue,
+                },
                 Strategy::Threshold { fraction } => {
                     let remaining = fraction * theta[i] * p[i].stake - cost[i];
                     let (c0, c1) = lines[LineId::pressure(i).0].piece();
@@ -577,6 +600,21 @@ impl<'a> Engine<'a> {
             leverage: lines[LineId::leverage(i).0].at(tau),
         };
         self.finish(ended, tau, [state(0), state(1)], who == Ender::Meet)
+    }
+
+    /// When an Abreu–Gul party concedes, from its unit-exponential budget `e`: the unconditional
+    /// survival `c e^{-λ t}` on `[0, T0]` (the opponent's view: constant hazard λ, an atom
+    /// `1 - c` at 0) down to `z`, the obstinate type that never concedes. So: at 0 if
+    /// `e < -ln c`, at `(e + ln c) / λ` if `e < -ln z`, never otherwise.
+    fn reputation_time(&self, i: usize, e: f64) -> Option<f64> {
+        let (lambda, ln_c, cap) = self.reputation[i];
+        if e >= cap {
+            None
+        } else if e < -ln_c {
+            Some(0.0)
+        } else {
+            Some((e + ln_c) / lambda)
+        }
     }
 
     /// Run a hazard clock over the piece: its firing time, or infinity with `spent` filled in.

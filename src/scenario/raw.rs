@@ -237,6 +237,9 @@ pub enum RawStrategyTable {
         reservation: f64,
         by: Option<f64>,
     },
+    Reputation {
+        obstinate: f64,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -170,6 +170,13 @@ fn strategy(path: &str, raw: &RawStrategy, demand: f64, by_default: Option<f64>)
             };
             Strategy::TimeDependent { e, reservation, by }
         }
+        RawStrategyTable::Reputation { obstinate } => {
+            let z = num(&f("obstinate"), obstinate, Dom::Unit)?;
+            if z <= 0.0 || z >= 1.0 {
+                return invalid(f("obstinate"), format!("must be in (0, 1), got {z}"));
+            }
+            Strategy::Reputation { obstinate: z }
+        }
     })
 }
 
@@ -381,6 +388,33 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
         party(ids[0], &raw.parties[0], global_deadline)?,
         party(ids[1], &raw.parties[1], global_deadline)?,
     ];
+    for i in 0..PARTIES {
+        if matches!(parties[i].strategy, Strategy::Reputation { .. }) {
+            let (me, other) = (&parties[i], &parties[1 - i]);
+            let at = |k: &str| format!("parties.{}.{k}", me.id);
+            if !matches!(other.strategy, Strategy::Reputation { .. }) {
+                return invalid(
+                    at("strategy"),
+                    format!(
+                        "`reputation` is a two-sided model: `{}` must play it too",
+                        other.id
+                    ),
+                );
+            }
+            if me.discount_rate <= 0.0 {
+                return invalid(
+                    at("discount_rate"),
+                    "`reputation` needs discounting: must be > 0",
+                );
+            }
+            if me.demand >= 1.0 {
+                return invalid(
+                    at("demand"),
+                    "`reputation` needs a demand below the whole pie: must be < 1",
+                );
+            }
+        }
+    }
     let deadline = match &raw.deadline {
         None => None,
         Some(d) => Some(Deadline {

@@ -22,6 +22,8 @@ pub enum Strategy {
     Equilibrium,
     /// The demand falls to `reservation` by `by` along `(t/by)^(1/e)`; a deal when demands meet.
     TimeDependent { e: f64, reservation: f64, by: f64 },
+    /// Abreu & Gul reputational bargaining: obstinate with probability `obstinate`.
+    Reputation { obstinate: f64 },
 }
 
 impl Strategy {
@@ -34,6 +36,7 @@ impl Strategy {
             Strategy::Threshold { .. } => "threshold",
             Strategy::Equilibrium => "equilibrium",
             Strategy::TimeDependent { .. } => "time_dependent",
+            Strategy::Reputation { .. } => "reputation",
         }
     }
 }
@@ -122,5 +125,21 @@ pub const CATALOG: &[StrategyInfo] = &[
                   opponent's demand is fixed unless it too is time-dependent.",
         source: "Faratin, Sierra & Jennings (1998), negotiation decision functions; the Boulware, \
                  Linear and Conceder agents of the ANAC competitions and NegMAS.",
+    },
+    StrategyInfo {
+        name: "reputation",
+        params: &[(
+            "obstinate",
+            "prior probability z in (0, 1) that the party is the obstinate type, which never concedes",
+        )],
+        summary: "Reputational bargaining. Each round the party is obstinate (insists on its demand \
+                  forever) with probability z; otherwise it concedes at λ_i = r_j (1 − α_i) / \
+                  (α_i + α_j − 1), the hazard that keeps the opponent's rational type indifferent. \
+                  The side that would take longer to build a reputation of obstinacy concedes at \
+                  t = 0 with the probability that equalises the two, and every rational type has \
+                  conceded by T0. Assumes both parties play it, discount (r > 0) and demand less \
+                  than the whole pie, with incompatible demands; flow costs and hazards are not \
+                  part of the model.",
+        source: "Abreu & Gul (2000), Bargaining and reputation, Econometrica 68.",
     },
 ];
