@@ -33,7 +33,8 @@ pub fn predict(sc: &Scenario) -> Option<Prediction> {
                 && q.audience_cost.is_constant()
                 && q.deadline.is_none()
         });
-    if !constant || !sc.events.is_empty() || sc.demands_compatible() {
+    // A global deadline makes the equilibrium stop early or end in a game of chicken.
+    if !constant || !sc.events.is_empty() || sc.demands_compatible() || sc.deadline.is_some() {
         return None;
     }
     let h = sc.hazard.initial;

@@ -447,3 +447,96 @@ fn reputational_bargaining_matches_abreu_and_gul() {
         "a rational type held out to {latest} > T0 = {t0}"
     );
 }
+
+fn deadline_game(deadline: &str, party_extra: &str) -> String {
+    format!(
+        r#"
+        deadline = {deadline}
+        [parties.a]
+        stake = 1
+        pressure = 0.1
+        {party_extra}
+        strategy = "equilibrium"
+        [parties.b]
+        stake = 1
+        pressure = 0.1
+        {party_extra}
+        strategy = "equilibrium"
+        [simulation]
+        rounds = 100000
+        seed = 19
+        "#
+    )
+}
+
+#[test]
+fn concessions_stop_before_a_deadline_whose_status_quo_beats_conceding() {
+    // V = 1, c = 0.1 each, deadline at 10 with status quo 0.5: D = 0.5 - 0 > 0, so neither
+    // concedes once its cost to the deadline is below 0.5: after t* = 10 - 0.5/0.1 = 5. Before,
+    // the usual hazards 0.1 each: P(someone concedes) = 1 - e^{-0.2 * 5} = 0.632121, the rest
+    // (e^-1 = 0.367879) reach the deadline; E[T] = int_0^5 t 0.2 e^{-0.2 t} dt + 10 e^-1
+    // = (5 - 10 e^-1) + 10 e^-1 = 5.
+    let rs = rounds(&scenario(&deadline_game("{ at = 10 }", "status_quo = 0.5")));
+    let reach = rs
+        .iter()
+        .filter(|r| r.outcome == Outcome::DeadlineStatusQuo)
+        .count() as f64
+        / N as f64;
+    let e1 = (-1f64).exp();
+    within("P(reach the deadline)", reach, e1, se_p(e1, N));
+    let times = rs.iter().map(|r| r.time);
+    let mean = times.clone().sum::<f64>() / N as f64;
+    within("E[T]", mean, 5.0, se_mean(times));
+    let last = rs
+        .iter()
+        .filter(|r| r.outcome != Outcome::DeadlineStatusQuo)
+        .map(|r| r.time)
+        .fold(0.0, f64::max);
+    assert!(
+        last <= 5.0 * (1.0 + 1e-12),
+        "a concession at {last}, after t* = 5"
+    );
+}
+
+#[test]
+fn a_deadline_worse_than_conceding_is_a_game_of_chicken_at_the_deadline() {
+    // The deadline at 10 breaks down surely and costs each 1: D = -1 < 0, so the hazards 0.1 run
+    // to the deadline, reached with e^-2 = 0.135335, where each concedes with
+    // q = -D / (V - D) = 1/2: a alone (and b alone) with e^-2 / 4 = 0.033834, both (a compromise
+    // at 10) with e^-2 / 4, neither (the breakdown) with e^-2 / 4.
+    let rs = rounds(&scenario(&deadline_game(
+        "{ at = 10, breakdown_probability = 1 }",
+        "breakdown_cost = 1",
+    )));
+    let q = (-2f64).exp() / 4.0;
+    let at_deadline = |o: Outcome| {
+        rs.iter()
+            .filter(|r| r.outcome == o && r.time == 10.0)
+            .count() as f64
+            / N as f64
+    };
+    within(
+        "P(a concedes at T)",
+        at_deadline(Outcome::Concession0),
+        q,
+        se_p(q, N),
+    );
+    within(
+        "P(b concedes at T)",
+        at_deadline(Outcome::Concession1),
+        q,
+        se_p(q, N),
+    );
+    within(
+        "P(both at T)",
+        at_deadline(Outcome::Compromise),
+        q,
+        se_p(q, N),
+    );
+    within(
+        "P(breakdown at T)",
+        at_deadline(Outcome::DeadlineBreakdown),
+        q,
+        se_p(q, N),
+    );
+}

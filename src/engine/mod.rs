@@ -533,13 +533,36 @@ impl<'a> Engine<'a> {
                 Strategy::Never | Strategy::TimeDependent { .. } => continue,
                 Strategy::Immediate => 0.0,
                 Strategy::AtTime { t: at } => at.max(t),
-                Strategy::Hazard { .. } | Strategy::Equilibrium => {
+                Strategy::Hazard { .. } => {
                     let r = if pristine {
                         self.start_rates[i]
                     } else {
                         self.budget_rate(i, lines, belief, t)
                     };
                     self.clock(r, budget[i], len, t, &mut spent_conc[i])
+                }
+                Strategy::Equilibrium => {
+                    let r = if pristine {
+                        self.start_rates[i]
+                    } else {
+                        self.budget_rate(i, lines, belief, t)
+                    };
+                    match self.deadline_terms(i, lines, belief, t) {
+                        None => self.clock(r, budget[i], len, t, &mut spent_conc[i]),
+                        Some((stop, atom, at)) => {
+                            // The hazard runs only until `stop`; at the deadline the leftover
+                            // unit-exponential budget decides the atom: P(E' < -ln(1 - q)) = q.
+                            let active = (stop.min(t1) - t).max(0.0);
+                            let time = self.clock(r, budget[i], active, t, &mut spent_conc[i]);
+                            if time.is_finite() {
+                                time
+                            } else if t1 >= at && budget[i] - spent_conc[i] < -(-atom).ln_1p() {
+                                at
+                            } else {
+                                continue;
+                            }
+                        }
+                    }
                 }
                 Strategy::Reputation { .. } => match self.reputation_time(i, budget[i]) {
                     Some(at) => at.max(t),
@@ -600,6 +623,46 @@ impl<'a> Engine<'a> {
             leverage: lines[LineId::leverage(i).0].at(tau),
         };
         self.finish(ended, tau, [state(0), state(1)], who == Ender::Meet)
+    }
+
+    /// How the global deadline shapes party i's equilibrium concessions, from the opponent j's
+    /// side (whose indifference sets i's hazard): `(stop, atom, T)`. With D_j the worth to j of
+    /// reaching the deadline over conceding there, `p B_j(T) + (1 - p) s_j - L_j(T)`:
+    /// if D_j > 0, j will not concede once its waiting cost to T is below D_j, so i's hazard stops
+    /// where that cost equals D_j (`T - D_j / c_j` for constant pressure; no atom); otherwise the
+    /// two play chicken at T and i concedes there with the q that keeps j indifferent,
+    /// `-D_j / (G_j - L_j - D_j)`. Lines are taken on the current piece, so events re-plan it.
+    /// Waiting costs are not discounted in this comparison.
+    fn deadline_terms(
+        &self,
+        i: usize,
+        lines: &[LineState; LineId::COUNT],
+        belief: &[f64; PARTIES],
+        t: f64,
+    ) -> Option<(f64, f64, f64)> {
+        let d = self.sc.deadline?;
+        let j = 1 - i;
+        let (pi, pj) = (&self.sc.parties[i], &self.sc.parties[j]);
+        let (at, p) = (d.at, d.breakdown_probability);
+        let wbar = belief[i] * pj.stake;
+        let concede = (1.0 - pi.demand) * wbar - lines[LineId::audience_cost(j).0].at(at);
+        let broken = lines[LineId::leverage(j).0].at(at) * wbar - pj.breakdown_cost;
+        let gap = p * broken + (1.0 - p) * pj.status_quo - concede;
+        if gap > 0.0 {
+            // Cost from t to u: c0 (u - t) + c1 (u - t)^2 / 2; it must leave exactly `gap` to T.
+            let (c0, c1) = lines[LineId::pressure(j).0].piece();
+            let to_deadline = (at - t).max(0.0);
+            let total = c0 * to_deadline + 0.5 * c1 * to_deadline * to_deadline;
+            let cost = Rate::Linear { a: c0, b: c1 };
+            let stop = match cost.advance(total - gap, to_deadline) {
+                Step::Fires(x) => t + x,
+                Step::Spent(_) => at,
+            };
+            Some((stop, 0.0, at))
+        } else {
+            let win = pj.demand * wbar;
+            Some((f64::INFINITY, -gap / (win - concede - gap), at))
+        }
     }
 
     /// When an Abreu–Gul party concedes, from its unit-exponential budget `e`: the unconditional

@@ -98,8 +98,11 @@ pub const CATALOG: &[StrategyInfo] = &[
         summary: "The stationary mixed equilibrium of the complete-information game: concedes with \
                   the hazard that keeps the opponent indifferent between conceding now and a \
                   moment later, λ_i = [c_j + r_j L_j − L_j' + h (L_j − B_j)] / (G_j − L_j), time- \
-                  varying with pressure, audience costs, leverage and the breakdown hazard, and \
-                  re-planned whenever an event changes them.",
+                  varying with pressure, audience costs, leverage, the breakdown hazard and the \
+                  party's belief about the opponent, and re-planned whenever an event changes \
+                  them. Before a global deadline it stops conceding once the opponent would rather \
+                  wait for the deadline than concede, or, when the deadline is worse than \
+                  conceding, plays chicken at the deadline (an atom q = −D/(V − D)).",
         source: "Hendricks, Weiss & Wilson (1988); breakdown as a competing risk (Schelling 1960, \
                  Fearon 1994).",
     },
