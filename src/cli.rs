@@ -1081,7 +1081,7 @@ fn describe(sc: &Scenario) -> String {
             let _ = writeln!(
                 o,
                 "\nno closed form: predictions need every strategy `equilibrium`, constant lines, \
-                 no events, no party deadlines and no global deadline"
+                 no events, no party deadlines, no global deadline and no talks"
             );
         }
     }

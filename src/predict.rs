@@ -34,7 +34,12 @@ pub fn predict(sc: &Scenario) -> Option<Prediction> {
                 && q.deadline.is_none()
         });
     // A global deadline makes the equilibrium stop early or end in a game of chicken.
-    if !constant || !sc.events.is_empty() || sc.demands_compatible() || sc.deadline.is_some() {
+    if !constant
+        || !sc.events.is_empty()
+        || sc.demands_compatible()
+        || sc.deadline.is_some()
+        || sc.talks.is_some()
+    {
         return None;
     }
     let h = sc.hazard.initial;

@@ -53,6 +53,7 @@ fn every_field_the_parser_accepts_is_in_the_scenario_reference() {
         with("\"never\"", "{ kind = \"zzz\" }"),
         with("horizon = 1", "horizon = 1\nzzz = 1"),
         format!("deadline = {{ at = 1, zzz = 1 }}\n{BASE}"),
+        format!("talks = {{ every = 1, zzz = 1 }}\n{BASE}"),
         format!("simultaneous = \"zzz\"\n{BASE}"),
         format!("{BASE}\n[breakdown]\nzzz = 1\n"),
         format!("{BASE}\n[[event]]\nname = \"e\"\nzzz = 1\n"),

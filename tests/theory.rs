@@ -540,3 +540,110 @@ fn a_deadline_worse_than_conceding_is_a_game_of_chicken_at_the_deadline() {
         se_p(q, N),
     );
 }
+
+#[test]
+fn the_discrete_war_of_attrition_at_meetings_matches_its_closed_form() {
+    // Talks every 1 time unit; V = 1, c = 0.5 per unit, ties pay the status quo 0. At each
+    // meeting j is indifferent when i concedes with p = c / (V + c) = 1/3. A meeting ends the
+    // round with 1 - (2/3)^2 = 5/9, so the number of meetings is geometric: E = 9/5 = 1.8 (the
+    // mean time, meetings at 1, 2, ...); ties (both concede) are (1/9)/(5/9) = 0.2 of the ends;
+    // a concedes alone with (2/9)/(5/9) = 0.4. Each side is indifferent at every meeting, so its
+    // value at the first meeting is 0, less the cost of waiting for it: E[U] = -c * 1 = -0.5.
+    let text = r#"
+        simultaneous = "status_quo"
+        talks = { every = 1 }
+        [parties.a]
+        stake = 1
+        pressure = 0.5
+        strategy = "equilibrium"
+        [parties.b]
+        stake = 1
+        pressure = 0.5
+        strategy = "equilibrium"
+        [simulation]
+        rounds = 100000
+        seed = 20
+        horizon = 1000
+    "#;
+    let sc = scenario(text);
+    let rs = rounds(&sc);
+    assert!(
+        rs.iter().all(|r| r.time.fract() == 0.0 && r.time >= 1.0),
+        "concessions only at meetings"
+    );
+    let times = rs.iter().map(|r| r.time);
+    within(
+        "E[meetings]",
+        times.clone().sum::<f64>() / N as f64,
+        1.8,
+        se_mean(times),
+    );
+    let ties = rs
+        .iter()
+        .filter(|r| r.outcome == Outcome::Compromise)
+        .count() as f64
+        / N as f64;
+    within("P(tie)", ties, 0.2, se_p(0.2, N));
+    let a_alone = rs
+        .iter()
+        .filter(|r| r.outcome == Outcome::Concession0)
+        .count() as f64
+        / N as f64;
+    within("P(a concedes alone)", a_alone, 0.4, se_p(0.4, N));
+    for i in 0..2 {
+        let pay = rs.iter().map(|r| r.payoff[i]);
+        within(
+            "payoff",
+            pay.clone().sum::<f64>() / N as f64,
+            -0.5,
+            se_mean(pay),
+        );
+    }
+}
+
+#[test]
+fn a_first_meeting_at_zero_keeps_the_per_meeting_probability() {
+    // As above with meetings at 0, 1, 2, ...: the meeting at 0 ends the round with 5/9 too, so
+    // E[T] = E[meetings] - 1 = 0.8 and P(T = 0) = 5/9; with nothing to pay before the first
+    // meeting, each side expects exactly 0.
+    let text = r#"
+        simultaneous = "status_quo"
+        talks = { every = 1, first = 0 }
+        [parties.a]
+        stake = 1
+        pressure = 0.5
+        strategy = "equilibrium"
+        [parties.b]
+        stake = 1
+        pressure = 0.5
+        strategy = "equilibrium"
+        [simulation]
+        rounds = 100000
+        seed = 21
+        horizon = 1000
+    "#;
+    let rs = rounds(&scenario(text));
+    let at_zero = rs.iter().filter(|r| r.time == 0.0).count() as f64 / N as f64;
+    within(
+        "P(end at the meeting at 0)",
+        at_zero,
+        5.0 / 9.0,
+        se_p(5.0 / 9.0, N),
+    );
+    let times = rs.iter().map(|r| r.time);
+    within(
+        "E[T]",
+        times.clone().sum::<f64>() / N as f64,
+        0.8,
+        se_mean(times),
+    );
+    for i in 0..2 {
+        let pay = rs.iter().map(|r| r.payoff[i]);
+        within(
+            "payoff",
+            pay.clone().sum::<f64>() / N as f64,
+            0.0,
+            se_mean(pay),
+        );
+    }
+}

@@ -335,7 +335,8 @@ impl<'a> Engine<'a> {
         engine.pressured = [0, 1].map(|i| can_move(LineId::pressure(i)));
         let demand = [sc.parties[0].demand, sc.parties[1].demand];
         engine.shares = Outcome::ALL.map(|o| payoff::shares(o, demand, sc.simultaneous));
-        engine.single_piece = sc.events.is_empty() && engine.mutable.is_empty();
+        engine.single_piece =
+            sc.events.is_empty() && engine.mutable.is_empty() && sc.talks.is_none();
         engine.start_rates =
             [0, 1].map(|i| engine.budget_rate(i, &initial_lines, &initial_belief, 0.0));
         engine
@@ -410,14 +411,29 @@ impl<'a> Engine<'a> {
                 &cost,
                 &budget,
                 budget_break,
+                &[f64::INFINITY; PARTIES],
             );
             return self.conclude(&scan, 0.0, lines, cost, theta, rng);
+        }
+        if let Some(talks) = sc.talks {
+            // A meeting at t = 0 is the end of a period that has already passed: its share of
+            // the equilibrium clock is spent at once (and fires there if the budget runs out).
+            if talks.first == 0.0 {
+                for i in 0..PARTIES {
+                    if let (Strategy::Equilibrium, Rate::Linear { a, .. }) =
+                        (p[i].strategy, self.start_rates[i])
+                    {
+                        budget[i] -= a * talks.every;
+                    }
+                }
+            }
         }
         for &k in &self.mutable {
             scratch.lines[k] = self.initial_lines[k];
         }
         let lines = &mut scratch.lines;
         let mut belief = self.initial_belief;
+        let mut pending = [f64::INFINITY; PARTIES];
         let mut cost = [0.0; PARTIES];
         let mut t = 0.0;
         let mut next_sched = 0;
@@ -453,6 +469,9 @@ impl<'a> Engine<'a> {
                 }
             }
             let mut t1 = t_event.min(self.end);
+            if let Some(talks) = sc.talks.filter(|k| t < k.first) {
+                t1 = t1.min(talks.first);
+            }
             for &k in &self.moving {
                 t1 = t1.min(lines[k].next_clamp());
             }
@@ -468,6 +487,7 @@ impl<'a> Engine<'a> {
                 &cost,
                 &budget,
                 budget_break,
+                &pending,
             );
             if scan.best.0.is_finite() {
                 return self.conclude(&scan, t, lines, cost, theta, rng);
@@ -475,8 +495,15 @@ impl<'a> Engine<'a> {
             let PieceScan {
                 spent_conc,
                 spent_break,
+                conceding_at,
                 ..
             } = scan;
+            // A concession decided on this piece that takes effect later (at a meeting) stays.
+            for i in 0..PARTIES {
+                if conceding_at[i].is_finite() {
+                    pending[i] = conceding_at[i];
+                }
+            }
 
             // Nothing ended the round on this piece: carry everything to t1.
             for i in 0..PARTIES {
@@ -511,6 +538,7 @@ impl<'a> Engine<'a> {
         cost: &[f64; PARTIES],
         budget: &[f64; PARTIES],
         budget_break: f64,
+        pending: &[f64; PARTIES],
     ) -> PieceScan {
         let p = &self.sc.parties;
         let len = t1 - t;
@@ -528,6 +556,12 @@ impl<'a> Engine<'a> {
         let mut spent_conc = [0.0; PARTIES];
         let mut conceding_at = [f64::INFINITY; PARTIES];
         for i in 0..PARTIES {
+            if pending[i].is_finite() {
+                // Conceded already; it takes effect at this meeting.
+                conceding_at[i] = pending[i];
+                consider(pending[i], Ender::Concede(i));
+                continue;
+            }
             let time = match p[i].strategy {
                 // A time-dependent party never concedes outright; its deal is the meeting.
                 Strategy::Never | Strategy::TimeDependent { .. } => continue,
@@ -576,6 +610,11 @@ impl<'a> Engine<'a> {
                     let r = Rate::discounted(w, r_i, c0, c1);
                     self.clock(r, remaining, len, t, &mut 0.0)
                 }
+            };
+            // Under talks a concession takes effect at the next meeting.
+            let time = match self.sc.talks {
+                Some(talks) => talks.next_meeting(time),
+                None => time,
             };
             conceding_at[i] = time;
             consider(time, Ender::Concede(i));
@@ -641,6 +680,10 @@ impl<'a> Engine<'a> {
         t: f64,
     ) -> Option<(f64, f64, f64)> {
         let d = self.sc.deadline?;
+        if self.sc.talks.is_some() {
+            // The discrete-time equilibrium under talks does not model the deadline.
+            return None;
+        }
         let j = 1 - i;
         let (pi, pj) = (&self.sc.parties[i], &self.sc.parties[j]);
         let (at, p) = (d.at, d.breakdown_probability);
@@ -706,8 +749,48 @@ impl<'a> Engine<'a> {
                 a: rate + growth * t,
                 b: growth,
             },
-            Strategy::Equilibrium => self.equilibrium_rate(i, lines, belief),
+            Strategy::Equilibrium => match self.sc.talks {
+                Some(talks) => self.talks_rate(i, lines, belief, t, talks),
+                None => self.equilibrium_rate(i, lines, belief),
+            },
             _ => Rate::Zero,
+        }
+    }
+
+    /// The equilibrium under talks: at each meeting i concedes with the probability that keeps j
+    /// indifferent between conceding and holding to the next meeting, `p = c_j Δ / (G_j - T_j +
+    /// c_j Δ)` (T_j: j's payoff from a tie under the `simultaneous` rule; the pressure at the
+    /// piece's start). As a clock: the constant hazard `-ln(1 - p) / Δ` whose concessions take
+    /// effect at the next meeting gives exactly a geometric number of meetings; before the first
+    /// meeting the period is `first`.
+    fn talks_rate(
+        &self,
+        i: usize,
+        lines: &[LineState; LineId::COUNT],
+        belief: &[f64; PARTIES],
+        t: f64,
+        talks: crate::model::Talks,
+    ) -> Rate {
+        let j = 1 - i;
+        let (pi, pj) = (&self.sc.parties[i], &self.sc.parties[j]);
+        let wbar = belief[i] * pj.stake;
+        let win = pj.demand * wbar;
+        let tie = match self.sc.simultaneous {
+            crate::model::Simultaneous::Split => {
+                (pj.demand - 0.5 * (pi.demand + pj.demand - 1.0)) * wbar
+            }
+            crate::model::Simultaneous::StatusQuo => pj.status_quo,
+        };
+        let wait = lines[LineId::pressure(j).0].piece().0 * talks.every;
+        let p = wait / (win - tie + wait);
+        let period = if t < talks.first && talks.first > 0.0 {
+            talks.first
+        } else {
+            talks.every
+        };
+        Rate::Linear {
+            a: -(-p).ln_1p() / period,
+            b: 0.0,
         }
     }
 

@@ -24,6 +24,8 @@ pub struct Scenario {
     /// The exogenous breakdown hazard h(t).
     pub hazard: Line,
     pub simultaneous: Simultaneous,
+    /// Meetings: concessions take effect only at `first + k * every`.
+    pub talks: Option<Talks>,
     /// Scheduled events sorted by time (ties keep file order), then Poisson events.
     pub events: Vec<Event>,
     pub simulation: Simulation,
@@ -47,6 +49,23 @@ pub struct Party {
     /// This party's belief about the opponent's resolve; `None`: the opponent's true distribution.
     pub belief: Option<Resolve>,
     pub strategy: Strategy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Talks {
+    pub every: f64,
+    pub first: f64,
+}
+
+impl Talks {
+    /// The first meeting at or after `t`.
+    pub fn next_meeting(&self, t: f64) -> f64 {
+        if t <= self.first {
+            self.first
+        } else {
+            self.first + ((t - self.first) / self.every).ceil() * self.every
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

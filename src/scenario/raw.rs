@@ -20,6 +20,7 @@ pub struct RawScenario {
     pub deadline: Option<RawDeadline>,
     pub breakdown: Option<RawBreakdown>,
     pub simultaneous: Option<RawSimultaneous>,
+    pub talks: Option<RawTalks>,
     #[serde(default)]
     pub event: Vec<RawEvent>,
     pub simulation: Option<RawSimulation>,
@@ -75,6 +76,13 @@ pub enum RawDeadlineAction {
 #[serde(deny_unknown_fields)]
 pub struct RawBreakdown {
     pub hazard: Option<RawLine>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTalks {
+    pub every: f64,
+    pub first: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize)]

@@ -484,8 +484,17 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
              [simulation] (a hard stop, outcome `horizon`) or a deadline `deadline = { at = <time> }`",
         );
     }
+    let talks = match &raw.talks {
+        None => None,
+        Some(t) => {
+            let every = num("talks.every", t.every, Dom::Positive)?;
+            let first = num("talks.first", t.first.unwrap_or(every), Dom::NonNegative)?;
+            Some(Talks { every, first })
+        }
+    };
     Ok(Scenario {
         title: raw.title.clone(),
+        talks,
         parties,
         deadline,
         hazard,
