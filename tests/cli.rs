@@ -499,3 +499,25 @@ fn fails_when_reputation_is_played_outside_its_model() {
     );
     refuses(z.as_bytes(), &[], "must be in (0, 1), got 1");
 }
+
+#[test]
+fn fails_when_bayesian_is_played_outside_its_model() {
+    let b = OK.replace("\"equilibrium\"", "\"bayesian\"").replace(
+        "pressure = 1",
+        "pressure = 1\nresolve = { distribution = \"uniform\", low = 0, high = 1 }",
+    );
+    let asymmetric = b.replacen("stake = 1", "stake = 2", 1);
+    refuses(
+        asymmetric.as_bytes(),
+        &[],
+        "the asymmetric equilibrium is not available yet",
+    );
+    let one_sided = b.replacen("\"bayesian\"", "\"never\"", 1);
+    refuses(
+        one_sided.as_bytes(),
+        &[],
+        "`bayesian` is a two-sided equilibrium",
+    );
+    let constant = OK.replace("\"equilibrium\"", "\"bayesian\"");
+    refuses(constant.as_bytes(), &[], "`bayesian` needs private values");
+}

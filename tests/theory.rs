@@ -647,3 +647,143 @@ fn a_first_meeting_at_zero_keeps_the_per_meeting_probability() {
         );
     }
 }
+
+fn bayesian_game(resolve: &str, seed: u64) -> String {
+    format!(
+        r#"
+        [parties.a]
+        stake = 1
+        pressure = 1
+        resolve = {resolve}
+        strategy = "bayesian"
+        [parties.b]
+        stake = 1
+        pressure = 1
+        resolve = {resolve}
+        strategy = "bayesian"
+        [simulation]
+        rounds = 100000
+        seed = {seed}
+        horizon = 1000
+        "#
+    )
+}
+
+/// The higher value always wins: re-draw each round's types (they come first in the round's
+/// stream) and compare with who conceded.
+fn higher_type_wins(sc: &impasse::model::Scenario, rs: &[impasse::engine::RoundResult]) {
+    for (r, res) in rs.iter().enumerate() {
+        let mut rng = impasse::rng::round_rng(sc.simulation.seed, r as u64);
+        let ta = sc.parties[0].resolve.sample(&mut rng);
+        let tb = sc.parties[1].resolve.sample(&mut rng);
+        let expect = if ta > tb {
+            Outcome::Concession1
+        } else {
+            Outcome::Concession0
+        };
+        assert_eq!(res.outcome, expect, "round {r}: types {ta}, {tb}");
+    }
+}
+
+#[test]
+fn bayesian_war_of_attrition_with_uniform_values() {
+    // Values uniform on [0, 1], c = 1: b(v) = -v - ln(1 - v). T = b(min(v_a, v_b)), the minimum
+    // having density 2 (1 - x): E[T] = int_0^1 b(x) 2 (1 - x) dx = 1/6; the median solves
+    // (1 - u)^2 = 1/2, u = 1 - 2^-0.5, t = b(u) = 0.053671; P(T > b(0.9) = ln 10 - 0.9) = 0.01.
+    // E[U] = E[v 1{v > v'}] - E[c T] = 1/3 - 1/6 = 1/6.
+    let sc = scenario(&bayesian_game(
+        "{ distribution = \"uniform\", low = 0, high = 1 }",
+        22,
+    ));
+    let rs = rounds(&sc);
+    higher_type_wins(&sc, &rs);
+    let times = rs.iter().map(|r| r.time);
+    within(
+        "E[T]",
+        times.clone().sum::<f64>() / N as f64,
+        1.0 / 6.0,
+        se_mean(times),
+    );
+    let b = |v: f64| -v - (1.0 - v).ln();
+    let median = b(1.0 - 0.5f64.sqrt());
+    let below = rs.iter().filter(|r| r.time <= median).count() as f64 / N as f64;
+    within("P(T <= median)", below, 0.5, se_p(0.5, N));
+    let tail = rs.iter().filter(|r| r.time > b(0.9)).count() as f64 / N as f64;
+    within("P(T > b(0.9))", tail, 0.01, se_p(0.01, N));
+    for i in 0..2 {
+        let pay = rs.iter().map(|r| r.payoff[i]);
+        within(
+            "payoff",
+            pay.clone().sum::<f64>() / N as f64,
+            1.0 / 6.0,
+            se_mean(pay),
+        );
+    }
+}
+
+#[test]
+fn bayesian_war_of_attrition_with_exponential_values() {
+    // Values exponential with mean 1, c = 1: b(v) = v^2 / 2. The minimum is Exp(2): E[T] =
+    // E[M^2] / 2 = 1/4; median: M = ln 2 / 2, t = 0.060057; P(T > 1) = P(M > 2^0.5) = e^{-2^1.5}
+    // = 0.059106. E[U] = int v e^-v (1 - e^-v) dv - 1/4 = 3/4 - 1/4 = 1/2.
+    let sc = scenario(&bayesian_game(
+        "{ distribution = \"exponential\", mean = 1 }",
+        23,
+    ));
+    let rs = rounds(&sc);
+    higher_type_wins(&sc, &rs);
+    let times = rs.iter().map(|r| r.time);
+    within(
+        "E[T]",
+        times.clone().sum::<f64>() / N as f64,
+        0.25,
+        se_mean(times),
+    );
+    let median = (2f64.ln() / 2.0).powi(2) / 2.0;
+    let below = rs.iter().filter(|r| r.time <= median).count() as f64 / N as f64;
+    within("P(T <= median)", below, 0.5, se_p(0.5, N));
+    let p = (-(2f64.powf(1.5))).exp();
+    let tail = rs.iter().filter(|r| r.time > 1.0).count() as f64 / N as f64;
+    within("P(T > 1)", tail, p, se_p(p, N));
+    for i in 0..2 {
+        let pay = rs.iter().map(|r| r.payoff[i]);
+        within(
+            "payoff",
+            pay.clone().sum::<f64>() / N as f64,
+            0.5,
+            se_mean(pay),
+        );
+    }
+}
+
+#[test]
+fn no_type_gains_by_imitating_another() {
+    // Against the equilibrium, a type v that concedes when type w would expects
+    // U(v, w) = v F(w) - c [int_0^w b(x) f(x) dx + b(w) (1 - F(w))]; the engine's own b must make
+    // w = v the best reply (uniform values, c = 1; the integral by the midpoint rule).
+    use impasse::model::Resolve;
+    use impasse::strategy::bayesian::Plan;
+    let uniform = Resolve::Uniform {
+        low: 0.0,
+        high: 1.0,
+        d: rand_distr::Uniform::new(0.0, 1.0).unwrap(),
+    };
+    let plan = Plan::new(&uniform, 1.0, 1.0);
+    let u = |v: f64, w: f64| {
+        let k = 4000;
+        let paid: f64 = (0..k)
+            .map(|j| plan.stop_time((j as f64 + 0.5) / k as f64 * w) * w / k as f64)
+            .sum();
+        v * w - (paid + plan.stop_time(w) * (1.0 - w))
+    };
+    for v in [0.1, 0.3, 0.5, 0.7, 0.9] {
+        let honest = u(v, v);
+        for w in [0.05, 0.2, 0.4, 0.6, 0.8, 0.95] {
+            assert!(
+                u(v, w) <= honest + 1e-6,
+                "type {v} gains by acting as {w}: {} > {honest}",
+                u(v, w)
+            );
+        }
+    }
+}

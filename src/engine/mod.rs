@@ -20,6 +20,7 @@ use crate::model::payoff::{self, EndState};
 use crate::model::{DeadlineAction, EventTiming, LineId, Outcome, PARTIES, Scenario, Target};
 use crate::rng::{RoundRng, round_rng};
 use crate::strategy::Strategy;
+use crate::strategy::bayesian;
 use crate::strategy::equilibrium::{self, OpponentView};
 use crate::strategy::time_dependent::{self, DemandPath};
 use rate::{Rate, Step};
@@ -79,6 +80,8 @@ pub struct Engine<'a> {
     single_piece: bool,
     /// Where time-dependent demands meet (the meeting itself is among the fixed enders).
     meet_shares: [f64; PARTIES],
+    /// The Bayesian stopping rule b(v) of each `bayesian` party.
+    bayes: [Option<bayesian::Plan>; PARTIES],
     /// Abreu–Gul concession times from a unit-exponential budget E, per party:
     /// `(λ_i, ln c_i, -ln z_i)`; see `reputation_time`.
     reputation: [(f64, f64, f64); PARTIES],
@@ -270,7 +273,15 @@ impl<'a> Engine<'a> {
             single_piece: false,
             meet_shares: [0.0; PARTIES],
             reputation: [(0.0, 0.0, 0.0); PARTIES],
+            bayes: [None, None],
         };
+        engine.bayes = [0, 1].map(|i| {
+            let (me, other) = (&sc.parties[i], &sc.parties[1 - i]);
+            (me.strategy == Strategy::Bayesian).then(|| {
+                let believed = me.belief.as_ref().unwrap_or(&other.resolve);
+                bayesian::Plan::new(believed, other.stake, me.pressure.initial)
+            })
+        });
         if let [
             Strategy::Reputation { obstinate: za },
             Strategy::Reputation { obstinate: zb },
@@ -598,6 +609,10 @@ impl<'a> Engine<'a> {
                         }
                     }
                 }
+                Strategy::Bayesian => match &self.bayes[i] {
+                    Some(plan) => plan.stop_time(theta[i] * p[i].stake).max(t),
+                    None => unreachable!("a plan is made for every bayesian party"),
+                },
                 Strategy::Reputation { .. } => match self.reputation_time(i, budget[i]) {
                     Some(at) => at.max(t),
                     None => continue,

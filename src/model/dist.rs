@@ -89,6 +89,37 @@ impl Resolve {
         }
     }
 
+    /// The `u`-quantile (`0 <= u < 1`) of the distribution as sampled.
+    pub fn quantile(&self, u: f64) -> f64 {
+        use statrs::distribution::{self as sd, ContinuousCDF};
+        match self {
+            Resolve::Constant(v) => *v,
+            Resolve::Uniform { low, high, .. } => low + u * (high - low),
+            Resolve::Normal { mean, sd: s, .. } => {
+                // Truncated at 0: the quantile of the untruncated normal above its mass below 0.
+                let n = sd::Normal::new(*mean, *s).expect("validated");
+                let below = n.cdf(0.0);
+                n.inverse_cdf(below + u * (1.0 - below)).max(0.0)
+            }
+            Resolve::LogNormal { mu, sigma, .. } => {
+                if *sigma == 0.0 {
+                    mu.exp()
+                } else {
+                    sd::LogNormal::new(*mu, *sigma)
+                        .expect("validated")
+                        .inverse_cdf(u)
+                }
+            }
+            Resolve::Exponential { mean, .. } => -mean * (-u).ln_1p(),
+            Resolve::Gamma { shape, scale, .. } => sd::Gamma::new(*shape, 1.0 / scale)
+                .expect("validated")
+                .inverse_cdf(u),
+            Resolve::Beta { alpha, beta, .. } => sd::Beta::new(*alpha, *beta)
+                .expect("validated")
+                .inverse_cdf(u),
+        }
+    }
+
     /// True when every draw is the same number (no randomness to sample).
     pub fn is_constant(&self) -> bool {
         matches!(self, Resolve::Constant(_))

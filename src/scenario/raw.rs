@@ -248,6 +248,7 @@ pub enum RawStrategyTable {
     Reputation {
         obstinate: f64,
     },
+    Bayesian {},
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -170,6 +170,7 @@ fn strategy(path: &str, raw: &RawStrategy, demand: f64, by_default: Option<f64>)
             };
             Strategy::TimeDependent { e, reservation, by }
         }
+        RawStrategyTable::Bayesian {} => Strategy::Bayesian,
         RawStrategyTable::Reputation { obstinate } => {
             let z = num(&f("obstinate"), obstinate, Dom::Unit)?;
             if z <= 0.0 || z >= 1.0 {
@@ -356,6 +357,54 @@ fn event(k: usize, raw: &RawEvent, ids: &[String; PARTIES]) -> R<Event> {
     })
 }
 
+/// `bayesian` is solved for the symmetric war of attrition with private values only.
+fn bayesian_model(parties: &[Party; PARTIES], i: usize, hazard: Option<RawLine>) -> R<()> {
+    let (me, other) = (&parties[i], &parties[1 - i]);
+    let at = |k: &str| format!("parties.{}.{k}", me.id);
+    if other.strategy != Strategy::Bayesian {
+        return invalid(
+            at("strategy"),
+            format!(
+                "`bayesian` is a two-sided equilibrium: `{}` must play it too",
+                other.id
+            ),
+        );
+    }
+    let believed = |p: &Party, o: &Party| p.belief.clone().unwrap_or_else(|| o.resolve.clone());
+    let (ba, bb) = (believed(me, other), believed(other, me));
+    let same = [0.1, 0.5, 0.9]
+        .iter()
+        .all(|&u| ba.quantile(u) == bb.quantile(u));
+    let plain = |p: &Party| {
+        p.demand == 1.0
+            && p.discount_rate == 0.0
+            && p.pressure.growth == 0.0
+            && p.pressure.initial > 0.0
+            && p.audience_cost == Line::ZERO
+    };
+    if ba.is_constant() {
+        return invalid(
+            at("belief"),
+            "`bayesian` needs private values: a type distribution that is not a constant",
+        );
+    }
+    if !(plain(me) && plain(other)) || hazard.is_some_and(|h| h.initial != 0.0 || h.growth != 0.0) {
+        return invalid(
+            at("strategy"),
+            "`bayesian` is solved for the plain war of attrition: demand 1, constant pressure > 0, \
+             no discounting, no audience cost, no breakdown hazard",
+        );
+    }
+    if me.stake != other.stake || me.pressure != other.pressure || !same {
+        return invalid(
+            at("strategy"),
+            "`bayesian` is solved for symmetric parties (equal stakes, equal pressure, the same \
+             belief about each other); the asymmetric equilibrium is not available yet",
+        );
+    }
+    Ok(())
+}
+
 pub const DEFAULT_ROUNDS: u64 = 100_000;
 pub const DEFAULT_SEED: u64 = 1;
 pub const DEFAULT_BINS: u32 = 50;
@@ -388,6 +437,9 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
         party(ids[0], &raw.parties[0], global_deadline)?,
         party(ids[1], &raw.parties[1], global_deadline)?,
     ];
+    if let Some(i) = (0..PARTIES).find(|&i| parties[i].strategy == Strategy::Bayesian) {
+        bayesian_model(&parties, i, raw.breakdown.as_ref().and_then(|b| b.hazard))?;
+    }
     for i in 0..PARTIES {
         if matches!(parties[i].strategy, Strategy::Reputation { .. }) {
             let (me, other) = (&parties[i], &parties[1 - i]);

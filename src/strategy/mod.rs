@@ -2,6 +2,7 @@
 //! hot loop (no boxing, no allocation). `CATALOG` documents each one for `impasse strategies`.
 //! The equilibrium hazard's formula lives in `equilibrium`.
 
+pub mod bayesian;
 pub mod equilibrium;
 pub mod time_dependent;
 
@@ -24,6 +25,8 @@ pub enum Strategy {
     TimeDependent { e: f64, reservation: f64, by: f64 },
     /// Abreu & Gul reputational bargaining: obstinate with probability `obstinate`.
     Reputation { obstinate: f64 },
+    /// The Bayesian equilibrium of the war of attrition with private values.
+    Bayesian,
 }
 
 impl Strategy {
@@ -37,6 +40,7 @@ impl Strategy {
             Strategy::Equilibrium => "equilibrium",
             Strategy::TimeDependent { .. } => "time_dependent",
             Strategy::Reputation { .. } => "reputation",
+            Strategy::Bayesian => "bayesian",
         }
     }
 }
@@ -144,5 +148,17 @@ pub const CATALOG: &[StrategyInfo] = &[
                   than the whole pie, with incompatible demands; flow costs and hazards are not \
                   part of the model.",
         source: "Abreu & Gul (2000), Bargaining and reputation, Econometrica 68.",
+    },
+    StrategyInfo {
+        name: "bayesian",
+        params: &[],
+        summary: "The Bayesian equilibrium of the war of attrition with private values: a party whose \
+                  pie is worth v = resolve x stake concedes at b(v) = (1/c) ∫ x f(x)/(1 − F(x)) dx, \
+                  F the distribution of the opponent's value as it believes it; the higher value \
+                  always wins. Solved numerically once per scenario for every type distribution. \
+                  Assumes the symmetric war of attrition: both parties play it, with equal stakes, \
+                  equal constant pressure, the same belief about each other, demand 1, and no \
+                  discounting, audience costs or breakdown hazard.",
+        source: "Fudenberg & Tirole (1986); Nalebuff & Riley (1985); Krishna & Morgan (1997).",
     },
 ];
