@@ -521,3 +521,53 @@ fn fails_when_bayesian_is_played_outside_its_model() {
     let constant = OK.replace("\"equilibrium\"", "\"bayesian\"");
     refuses(constant.as_bytes(), &[], "`bayesian` needs private values");
 }
+
+#[test]
+fn fails_with_bad_talks_beliefs_and_time_dependent_parameters() {
+    let top = |line: &str| format!("{line}\n{OK}");
+    refuses(
+        top("talks = { every = 0 }").as_bytes(),
+        &[],
+        "s.toml:1:19: talks.every: must be > 0, got 0",
+    );
+    refuses(
+        top("talks = { every = 1, first = -1 }").as_bytes(),
+        &[],
+        "talks.first: must be >= 0, got -1",
+    );
+    let td = |spec: &str| {
+        OK.replacen(
+            "strategy = \"equilibrium\"",
+            &format!("demand = 0.5\nstrategy = {spec}"),
+            1,
+        )
+    };
+    refuses(
+        td("{ kind = \"time_dependent\", e = 1, reservation = 0.7 }").as_bytes(),
+        &[],
+        "reservation: must be at most the party's demand (0.5), got 0.7",
+    );
+    refuses(
+        td("{ kind = \"time_dependent\", e = 1, reservation = 0.2 }").as_bytes(),
+        &[],
+        "strategy.by: needs a time: give `by`, or a deadline",
+    );
+    refuses(
+        td("{ kind = \"time_dependent\", e = 0, reservation = 0.2, by = 3 }").as_bytes(),
+        &[],
+        "strategy.e: must be > 0, got 0",
+    );
+    refuses(
+        OK.replacen("pressure = 1", "pressure = 1\nbelief = 0", 1)
+            .as_bytes(),
+        &[],
+        "parties.a.belief.value: must be > 0, got 0",
+    );
+    let partyless =
+        format!("{OK}\n[[event]]\nname = \"doubt\"\nat = 1\neffects = [\"belief *= 2\"]\n");
+    refuses(
+        partyless.as_bytes(),
+        &[],
+        "effect \"belief *= 2\": `belief` belongs to a party",
+    );
+}

@@ -164,7 +164,7 @@ fn strategy(path: &str, raw: &RawStrategy, demand: f64, by_default: Option<f64>)
                 None => {
                     return invalid(
                         f("by"),
-                        "needs a time: give `by`, or a deadline to the party or the talks",
+                        "needs a time: give `by`, or a deadline (the party's own or the global one)",
                     );
                 }
             };
