@@ -10,7 +10,14 @@
 //! - [`runner`]: many rounds in parallel, reproducibly.
 //! - [`aggregate`]: streaming, exactly mergeable statistics.
 //! - [`output`]: CSV files, the manifest, the terminal table.
-//! - [`predict`]: closed-form predictions for `impasse check`.
+//!
+//! Built on it:
+//!
+//! - [`sweep`]: one scenario over a design of parameter points, resumable.
+//! - [`tournament`]: every entrant against every other with common random numbers; the meta-game.
+//! - [`shard`]: any run, sweep or tournament in slices that merge back exactly; [`slurm`] writes
+//!   the job scripts.
+//! - [`predict`]: closed-form predictions for `impasse check`; [`rng`]: the per-round streams.
 
 pub mod aggregate;
 pub mod engine;
