@@ -340,3 +340,44 @@ mod time_dependent {
         );
     }
 }
+
+#[test]
+fn a_deterministic_rule_replans_when_an_event_changes_its_input() {
+    // Bayesian values uniform on [0, 1]; at t = 0.001 an event sets a's value to 0.99, so a now
+    // holds out to b(0.99) = ln 100 - 0.99 = 3.615, and b (who still stops at b(v_b)) gives in
+    // first whenever v_b < 0.99 and b(v_b) > 0.001: in about 95 % of rounds. Had a's first plan
+    // been kept, b would give in only when v_b < v_a: about half the time.
+    let text = r#"
+        [parties.a]
+        stake = 1
+        pressure = 1
+        resolve = { distribution = "uniform", low = 0, high = 1 }
+        strategy = "bayesian"
+        [parties.b]
+        stake = 1
+        pressure = 1
+        resolve = { distribution = "uniform", low = 0, high = 1 }
+        strategy = "bayesian"
+        [[event]]
+        name = "a learns it values the deal"
+        at = 0.001
+        party = "a"
+        effects = ["resolve = 0.99"]
+        [simulation]
+        rounds = 4000
+        horizon = 100
+    "#;
+    let rs = rounds(&scenario(text));
+    let b_first = rs
+        .iter()
+        .filter(|r| r.outcome == Outcome::Concession1)
+        .count() as f64
+        / rs.len() as f64;
+    assert!(b_first > 0.9, "b concedes first in {b_first} of rounds");
+    let hold = (100f64).ln() - 0.99;
+    assert!(
+        rs.iter()
+            .filter(|r| r.outcome == Outcome::Concession0)
+            .all(|r| r.time < 0.001 || (r.time - hold).abs() < 1e-3)
+    );
+}

@@ -509,9 +509,15 @@ impl<'a> Engine<'a> {
                 conceding_at,
                 ..
             } = scan;
-            // A concession decided on this piece that takes effect later (at a meeting) stays.
+            // An exponential-budget clock that fired on this piece has decided: its concession
+            // takes effect later (at a meeting) whatever happens meanwhile. Deterministic rules are
+            // simply evaluated again on the next piece, with whatever the events changed.
             for i in 0..PARTIES {
-                if conceding_at[i].is_finite() {
+                let budgeted = matches!(
+                    p[i].strategy,
+                    Strategy::Hazard { .. } | Strategy::Equilibrium
+                );
+                if budgeted && conceding_at[i].is_finite() {
                     pending[i] = conceding_at[i];
                 }
             }
