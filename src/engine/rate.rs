@@ -338,46 +338,50 @@ mod tests {
         }
     }
 
+    /// Rates of every form and sign pattern: rising, falling to zero, starting below zero, a
+    /// nearly constant denominator (the series branch), a numerator with two roots, discounting.
+    const RATES: [Rate; 10] = [
+        Rate::Linear { a: 0.7, b: 0.2 },
+        Rate::Linear { a: 0.7, b: -0.2 },
+        Rate::Linear { a: -0.5, b: 0.3 },
+        Rate::Linear { a: 0.0, b: 1e-12 },
+        Rate::Rational {
+            n: [0.3, 0.2, 0.05],
+            d0: 1.0,
+            d1: 0.5,
+        },
+        Rate::Rational {
+            n: [0.3, 0.2, 0.05],
+            d0: 1.0,
+            d1: 1e-4,
+        },
+        Rate::Rational {
+            n: [0.5, -0.4, 0.06],
+            d0: 2.0,
+            d1: 0.3,
+        },
+        Rate::Rational {
+            n: [-0.2, 0.1, 0.0],
+            d0: 1.0,
+            d1: 0.01,
+        },
+        Rate::Discounted {
+            w: 0.9,
+            r: 0.05,
+            a: 1.0,
+            b: 0.3,
+        },
+        Rate::Discounted {
+            w: 1.0,
+            r: 2.0,
+            a: 1.0,
+            b: 0.0,
+        },
+    ];
+
     #[test]
     fn closed_form_integrals_match_quadrature() {
-        let rates = [
-            Rate::Linear { a: 0.7, b: 0.2 },
-            Rate::Linear { a: 0.7, b: -0.2 },
-            Rate::Linear { a: -0.5, b: 0.3 },
-            Rate::Rational {
-                n: [0.3, 0.2, 0.05],
-                d0: 1.0,
-                d1: 0.5,
-            },
-            Rate::Rational {
-                n: [0.3, 0.2, 0.05],
-                d0: 1.0,
-                d1: 1e-4,
-            },
-            Rate::Rational {
-                n: [0.5, -0.4, 0.06],
-                d0: 2.0,
-                d1: 0.3,
-            },
-            Rate::Rational {
-                n: [-0.2, 0.1, 0.0],
-                d0: 1.0,
-                d1: 0.01,
-            },
-            Rate::Discounted {
-                w: 0.9,
-                r: 0.05,
-                a: 1.0,
-                b: 0.3,
-            },
-            Rate::Discounted {
-                w: 1.0,
-                r: 2.0,
-                a: 1.0,
-                b: 0.0,
-            },
-        ];
-        for rate in &rates {
+        for rate in &RATES {
             let (x, q) = (spent(rate, 7.0), numeric(rate, 7.0));
             assert!(
                 close(x, q, 1e-8),
@@ -388,32 +392,7 @@ mod tests {
 
     #[test]
     fn inverse_hits_the_budget() {
-        let rates = [
-            Rate::Linear { a: 0.7, b: 0.2 },
-            Rate::Linear { a: 0.0, b: 1e-12 },
-            Rate::Rational {
-                n: [0.3, 0.2, 0.05],
-                d0: 1.0,
-                d1: 0.5,
-            },
-            Rate::Rational {
-                n: [0.3, 0.2, 0.05],
-                d0: 1.0,
-                d1: 1e-4,
-            },
-            Rate::Rational {
-                n: [0.5, -0.4, 0.06],
-                d0: 2.0,
-                d1: 0.3,
-            },
-            Rate::Discounted {
-                w: 0.9,
-                r: 0.05,
-                a: 1.0,
-                b: 0.3,
-            },
-        ];
-        for rate in &rates {
+        for rate in &RATES {
             let total = spent(rate, 50.0);
             for frac in [1e-6, 0.01, 0.3, 0.999] {
                 let budget = frac * total;
