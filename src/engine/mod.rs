@@ -67,6 +67,7 @@ pub struct Engine<'a> {
     /// The clocks' rates on the first piece of a round that no event has touched yet: the same
     /// in every round, so computed once.
     start_rates: [Rate; PARTIES],
+    start_deadline_terms: [Option<(f64, f64, f64)>; PARTIES],
     start_breakdown: Rate,
     /// The earliest of the deterministic enders (party deadlines, the global deadline, the
     /// horizon), by time and then by their order at one instant.
@@ -180,8 +181,8 @@ struct PieceScan {
     spent_break: f64,
 }
 
-/// Candidates for ending the round, in the order they take effect at one instant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// Candidates for ending the round; `priority` is the order they take effect at one instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Ender {
     /// Time-dependent demands meet: a deal at their split.
     Meet,
@@ -265,6 +266,7 @@ impl<'a> Engine<'a> {
             moving,
             mutable,
             start_rates: [Rate::Zero; PARTIES],
+            start_deadline_terms: [None; PARTIES],
             start_breakdown: breakdown_rate(&initial_lines),
             fixed_end: (f64::INFINITY, Ender::Horizon),
             breakdown_possible: false,
@@ -350,6 +352,8 @@ impl<'a> Engine<'a> {
             sc.events.is_empty() && engine.mutable.is_empty() && sc.talks.is_none();
         engine.start_rates =
             [0, 1].map(|i| engine.budget_rate(i, &initial_lines, &initial_belief, 0.0));
+        engine.start_deadline_terms =
+            [0, 1].map(|i| engine.deadline_terms(i, &initial_lines, &initial_belief, 0.0));
         engine
     }
 
@@ -584,21 +588,16 @@ impl<'a> Engine<'a> {
                 Strategy::Never | Strategy::TimeDependent { .. } => continue,
                 Strategy::Immediate => 0.0,
                 Strategy::AtTime { t: at } => at.max(t),
-                Strategy::Hazard { .. } => {
-                    let r = if pristine {
-                        self.start_rates[i]
+                Strategy::Hazard { .. } | Strategy::Equilibrium => {
+                    let (r, terms) = if pristine {
+                        (self.start_rates[i], self.start_deadline_terms[i])
                     } else {
-                        self.budget_rate(i, lines, belief, t)
+                        (
+                            self.budget_rate(i, lines, belief, t),
+                            self.deadline_terms(i, lines, belief, t),
+                        )
                     };
-                    self.clock(r, budget[i], len, t, &mut spent_conc[i])
-                }
-                Strategy::Equilibrium => {
-                    let r = if pristine {
-                        self.start_rates[i]
-                    } else {
-                        self.budget_rate(i, lines, belief, t)
-                    };
-                    match self.deadline_terms(i, lines, belief, t) {
+                    match terms {
                         None => self.clock(r, budget[i], len, t, &mut spent_conc[i]),
                         Some((stop, atom, at)) => {
                             // The hazard runs only until `stop`; at the deadline the leftover
@@ -685,7 +684,8 @@ impl<'a> Engine<'a> {
         self.finish(ended, tau, [state(0), state(1)], who == Ender::Meet)
     }
 
-    /// How the global deadline shapes party i's equilibrium concessions, from the opponent j's
+    /// How the global deadline shapes party i's `equilibrium` concessions (`None` for any other
+    /// strategy, or without a deadline, or under talks), from the opponent j's
     /// side (whose indifference sets i's hazard): `(stop, atom, T)`. With D_j the worth to j of
     /// reaching the deadline over conceding there, `p B_j(T) + (1 - p) s_j - L_j(T)`:
     /// if D_j > 0, j will not concede once its waiting cost to T is below D_j, so i's hazard stops
@@ -701,7 +701,7 @@ impl<'a> Engine<'a> {
         t: f64,
     ) -> Option<(f64, f64, f64)> {
         let d = self.sc.deadline?;
-        if self.sc.talks.is_some() {
+        if self.sc.parties[i].strategy != Strategy::Equilibrium || self.sc.talks.is_some() {
             // The discrete-time equilibrium under talks does not model the deadline.
             return None;
         }
@@ -793,14 +793,13 @@ impl<'a> Engine<'a> {
         talks: crate::model::Talks,
     ) -> Rate {
         let j = 1 - i;
-        let (pi, pj) = (&self.sc.parties[i], &self.sc.parties[j]);
+        let pj = &self.sc.parties[j];
         let wbar = belief[i] * pj.stake;
         let win = pj.demand * wbar;
-        let tie = match self.sc.simultaneous {
-            crate::model::Simultaneous::Split => {
-                (pj.demand - 0.5 * (pi.demand + pj.demand - 1.0)) * wbar
-            }
-            crate::model::Simultaneous::StatusQuo => pj.status_quo,
+        // A tie is a compromise: j's share of the split, or its status quo when ties pay that.
+        let tie = match self.shares[Outcome::Compromise.index()] {
+            Some(split) => split[j] * wbar,
+            None => pj.status_quo,
         };
         let wait = lines[LineId::pressure(j).0].piece().0 * talks.every;
         let p = wait / (win - tie + wait);
