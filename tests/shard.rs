@@ -326,3 +326,37 @@ fn slurm_writes_scripts_and_refuses_what_would_fail_on_the_cluster() {
         "sets the shard and output flags itself",
     );
 }
+
+#[test]
+fn merge_and_slurm_refuse_bad_outputs_and_counts() {
+    let dir = TempDir::new().unwrap();
+    let file = scenario(dir.path());
+    let p = parts(dir.path(), &["run", &file, "-n", "100"], 1);
+    let blocker = dir.path().join("taken");
+    fs::write(&blocker, "x").unwrap();
+    impasse()
+        .arg("merge")
+        .arg(&p)
+        .arg("-o")
+        .arg(&blocker)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("exists and is not a directory"));
+    impasse()
+        .args([
+            "slurm",
+            &file,
+            "run",
+            "--shards",
+            "2",
+            "--cpus-per-task",
+            "0",
+            "-o",
+        ])
+        .arg(dir.path().join("job"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--cpus-per-task takes a whole number >= 1",
+        ));
+}

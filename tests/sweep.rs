@@ -409,3 +409,20 @@ fn raising_ones_pressure_raises_the_others_chance_of_conceding_first() {
     }
     assert!(measured.windows(2).all(|w| w[1] < w[0]), "{measured:?}");
 }
+
+#[test]
+fn fails_with_a_bad_spec_in_the_sweep_table() {
+    let dir = TempDir::new().unwrap();
+    let file = scenario(
+        dir.path(),
+        &format!("{DUEL}\n[sweep]\nvary = {{ \"parties.a.stake\" = \"1:2\" }}\n"),
+    );
+    impasse()
+        .args(["sweep", &file, "-q", "-o"])
+        .arg(dir.path().join("o"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "[sweep] vary \"parties.a.stake\" = \"1:2\": `1:2` is not a SPEC",
+        ));
+}

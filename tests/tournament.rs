@@ -328,3 +328,31 @@ fn ranks_across_scenarios() {
     assert_eq!(get("worst_over_scenarios"), "0.0");
     assert_eq!(get("mean_over_scenarios"), "0.25");
 }
+
+#[test]
+fn fails_when_scenarios_do_not_share_parties_or_the_table_names_a_stranger() {
+    let dir = TempDir::new().unwrap();
+    let file = write(dir.path(), CHICKEN);
+    let other = dir.path().join("other.toml");
+    fs::write(
+        &other,
+        CHICKEN
+            .replace("parties.b", "parties.c")
+            .replace("entrants.b", "entrants.c"),
+    )
+    .unwrap();
+    impasse()
+        .args(["tournament", &file, "-q", "--scenarios"])
+        .arg(&other)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("its parties (a, c) differ from"));
+    let stranger = write(dir.path(), &CHICKEN.replace("entrants.b =", "entrants.z ="));
+    impasse()
+        .args(["tournament", &stranger, "-q"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "[tournament] entrants: there is no party `z`",
+        ));
+}
