@@ -147,36 +147,67 @@ struct RawLineTable {
     growth: f64,
 }
 
+impl From<RawLineTable> for RawLine {
+    fn from(t: RawLineTable) -> RawLine {
+        RawLine {
+            initial: t.initial,
+            growth: t.growth,
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for RawLine {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawLine;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number or a table `{ initial = .., growth = .. }`")
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawLine, E> {
-                Ok(RawLine {
-                    initial: v,
-                    growth: 0.0,
-                })
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawLine, E> {
-                self.visit_f64(v as f64)
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawLine, E> {
-                self.visit_f64(v as f64)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<RawLine, A::Error> {
-                let t = RawLineTable::deserialize(de::value::MapAccessDeserializer::new(m))?;
-                Ok(RawLine {
-                    initial: t.initial,
-                    growth: t.growth,
-                })
-            }
-        }
-        d.deserialize_any(V)
+        number_or_table::<D, RawLineTable, _>(
+            d,
+            "a number or a table `{ initial = .., growth = .. }`",
+            |v| RawLine {
+                initial: v,
+                growth: 0.0,
+            },
+        )
     }
+}
+
+/// The shorthand of lines and distributions: a number (made into a value by `from_number`), or
+/// the table form `Table`, with its own field checks.
+fn number_or_table<'de, D, Table, T>(
+    d: D,
+    expecting: &'static str,
+    from_number: fn(f64) -> T,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    Table: Deserialize<'de> + Into<T>,
+{
+    struct V<Table, T> {
+        expecting: &'static str,
+        from_number: fn(f64) -> T,
+        table: std::marker::PhantomData<Table>,
+    }
+    impl<'de, Table: Deserialize<'de> + Into<T>, T> Visitor<'de> for V<Table, T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+            Ok((self.from_number)(v))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+            self.visit_f64(v as f64)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+            self.visit_f64(v as f64)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<T, A::Error> {
+            Table::deserialize(de::value::MapAccessDeserializer::new(m)).map(Into::into)
+        }
+    }
+    d.deserialize_any(V {
+        expecting,
+        from_number,
+        table: std::marker::PhantomData::<Table>,
+    })
 }
 
 /// A type distribution: `{ distribution = "uniform", low = 0, high = 1 }`, or a number.
@@ -196,28 +227,19 @@ pub enum RawDistTable {
 #[serde(transparent)]
 pub struct RawDist(pub RawDistTable);
 
+impl From<RawDistTable> for RawDist {
+    fn from(t: RawDistTable) -> RawDist {
+        RawDist(t)
+    }
+}
+
 impl<'de> Deserialize<'de> for RawDist {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawDist;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number or a table `{ distribution = \"..\", .. }`")
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawDist, E> {
-                Ok(RawDist(RawDistTable::Constant { value: v }))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawDist, E> {
-                self.visit_f64(v as f64)
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawDist, E> {
-                self.visit_f64(v as f64)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<RawDist, A::Error> {
-                RawDistTable::deserialize(de::value::MapAccessDeserializer::new(m)).map(RawDist)
-            }
-        }
-        d.deserialize_any(V)
+        number_or_table::<D, RawDistTable, _>(
+            d,
+            "a number or a table `{ distribution = \"..\", .. }`",
+            |v| RawDist(RawDistTable::Constant { value: v }),
+        )
     }
 }
 
