@@ -2,10 +2,10 @@
 //! constant and nothing happens mid-round, the equilibrium hazards are constants and the race
 //! between the concession and breakdown clocks has an exact solution.
 
+use crate::engine::Engine;
 use crate::engine::rate::Rate;
 use crate::model::{PARTIES, Scenario};
 use crate::strategy::Strategy;
-use crate::strategy::equilibrium::{self, OpponentView};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prediction {
@@ -42,25 +42,15 @@ pub fn predict(sc: &Scenario) -> Option<Prediction> {
     {
         return None;
     }
-    let h = sc.hazard.initial;
-    let hazard = [0, 1].map(|i| {
-        let j = 1 - i;
-        let rate = equilibrium::hazard(&OpponentView {
-            wbar: sc.believed_type(i) * p[j].stake,
-            demand_self: p[i].demand,
-            demand_opp: p[j].demand,
-            discount_rate: p[j].discount_rate,
-            breakdown_cost: p[j].breakdown_cost,
-            pressure: (p[j].pressure.initial, 0.0),
-            audience_cost: (p[j].audience_cost.initial, 0.0),
-            leverage: (p[j].leverage.initial, 0.0),
-            hazard: (h, 0.0),
-        });
-        match rate {
-            Rate::Linear { a, .. } => a.max(0.0),
-            _ => unreachable!("constant lines give a constant hazard"),
-        }
-    });
+    // The engine's own first-piece rates: with constant lines and no events they hold all round.
+    let constant_rate = |r: Rate| match r {
+        Rate::Linear { a, b: 0.0 } => a.max(0.0),
+        Rate::Zero => 0.0,
+        _ => unreachable!("constant lines give constant rates"),
+    };
+    let (rates, breakdown) = Engine::new(sc).first_piece_rates();
+    let hazard = rates.map(constant_rate);
+    let h = constant_rate(breakdown);
     let total = hazard[0] + hazard[1] + h;
     let end = sc.end_time();
     // P(some clock fires before the end) and E[min(T, end)] for T ~ Exp(total).
@@ -79,4 +69,44 @@ pub fn predict(sc: &Scenario) -> Option<Prediction> {
         reach_end: 1.0 - fires,
         mean_time,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brinkmanship_predictions_are_the_closed_form() {
+        // h = 0.02, κ_a = 1, ℓ_a = 0.3, κ_b = 0.5: λ_b = h (κ_a - ℓ_a) = 0.014 and
+        // λ_a = h κ_b = 0.01; P(breakdown) = 0.02 / 0.044 = 5/11; E[T] = 1/0.044 (the horizon at
+        // 5000 is never reached in practice: e^-220).
+        let text = include_str!("../scenarios/brinkmanship.toml");
+        let sc = crate::scenario::load_str("b.toml", text, &[])
+            .unwrap()
+            .scenario;
+        let p = predict(&sc).expect("a closed form applies");
+        let close = |x: f64, y: f64| (x - y).abs() < 1e-12;
+        assert!(
+            close(p.hazard[0], 0.01) && close(p.hazard[1], 0.014),
+            "{:?}",
+            p.hazard
+        );
+        assert!(
+            close(p.breakdown, 5.0 / 11.0) && close(p.mean_time, 1.0 / 0.044),
+            "{p:?}"
+        );
+        assert!(close(
+            p.concede[0] + p.concede[1] + p.breakdown + p.reach_end,
+            1.0
+        ));
+    }
+
+    #[test]
+    fn no_prediction_outside_the_closed_form() {
+        let text = include_str!("../scenarios/iran-p5plus1-2013.toml");
+        let sc = crate::scenario::load_str("i.toml", text, &[])
+            .unwrap()
+            .scenario;
+        assert_eq!(predict(&sc), None);
+    }
 }

@@ -361,6 +361,12 @@ impl<'a> Engine<'a> {
         self.sc
     }
 
+    /// The clocks' rates on a round's first piece, before any event: each party's
+    /// exponential-budget clock (`Rate::Zero` for other strategies) and the breakdown hazard.
+    pub fn first_piece_rates(&self) -> ([Rate; PARTIES], Rate) {
+        (self.start_rates, self.start_breakdown)
+    }
+
     /// The same engine without the one-piece shortcut: every round goes through the general
     /// loop. For tests that the shortcut changes nothing.
     #[doc(hidden)]
