@@ -506,12 +506,34 @@ fn fails_when_bayesian_is_played_outside_its_model() {
         "pressure = 1",
         "pressure = 1\nresolve = { distribution = \"uniform\", low = 0, high = 1 }",
     );
+    // Asymmetric parties are solved (tests/theory.rs); the two sides must select one equilibrium.
     let asymmetric = b.replacen("stake = 1", "stake = 2", 1);
+    let dir = TempDir::new().unwrap();
+    let file = write(dir.path(), "s.toml", asymmetric.as_bytes());
+    impasse()
+        .args(["run", "-q", "-o"])
+        .arg(dir.path().join("out"))
+        .arg(&file)
+        .assert()
+        .success();
+    let pivots = b
+        .replacen(
+            "strategy = \"bayesian\"",
+            "strategy = { kind = \"bayesian\", pivot = 0.3 }",
+            1,
+        )
+        .replacen(
+            "strategy = \"bayesian\"",
+            "strategy = { kind = \"bayesian\", pivot = 0.7 }",
+            1,
+        );
     refuses(
-        asymmetric.as_bytes(),
+        pivots.as_bytes(),
         &[],
-        "the asymmetric equilibrium is not available yet",
+        "parties.b.strategy.pivot: both sides must select the same equilibrium",
     );
+    let pivot = b.replace("\"bayesian\"", "{ kind = \"bayesian\", pivot = 1 }");
+    refuses(pivot.as_bytes(), &[], "must be in (0, 1), got 1");
     let one_sided = b.replacen("\"bayesian\"", "\"never\"", 1);
     refuses(
         one_sided.as_bytes(),

@@ -756,34 +756,183 @@ fn bayesian_war_of_attrition_with_exponential_values() {
     }
 }
 
+/// Simpson's rule on [0, hi] with n (even) intervals.
+fn simpson(f: impl Fn(f64) -> f64, hi: f64, n: usize) -> f64 {
+    let h = hi / n as f64;
+    let inner: f64 = (1..n)
+        .map(|k| f(k as f64 * h) * if k % 2 == 1 { 4.0 } else { 2.0 })
+        .sum();
+    (f(0.0) + inner + f(hi)) * h / 3.0
+}
+
+#[test]
+fn asymmetric_bayesian_war_of_attrition_with_exponential_values() {
+    // Types Exp(1); a: stake 1, c = 1 (values m_a = 1); b: stake 2, c = 0.5 (m_b = 2). Then
+    // s_a = α t^a, s_b = β t^b with K = c_b/m_b + c_a/m_a = 1.25, a = (c_b/m_b)/K = 0.2,
+    // b = 0.8, αβ = K, and the default pivot (the medians concede together) fixes
+    // t_p = (ln 2)^2 / K, α = ln 2 / t_p^a, β = ln 2 / t_p^b. So b_a(v) = (v/α)^5 and
+    // b_b(v) = (v / 2β)^1.25, and with t = y^5, P(T > t) = exp(-α y - β y^4):
+    // E[T] = int 5 y^4 exp(-α y - β y^4) dy; P(a first) = E[exp(-β T_a^b)]
+    // = int exp(-e - β (e/α)^4) de; E[U_a] = int e e^-e (1 - exp(-β (e/α)^4)) de - E[T];
+    // E[U_b] = int 2 e e^-e (1 - exp(-α (e/β)^0.25)) de - 0.5 E[T].
+    let text = r#"
+        [parties.a]
+        stake = 1
+        pressure = 1
+        resolve = { distribution = "exponential", mean = 1 }
+        strategy = "bayesian"
+        [parties.b]
+        stake = 2
+        pressure = 0.5
+        resolve = { distribution = "exponential", mean = 1 }
+        strategy = "bayesian"
+        [simulation]
+        rounds = 100000
+        seed = 24
+        horizon = 1000
+    "#;
+    let sc = scenario(text);
+    let rs = rounds(&sc);
+    let (k, a, b) = (1.25, 0.2, 0.8);
+    let sp = 2f64.ln();
+    let tp = sp * sp / k;
+    let (alpha, beta) = (sp / tp.powf(a), sp / tp.powf(b));
+    let (ba, bb) = (
+        |v: f64| (v / alpha).powf(1.0 / a),
+        |v: f64| (v / (2.0 * beta)).powf(1.0 / b),
+    );
+    // Every round: the side with the earlier b concedes at that time (the tables interpolate
+    // to 1e-5, so near-ties are skipped).
+    for (r, res) in rs.iter().enumerate() {
+        let mut rng = impasse::rng::round_rng(sc.simulation.seed, r as u64);
+        let ta = ba(sc.parties[0].resolve.sample(&mut rng));
+        let tb = bb(2.0 * sc.parties[1].resolve.sample(&mut rng));
+        let t = ta.min(tb);
+        if (ta - tb).abs() > 1e-4 * (1.0 + t) {
+            let expect = if ta < tb {
+                Outcome::Concession0
+            } else {
+                Outcome::Concession1
+            };
+            assert_eq!(res.outcome, expect, "round {r}: b_a {ta}, b_b {tb}");
+        }
+        assert!((res.time - t).abs() < 1e-4 * (1.0 + t), "round {r}");
+    }
+    let mean_t = simpson(
+        |y| 5.0 * y.powi(4) * (-alpha * y - beta * y.powi(4)).exp(),
+        60.0,
+        200_000,
+    );
+    let a_first = simpson(|e| (-e - beta * (e / alpha).powi(4)).exp(), 60.0, 200_000);
+    let win_a = simpson(
+        |e| e * (-e).exp() * (1.0 - (-beta * (e / alpha).powi(4)).exp()),
+        60.0,
+        200_000,
+    );
+    let win_b = simpson(
+        |e| 2.0 * e * (-e).exp() * (1.0 - (-alpha * (e / beta).powf(0.25)).exp()),
+        60.0,
+        200_000,
+    );
+    let n = rs.len() as f64;
+    let times = rs.iter().map(|r| r.time);
+    within(
+        "E[T]",
+        times.clone().sum::<f64>() / n,
+        mean_t,
+        se_mean(times),
+    );
+    let first = rs
+        .iter()
+        .filter(|r| r.outcome == Outcome::Concession0)
+        .count() as f64
+        / n;
+    within("P(a first)", first, a_first, se_p(a_first, N));
+    for (i, expect) in [(0, win_a - mean_t), (1, win_b - 0.5 * mean_t)] {
+        let pay = rs.iter().map(|r| r.payoff[i]);
+        within("payoff", pay.clone().sum::<f64>() / n, expect, se_mean(pay));
+    }
+}
+
+/// Against the opponent's plan, a type v of side i that concedes at τ expects
+/// `U(v, τ) = int_0^1 1{T_j(q) < τ} (v - c_i T_j(q)) dq - c_i τ P(T_j >= τ)`, T_j(q) the
+/// opponent's stopping time at its quantile q (midpoint rule, k points).
+fn expected_payoff(
+    opponent: &impasse::strategy::bayesian::Plan,
+    values: &dyn Fn(f64) -> f64,
+    cost: f64,
+    v: f64,
+    tau: f64,
+    k: usize,
+) -> f64 {
+    let mut u = 0.0;
+    for j in 0..k {
+        let t = opponent.stop_time(values((j as f64 + 0.5) / k as f64));
+        u += if t < tau { v - cost * t } else { -cost * tau };
+    }
+    u / k as f64
+}
+
 #[test]
 fn no_type_gains_by_imitating_another() {
-    // Against the equilibrium, a type v that concedes when type w would expects
-    // U(v, w) = v F(w) - c [int_0^w b(x) f(x) dx + b(w) (1 - F(w))]; the engine's own b must make
-    // w = v the best reply (uniform values, c = 1; the integral by the midpoint rule).
+    // The equilibrium property itself, checked by quadrature on the engine's own tables: for
+    // each side i and type v, conceding at b_i(v) beats conceding at b_i(w) for other types w
+    // and at t = 0. The midpoint rule misplaces at most one cell of the indicator, so the
+    // comparison allows (v + c_i τ) / k. Cases: symmetric uniform values; asymmetric values
+    // (uniform [0, 1] against [0.5, 1.5], so the weaker side concedes with an atom at 0) with
+    // unequal costs. A negative control: the symmetric rule is not an equilibrium there.
     use impasse::model::Resolve;
-    use impasse::strategy::bayesian::Plan;
-    let uniform = Resolve::Uniform {
-        low: 0.0,
-        high: 1.0,
-        d: rand_distr::Uniform::new(0.0, 1.0).unwrap(),
+    use impasse::strategy::bayesian::{Plan, Side, solve};
+    let uniform = |low: f64, high: f64| Resolve::Uniform {
+        low,
+        high,
+        d: rand_distr::Uniform::new(low, high).unwrap(),
     };
-    let plan = Plan::new(&uniform, 1.0, 1.0);
-    let u = |v: f64, w: f64| {
-        let k = 4000;
-        let paid: f64 = (0..k)
-            .map(|j| plan.stop_time((j as f64 + 0.5) / k as f64 * w) * w / k as f64)
-            .sum();
-        v * w - (paid + plan.stop_time(w) * (1.0 - w))
+    let (u0, u1) = (uniform(0.0, 1.0), uniform(0.5, 1.5));
+    let side = |prior, cost| Side {
+        prior,
+        stake: 1.0,
+        cost,
     };
-    for v in [0.1, 0.3, 0.5, 0.7, 0.9] {
-        let honest = u(v, v);
-        for w in [0.05, 0.2, 0.4, 0.6, 0.8, 0.95] {
-            assert!(
-                u(v, w) <= honest + 1e-6,
-                "type {v} gains by acting as {w}: {} > {honest}",
-                u(v, w)
-            );
+    let k = 20_000;
+    let best_gain = |plans: &[Plan; 2], priors: [&Resolve; 2], costs: [f64; 2]| {
+        let mut worst: f64 = f64::NEG_INFINITY;
+        for i in 0..2 {
+            let j = 1 - i;
+            let values = |q: f64| priors[j].quantile(q);
+            for q in [0.05, 0.2, 0.4, 0.6, 0.8, 0.95] {
+                let v = priors[i].quantile(q);
+                let honest = plans[i].stop_time(v);
+                let u = |tau| expected_payoff(&plans[j], &values, costs[i], v, tau, k);
+                let at_honest = u(honest);
+                for w in [0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99] {
+                    let tau = plans[i].stop_time(priors[i].quantile(w));
+                    let slack = (v + costs[i] * tau.max(honest)) / k as f64;
+                    worst = worst.max(u(tau) - at_honest - slack);
+                }
+                worst = worst.max(u(0.0) - at_honest - v / k as f64);
+            }
         }
-    }
+        worst
+    };
+    let symmetric = solve([side(&u0, 1.0), side(&u0, 1.0)], 0.5);
+    let gain = best_gain(&symmetric, [&u0, &u0], [1.0, 1.0]);
+    assert!(gain <= 0.0, "symmetric: a type gains {gain}");
+    let (costs, priors) = ([1.0, 0.5], [&u0, &u1]);
+    let asymmetric = solve([side(&u0, 1.0), side(&u1, 0.5)], 0.5);
+    assert!(asymmetric[0].stop_time(0.05) == 0.0, "side 0 has an atom");
+    let gain = best_gain(&asymmetric, priors, costs);
+    println!("asymmetric equilibrium: the best deviation gains {gain:.2e} (<= 0 passes)");
+    assert!(gain <= 0.0, "asymmetric: a type gains {gain}");
+    // Each side playing the symmetric rule of its own prior is not an equilibrium.
+    let naive = [
+        solve([side(&u0, 1.0), side(&u0, 1.0)], 0.5)[0].clone(),
+        solve([side(&u1, 0.5), side(&u1, 0.5)], 0.5)[0].clone(),
+    ];
+    let gain = best_gain(&naive, priors, costs);
+    println!("naive rules: the best deviation gains {gain:.4}");
+    assert!(
+        gain > 0.01,
+        "the naive rules should leave a gain, got {gain}"
+    );
 }

@@ -277,13 +277,19 @@ impl<'a> Engine<'a> {
             reputation: [(0.0, 0.0, 0.0); PARTIES],
             bayes: [None, None],
         };
-        engine.bayes = [0, 1].map(|i| {
-            let (me, other) = (&sc.parties[i], &sc.parties[1 - i]);
-            (me.strategy == Strategy::Bayesian).then(|| {
-                let believed = me.belief.as_ref().unwrap_or(&other.resolve);
-                bayesian::Plan::new(believed, other.stake, me.pressure.initial)
-            })
-        });
+        if let Strategy::Bayesian { pivot } = sc.parties[0].strategy {
+            // Validation makes both sides play it with one pivot. Side i's prior is the
+            // distribution of its type as the opponent believes it.
+            let side = |i: usize| bayesian::Side {
+                prior: sc.parties[1 - i]
+                    .belief
+                    .as_ref()
+                    .unwrap_or(&sc.parties[i].resolve),
+                stake: sc.parties[i].stake,
+                cost: sc.parties[i].pressure.initial,
+            };
+            engine.bayes = bayesian::solve([side(0), side(1)], pivot).map(Some);
+        }
         if let [
             Strategy::Reputation { obstinate: za },
             Strategy::Reputation { obstinate: zb },
@@ -620,7 +626,7 @@ impl<'a> Engine<'a> {
                         }
                     }
                 }
-                Strategy::Bayesian => match &self.bayes[i] {
+                Strategy::Bayesian { .. } => match &self.bayes[i] {
                     Some(plan) => plan.stop_time(theta[i] * p[i].stake).max(t),
                     None => unreachable!("a plan is made for every bayesian party"),
                 },

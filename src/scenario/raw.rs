@@ -270,7 +270,9 @@ pub enum RawStrategyTable {
     Reputation {
         obstinate: f64,
     },
-    Bayesian {},
+    Bayesian {
+        pivot: Option<f64>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -170,7 +170,13 @@ fn strategy(path: &str, raw: &RawStrategy, demand: f64, by_default: Option<f64>)
             };
             Strategy::TimeDependent { e, reservation, by }
         }
-        RawStrategyTable::Bayesian {} => Strategy::Bayesian,
+        RawStrategyTable::Bayesian { pivot } => {
+            let pivot = num(&f("pivot"), pivot.unwrap_or(0.5), Dom::Unit)?;
+            if pivot <= 0.0 || pivot >= 1.0 {
+                return invalid(f("pivot"), format!("must be in (0, 1), got {pivot}"));
+            }
+            Strategy::Bayesian { pivot }
+        }
         RawStrategyTable::Reputation { obstinate } => {
             let z = num(&f("obstinate"), obstinate, Dom::Unit)?;
             if z <= 0.0 || z >= 1.0 {
@@ -357,24 +363,50 @@ fn event(k: usize, raw: &RawEvent, ids: &[String; PARTIES]) -> R<Event> {
     })
 }
 
-/// `bayesian` is solved for the symmetric war of attrition with private values only.
+/// `bayesian` is the private-values war of attrition: both sides play it (with one pivot), each
+/// side's type is uncertain to the other, and nothing but a constant flow cost is at stake.
 fn bayesian_model(parties: &[Party; PARTIES], i: usize, hazard: Option<RawLine>) -> R<()> {
     let (me, other) = (&parties[i], &parties[1 - i]);
-    let at = |k: &str| format!("parties.{}.{k}", me.id);
-    if other.strategy != Strategy::Bayesian {
-        return invalid(
-            at("strategy"),
-            format!(
-                "`bayesian` is a two-sided equilibrium: `{}` must play it too",
-                other.id
-            ),
-        );
+    let at = |p: &Party, k: &str| format!("parties.{}.{k}", p.id);
+    let Strategy::Bayesian { pivot } = me.strategy else {
+        unreachable!("called for a bayesian party")
+    };
+    match other.strategy {
+        Strategy::Bayesian { pivot: theirs } if theirs == pivot => {}
+        Strategy::Bayesian { pivot: theirs } => {
+            return invalid(
+                at(other, "strategy.pivot"),
+                format!(
+                    "both sides must select the same equilibrium: `{}` has pivot {pivot}, `{}` \
+                     has {theirs}",
+                    me.id, other.id
+                ),
+            );
+        }
+        _ => {
+            return invalid(
+                at(me, "strategy"),
+                format!(
+                    "`bayesian` is a two-sided equilibrium: `{}` must play it too",
+                    other.id
+                ),
+            );
+        }
     }
-    let believed = |p: &Party, o: &Party| p.belief.clone().unwrap_or_else(|| o.resolve.clone());
-    let (ba, bb) = (believed(me, other), believed(other, me));
-    let same = [0.1, 0.5, 0.9]
-        .iter()
-        .all(|&u| ba.quantile(u) == bb.quantile(u));
+    // The prior of a side's type is the opponent's belief about it, else its own resolve.
+    for (p, o) in [(me, other), (other, me)] {
+        if o.belief.as_ref().unwrap_or(&p.resolve).is_constant() {
+            let field = if o.belief.is_some() {
+                at(o, "belief")
+            } else {
+                at(p, "resolve")
+            };
+            return invalid(
+                field,
+                "`bayesian` needs private values: a type distribution that is not a constant",
+            );
+        }
+    }
     let plain = |p: &Party| {
         p.demand == 1.0
             && p.discount_rate == 0.0
@@ -382,24 +414,11 @@ fn bayesian_model(parties: &[Party; PARTIES], i: usize, hazard: Option<RawLine>)
             && p.pressure.initial > 0.0
             && p.audience_cost == Line::ZERO
     };
-    if ba.is_constant() {
-        return invalid(
-            at("belief"),
-            "`bayesian` needs private values: a type distribution that is not a constant",
-        );
-    }
     if !(plain(me) && plain(other)) || hazard.is_some_and(|h| h.initial != 0.0 || h.growth != 0.0) {
         return invalid(
-            at("strategy"),
+            at(me, "strategy"),
             "`bayesian` is solved for the plain war of attrition: demand 1, constant pressure > 0, \
              no discounting, no audience cost, no breakdown hazard",
-        );
-    }
-    if me.stake != other.stake || me.pressure != other.pressure || !same {
-        return invalid(
-            at("strategy"),
-            "`bayesian` is solved for symmetric parties (equal stakes, equal pressure, the same \
-             belief about each other); the asymmetric equilibrium is not available yet",
         );
     }
     Ok(())
@@ -437,7 +456,9 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
         party(ids[0], &raw.parties[0], global_deadline)?,
         party(ids[1], &raw.parties[1], global_deadline)?,
     ];
-    if let Some(i) = (0..PARTIES).find(|&i| parties[i].strategy == Strategy::Bayesian) {
+    if let Some(i) =
+        (0..PARTIES).find(|&i| matches!(parties[i].strategy, Strategy::Bayesian { .. }))
+    {
         bayesian_model(&parties, i, raw.breakdown.as_ref().and_then(|b| b.hazard))?;
     }
     for i in 0..PARTIES {

@@ -25,8 +25,9 @@ pub enum Strategy {
     TimeDependent { e: f64, reservation: f64, by: f64 },
     /// Abreu & Gul reputational bargaining: obstinate with probability `obstinate`.
     Reputation { obstinate: f64 },
-    /// The Bayesian equilibrium of the war of attrition with private values.
-    Bayesian,
+    /// The Bayesian equilibrium of the war of attrition with private values; `pivot` selects
+    /// among the asymmetric game's equilibria (the quantile whose types concede together).
+    Bayesian { pivot: f64 },
 }
 
 impl Strategy {
@@ -40,7 +41,7 @@ impl Strategy {
             Strategy::Equilibrium => "equilibrium",
             Strategy::TimeDependent { .. } => "time_dependent",
             Strategy::Reputation { .. } => "reputation",
-            Strategy::Bayesian => "bayesian",
+            Strategy::Bayesian { .. } => "bayesian",
         }
     }
 }
@@ -151,14 +152,22 @@ pub const CATALOG: &[StrategyInfo] = &[
     },
     StrategyInfo {
         name: "bayesian",
-        params: &[],
+        params: &[(
+            "pivot",
+            "the quantile whose types on both sides concede at the same moment, in (0, 1); \
+             default 0.5 (selects among the equilibria of unequal sides)",
+        )],
         summary: "The Bayesian equilibrium of the war of attrition with private values: a party whose \
-                  pie is worth v = resolve x stake concedes at b(v) = (1/c) ∫ x f(x)/(1 − F(x)) dx, \
-                  F the distribution of the opponent's value as it believes it; the higher value \
-                  always wins. Solved numerically once per scenario for every type distribution. \
-                  Assumes the symmetric war of attrition: both parties play it, with equal stakes, \
-                  equal constant pressure, the same belief about each other, demand 1, and no \
-                  discounting, audience costs or breakdown hazard.",
+                  pie is worth v = resolve x stake concedes at b(v). Each side's type has a prior \
+                  (the opponent's belief about it, else its resolve); with s_i the integrated \
+                  hazard of i's concessions and Q_i(s) its type at quantile 1 - e^-s, the marginal \
+                  types are indifferent: s_a' = c_b/Q_b(s_b), s_b' = c_a/Q_a(s_a). Equal sides give \
+                  b(v) = (1/c) ∫ x g(x)/(1 − G(x)) dx and the higher value always wins. Unequal \
+                  sides have a continuum of equilibria; impasse takes the one on which both \
+                  sides' `pivot`-quantile types concede together (possibly with an atom at t = 0 \
+                  for one side). Solved numerically once per scenario for every distribution. \
+                  Assumes both parties play it with one pivot, uncertain types, demand 1, constant \
+                  pressure > 0, and no discounting, audience costs or breakdown hazard.",
         source: "Fudenberg & Tirole (1986); Nalebuff & Riley (1985); Krishna & Morgan (1997).",
     },
 ];
