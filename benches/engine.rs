@@ -109,12 +109,59 @@ fn bare_loop(rounds: u64, seed: u64) -> ([u64; 4], [f64; 2], f64, Vec<u64>) {
     (counts, pay, time, hist)
 }
 
+/// The floor of an engine-shaped loop on PLAIN: the bare loop's clocks, but with what the engine
+/// keeps by contract: each round's own stream (`round_rng`, for reproducibility across threads
+/// and shards) and the full `Tally` (sketch, histogram, second moments). No strategy logic and
+/// no payoff table: the distance from here to `engine` is the engine's own overhead, and from
+/// `bare_loop` to here the cost of the contract.
+fn floor(rounds: u64, seed: u64) -> Tally {
+    use impasse::engine::RoundResult;
+    use impasse::model::Outcome;
+    const ENDS: [Outcome; 4] = [
+        Outcome::Concession0,
+        Outcome::Concession1,
+        Outcome::Breakdown,
+        Outcome::DeadlineStatusQuo,
+    ];
+    let mut tally = Tally::new(100.0, 50);
+    for r in 0..rounds {
+        let mut rng = impasse::rng::round_rng(seed, r);
+        let (eb, ea, ebb): (f64, f64, f64) = (
+            Exp1.sample(&mut rng),
+            Exp1.sample(&mut rng),
+            Exp1.sample(&mut rng),
+        );
+        let (t, k) = [
+            (ea / 0.01, 0),
+            (ebb / 0.015, 1),
+            (eb / 0.005, 2),
+            (100.0, 3),
+        ]
+        .into_iter()
+        .fold((f64::INFINITY, 4), |m, x| if x.0 < m.0 { x } else { m });
+        let share = match k {
+            0 => Some([0.0, 1.0]),
+            1 => Some([1.0, 0.0]),
+            _ => None,
+        };
+        tally.push(&RoundResult {
+            outcome: ENDS[k],
+            time: t,
+            payoff: share.unwrap_or([0.0; 2]),
+            cost: [0.0; 2],
+            share,
+        });
+    }
+    tally
+}
+
 fn engine_vs_bare(c: &mut Criterion) {
     let sc = load(PLAIN);
     let engine = Engine::new(&sc);
     let mut g = c.benchmark_group("plain");
     g.throughput(Throughput::Elements(ROUNDS));
     g.bench_function("bare_loop", |b| b.iter(|| black_box(bare_loop(ROUNDS, 7))));
+    g.bench_function("floor", |b| b.iter(|| black_box(floor(ROUNDS, 7))));
     let mut scratch = engine.scratch();
     g.bench_function("engine", |b| {
         b.iter(|| {

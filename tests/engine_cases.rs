@@ -244,7 +244,8 @@ mod shortcut {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
         /// A scenario with no events and constant lines is played as one piece without the general
-        /// loop; that shortcut must give exactly what the loop gives, round by round.
+        /// loop, and when every clock also has a constant rate, by the memoryless kernel without
+        /// the scan; both shortcuts must give exactly what the loop gives, round by round.
         #[test]
         fn the_one_piece_shortcut_changes_nothing(
             a in party(),

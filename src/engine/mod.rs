@@ -79,6 +79,9 @@ pub struct Engine<'a> {
     shares: [Option<[f64; PARTIES]>; Outcome::COUNT],
     /// No events and no moving lines: every round is one piece, played without the loop.
     single_piece: bool,
+    /// One piece on which every clock is a fixed time or runs at a constant rate: the
+    /// concession clocks of both parties and the breakdown clock, played without the scan.
+    memoryless: Option<[Clock; 3]>,
     /// Where time-dependent demands meet (the meeting itself is among the fixed enders).
     meet_shares: [f64; PARTIES],
     /// The Bayesian stopping rule b(v) of each `bayesian` party.
@@ -208,6 +211,31 @@ impl Ender {
     }
 }
 
+/// A clock of a memoryless round, from t = 0 on a piece of length `len`.
+#[derive(Clone, Copy, Debug)]
+enum Clock {
+    /// Never fires.
+    Never,
+    /// Fires at a fixed time.
+    At(f64),
+    /// The constant-rate exponential clock: fires at `E / a` (`Rate::advance` exactly).
+    Exp(f64),
+}
+
+impl Clock {
+    #[inline(always)]
+    fn time(self, budget: f64, len: f64) -> f64 {
+        match self {
+            Clock::Never => f64::INFINITY,
+            Clock::At(t) => t,
+            Clock::Exp(a) => match (Rate::Linear { a, b: 0.0 }).advance(budget, len) {
+                Step::Fires(u) => u,
+                Step::Spent(_) => f64::INFINITY,
+            },
+        }
+    }
+}
+
 impl<'a> Engine<'a> {
     pub fn new(sc: &'a Scenario) -> Engine<'a> {
         let mut scheduled = Vec::new();
@@ -273,6 +301,7 @@ impl<'a> Engine<'a> {
             pressured: [false; PARTIES],
             shares: [None; Outcome::COUNT],
             single_piece: false,
+            memoryless: None,
             meet_shares: [0.0; PARTIES],
             reputation: [(0.0, 0.0, 0.0); PARTIES],
             bayes: [None, None],
@@ -360,7 +389,36 @@ impl<'a> Engine<'a> {
             [0, 1].map(|i| engine.budget_rate(i, &initial_lines, &initial_belief, 0.0));
         engine.start_deadline_terms =
             [0, 1].map(|i| engine.deadline_terms(i, &initial_lines, &initial_belief, 0.0));
+        engine.memoryless = engine.memoryless_clocks();
         engine
+    }
+
+    /// The clocks of a memoryless round (see `Clock`), if every round is one.
+    fn memoryless_clocks(&self) -> Option<[Clock; 3]> {
+        if !self.single_piece {
+            return None;
+        }
+        let constant = |r: Rate| match r {
+            Rate::Zero => Some(Clock::Exp(0.0)),
+            Rate::Linear { a, b: 0.0 } => Some(Clock::Exp(a)),
+            _ => None,
+        };
+        let party = |i: usize| match self.sc.parties[i].strategy {
+            Strategy::Never | Strategy::TimeDependent { .. } => Some(Clock::Never),
+            Strategy::Immediate => Some(Clock::At(0.0)),
+            Strategy::AtTime { t } => Some(Clock::At(t.max(0.0))),
+            Strategy::Hazard { .. } | Strategy::Equilibrium => match self.start_deadline_terms[i] {
+                None => constant(self.start_rates[i]),
+                Some(_) => None,
+            },
+            _ => None,
+        };
+        let breakdown = if self.breakdown_possible {
+            constant(self.start_breakdown)?
+        } else {
+            Clock::Never
+        };
+        Some([party(0)?, party(1)?, breakdown])
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -378,6 +436,7 @@ impl<'a> Engine<'a> {
     #[doc(hidden)]
     pub fn without_shortcuts(mut self) -> Self {
         self.single_piece = false;
+        self.memoryless = None;
         self
     }
 
@@ -423,6 +482,9 @@ impl<'a> Engine<'a> {
             scratch.fired[k] = 0;
         }
 
+        if let Some(clocks) = &self.memoryless {
+            return self.play_memoryless(clocks, theta, budget_break, budget, rng);
+        }
         if self.single_piece {
             // Nothing changes during the round: it is one piece, [0, end].
             let lines = &self.initial_lines;
@@ -551,6 +613,43 @@ impl<'a> Engine<'a> {
             }
             t = t1;
         }
+    }
+
+    /// A memoryless round: `scan` on the one piece `[0, end]` with every clock's time known in
+    /// closed form (the same arithmetic, so the same bits: a property test compares the two).
+    #[inline(always)]
+    fn play_memoryless(
+        &self,
+        clocks: &[Clock; 3],
+        theta: [f64; PARTIES],
+        budget_break: f64,
+        budget: [f64; PARTIES],
+        rng: &mut RoundRng,
+    ) -> RoundResult {
+        let end = self.end;
+        let mut best = (f64::INFINITY, Ender::Horizon);
+        let mut consider = |time: f64, who: Ender| {
+            if time <= end
+                && (time < best.0 || (time == best.0 && who.priority() < best.1.priority()))
+            {
+                best = (time, who);
+            }
+        };
+        consider(self.fixed_end.0, self.fixed_end.1);
+        let conceding_at = [
+            clocks[0].time(budget[0], end),
+            clocks[1].time(budget[1], end),
+        ];
+        consider(conceding_at[0], Ender::Concede(0));
+        consider(conceding_at[1], Ender::Concede(1));
+        consider(clocks[2].time(budget_break, end), Ender::Breakdown);
+        let scan = PieceScan {
+            best,
+            conceding_at,
+            spent_conc: [0.0; PARTIES],
+            spent_break: 0.0,
+        };
+        self.conclude(&scan, 0.0, &self.initial_lines, [0.0; PARTIES], theta, rng)
     }
 
     /// Every candidate's time on the piece `[t, t1]` (infinite when it does not fall there; only
@@ -894,6 +993,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The outcome an ender produces. Two concessions at one instant are a compromise.
+    #[inline(always)]
     fn ending(
         &self,
         who: Ender,
@@ -932,6 +1032,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The round's result; `met`: the demands met, so the pie is split where they did.
+    #[inline(always)]
     fn finish(
         &self,
         outcome: Outcome,
