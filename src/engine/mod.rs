@@ -82,6 +82,9 @@ pub struct Engine<'a> {
     /// One piece on which every clock is a fixed time or runs at a constant rate: the
     /// concession clocks of both parties and the breakdown clock, played without the scan.
     memoryless: Option<[Clock; 3]>,
+    /// Each party's payoff terms `(a, b)` per outcome (a last row for demands that met), with
+    /// the lines at their initial values: exact for the memoryless kernel, where nothing moves.
+    terms: [[(f64, f64); PARTIES]; Outcome::COUNT + 1],
     /// Where time-dependent demands meet (the meeting itself is among the fixed enders).
     meet_shares: [f64; PARTIES],
     /// The Bayesian stopping rule b(v) of each `bayesian` party.
@@ -302,6 +305,7 @@ impl<'a> Engine<'a> {
             shares: [None; Outcome::COUNT],
             single_piece: false,
             memoryless: None,
+            terms: [[(0.0, 0.0); PARTIES]; Outcome::COUNT + 1],
             meet_shares: [0.0; PARTIES],
             reputation: [(0.0, 0.0, 0.0); PARTIES],
             bayes: [None, None],
@@ -390,6 +394,23 @@ impl<'a> Engine<'a> {
         engine.start_deadline_terms =
             [0, 1].map(|i| engine.deadline_terms(i, &initial_lines, &initial_belief, 0.0));
         engine.memoryless = engine.memoryless_clocks();
+        engine.terms = std::array::from_fn(|row| {
+            let (outcome, share) = match Outcome::ALL.get(row) {
+                Some(&o) => (o, engine.shares[row]),
+                None => (Outcome::Compromise, Some(engine.meet_shares)),
+            };
+            [0, 1].map(|i| {
+                let level = |id: LineId| initial_lines[id.0].level;
+                payoff::terms(
+                    &sc.parties[i],
+                    i,
+                    outcome,
+                    share.map(|s| s[i]),
+                    level(LineId::audience_cost(i)),
+                    level(LineId::leverage(i)),
+                )
+            })
+        });
         engine
     }
 
@@ -643,13 +664,29 @@ impl<'a> Engine<'a> {
         consider(conceding_at[0], Ender::Concede(0));
         consider(conceding_at[1], Ender::Concede(1));
         consider(clocks[2].time(budget_break, end), Ender::Breakdown);
-        let scan = PieceScan {
-            best,
-            conceding_at,
-            spent_conc: [0.0; PARTIES],
-            spent_break: 0.0,
-        };
-        self.conclude(&scan, 0.0, &self.initial_lines, [0.0; PARTIES], theta, rng)
+        let (tau, who) = best;
+        let outcome = self.ending(who, tau, conceding_at, rng);
+        let met = who == Ender::Meet;
+        let row = if met { Outcome::COUNT } else { outcome.index() };
+        let mut cost = [0.0; PARTIES];
+        for (i, c) in cost.iter_mut().enumerate() {
+            if self.pressured[i] {
+                *c += self.cost_between(i, &self.initial_lines, 0.0, tau);
+            }
+        }
+        let p = &self.sc.parties;
+        let pay = |i: usize| payoff::settle(&p[i], self.terms[row][i], tau, theta[i], cost[i]);
+        RoundResult {
+            outcome,
+            time: tau,
+            payoff: [pay(0), pay(1)],
+            cost,
+            share: if met {
+                Some(self.meet_shares)
+            } else {
+                self.shares[row]
+            },
+        }
     }
 
     /// Every candidate's time on the piece `[t, t1]` (infinite when it does not fall there; only

@@ -40,29 +40,48 @@ pub fn payoff(
     share: Option<f64>,
     s: &EndState,
 ) -> f64 {
+    let terms = terms(party, i, outcome, share, s.audience_cost, s.leverage);
+    settle(party, terms, tau, s.resolve, s.cost)
+}
+
+/// The payoff is affine in the party's worth of the pie, `w = θ_i V_i`: its undiscounted gross
+/// part is `a w + b`, with `(a, b)` fixed by the outcome, the share and the lines at the end. In
+/// a round where nothing moves they are known before it starts (the engine tabulates them).
+pub fn terms(
+    party: &Party,
+    i: usize,
+    outcome: Outcome,
+    share: Option<f64>,
+    audience_cost: f64,
+    leverage: f64,
+) -> (f64, f64) {
+    match outcome {
+        Outcome::Concession0 | Outcome::Concession1 => {
+            let share = share.expect("a concession always has a split");
+            if outcome.party() == Some(i) {
+                (share, -audience_cost)
+            } else {
+                (share, 0.0)
+            }
+        }
+        Outcome::Compromise => match share {
+            Some(share) => (share, 0.0),
+            None => (0.0, party.status_quo),
+        },
+        Outcome::Breakdown | Outcome::Walkout0 | Outcome::Walkout1 | Outcome::DeadlineBreakdown => {
+            (leverage, -party.breakdown_cost)
+        }
+        Outcome::DeadlineStatusQuo | Outcome::Horizon => (0.0, party.status_quo),
+    }
+}
+
+/// `U_i = d(τ) (a w + b) - D_i(τ)` with `w = θ_i V_i` and `d(τ) = e^{-r_i τ}`.
+#[inline(always)]
+pub fn settle(party: &Party, (a, b): (f64, f64), tau: f64, resolve: f64, cost: f64) -> f64 {
     let d = if party.discount_rate == 0.0 {
         1.0
     } else {
         (-party.discount_rate * tau).exp()
     };
-    let w = s.resolve * party.stake;
-    let gross = match outcome {
-        Outcome::Concession0 | Outcome::Concession1 => {
-            let share = share.expect("a concession always has a split");
-            if outcome.party() == Some(i) {
-                share * w - s.audience_cost
-            } else {
-                share * w
-            }
-        }
-        Outcome::Compromise => match share {
-            Some(share) => share * w,
-            None => party.status_quo,
-        },
-        Outcome::Breakdown | Outcome::Walkout0 | Outcome::Walkout1 | Outcome::DeadlineBreakdown => {
-            s.leverage * w - party.breakdown_cost
-        }
-        Outcome::DeadlineStatusQuo | Outcome::Horizon => party.status_quo,
-    };
-    d * gross - s.cost
+    d * (a * (resolve * party.stake) + b) - cost
 }
