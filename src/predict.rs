@@ -45,7 +45,6 @@ pub fn predict(sc: &Scenario) -> Option<Prediction> {
     // The engine's own first-piece rates: with constant lines and no events they hold all round.
     let constant_rate = |r: Rate| match r {
         Rate::Linear { a, b: 0.0 } => a.max(0.0),
-        Rate::Zero => 0.0,
         _ => unreachable!("constant lines give constant rates"),
     };
     let (rates, breakdown) = Engine::new(sc).first_piece_rates();

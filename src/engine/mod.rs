@@ -296,7 +296,7 @@ impl<'a> Engine<'a> {
             initial_lines,
             moving,
             mutable,
-            start_rates: [Rate::Zero; PARTIES],
+            start_rates: [Rate::ZERO; PARTIES],
             start_deadline_terms: [None; PARTIES],
             start_breakdown: breakdown_rate(&initial_lines),
             fixed_end: (f64::INFINITY, Ender::Horizon),
@@ -420,7 +420,6 @@ impl<'a> Engine<'a> {
             return None;
         }
         let constant = |r: Rate| match r {
-            Rate::Zero => Some(Clock::Exp(0.0)),
             Rate::Linear { a, b: 0.0 } => Some(Clock::Exp(a)),
             _ => None,
         };
@@ -447,7 +446,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The clocks' rates on a round's first piece, before any event: each party's
-    /// exponential-budget clock (`Rate::Zero` for other strategies) and the breakdown hazard.
+    /// exponential-budget clock (`Rate::ZERO` for other strategies) and the breakdown hazard.
     pub fn first_piece_rates(&self) -> ([Rate; PARTIES], Rate) {
         (self.start_rates, self.start_breakdown)
     }
@@ -922,7 +921,7 @@ impl<'a> Engine<'a> {
                 Some(talks) => self.talks_rate(i, lines, belief, t, talks),
                 None => self.equilibrium_rate(i, lines, belief),
             },
-            _ => Rate::Zero,
+            _ => Rate::ZERO,
         }
     }
 
