@@ -1,6 +1,8 @@
 //! Criterion benches: one round of each strategy family, the whole runner, the aggregates, and a
 //! bare loop that does the least a round needs, measured side by side with the engine on the same
-//! plain scenario. See BENCHMARKS.md for the figures and how to reproduce them.
+//! plain scenario together with the floor of an engine-shaped loop (per-round streams and the
+//! full aggregation, no strategy logic). See BENCHMARKS.md for the figures and how to reproduce
+//! them.
 
 use std::hint::black_box;
 
@@ -15,18 +17,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// The plain war of attrition of issue 5: hazard strategies at 0.01 and 0.015, a breakdown
 /// hazard of 0.005 and a deadline at 100.
-const PLAIN: &str = r#"
-[parties.a]
-stake = 1
-strategy = { kind = "hazard", rate = 0.01 }
-[parties.b]
-stake = 1
-strategy = { kind = "hazard", rate = 0.015 }
-[breakdown]
-hazard = 0.005
-[deadline]
-at = 100
-"#;
+const PLAIN: &str = include_str!("scenarios/plain.toml");
 
 fn load(text: &str) -> Scenario {
     scenario::load_str("bench.toml", text, &[])
