@@ -10,6 +10,11 @@
 //!
 //! At one instant the order is: events, then concessions, then the breakdown hazard, then party
 //! deadlines (giving in before walking out), then the global deadline, then the horizon.
+//!
+//! Two shortcuts play the same rounds with less work, decided once per scenario: with no events
+//! and no moving lines a round is one piece (no loop); if moreover every clock is a fixed time or
+//! a constant rate, the memoryless kernel finds the ender without the scan and settles payoffs
+//! from a per-outcome table. A property test checks both against the general loop, bit for bit.
 
 pub mod rate;
 
