@@ -533,6 +533,41 @@ fn fails_when_bayesian_is_played_outside_its_model() {
         "parties.b.strategy.pivot: both sides must select the same equilibrium",
     );
     let pivot = b.replace("\"bayesian\"", "{ kind = \"bayesian\", pivot = 1 }");
+    // It solves the game without deadlines at t = 0: no deadline, and events change types only.
+    let deadline = format!("{b}\n[deadline]\nat = 5\n");
+    refuses(
+        deadline.as_bytes(),
+        &[],
+        "deadline: `bayesian` plays the equilibrium",
+    );
+    let own = b.replacen(
+        "pressure = 1",
+        "pressure = 1\ndeadline = { at = 3, action = \"concede\" }",
+        1,
+    );
+    refuses(own.as_bytes(), &[], "parties.a.deadline: `bayesian` plays");
+    let event = |effect: &str| {
+        format!("{b}\n[[event]]\nname = \"e\"\nat = 1\nparty = \"a\"\neffects = [\"{effect}\"]\n")
+    };
+    refuses(
+        event("belief *= 0.5").as_bytes(),
+        &[],
+        "event[0].effects[0]: `bayesian` plays the equilibrium of the war of attrition without \
+         deadlines, solved once at t = 0: its events may change a party's `resolve` (its type) only",
+    );
+    refuses(
+        event("pressure += 1").as_bytes(),
+        &[],
+        "event[0].effects[0]",
+    );
+    let dir = TempDir::new().unwrap();
+    let file = write(dir.path(), "s.toml", event("resolve = 0.9").as_bytes());
+    impasse()
+        .args(["run", "-q", "-o"])
+        .arg(dir.path().join("out"))
+        .arg(&file)
+        .assert()
+        .success();
     refuses(pivot.as_bytes(), &[], "must be in (0, 1), got 1");
     let one_sided = b.replacen("\"bayesian\"", "\"never\"", 1);
     refuses(

@@ -424,6 +424,41 @@ fn bayesian_model(parties: &[Party; PARTIES], i: usize, hazard: Option<RawLine>)
     Ok(())
 }
 
+/// `bayesian` plays the equilibrium solved at t = 0 for the game without deadlines, in which
+/// only the types are uncertain: a deadline, or an event that changes anything but a drawn type,
+/// would make it play a game that is not the one it solved.
+fn bayesian_game(parties: &[Party; PARTIES], global_deadline: bool, events: &[Event]) -> R<()> {
+    const WHY: &str = "`bayesian` plays the equilibrium of the war of attrition without deadlines, \
+                       solved once at t = 0";
+    if global_deadline {
+        return invalid(
+            "deadline",
+            format!(
+                "{WHY}: remove the global deadline (use `simulation.horizon` to stop long rounds)"
+            ),
+        );
+    }
+    if let Some(p) = parties.iter().find(|p| p.deadline.is_some()) {
+        return invalid(
+            format!("parties.{}.deadline", p.id),
+            format!("{WHY}: remove the party's deadline"),
+        );
+    }
+    for (k, e) in events.iter().enumerate() {
+        if let Some(j) = e
+            .effects
+            .iter()
+            .position(|f| !matches!(f.target, Target::Resolve { .. }))
+        {
+            return invalid(
+                format!("event[{k}].effects[{j}]"),
+                format!("{WHY}: its events may change a party's `resolve` (its type) only"),
+            );
+        }
+    }
+    Ok(())
+}
+
 pub const DEFAULT_ROUNDS: u64 = 100_000;
 pub const DEFAULT_SEED: u64 = 1;
 pub const DEFAULT_BINS: u32 = 50;
@@ -517,6 +552,12 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
             .and_then(|s| s.horizon)
             .unwrap_or(f64::INFINITY),
     );
+    if parties
+        .iter()
+        .any(|p| matches!(p.strategy, Strategy::Bayesian { .. }))
+    {
+        bayesian_game(&parties, deadline.is_some(), &events)?;
+    }
     for (k, e) in events.iter().enumerate() {
         if let EventTiming::Poisson { rate, max } = e.when {
             let expected = rate * end;

@@ -167,7 +167,8 @@ pub const CATALOG: &[StrategyInfo] = &[
                   sides' `pivot`-quantile types concede together (possibly with an atom at t = 0 \
                   for one side). Solved numerically once per scenario for every distribution. \
                   Assumes both parties play it with one pivot, uncertain types, demand 1, constant \
-                  pressure > 0, and no discounting, audience costs or breakdown hazard.",
+                  pressure > 0, and no discounting, audience costs, breakdown hazard or deadlines; \
+                  events may change a party's type (resolve) only.",
         source: "Fudenberg & Tirole (1986); Nalebuff & Riley (1985); Krishna & Morgan (1997).",
     },
 ];
