@@ -498,6 +498,42 @@ fn fails_when_reputation_is_played_outside_its_model() {
         "{ kind = \"reputation\", obstinate = 1 }",
     );
     refuses(z.as_bytes(), &[], "must be in (0, 1), got 1");
+    // Discounting is its only cost of waiting, and it is solved once, without deadlines.
+    let good = OK
+        .replace("\"equilibrium\"", rep)
+        .replace("pressure = 1", "discount_rate = 0.1\ndemand = 0.6");
+    let dir = TempDir::new().unwrap();
+    let file = write(dir.path(), "s.toml", good.as_bytes());
+    impasse()
+        .args(["run", "-q", "-o"])
+        .arg(dir.path().join("out"))
+        .arg(&file)
+        .assert()
+        .success();
+    refuses(
+        good.replacen("demand = 0.6", "demand = 0.6\npressure = 1", 1)
+            .as_bytes(),
+        &[],
+        "parties.a.pressure: `reputation` is solved with discounting as the only cost of waiting",
+    );
+    refuses(
+        format!("{good}\n[breakdown]\nhazard = 0.1\n").as_bytes(),
+        &[],
+        "breakdown.hazard: `reputation` is solved without a breakdown hazard",
+    );
+    refuses(
+        format!("{good}\n[deadline]\nat = 5\n").as_bytes(),
+        &[],
+        "deadline: `reputation` plays an equilibrium without deadlines",
+    );
+    refuses(
+        format!(
+            "{good}\n[[event]]\nname = \"e\"\nat = 1\neffects = [\"breakdown.hazard = 0.1\"]\n"
+        )
+        .as_bytes(),
+        &[],
+        "event[0].effects[0]: `reputation` plays an equilibrium without deadlines",
+    );
 }
 
 #[test]
@@ -538,7 +574,7 @@ fn fails_when_bayesian_is_played_outside_its_model() {
     refuses(
         deadline.as_bytes(),
         &[],
-        "deadline: `bayesian` plays the equilibrium",
+        "deadline: `bayesian` plays an equilibrium",
     );
     let own = b.replacen(
         "pressure = 1",
@@ -552,8 +588,8 @@ fn fails_when_bayesian_is_played_outside_its_model() {
     refuses(
         event("belief *= 0.5").as_bytes(),
         &[],
-        "event[0].effects[0]: `bayesian` plays the equilibrium of the war of attrition without \
-         deadlines, solved once at t = 0: its events may change a party's `resolve` (its type) only",
+        "event[0].effects[0]: `bayesian` plays an equilibrium without deadlines, solved once at \
+         t = 0: its events may change a party's `resolve` (its type) only",
     );
     refuses(
         event("pressure += 1").as_bytes(),

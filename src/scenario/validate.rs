@@ -424,24 +424,26 @@ fn bayesian_model(parties: &[Party; PARTIES], i: usize, hazard: Option<RawLine>)
     Ok(())
 }
 
-/// `bayesian` plays the equilibrium solved at t = 0 for the game without deadlines, in which
-/// only the types are uncertain: a deadline, or an event that changes anything but a drawn type,
-/// would make it play a game that is not the one it solved.
-fn bayesian_game(parties: &[Party; PARTIES], global_deadline: bool, events: &[Event]) -> R<()> {
-    const WHY: &str = "`bayesian` plays the equilibrium of the war of attrition without deadlines, \
-                       solved once at t = 0";
+/// `bayesian` and `reputation` play an equilibrium solved once at t = 0 for a game without
+/// deadlines: a deadline, or an event that changes anything but a drawn type, would make them play
+/// a game that is not the one they solved.
+fn solved_at_start(
+    name: &str,
+    parties: &[Party; PARTIES],
+    global_deadline: bool,
+    events: &[Event],
+) -> R<()> {
+    let why = format!("`{name}` plays an equilibrium without deadlines, solved once at t = 0");
     if global_deadline {
         return invalid(
             "deadline",
-            format!(
-                "{WHY}: remove the global deadline (use `simulation.horizon` to stop long rounds)"
-            ),
+            format!("{why}: remove the global deadline (`simulation.horizon` stops long rounds)"),
         );
     }
     if let Some(p) = parties.iter().find(|p| p.deadline.is_some()) {
         return invalid(
             format!("parties.{}.deadline", p.id),
-            format!("{WHY}: remove the party's deadline"),
+            format!("{why}: remove the party's deadline"),
         );
     }
     for (k, e) in events.iter().enumerate() {
@@ -452,7 +454,7 @@ fn bayesian_game(parties: &[Party; PARTIES], global_deadline: bool, events: &[Ev
         {
             return invalid(
                 format!("event[{k}].effects[{j}]"),
-                format!("{WHY}: its events may change a party's `resolve` (its type) only"),
+                format!("{why}: its events may change a party's `resolve` (its type) only"),
             );
         }
     }
@@ -521,6 +523,30 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
                     "`reputation` needs a demand below the whole pie: must be < 1",
                 );
             }
+            // Abreu & Gul's concession rates come from discounting alone.
+            for (field, line) in [
+                ("pressure", me.pressure),
+                ("audience_cost", me.audience_cost),
+            ] {
+                if line != Line::ZERO {
+                    return invalid(
+                        at(field),
+                        "`reputation` is solved with discounting as the only cost of waiting: \
+                         must be 0",
+                    );
+                }
+            }
+            if raw
+                .breakdown
+                .as_ref()
+                .and_then(|b| b.hazard)
+                .is_some_and(|h| h.initial != 0.0 || h.growth != 0.0)
+            {
+                return invalid(
+                    "breakdown.hazard",
+                    "`reputation` is solved without a breakdown hazard: must be 0",
+                );
+            }
         }
     }
     let deadline = match &raw.deadline {
@@ -552,11 +578,13 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
             .and_then(|s| s.horizon)
             .unwrap_or(f64::INFINITY),
     );
-    if parties
-        .iter()
-        .any(|p| matches!(p.strategy, Strategy::Bayesian { .. }))
-    {
-        bayesian_game(&parties, deadline.is_some(), &events)?;
+    if let Some(p) = parties.iter().find(|p| {
+        matches!(
+            p.strategy,
+            Strategy::Bayesian { .. } | Strategy::Reputation { .. }
+        )
+    }) {
+        solved_at_start(p.strategy.name(), &parties, deadline.is_some(), &events)?;
     }
     for (k, e) in events.iter().enumerate() {
         if let EventTiming::Poisson { rate, max } = e.when {

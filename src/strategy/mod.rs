@@ -146,8 +146,9 @@ pub const CATALOG: &[StrategyInfo] = &[
                   The side that would take longer to build a reputation of obstinacy concedes at \
                   t = 0 with the probability that equalises the two, and every rational type has \
                   conceded by T0. Assumes both parties play it, discount (r > 0) and demand less \
-                  than the whole pie, with incompatible demands; flow costs and hazards are not \
-                  part of the model.",
+                  than the whole pie, with incompatible demands; flow costs, audience costs, \
+                  breakdown hazards and deadlines are not part of the model and are refused, and \
+                  events may change a party's type only.",
         source: "Abreu & Gul (2000), Bargaining and reputation, Econometrica 68.",
     },
     StrategyInfo {
