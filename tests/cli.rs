@@ -54,6 +54,18 @@ fn refuses(text: &[u8], args: &[&str], needle: &str) {
     );
 }
 
+/// The scenario runs (exit 0).
+fn accepts(text: &[u8]) {
+    let dir = TempDir::new().unwrap();
+    let file = write(dir.path(), "s.toml", text);
+    impasse()
+        .args(["run", "-q", "-o"])
+        .arg(dir.path().join("out"))
+        .arg(&file)
+        .assert()
+        .success();
+}
+
 #[test]
 fn run_writes_the_four_files_and_a_table() {
     let dir = TempDir::new().unwrap();
@@ -502,14 +514,7 @@ fn fails_when_reputation_is_played_outside_its_model() {
     let good = OK
         .replace("\"equilibrium\"", rep)
         .replace("pressure = 1", "discount_rate = 0.1\ndemand = 0.6");
-    let dir = TempDir::new().unwrap();
-    let file = write(dir.path(), "s.toml", good.as_bytes());
-    impasse()
-        .args(["run", "-q", "-o"])
-        .arg(dir.path().join("out"))
-        .arg(&file)
-        .assert()
-        .success();
+    accepts(good.as_bytes());
     refuses(
         good.replacen("demand = 0.6", "demand = 0.6\npressure = 1", 1)
             .as_bytes(),
@@ -544,14 +549,7 @@ fn fails_when_bayesian_is_played_outside_its_model() {
     );
     // Asymmetric parties are solved (tests/theory.rs); the two sides must select one equilibrium.
     let asymmetric = b.replacen("stake = 1", "stake = 2", 1);
-    let dir = TempDir::new().unwrap();
-    let file = write(dir.path(), "s.toml", asymmetric.as_bytes());
-    impasse()
-        .args(["run", "-q", "-o"])
-        .arg(dir.path().join("out"))
-        .arg(&file)
-        .assert()
-        .success();
+    accepts(asymmetric.as_bytes());
     let pivots = b
         .replacen(
             "strategy = \"bayesian\"",
@@ -568,7 +566,6 @@ fn fails_when_bayesian_is_played_outside_its_model() {
         &[],
         "parties.b.strategy.pivot: both sides must select the same equilibrium",
     );
-    let pivot = b.replace("\"bayesian\"", "{ kind = \"bayesian\", pivot = 1 }");
     // It solves the game without deadlines at t = 0: no deadline, and events change types only.
     let deadline = format!("{b}\n[deadline]\nat = 5\n");
     refuses(
@@ -596,14 +593,8 @@ fn fails_when_bayesian_is_played_outside_its_model() {
         &[],
         "event[0].effects[0]",
     );
-    let dir = TempDir::new().unwrap();
-    let file = write(dir.path(), "s.toml", event("resolve = 0.9").as_bytes());
-    impasse()
-        .args(["run", "-q", "-o"])
-        .arg(dir.path().join("out"))
-        .arg(&file)
-        .assert()
-        .success();
+    accepts(event("resolve = 0.9").as_bytes());
+    let pivot = b.replace("\"bayesian\"", "{ kind = \"bayesian\", pivot = 1 }");
     refuses(pivot.as_bytes(), &[], "must be in (0, 1), got 1");
     let one_sided = b.replacen("\"bayesian\"", "\"never\"", 1);
     refuses(
