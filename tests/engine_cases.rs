@@ -268,6 +268,42 @@ mod shortcut {
     }
 }
 
+/// `bayesian` rounds without events take the memoryless kernel (their concession time is read
+/// from the plan); they must equal the general loop round by round, symmetric or not, with an
+/// atom or without.
+#[test]
+fn bayesian_rounds_on_the_kernel_equal_the_general_loop() {
+    use impasse::engine::Engine;
+    for (b_resolve, b_stake) in [("low = 0, high = 1", 1.0), ("low = 0.5, high = 1.5", 2.0)] {
+        let text = format!(
+            r#"
+            [parties.a]
+            stake = 1
+            pressure = 1
+            resolve = {{ distribution = "uniform", low = 0, high = 1 }}
+            strategy = "bayesian"
+            [parties.b]
+            stake = {b_stake}
+            pressure = 0.5
+            resolve = {{ distribution = "uniform", {b_resolve} }}
+            strategy = "bayesian"
+            [simulation]
+            horizon = 3
+            "#
+        );
+        let sc = scenario(&text);
+        let (fast, slow) = (Engine::new(&sc), Engine::new(&sc).without_shortcuts());
+        let (mut s1, mut s2) = (fast.scratch(), slow.scratch());
+        for r in 0..5_000 {
+            assert_eq!(
+                fast.play(9, r, &mut s1),
+                slow.play(9, r, &mut s2),
+                "round {r}"
+            );
+        }
+    }
+}
+
 mod time_dependent {
     use super::common::*;
     use impasse::model::Outcome;

@@ -219,23 +219,29 @@ impl Ender {
     }
 }
 
-/// A clock of a memoryless round, from t = 0 on a piece of length `len`.
+/// A clock of a memoryless round, from t = 0 on a piece of length `len`. Every variant carries a
+/// float (never is `At(inf)`): see `Rate::ZERO` for why no variant may leave its slot stale.
 #[derive(Clone, Copy, Debug)]
 enum Clock {
-    /// Never fires.
-    Never,
     /// Fires at a fixed time.
     At(f64),
     /// The constant-rate exponential clock: fires at `E / a` (`Rate::advance` exactly).
     Exp(f64),
+    /// A `bayesian` party with this stake: fires at b(θ x stake), from its plan.
+    Bayesian(f64),
 }
 
 impl Clock {
+    const NEVER: Clock = Clock::At(f64::INFINITY);
+
     #[inline(always)]
-    fn time(self, budget: f64, len: f64) -> f64 {
+    fn time(self, budget: f64, len: f64, plan: Option<&bayesian::Plan>, theta: f64) -> f64 {
         match self {
-            Clock::Never => f64::INFINITY,
             Clock::At(t) => t,
+            Clock::Bayesian(stake) => match plan {
+                Some(plan) => plan.stop_time(theta * stake).max(0.0),
+                None => unreachable!("a plan is made for every bayesian party"),
+            },
             Clock::Exp(a) => match (Rate::Linear { a, b: 0.0 }).advance(budget, len) {
                 Step::Fires(u) => u,
                 Step::Spent(_) => f64::INFINITY,
@@ -429,7 +435,8 @@ impl<'a> Engine<'a> {
             _ => None,
         };
         let party = |i: usize| match self.sc.parties[i].strategy {
-            Strategy::Never | Strategy::TimeDependent { .. } => Some(Clock::Never),
+            Strategy::Never | Strategy::TimeDependent { .. } => Some(Clock::NEVER),
+            Strategy::Bayesian { .. } => Some(Clock::Bayesian(self.sc.parties[i].stake)),
             Strategy::Immediate => Some(Clock::At(0.0)),
             Strategy::AtTime { t } => Some(Clock::At(t.max(0.0))),
             Strategy::Hazard { .. } | Strategy::Equilibrium => match self.start_deadline_terms[i] {
@@ -441,7 +448,7 @@ impl<'a> Engine<'a> {
         let breakdown = if self.breakdown_possible {
             constant(self.start_breakdown)?
         } else {
-            Clock::Never
+            Clock::NEVER
         };
         Some([party(0)?, party(1)?, breakdown])
     }
@@ -661,13 +668,14 @@ impl<'a> Engine<'a> {
             }
         };
         consider(self.fixed_end.0, self.fixed_end.1);
-        let conceding_at = [
-            clocks[0].time(budget[0], end),
-            clocks[1].time(budget[1], end),
-        ];
+        let conceding_at =
+            [0, 1].map(|i| clocks[i].time(budget[i], end, self.bayes[i].as_ref(), theta[i]));
         consider(conceding_at[0], Ender::Concede(0));
         consider(conceding_at[1], Ender::Concede(1));
-        consider(clocks[2].time(budget_break, end), Ender::Breakdown);
+        consider(
+            clocks[2].time(budget_break, end, None, 0.0),
+            Ender::Breakdown,
+        );
         let (tau, who) = best;
         let outcome = self.ending(who, tau, conceding_at, rng);
         let met = who == Ender::Meet;

@@ -45,12 +45,57 @@ const S_MAX: f64 = 27.0;
 pub struct Plan {
     values: Vec<f64>,
     times: Vec<f64>,
+    /// A lookup index over equal value buckets: `first[b]` is the first entry whose value is at
+    /// least bucket b's lower edge, so a search only scans one bucket's entries.
+    first: Vec<usize>,
+    /// Buckets per unit of value.
+    scale: f64,
 }
 
 impl Plan {
+    fn new(values: Vec<f64>, times: Vec<f64>) -> Plan {
+        let (lo, hi) = (values[0], values[values.len() - 1]);
+        let buckets = values.len();
+        let scale = if hi > lo {
+            buckets as f64 / (hi - lo)
+        } else {
+            0.0
+        };
+        let first = (0..=buckets)
+            .map(|b| {
+                let edge = lo + b as f64 / scale;
+                values.partition_point(|&x| x < edge)
+            })
+            .collect();
+        Plan {
+            values,
+            times,
+            first,
+            scale,
+        }
+    }
+
+    /// The first entry whose value is at least `v`: a binary search over v's bucket and its
+    /// neighbours (so that rounding at a bucket's edge cannot matter), which gives exactly what a
+    /// search of the whole table gives.
+    fn position(&self, v: f64) -> usize {
+        let buckets = self.first.len() - 1;
+        let b = (v - self.values[0]) * self.scale;
+        if self.scale == 0.0 || b.is_nan() {
+            return self.values.partition_point(|&x| x < v);
+        }
+        if b < 0.0 {
+            return 0;
+        }
+        let b = (b as usize).min(buckets - 1);
+        let lo = self.first[b.saturating_sub(1)];
+        let hi = (self.first[(b + 2).min(buckets)] + 1).min(self.values.len());
+        lo + self.values[lo..hi].partition_point(|&x| x < v)
+    }
+
     /// When a party of value `v` concedes.
     pub fn stop_time(&self, v: f64) -> f64 {
-        let k = self.values.partition_point(|&x| x < v);
+        let k = self.position(v);
         if k == 0 {
             return 0.0;
         }
@@ -169,7 +214,7 @@ pub fn solve(sides: [Side; 2], pivot: f64) -> [Plan; 2] {
                 break;
             }
         }
-        Plan { values, times }
+        Plan::new(values, times)
     };
     [plan(0), plan(1)]
 }
@@ -286,5 +331,36 @@ mod tests {
         assert_eq!(p1.lowest_holding_value(), 0.5);
         assert_eq!(p0.stop_time(0.5 * p0.lowest_holding_value()), 0.0);
         assert!(p1.stop_time(0.5 + 1e-3) > 0.0);
+    }
+
+    #[test]
+    fn the_bucket_index_finds_what_a_full_search_finds() {
+        let (u0, e1) = (uniform(0.0, 1.0), exponential(2.0));
+        let plans = solve(
+            [
+                Side {
+                    prior: &u0,
+                    stake: 1.0,
+                    cost: 1.0,
+                },
+                Side {
+                    prior: &e1,
+                    stake: 3.0,
+                    cost: 0.5,
+                },
+            ],
+            0.5,
+        );
+        for plan in &plans {
+            let (lo, hi) = (plan.values[0], plan.values[plan.values.len() - 1]);
+            let probes = (0..20_000)
+                .map(|k| lo - 0.1 + (hi - lo + 0.2) * k as f64 / 20_000.0)
+                .chain(plan.values.iter().copied())
+                .chain([f64::NEG_INFINITY, f64::INFINITY, -0.0, lo, hi]);
+            for v in probes {
+                let full = plan.values.partition_point(|&x| x < v);
+                assert_eq!(plan.position(v), full, "v = {v}");
+            }
+        }
     }
 }
