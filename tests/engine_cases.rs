@@ -268,14 +268,15 @@ mod shortcut {
     }
 }
 
-/// `bayesian` rounds without events take the memoryless kernel (their concession time is read
-/// from the plan); they must equal the general loop round by round, symmetric or not, with an
-/// atom or without.
+/// `bayesian` and `reputation` rounds without events take the memoryless kernel (their
+/// concession time is read from the plan, or from the Abreu–Gul schedule); they must equal the
+/// general loop round by round: bayesian symmetric, and asymmetric with an atom; reputation with
+/// an atom at 0 for the slower side.
 #[test]
-fn bayesian_rounds_on_the_kernel_equal_the_general_loop() {
+fn solved_strategies_on_the_kernel_equal_the_general_loop() {
     use impasse::engine::Engine;
-    for (b_resolve, b_stake) in [("low = 0, high = 1", 1.0), ("low = 0.5, high = 1.5", 2.0)] {
-        let text = format!(
+    let bayesian = |b_resolve: &str, b_stake: f64| {
+        format!(
             r#"
             [parties.a]
             stake = 1
@@ -290,7 +291,27 @@ fn bayesian_rounds_on_the_kernel_equal_the_general_loop() {
             [simulation]
             horizon = 3
             "#
-        );
+        )
+    };
+    let reputation = r#"
+        [parties.a]
+        stake = 1
+        demand = 0.6
+        discount_rate = 0.1
+        strategy = { kind = "reputation", obstinate = 0.1 }
+        [parties.b]
+        stake = 1
+        demand = 0.7
+        discount_rate = 0.2
+        strategy = { kind = "reputation", obstinate = 0.2 }
+        [simulation]
+        horizon = 20
+    "#;
+    for text in [
+        bayesian("low = 0, high = 1", 1.0),
+        bayesian("low = 0.5, high = 1.5", 2.0),
+        reputation.to_string(),
+    ] {
         let sc = scenario(&text);
         let (fast, slow) = (Engine::new(&sc), Engine::new(&sc).without_shortcuts());
         let (mut s1, mut s2) = (fast.scratch(), slow.scratch());

@@ -12,9 +12,10 @@
 //! deadlines (giving in before walking out), then the global deadline, then the horizon.
 //!
 //! Two shortcuts play the same rounds with less work, decided once per scenario: with no events
-//! and no moving lines a round is one piece (no loop); if moreover every clock is a fixed time or
-//! a constant rate, the memoryless kernel finds the ender without the scan and settles payoffs
-//! from a per-outcome table. A property test checks both against the general loop, bit for bit.
+//! and no moving lines a round is one piece (no loop); if moreover every clock is a fixed time, a
+//! constant rate or a time read off a plan solved at t = 0 (`bayesian`, `reputation`), the
+//! memoryless kernel finds the ender without the scan and settles payoffs from a per-outcome
+//! table. A property test checks both against the general loop, bit for bit.
 
 pub mod rate;
 
@@ -84,7 +85,7 @@ pub struct Engine<'a> {
     shares: [Option<[f64; PARTIES]>; Outcome::COUNT],
     /// No events and no moving lines: every round is one piece, played without the loop.
     single_piece: bool,
-    /// One piece on which every clock is a fixed time or runs at a constant rate: the
+    /// One piece on which every clock is a fixed time, a constant rate or read off a plan: the
     /// concession clocks of both parties and the breakdown clock, played without the scan.
     memoryless: Option<[Clock; 3]>,
     /// Each party's payoff terms `(a, b)` per outcome (a last row for demands that met), with
@@ -219,6 +220,21 @@ impl Ender {
     }
 }
 
+/// When an Abreu–Gul party concedes, from its unit-exponential budget `e` and its
+/// `(λ_i, ln c_i, -ln z_i)`: the unconditional survival `c e^{-λ t}` on `[0, T0]` (the opponent's
+/// view: constant hazard λ, an atom `1 - c` at 0) down to `z`, the obstinate type that never
+/// concedes. So: at 0 if `e < -ln c`, at `(e + ln c) / λ` if `e < -ln z`, never otherwise.
+#[inline(always)]
+fn reputation_time((lambda, ln_c, cap): (f64, f64, f64), e: f64) -> Option<f64> {
+    if e >= cap {
+        None
+    } else if e < -ln_c {
+        Some(0.0)
+    } else {
+        Some((e + ln_c) / lambda)
+    }
+}
+
 /// A clock of a memoryless round, from t = 0 on a piece of length `len`. Every variant carries a
 /// float (never is `At(inf)`): see `Rate::ZERO` for why no variant may leave its slot stale.
 #[derive(Clone, Copy, Debug)]
@@ -229,6 +245,8 @@ enum Clock {
     Exp(f64),
     /// A `bayesian` party with this stake: fires at b(θ x stake), from its plan.
     Bayesian(f64),
+    /// A `reputation` party with these `(λ, ln c, -ln z)`: see `reputation_time`.
+    Reputation((f64, f64, f64)),
 }
 
 impl Clock {
@@ -238,6 +256,9 @@ impl Clock {
     fn time(self, budget: f64, len: f64, plan: Option<&bayesian::Plan>, theta: f64) -> f64 {
         match self {
             Clock::At(t) => t,
+            Clock::Reputation(params) => {
+                reputation_time(params, budget).map_or(f64::INFINITY, |at| at.max(0.0))
+            }
             Clock::Bayesian(stake) => match plan {
                 Some(plan) => plan.stop_time(theta * stake).max(0.0),
                 None => unreachable!("a plan is made for every bayesian party"),
@@ -437,6 +458,7 @@ impl<'a> Engine<'a> {
         let party = |i: usize| match self.sc.parties[i].strategy {
             Strategy::Never | Strategy::TimeDependent { .. } => Some(Clock::NEVER),
             Strategy::Bayesian { .. } => Some(Clock::Bayesian(self.sc.parties[i].stake)),
+            Strategy::Reputation { .. } => Some(Clock::Reputation(self.reputation[i])),
             Strategy::Immediate => Some(Clock::At(0.0)),
             Strategy::AtTime { t } => Some(Clock::At(t.max(0.0))),
             Strategy::Hazard { .. } | Strategy::Equilibrium => match self.start_deadline_terms[i] {
@@ -778,7 +800,8 @@ impl<'a> Engine<'a> {
                     Some(plan) => plan.stop_time(theta[i] * p[i].stake).max(t),
                     None => unreachable!("a plan is made for every bayesian party"),
                 },
-                Strategy::Reputation { .. } => match self.reputation_time(i, budget[i]) {
+                Strategy::Reputation { .. } => match reputation_time(self.reputation[i], budget[i])
+                {
                     Some(at) => at.max(t),
                     None => continue,
                 },
@@ -886,21 +909,6 @@ impl<'a> Engine<'a> {
         } else {
             let win = pj.demand * wbar;
             Some((f64::INFINITY, -gap / (win - concede - gap), at))
-        }
-    }
-
-    /// When an Abreu–Gul party concedes, from its unit-exponential budget `e`: the unconditional
-    /// survival `c e^{-λ t}` on `[0, T0]` (the opponent's view: constant hazard λ, an atom
-    /// `1 - c` at 0) down to `z`, the obstinate type that never concedes. So: at 0 if
-    /// `e < -ln c`, at `(e + ln c) / λ` if `e < -ln z`, never otherwise.
-    fn reputation_time(&self, i: usize, e: f64) -> Option<f64> {
-        let (lambda, ln_c, cap) = self.reputation[i];
-        if e >= cap {
-            None
-        } else if e < -ln_c {
-            Some(0.0)
-        } else {
-            Some((e + ln_c) / lambda)
         }
     }
 
