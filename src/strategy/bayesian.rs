@@ -30,8 +30,8 @@
 //! `s = 27` (types above the `1 - e^{-27}` quantile, probability 2e-12, concede at the last
 //! tabulated time; once a side passes it, its value is held there, which moves only the plans of
 //! opponent types that would outlast it, an event of probability below 2e-12). Time is then
-//! counted from the start. The tables are built once per
-//! scenario; a round looks its type up by binary search and linear interpolation.
+//! counted from the start. The tables are built once per scenario; a round finds its type
+//! through a bucket index and a short binary search, and interpolates linearly.
 
 use crate::model::Resolve;
 
