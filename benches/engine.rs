@@ -105,7 +105,9 @@ fn bare_loop(rounds: u64, seed: u64) -> ([u64; 4], [f64; 2], f64, Vec<u64>) {
 /// and shards) and the full `Tally` (sketch, histogram, second moments). No strategy logic and
 /// no payoff table: the distance from here to `engine` is the engine's own overhead, and from
 /// `bare_loop` to here the cost of the contract.
-fn floor(rounds: u64, seed: u64) -> Tally {
+/// `tally = false` keeps only a time sum and the outcome counts, which shows what the `Tally`
+/// costs and that per-round seeding costs next to nothing.
+fn floor(rounds: u64, seed: u64, tally_on: bool) -> (Tally, f64, [u64; 4]) {
     use impasse::engine::RoundResult;
     use impasse::model::Outcome;
     const ENDS: [Outcome; 4] = [
@@ -114,7 +116,7 @@ fn floor(rounds: u64, seed: u64) -> Tally {
         Outcome::Breakdown,
         Outcome::DeadlineStatusQuo,
     ];
-    let mut tally = Tally::new(100.0, 50);
+    let (mut tally, mut time, mut counts) = (Tally::new(100.0, 50), 0.0, [0u64; 4]);
     for r in 0..rounds {
         let mut rng = impasse::rng::round_rng(seed, r);
         let (eb, ea, ebb): (f64, f64, f64) = (
@@ -130,6 +132,11 @@ fn floor(rounds: u64, seed: u64) -> Tally {
         ]
         .into_iter()
         .fold((f64::INFINITY, 4), |m, x| if x.0 < m.0 { x } else { m });
+        if !tally_on {
+            time += t;
+            counts[k] += 1;
+            continue;
+        }
         let share = match k {
             0 => Some([0.0, 1.0]),
             1 => Some([1.0, 0.0]),
@@ -143,7 +150,7 @@ fn floor(rounds: u64, seed: u64) -> Tally {
             share,
         });
     }
-    tally
+    (tally, time, counts)
 }
 
 fn engine_vs_bare(c: &mut Criterion) {
@@ -152,7 +159,10 @@ fn engine_vs_bare(c: &mut Criterion) {
     let mut g = c.benchmark_group("plain");
     g.throughput(Throughput::Elements(ROUNDS));
     g.bench_function("bare_loop", |b| b.iter(|| black_box(bare_loop(ROUNDS, 7))));
-    g.bench_function("floor", |b| b.iter(|| black_box(floor(ROUNDS, 7))));
+    g.bench_function("floor", |b| b.iter(|| black_box(floor(ROUNDS, 7, true))));
+    g.bench_function("floor_without_tally", |b| {
+        b.iter(|| black_box(floor(ROUNDS, 7, false)))
+    });
     let mut scratch = engine.scratch();
     g.bench_function("engine", |b| {
         b.iter(|| {
