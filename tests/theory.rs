@@ -136,22 +136,18 @@ fn linearly_rising_pressure_matches_the_integrated_hazard() {
     "#;
     let sc = scenario(text);
     let rs = rounds(&sc);
-    let times = rs.iter().map(|r| r.time);
-    let mean = times.clone().sum::<f64>() / N as f64;
-    within(
+    within_mean(
         "time_mean",
-        mean,
+        rs.iter().map(|r| r.time),
         0.5 * (std::f64::consts::PI / 1.5).sqrt(),
-        se_mean(times),
     );
-    let pa = rs
-        .iter()
-        .filter(|r| r.outcome == Outcome::Concession0)
-        .count() as f64
-        / N as f64;
-    within("P(a concedes)", pa, 1.0 / 3.0, se_p(1.0 / 3.0, N));
-    let tail = rs.iter().filter(|r| r.time > 1.0).count() as f64 / N as f64;
-    within("P(T > 1)", tail, (-1.5f64).exp(), se_p((-1.5f64).exp(), N));
+    within_share(
+        "P(a concedes)",
+        &rs,
+        |r| r.outcome == Outcome::Concession0,
+        1.0 / 3.0,
+    );
+    within_share("P(T > 1)", &rs, |r| r.time > 1.0, (-1.5f64).exp());
 }
 
 #[test]
@@ -178,11 +174,9 @@ fn audience_costs_growing_with_time_give_a_heavy_tail() {
     let sc = scenario(text);
     let rs = rounds(&sc);
     let median = 2f64.sqrt() - 1.0;
-    let below = rs.iter().filter(|r| r.time <= median).count() as f64 / N as f64;
-    within("P(T <= sqrt2 - 1)", below, 0.5, se_p(0.5, N));
+    within_share("P(T <= sqrt2 - 1)", &rs, |r| r.time <= median, 0.5);
     for (t, p) in [(3.0, 1.0 / 16.0), (99.0, 1e-4)] {
-        let tail = rs.iter().filter(|r| r.time > t).count() as f64 / N as f64;
-        within(&format!("P(T > {t})"), tail, p, se_p(p, N));
+        within_share(&format!("P(T > {t})"), &rs, |r| r.time > t, p);
     }
     // The sketch's median: sampling se of a median is sqrt(p(1-p)/n) / f(m), with the density
     // f(m) = 2 (1 + m)^-3 = 2^-0.5; the sketch adds at most 0.4 % of the value.
@@ -405,36 +399,23 @@ fn reputational_bargaining_matches_abreu_and_gul() {
         horizon = 1000
     "#;
     let rs = rounds(&scenario(text));
-    let frac = |f: &dyn Fn(&impasse::engine::RoundResult) -> bool| {
-        rs.iter().filter(|r| f(r)).count() as f64 / N as f64
-    };
-    let at_zero = frac(&|r| r.outcome == Outcome::Concession0 && r.time == 0.0);
-    within("P(agreement at 0)", at_zero, 0.5, se_p(0.5, N));
-    within(
-        "P(a concedes)",
-        frac(&|r| r.outcome == Outcome::Concession0),
-        0.74,
-        se_p(0.74, N),
+    within_share(
+        "P(agreement at 0)",
+        &rs,
+        |r| r.outcome == Outcome::Concession0 && r.time == 0.0,
+        0.5,
     );
-    within(
-        "P(b concedes)",
-        frac(&|r| r.outcome == Outcome::Concession1),
-        0.24,
-        se_p(0.24, N),
-    );
-    within(
-        "P(never agree)",
-        frac(&|r| r.outcome == Outcome::Horizon),
-        0.02,
-        se_p(0.02, N),
-    );
-    let shares = rs.iter().filter_map(|r| r.share.map(|s| s[0]));
-    let n = shares.clone().count() as f64;
-    within(
+    for (what, o, p) in [
+        ("P(a concedes)", Outcome::Concession0, 0.74),
+        ("P(b concedes)", Outcome::Concession1, 0.24),
+        ("P(never agree)", Outcome::Horizon, 0.02),
+    ] {
+        within_share(what, &rs, |r| r.outcome == o, p);
+    }
+    within_mean(
         "a's share of deals",
-        shares.clone().sum::<f64>() / n,
+        rs.iter().filter_map(|r| r.share.map(|s| s[0])),
         0.44 / 0.98,
-        se_mean(shares),
     );
     let t0 = -(0.2f64.ln()) / 0.2;
     let latest = rs
@@ -477,16 +458,13 @@ fn concessions_stop_before_a_deadline_whose_status_quo_beats_conceding() {
     // (e^-1 = 0.367879) reach the deadline; E[T] = int_0^5 t 0.2 e^{-0.2 t} dt + 10 e^-1
     // = (5 - 10 e^-1) + 10 e^-1 = 5.
     let rs = rounds(&scenario(&deadline_game("{ at = 10 }", "status_quo = 0.5")));
-    let reach = rs
-        .iter()
-        .filter(|r| r.outcome == Outcome::DeadlineStatusQuo)
-        .count() as f64
-        / N as f64;
-    let e1 = (-1f64).exp();
-    within("P(reach the deadline)", reach, e1, se_p(e1, N));
-    let times = rs.iter().map(|r| r.time);
-    let mean = times.clone().sum::<f64>() / N as f64;
-    within("E[T]", mean, 5.0, se_mean(times));
+    within_share(
+        "P(reach the deadline)",
+        &rs,
+        |r| r.outcome == Outcome::DeadlineStatusQuo,
+        (-1f64).exp(),
+    );
+    within_mean("E[T]", rs.iter().map(|r| r.time), 5.0);
     let last = rs
         .iter()
         .filter(|r| r.outcome != Outcome::DeadlineStatusQuo)
@@ -509,36 +487,14 @@ fn a_deadline_worse_than_conceding_is_a_game_of_chicken_at_the_deadline() {
         "breakdown_cost = 1",
     )));
     let q = (-2f64).exp() / 4.0;
-    let at_deadline = |o: Outcome| {
-        rs.iter()
-            .filter(|r| r.outcome == o && r.time == 10.0)
-            .count() as f64
-            / N as f64
-    };
-    within(
-        "P(a concedes at T)",
-        at_deadline(Outcome::Concession0),
-        q,
-        se_p(q, N),
-    );
-    within(
-        "P(b concedes at T)",
-        at_deadline(Outcome::Concession1),
-        q,
-        se_p(q, N),
-    );
-    within(
-        "P(both at T)",
-        at_deadline(Outcome::Compromise),
-        q,
-        se_p(q, N),
-    );
-    within(
-        "P(breakdown at T)",
-        at_deadline(Outcome::DeadlineBreakdown),
-        q,
-        se_p(q, N),
-    );
+    for (what, o) in [
+        ("P(a concedes at T)", Outcome::Concession0),
+        ("P(b concedes at T)", Outcome::Concession1),
+        ("P(both at T)", Outcome::Compromise),
+        ("P(breakdown at T)", Outcome::DeadlineBreakdown),
+    ] {
+        within_share(what, &rs, |r| r.outcome == o && r.time == 10.0, q);
+    }
 }
 
 #[test]
@@ -571,33 +527,16 @@ fn the_discrete_war_of_attrition_at_meetings_matches_its_closed_form() {
         rs.iter().all(|r| r.time.fract() == 0.0 && r.time >= 1.0),
         "concessions only at meetings"
     );
-    let times = rs.iter().map(|r| r.time);
-    within(
-        "E[meetings]",
-        times.clone().sum::<f64>() / N as f64,
-        1.8,
-        se_mean(times),
+    within_mean("E[meetings]", rs.iter().map(|r| r.time), 1.8);
+    within_share("P(tie)", &rs, |r| r.outcome == Outcome::Compromise, 0.2);
+    within_share(
+        "P(a concedes alone)",
+        &rs,
+        |r| r.outcome == Outcome::Concession0,
+        0.4,
     );
-    let ties = rs
-        .iter()
-        .filter(|r| r.outcome == Outcome::Compromise)
-        .count() as f64
-        / N as f64;
-    within("P(tie)", ties, 0.2, se_p(0.2, N));
-    let a_alone = rs
-        .iter()
-        .filter(|r| r.outcome == Outcome::Concession0)
-        .count() as f64
-        / N as f64;
-    within("P(a concedes alone)", a_alone, 0.4, se_p(0.4, N));
     for i in 0..2 {
-        let pay = rs.iter().map(|r| r.payoff[i]);
-        within(
-            "payoff",
-            pay.clone().sum::<f64>() / N as f64,
-            -0.5,
-            se_mean(pay),
-        );
+        within_mean("payoff", rs.iter().map(|r| r.payoff[i]), -0.5);
     }
 }
 
@@ -623,28 +562,15 @@ fn a_first_meeting_at_zero_keeps_the_per_meeting_probability() {
         horizon = 1000
     "#;
     let rs = rounds(&scenario(text));
-    let at_zero = rs.iter().filter(|r| r.time == 0.0).count() as f64 / N as f64;
-    within(
+    within_share(
         "P(end at the meeting at 0)",
-        at_zero,
+        &rs,
+        |r| r.time == 0.0,
         5.0 / 9.0,
-        se_p(5.0 / 9.0, N),
     );
-    let times = rs.iter().map(|r| r.time);
-    within(
-        "E[T]",
-        times.clone().sum::<f64>() / N as f64,
-        0.8,
-        se_mean(times),
-    );
+    within_mean("E[T]", rs.iter().map(|r| r.time), 0.8);
     for i in 0..2 {
-        let pay = rs.iter().map(|r| r.payoff[i]);
-        within(
-            "payoff",
-            pay.clone().sum::<f64>() / N as f64,
-            0.0,
-            se_mean(pay),
-        );
+        within_mean("payoff", rs.iter().map(|r| r.payoff[i]), 0.0);
     }
 }
 
@@ -697,27 +623,13 @@ fn bayesian_war_of_attrition_with_uniform_values() {
     ));
     let rs = rounds(&sc);
     higher_type_wins(&sc, &rs);
-    let times = rs.iter().map(|r| r.time);
-    within(
-        "E[T]",
-        times.clone().sum::<f64>() / N as f64,
-        1.0 / 6.0,
-        se_mean(times),
-    );
+    within_mean("E[T]", rs.iter().map(|r| r.time), 1.0 / 6.0);
     let b = |v: f64| -v - (1.0 - v).ln();
     let median = b(1.0 - 0.5f64.sqrt());
-    let below = rs.iter().filter(|r| r.time <= median).count() as f64 / N as f64;
-    within("P(T <= median)", below, 0.5, se_p(0.5, N));
-    let tail = rs.iter().filter(|r| r.time > b(0.9)).count() as f64 / N as f64;
-    within("P(T > b(0.9))", tail, 0.01, se_p(0.01, N));
+    within_share("P(T <= median)", &rs, |r| r.time <= median, 0.5);
+    within_share("P(T > b(0.9))", &rs, |r| r.time > b(0.9), 0.01);
     for i in 0..2 {
-        let pay = rs.iter().map(|r| r.payoff[i]);
-        within(
-            "payoff",
-            pay.clone().sum::<f64>() / N as f64,
-            1.0 / 6.0,
-            se_mean(pay),
-        );
+        within_mean("payoff", rs.iter().map(|r| r.payoff[i]), 1.0 / 6.0);
     }
 }
 
@@ -732,27 +644,13 @@ fn bayesian_war_of_attrition_with_exponential_values() {
     ));
     let rs = rounds(&sc);
     higher_type_wins(&sc, &rs);
-    let times = rs.iter().map(|r| r.time);
-    within(
-        "E[T]",
-        times.clone().sum::<f64>() / N as f64,
-        0.25,
-        se_mean(times),
-    );
+    within_mean("E[T]", rs.iter().map(|r| r.time), 0.25);
     let median = (2f64.ln() / 2.0).powi(2) / 2.0;
-    let below = rs.iter().filter(|r| r.time <= median).count() as f64 / N as f64;
-    within("P(T <= median)", below, 0.5, se_p(0.5, N));
+    within_share("P(T <= median)", &rs, |r| r.time <= median, 0.5);
     let p = (-(2f64.powf(1.5))).exp();
-    let tail = rs.iter().filter(|r| r.time > 1.0).count() as f64 / N as f64;
-    within("P(T > 1)", tail, p, se_p(p, N));
+    within_share("P(T > 1)", &rs, |r| r.time > 1.0, p);
     for i in 0..2 {
-        let pay = rs.iter().map(|r| r.payoff[i]);
-        within(
-            "payoff",
-            pay.clone().sum::<f64>() / N as f64,
-            0.5,
-            se_mean(pay),
-        );
+        within_mean("payoff", rs.iter().map(|r| r.payoff[i]), 0.5);
     }
 }
 
@@ -834,23 +732,15 @@ fn asymmetric_bayesian_war_of_attrition_with_exponential_values() {
         60.0,
         200_000,
     );
-    let n = rs.len() as f64;
-    let times = rs.iter().map(|r| r.time);
-    within(
-        "E[T]",
-        times.clone().sum::<f64>() / n,
-        mean_t,
-        se_mean(times),
+    within_mean("E[T]", rs.iter().map(|r| r.time), mean_t);
+    within_share(
+        "P(a first)",
+        &rs,
+        |r| r.outcome == Outcome::Concession0,
+        a_first,
     );
-    let first = rs
-        .iter()
-        .filter(|r| r.outcome == Outcome::Concession0)
-        .count() as f64
-        / n;
-    within("P(a first)", first, a_first, se_p(a_first, N));
     for (i, expect) in [(0, win_a - mean_t), (1, win_b - 0.5 * mean_t)] {
-        let pay = rs.iter().map(|r| r.payoff[i]);
-        within("payoff", pay.clone().sum::<f64>() / n, expect, se_mean(pay));
+        within_mean("payoff", rs.iter().map(|r| r.payoff[i]), expect);
     }
 }
 

@@ -54,6 +54,25 @@ pub fn se_mean(xs: impl Iterator<Item = f64> + Clone) -> f64 {
     (var / n).sqrt()
 }
 
+/// Check the share of `rounds` for which `holds` is true against the probability `p`, with the
+/// standard error of a proportion at `p`.
+pub fn within_share(
+    what: &str,
+    rounds: &[RoundResult],
+    holds: impl Fn(&RoundResult) -> bool,
+    p: f64,
+) {
+    let n = rounds.len() as u64;
+    let share = rounds.iter().filter(|r| holds(r)).count() as f64 / n as f64;
+    within(what, share, p, se_p(p, n));
+}
+
+/// Check the mean of `xs` against `expected`, with the sample's standard error.
+pub fn within_mean(what: &str, xs: impl Iterator<Item = f64> + Clone, expected: f64) {
+    let n = xs.clone().count() as f64;
+    within(what, xs.clone().sum::<f64>() / n, expected, se_mean(xs));
+}
+
 pub fn metric(r: &Report, name: &str, party: Option<usize>) -> f64 {
     r.get(name, party)
         .unwrap_or_else(|| panic!("no metric {name}"))
