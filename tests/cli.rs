@@ -2,7 +2,7 @@
 //! message that says where and what, no panic), files written only when a run succeeds.
 
 mod common;
-use common::impasse;
+use common::{impasse, same_bytes};
 
 use std::fs;
 use std::path::Path;
@@ -177,13 +177,7 @@ fn the_manifest_reproduces_the_run() {
         .arg(&b)
         .assert()
         .success();
-    for f in ["summary.csv", "outcomes.csv", "times.csv"] {
-        assert_eq!(
-            fs::read(a.join(f)).unwrap(),
-            fs::read(b.join(f)).unwrap(),
-            "{f} differs"
-        );
-    }
+    same_bytes(&a, &b, &["summary.csv", "outcomes.csv", "times.csv"]);
 }
 
 #[test]
@@ -197,13 +191,7 @@ fn thread_count_does_not_change_the_bytes() {
             .assert()
             .success();
     }
-    for f in ["summary.csv", "outcomes.csv", "times.csv"] {
-        assert_eq!(
-            fs::read(a.join(f)).unwrap(),
-            fs::read(b.join(f)).unwrap(),
-            "{f} differs"
-        );
-    }
+    same_bytes(&a, &b, &["summary.csv", "outcomes.csv", "times.csv"]);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! missing, duplicate or foreign part is refused by name.
 
 mod common;
-use common::impasse;
+use common::{impasse, same_bytes};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -77,13 +77,7 @@ fn sharded_equals_whole(dir: &Path, args: &[&str], files: &[&str], counts: &[u64
             .arg(&merged)
             .assert()
             .success();
-        for f in files {
-            assert_eq!(
-                fs::read(whole.join(f)).unwrap(),
-                fs::read(merged.join(f)).unwrap(),
-                "{f} differs with {n} shards"
-            );
-        }
+        same_bytes(&whole, &merged, files);
     }
 }
 

@@ -2,10 +2,12 @@
 //! byte-identical to the same sweep run locally. Ignored by a plain `cargo test` (it needs Slurm);
 //! `.ci/run` starts a single-node cluster and runs it with `--ignored`.
 
-use std::fs;
 use std::time::Instant;
 
 use assert_cmd::Command;
+
+mod common;
+use common::same_bytes;
 
 #[test]
 #[ignore = "needs a running Slurm cluster; .ci/run starts one with shared/tools/slurm-local.sh"]
@@ -58,11 +60,9 @@ fn a_sweep_sharded_on_slurm_equals_the_same_sweep_run_locally() {
         on_slurm.as_secs_f64(),
         here.as_secs_f64()
     );
-    for f in ["sweep.csv", "sweep_outcomes.csv", "manifest.toml"] {
-        assert_eq!(
-            fs::read(local.join(f)).unwrap(),
-            fs::read(job.join("merged").join(f)).unwrap(),
-            "{f} differs"
-        );
-    }
+    same_bytes(
+        &local,
+        &job.join("merged"),
+        &["sweep.csv", "sweep_outcomes.csv", "manifest.toml"],
+    );
 }

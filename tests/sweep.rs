@@ -2,7 +2,7 @@
 //! independence, resuming after SIGKILL, and a comparative static that theory predicts.
 
 mod common;
-use common::impasse;
+use common::{impasse, same_bytes};
 
 use std::fs;
 use std::path::Path;
@@ -241,13 +241,11 @@ fn one_and_two_threads_give_the_same_bytes() {
     let dir = TempDir::new().unwrap();
     let a = sweep(dir.path(), "a", &["-j", "1"]);
     let b = sweep(dir.path(), "b", &["-j", "2"]);
-    for f in ["sweep.csv", "sweep_outcomes.csv", "manifest.toml"] {
-        assert_eq!(
-            fs::read(a.join(f)).unwrap(),
-            fs::read(b.join(f)).unwrap(),
-            "{f} differs"
-        );
-    }
+    same_bytes(
+        &a,
+        &b,
+        &["sweep.csv", "sweep_outcomes.csv", "manifest.toml"],
+    );
 }
 
 #[test]
@@ -322,13 +320,7 @@ fn resume_after_sigkill_equals_an_uninterrupted_sweep() {
         .arg(&whole)
         .assert()
         .success();
-    for f in ["sweep.csv", "sweep_outcomes.csv"] {
-        assert_eq!(
-            fs::read(killed.join(f)).unwrap(),
-            fs::read(whole.join(f)).unwrap(),
-            "{f} differs"
-        );
-    }
+    same_bytes(&killed, &whole, &["sweep.csv", "sweep_outcomes.csv"]);
 }
 
 #[test]

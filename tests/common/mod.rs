@@ -11,6 +11,19 @@ use impasse::engine::{Engine, RoundResult};
 use impasse::model::Scenario;
 use impasse::{runner, scenario};
 
+/// Assert that each named file has the same bytes in directories `a` and `b`.
+pub fn same_bytes(a: &std::path::Path, b: &std::path::Path, files: &[&str]) {
+    for f in files {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
 pub fn scenario(text: &str) -> Scenario {
     scenario::load_str("test.toml", text, &[])
         .unwrap_or_else(|e| panic!("test scenario is invalid: {e}"))
