@@ -889,12 +889,25 @@ impl<'a> Engine<'a> {
             return None;
         }
         let j = 1 - i;
-        let (pi, pj) = (&self.sc.parties[i], &self.sc.parties[j]);
+        let pj = &self.sc.parties[j];
         let (at, p) = (d.at, d.breakdown_probability);
         let wbar = belief[i] * pj.stake;
-        let concede = (1.0 - pi.demand) * wbar - lines[LineId::audience_cost(j).0].at(at);
-        let broken = lines[LineId::leverage(j).0].at(at) * wbar - pj.breakdown_cost;
-        let gap = p * broken + (1.0 - p) * pj.status_quo - concede;
+        // j's undiscounted payoff at T from each way the deadline game can end, as i sees j's
+        // worth of the pie: the payoff's own affine terms, with the lines at T.
+        let at_deadline = |o: Outcome| {
+            let (a, b) = payoff::terms(
+                pj,
+                j,
+                o,
+                self.shares[o.index()].map(|s| s[j]),
+                lines[LineId::audience_cost(j).0].at(at),
+                lines[LineId::leverage(j).0].at(at),
+            );
+            a * wbar + b
+        };
+        let concede = at_deadline(Outcome::concession(j));
+        let status_quo = at_deadline(Outcome::DeadlineStatusQuo);
+        let gap = p * at_deadline(Outcome::DeadlineBreakdown) + (1.0 - p) * status_quo - concede;
         if gap > 0.0 {
             // Cost from t to u: c0 (u - t) + c1 (u - t)^2 / 2; it must leave exactly `gap` to T.
             let (c0, c1) = lines[LineId::pressure(j).0].piece();
@@ -907,7 +920,7 @@ impl<'a> Engine<'a> {
             };
             Some((stop, 0.0, at))
         } else {
-            let win = pj.demand * wbar;
+            let win = at_deadline(Outcome::concession(i));
             Some((f64::INFINITY, -gap / (win - concede - gap), at))
         }
     }
