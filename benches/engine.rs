@@ -75,6 +75,20 @@ fn rounds(c: &mut Criterion) {
     g.finish();
 }
 
+/// PLAIN's clocks, drawn from `rng`: a's and b's concessions, the breakdown, and the deadline at
+/// 100; the earliest time and which of the four it is.
+#[inline(always)]
+fn plain_clocks(rng: &mut Xoshiro256PlusPlus) -> (f64, usize) {
+    let mut exp = |rate: f64| -> f64 {
+        let e: f64 = Exp1.sample(rng);
+        e / rate
+    };
+    let (ta, tb, th) = (exp(0.01), exp(0.015), exp(0.005));
+    [(ta, 0), (tb, 1), (th, 2), (100.0, 3)]
+        .into_iter()
+        .fold((f64::INFINITY, 4), |m, x| if x.0 < m.0 { x } else { m })
+}
+
 /// The least a round of PLAIN needs: three exponential clocks, the deadline, outcome counts,
 /// payoff sums and a histogram, with one generator per batch.
 fn bare_loop(rounds: u64, seed: u64) -> ([u64; 4], [f64; 2], f64, Vec<u64>) {
@@ -82,13 +96,7 @@ fn bare_loop(rounds: u64, seed: u64) -> ([u64; 4], [f64; 2], f64, Vec<u64>) {
     let (mut counts, mut pay, mut time) = ([0u64; 4], [0.0f64; 2], 0.0);
     let mut hist = vec![0u64; 50];
     for _ in 0..rounds {
-        let exp = |rng: &mut Xoshiro256PlusPlus| -> f64 { Exp1.sample(rng) };
-        let ta = exp(&mut rng) / 0.01;
-        let tb = exp(&mut rng) / 0.015;
-        let th = exp(&mut rng) / 0.005;
-        let (t, k) = [(ta, 0), (tb, 1), (th, 2), (100.0, 3)]
-            .into_iter()
-            .fold((f64::INFINITY, 4), |m, x| if x.0 < m.0 { x } else { m });
+        let (t, k) = plain_clocks(&mut rng);
         counts[k] += 1;
         // The winner of a concession gets the pie; nothing else pays in PLAIN.
         if k < 2 {
@@ -105,7 +113,7 @@ fn bare_loop(rounds: u64, seed: u64) -> ([u64; 4], [f64; 2], f64, Vec<u64>) {
 /// and shards) and the full `Tally` (sketch, histogram, second moments). No strategy logic and
 /// no payoff table: the distance from here to `engine` is the engine's own overhead, and from
 /// `bare_loop` to here the cost of the contract.
-/// `tally = false` keeps only a time sum and the outcome counts, which shows what the `Tally`
+/// `tally_on = false` keeps only a time sum and the outcome counts, which shows what the `Tally`
 /// costs and that per-round seeding costs next to nothing.
 fn floor(rounds: u64, seed: u64, tally_on: bool) -> (Tally, f64, [u64; 4]) {
     use impasse::engine::RoundResult;
@@ -118,20 +126,7 @@ fn floor(rounds: u64, seed: u64, tally_on: bool) -> (Tally, f64, [u64; 4]) {
     ];
     let (mut tally, mut time, mut counts) = (Tally::new(100.0, 50), 0.0, [0u64; 4]);
     for r in 0..rounds {
-        let mut rng = impasse::rng::round_rng(seed, r);
-        let (eb, ea, ebb): (f64, f64, f64) = (
-            Exp1.sample(&mut rng),
-            Exp1.sample(&mut rng),
-            Exp1.sample(&mut rng),
-        );
-        let (t, k) = [
-            (ea / 0.01, 0),
-            (ebb / 0.015, 1),
-            (eb / 0.005, 2),
-            (100.0, 3),
-        ]
-        .into_iter()
-        .fold((f64::INFINITY, 4), |m, x| if x.0 < m.0 { x } else { m });
+        let (t, k) = plain_clocks(&mut impasse::rng::round_rng(seed, r));
         if !tally_on {
             time += t;
             counts[k] += 1;
