@@ -81,18 +81,17 @@ pub struct Engine<'a> {
     /// Whether the breakdown hazard can ever be positive, and each party's pressure.
     breakdown_possible: bool,
     pressured: [bool; PARTIES],
-    /// The split of the pie for each outcome.
-    shares: [Option<[f64; PARTIES]>; Outcome::COUNT],
+    /// The split of the pie for each outcome, and at `MET` where time-dependent demands meet
+    /// (the meeting itself is among the fixed enders).
+    shares: [Option<[f64; PARTIES]>; ROWS],
     /// No events and no moving lines: every round is one piece, played without the loop.
     single_piece: bool,
     /// One piece on which every clock is a fixed time, a constant rate or read off a plan: the
     /// concession clocks of both parties and the breakdown clock, played without the scan.
     memoryless: Option<[Clock; 3]>,
-    /// Each party's payoff terms `(a, b)` per outcome (a last row for demands that met), with
-    /// the lines at their initial values: exact for the memoryless kernel, where nothing moves.
-    terms: [[(f64, f64); PARTIES]; Outcome::COUNT + 1],
-    /// Where time-dependent demands meet (the meeting itself is among the fixed enders).
-    meet_shares: [f64; PARTIES],
+    /// Each party's payoff terms `(a, b)` per row of `shares`, with the lines at their initial
+    /// values: exact for the memoryless kernel, where nothing moves.
+    terms: [[(f64, f64); PARTIES]; ROWS],
     /// The Bayesian stopping rule b(v) of each `bayesian` party.
     bayes: [Option<bayesian::Plan>; PARTIES],
     /// Abreu–Gul concession times from a unit-exponential budget E, per party:
@@ -220,6 +219,21 @@ impl Ender {
     }
 }
 
+/// Rows of the per-outcome tables: one per outcome, and `MET` for demands that met (a compromise
+/// at the split where they met).
+const ROWS: usize = Outcome::COUNT + 1;
+const MET: usize = Outcome::COUNT;
+
+/// The table row of a round that ended with `outcome` through `who`.
+#[inline(always)]
+fn row(outcome: Outcome, who: Ender) -> usize {
+    if who == Ender::Meet {
+        MET
+    } else {
+        outcome.index()
+    }
+}
+
 /// When an Abreu–Gul party concedes, from its unit-exponential budget `e` and its
 /// `(λ_i, ln c_i, -ln z_i)`: the unconditional survival `c e^{-λ t}` on `[0, T0]` (the opponent's
 /// view: constant hazard λ, an atom `1 - c` at 0) down to `z`, the obstinate type that never
@@ -334,11 +348,10 @@ impl<'a> Engine<'a> {
             fixed_end: (f64::INFINITY, Ender::Horizon),
             breakdown_possible: false,
             pressured: [false; PARTIES],
-            shares: [None; Outcome::COUNT],
+            shares: [None; ROWS],
             single_piece: false,
             memoryless: None,
-            terms: [[(0.0, 0.0); PARTIES]; Outcome::COUNT + 1],
-            meet_shares: [0.0; PARTIES],
+            terms: [[(0.0, 0.0); PARTIES]; ROWS],
             reputation: [(0.0, 0.0, 0.0); PARTIES],
             bayes: [None, None],
         };
@@ -388,7 +401,7 @@ impl<'a> Engine<'a> {
             .flatten()
         {
             fixed.push((t, Ender::Meet));
-            engine.meet_shares = split;
+            engine.shares[MET] = Some(split);
         }
         for (i, q) in sc.parties.iter().enumerate() {
             if let Some(d) = q.deadline {
@@ -418,7 +431,9 @@ impl<'a> Engine<'a> {
         engine.breakdown_possible = can_move(LineId::HAZARD);
         engine.pressured = [0, 1].map(|i| can_move(LineId::pressure(i)));
         let demand = [sc.parties[0].demand, sc.parties[1].demand];
-        engine.shares = Outcome::ALL.map(|o| payoff::shares(o, demand, sc.simultaneous));
+        for o in Outcome::ALL {
+            engine.shares[o.index()] = payoff::shares(o, demand, sc.simultaneous);
+        }
         engine.single_piece =
             sc.events.is_empty() && engine.mutable.is_empty() && sc.talks.is_none();
         engine.start_rates =
@@ -427,10 +442,12 @@ impl<'a> Engine<'a> {
             [0, 1].map(|i| engine.deadline_terms(i, &initial_lines, &initial_belief, 0.0));
         engine.memoryless = engine.memoryless_clocks();
         engine.terms = std::array::from_fn(|row| {
-            let (outcome, share) = match Outcome::ALL.get(row) {
-                Some(&o) => (o, engine.shares[row]),
-                None => (Outcome::Compromise, Some(engine.meet_shares)),
-            };
+            // The demands that met are a compromise at their own split.
+            let outcome = Outcome::ALL
+                .get(row)
+                .copied()
+                .unwrap_or(Outcome::Compromise);
+            let share = engine.shares[row];
             [0, 1].map(|i| {
                 let level = |id: LineId| initial_lines[id.0].level;
                 payoff::terms(
@@ -527,7 +544,8 @@ impl<'a> Engine<'a> {
                 audience_cost: 0.0,
                 leverage: 0.0,
             };
-            return self.finish(Outcome::Compromise, 0.0, [state(0), state(1)], false);
+            let compromise = Outcome::Compromise;
+            return self.finish(compromise, 0.0, [state(0), state(1)], compromise.index());
         }
 
         for (k, ev) in self.poisson.iter().enumerate() {
@@ -700,8 +718,7 @@ impl<'a> Engine<'a> {
         );
         let (tau, who) = best;
         let outcome = self.ending(who, tau, conceding_at, rng);
-        let met = who == Ender::Meet;
-        let row = if met { Outcome::COUNT } else { outcome.index() };
+        let row = row(outcome, who);
         let mut cost = [0.0; PARTIES];
         for (i, c) in cost.iter_mut().enumerate() {
             if self.pressured[i] {
@@ -715,11 +732,7 @@ impl<'a> Engine<'a> {
             time: tau,
             payoff: [pay(0), pay(1)],
             cost,
-            share: if met {
-                Some(self.meet_shares)
-            } else {
-                self.shares[row]
-            },
+            share: self.shares[row],
         }
     }
 
@@ -864,7 +877,7 @@ impl<'a> Engine<'a> {
             audience_cost: lines[LineId::audience_cost(i).0].at(tau),
             leverage: lines[LineId::leverage(i).0].at(tau),
         };
-        self.finish(ended, tau, [state(0), state(1)], who == Ender::Meet)
+        self.finish(ended, tau, [state(0), state(1)], row(ended, who))
     }
 
     /// How the global deadline shapes party i's `equilibrium` concessions (`None` for any other
@@ -1101,21 +1114,17 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// The round's result; `met`: the demands met, so the pie is split where they did.
+    /// The round's result; `row` of the tables: the outcome's, or `MET`.
     #[inline(always)]
     fn finish(
         &self,
         outcome: Outcome,
         tau: f64,
         state: [EndState; PARTIES],
-        met: bool,
+        row: usize,
     ) -> RoundResult {
         let sc = self.sc;
-        let share = if met {
-            Some(self.meet_shares)
-        } else {
-            self.shares[outcome.index()]
-        };
+        let share = self.shares[row];
         let pay = |i: usize| {
             payoff::payoff(
                 &sc.parties[i],
