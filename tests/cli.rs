@@ -592,6 +592,13 @@ fn fails_when_bayesian_is_played_outside_its_model() {
     );
     let constant = OK.replace("\"equilibrium\"", "\"bayesian\"");
     refuses(constant.as_bytes(), &[], "`bayesian` needs private values");
+    // A constant belief is a known type too, and the message names the belief.
+    let known = b.replacen("pressure = 1", "pressure = 1\nbelief = 0.5", 1);
+    refuses(
+        known.as_bytes(),
+        &[],
+        "parties.a.belief: `bayesian` needs private values",
+    );
 }
 
 #[test]
