@@ -106,11 +106,6 @@ impl Plan {
         let w = if v1 > v0 { (v - v0) / (v1 - v0) } else { 1.0 };
         self.times[k - 1] + w * (self.times[k] - self.times[k - 1])
     }
-
-    /// The smallest value that does not concede at t = 0 (its first tabulated value).
-    pub fn lowest_holding_value(&self) -> f64 {
-        self.values[0]
-    }
 }
 
 /// One side of the game: the prior of its type, its stake and its cost of waiting.
@@ -327,9 +322,9 @@ mod tests {
             cost: 1.0,
         };
         let [p0, p1] = solve([side(&u0), side(&u1)], 0.5);
-        assert!(p0.lowest_holding_value() > 0.01, "{:?}", &p0.values[..3]);
-        assert_eq!(p1.lowest_holding_value(), 0.5);
-        assert_eq!(p0.stop_time(0.5 * p0.lowest_holding_value()), 0.0);
+        assert!(p0.values[0] > 0.01, "{:?}", &p0.values[..3]);
+        assert_eq!(p1.values[0], 0.5);
+        assert_eq!(p0.stop_time(0.5 * p0.values[0]), 0.0);
         assert!(p1.stop_time(0.5 + 1e-3) > 0.0);
     }
 
