@@ -14,8 +14,9 @@ use crate::aggregate::{Tally, Totals};
 use crate::engine::Engine;
 use crate::model::Scenario;
 
-/// Rounds per batch. Part of the output contract: batch sums are added in round order within a
-/// batch, so changing this changes the last bits of some outputs.
+/// Rounds per batch. Part of the output contract: a batch's float sums are added in an order
+/// fixed by the rounds' positions in it (`aggregate::Tally`), so changing this changes the last
+/// bits of some outputs.
 pub const BATCH: u64 = 16_384;
 
 /// The batches covering rounds `0..rounds`.
@@ -51,9 +52,7 @@ pub fn run_batches(
             let last = (first + BATCH).min(rounds);
             let mut tally = Tally::new(end, bins);
             let mut scratch = engine.scratch();
-            for r in first..last {
-                tally.push(&engine.play(seed, r, &mut scratch));
-            }
+            engine.play_rounds(seed, first..last, &mut scratch, |r| tally.push(r));
             progress(last - first);
             Totals::from(tally)
         })

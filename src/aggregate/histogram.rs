@@ -27,8 +27,16 @@ impl Histogram {
 
     #[inline]
     pub fn push(&mut self, outcome: Outcome, t: f64) {
-        let b = ((t * self.scale) as usize).min(self.bins - 1);
-        self.counts[outcome.index() * self.bins + b] += 1;
+        self.push_index(outcome.index(), t);
+    }
+
+    /// `push` with the outcome's index.
+    #[inline]
+    pub fn push_index(&mut self, outcome: usize, t: f64) {
+        // Times are never negative, so the bin is the truncation of a float below `bins`
+        // (`as u32` saturates without the extra steps `as usize` needs above 2^63).
+        let b = ((t * self.scale) as u32 as usize).min(self.bins - 1);
+        self.counts[outcome * self.bins + b] += 1;
     }
 
     pub fn merge(&mut self, other: &Histogram) {

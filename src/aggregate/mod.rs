@@ -1,7 +1,8 @@
 //! Streaming statistics over rounds, in memory that does not grow with the number of rounds.
 //!
 //! `Tally` collects one batch of rounds: integer counts (outcomes, the time `Histogram`, the
-//! quantile `Sketch`) and plain `f64` sums added in round order. `Totals` holds many batches:
+//! quantile `Sketch`) and plain `f64` sums in an order fixed by each round's position in the
+//! batch (`Tally` says which). `Totals` holds many batches:
 //! the same integer counts and the sums as `ExactSum`s. Every merge is therefore exact, so the
 //! totals do not depend on how batches were spread over threads or shards. `Totals::report`
 //! turns them into the metrics of summary.csv and outcomes.csv.
@@ -67,11 +68,44 @@ impl Counts {
     }
 }
 
-/// One batch of rounds, pushed in round order.
+/// Rounds a `Tally` holds before reducing them.
+const CHUNK: usize = 128;
+/// Independent partial sums per float column: the reduction's vector width.
+const LANES: usize = 4;
+// The float columns of a chunk: the time, then each party's payoff, cost and share.
+const COL_TIME: usize = 0;
+const COL_PAYOFF: usize = 1;
+const COL_COST: usize = COL_PAYOFF + PARTIES;
+const COL_SHARE: usize = COL_COST + PARTIES;
+const COLUMNS: usize = COL_SHARE + PARTIES;
+// Each column's sum and sum of squares sit at these indices of `sums`.
+const COLUMN_SUMS: [(usize, usize); COLUMNS] = [
+    (TIME, TIME_SQ),
+    (PAYOFF, PAYOFF_SQ),
+    (PAYOFF + 1, PAYOFF_SQ + 1),
+    (COST, COST_SQ),
+    (COST + 1, COST_SQ + 1),
+    (SHARE, SHARE_SQ),
+    (SHARE + 1, SHARE_SQ + 1),
+];
+
+/// One batch of rounds, pushed in round order. A push only stores the round in a chunk of
+/// columns; a full chunk is reduced at once: each float column into `LANES` partial sums of the
+/// values and of their squares (lane `j` takes rounds `j, j + LANES, ...` of the chunk, so the
+/// loop runs on vector registers), and the counts, sketch, histogram and per-outcome times in a
+/// second, scalar pass. The order of every addition is fixed by the rounds' positions in the
+/// batch, never by threads. A round without a split stores share 0, which leaves the sums exact.
 #[derive(Clone, Debug)]
 pub struct Tally {
     counts: Counts,
-    sums: [f64; SUMS],
+    /// Sum and sum of squares of each column, `LANES` partial sums each.
+    lanes: [[[f64; LANES]; 2]; COLUMNS],
+    /// The time of the rounds of each outcome, added in round order.
+    by_outcome: [f64; Outcome::COUNT],
+    /// The rounds not yet reduced: `len` of them.
+    columns: Box<[[f64; CHUNK]; COLUMNS]>,
+    outcomes: [u8; CHUNK],
+    len: usize,
 }
 
 impl Tally {
@@ -79,36 +113,59 @@ impl Tally {
     pub fn new(end: f64, bins: usize) -> Tally {
         Tally {
             counts: Counts::new(end, bins),
-            sums: [0.0; SUMS],
+            lanes: [[[0.0; LANES]; 2]; COLUMNS],
+            by_outcome: [0.0; Outcome::COUNT],
+            columns: Box::new([[0.0; CHUNK]; COLUMNS]),
+            outcomes: [0; CHUNK],
+            len: 0,
         }
     }
 
     #[inline]
     pub fn push(&mut self, r: &RoundResult) {
-        let c = &mut self.counts;
-        c.outcomes[r.outcome.index()] += 1;
-        c.histogram.push(r.outcome, r.time);
-        c.sketch.push(r.time);
-        let s = &mut self.sums;
-        s[TIME] += r.time;
-        s[TIME_SQ] += r.time * r.time;
-        s[TIME_BY_OUTCOME + r.outcome.index()] += r.time;
+        let k = self.len % CHUNK;
+        let c = &mut self.columns;
+        c[COL_TIME][k] = r.time;
+        let share = r.share.unwrap_or([0.0; PARTIES]);
         for i in 0..PARTIES {
-            s[PAYOFF + i] += r.payoff[i];
-            s[PAYOFF_SQ + i] += r.payoff[i] * r.payoff[i];
-            s[COST + i] += r.cost[i];
-            s[COST_SQ + i] += r.cost[i] * r.cost[i];
+            c[COL_PAYOFF + i][k] = r.payoff[i];
+            c[COL_COST + i][k] = r.cost[i];
+            c[COL_SHARE + i][k] = share[i];
         }
-        if let Some(sh) = r.share {
-            c.splits += 1;
-            for i in 0..PARTIES {
-                s[SHARE + i] += sh[i];
-                s[SHARE_SQ + i] += sh[i] * sh[i];
-            }
+        self.counts.splits += r.share.is_some() as u64;
+        self.outcomes[k] = r.outcome.index() as u8;
+        self.len = k + 1;
+        if self.len == CHUNK {
+            self.reduce();
         }
     }
-}
 
+    /// Fold the buffered rounds into the statistics.
+    fn reduce(&mut self) {
+        let n = self.len;
+        for (column, [sum, squares]) in self.columns.iter_mut().zip(&mut self.lanes) {
+            // Zeros past `n` add nothing (no partial sum is ever -0), and keep the loop whole.
+            column[n..].fill(0.0);
+            let (mut s, mut q) = (*sum, *squares);
+            for x in column.chunks_exact(LANES) {
+                for j in 0..LANES {
+                    s[j] += x[j];
+                    q[j] += x[j] * x[j];
+                }
+            }
+            (*sum, *squares) = (s, q);
+        }
+        let c = &mut self.counts;
+        for (&o, &t) in self.outcomes[..n].iter().zip(&self.columns[COL_TIME]) {
+            let o = o as usize;
+            c.outcomes[o] += 1;
+            c.histogram.push_index(o, t);
+            c.sketch.push(t);
+            self.by_outcome[o] += t;
+        }
+        self.len = 0;
+    }
+}
 /// Statistics over any number of batches. Merging is exact, associative and commutative.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Totals {
@@ -117,9 +174,16 @@ pub struct Totals {
 }
 
 impl From<Tally> for Totals {
-    fn from(t: Tally) -> Totals {
-        let sums = t
-            .sums
+    fn from(mut t: Tally) -> Totals {
+        t.reduce();
+        let mut sums = [0.0; SUMS];
+        for (lanes, (s, sq)) in t.lanes.iter().zip(COLUMN_SUMS) {
+            let total = |l: &[f64; LANES]| (l[0] + l[1]) + (l[2] + l[3]);
+            sums[s] = total(&lanes[0]);
+            sums[sq] = total(&lanes[1]);
+        }
+        sums[TIME_BY_OUTCOME..PAYOFF].copy_from_slice(&t.by_outcome);
+        let sums = sums
             .iter()
             .map(|&x| {
                 let mut s = ExactSum::default();

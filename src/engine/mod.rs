@@ -19,6 +19,9 @@
 
 pub mod rate;
 
+use std::hint::select_unpredictable;
+use std::ops::Range;
+
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
@@ -92,6 +95,11 @@ pub struct Engine<'a> {
     /// Each party's payoff terms `(a, b)` per row of `shares`, with the lines at their initial
     /// values: exact for the memoryless kernel, where nothing moves.
     terms: [[(f64, f64); PARTIES]; ROWS],
+    /// The memoryless kernel's `(outcome, row)` for each candidate, when the deadline holds
+    /// (`[0]`) and when it breaks down (`[1]`; the same unless the fixed ender is the deadline).
+    endings: [[(Outcome, usize); 4]; 2],
+    /// The deadline's breakdown probability (0 without one).
+    deadline_breakdown: f64,
     /// The Bayesian stopping rule b(v) of each `bayesian` party.
     bayes: [Option<bayesian::Plan>; PARTIES],
     /// Abreu–Gul concession times from a unit-exponential budget E, per party:
@@ -234,6 +242,23 @@ fn row(outcome: Outcome, who: Ender) -> usize {
     }
 }
 
+/// Rounds the memoryless kernel plays together (`Engine::play_rounds`).
+const STAGE: usize = 64;
+
+/// A memoryless round's draws, in the order `play_with` makes them.
+#[derive(Clone, Copy, Debug, Default)]
+struct Draws {
+    theta: [f64; PARTIES],
+    budget_break: f64,
+    budget: [f64; PARTIES],
+    /// Uniform on [0, 1): the deadline breaks down below `deadline_breakdown` (1 if never drawn).
+    deadline: f64,
+}
+
+/// The memoryless kernel's candidates are a's and b's concession clocks, the breakdown clock
+/// (0, 1, 2) and `FIXED`, the earliest deterministic ender.
+const FIXED: usize = 3;
+
 /// When an Abreu–Gul party concedes, from its unit-exponential budget `e` and its
 /// `(λ_i, ln c_i, -ln z_i)`: the unconditional survival `c e^{-λ t}` on `[0, T0]` (the opponent's
 /// view: constant hazard λ, an atom `1 - c` at 0) down to `z`, the obstinate type that never
@@ -277,10 +302,12 @@ impl Clock {
                 Some(plan) => plan.stop_time(theta * stake).max(0.0),
                 None => unreachable!("a plan is made for every bayesian party"),
             },
-            Clock::Exp(a) => match (Rate::Linear { a, b: 0.0 }).advance(budget, len) {
-                Step::Fires(u) => u,
-                Step::Spent(_) => f64::INFINITY,
-            },
+            Clock::Exp(a) => {
+                // `Rate::advance` of the constant rate `a`, with the test on the budget a select
+                // rather than a branch: whether the clock fires is a coin flip to the predictor.
+                let fires = a > 0.0 && a * len >= budget;
+                select_unpredictable(fires, (budget / a).min(len), f64::INFINITY)
+            }
         }
     }
 }
@@ -351,6 +378,8 @@ impl<'a> Engine<'a> {
             shares: [None; ROWS],
             single_piece: false,
             memoryless: None,
+            endings: [[(Outcome::Horizon, 0); 4]; 2],
+            deadline_breakdown: sc.deadline.map_or(0.0, |d| d.breakdown_probability),
             terms: [[(0.0, 0.0); PARTIES]; ROWS],
             reputation: [(0.0, 0.0, 0.0); PARTIES],
             bayes: [None, None],
@@ -441,6 +470,17 @@ impl<'a> Engine<'a> {
         engine.start_deadline_terms =
             [0, 1].map(|i| engine.deadline_terms(i, &initial_lines, &initial_belief, 0.0));
         engine.memoryless = engine.memoryless_clocks();
+        engine.endings = [false, true].map(|breaks| {
+            let (at, who) = engine.fixed_end;
+            let fixed = engine.ending(who, at, [f64::INFINITY; PARTIES], || breaks);
+            let clock = |i: usize| Outcome::concession(i);
+            [
+                (clock(0), clock(0).index()),
+                (clock(1), clock(1).index()),
+                (Outcome::Breakdown, Outcome::Breakdown.index()),
+                (fixed, row(fixed, who)),
+            ]
+        });
         engine.terms = std::array::from_fn(|row| {
             // The demands that met are a compromise at their own split.
             let outcome = Outcome::ALL
@@ -465,7 +505,7 @@ impl<'a> Engine<'a> {
 
     /// The clocks of a memoryless round (see `Clock`), if every round is one.
     fn memoryless_clocks(&self) -> Option<[Clock; 3]> {
-        if !self.single_piece {
+        if !self.single_piece || self.sc.demands_compatible() {
             return None;
         }
         let constant = |r: Rate| match r {
@@ -525,6 +565,50 @@ impl<'a> Engine<'a> {
         self.play_with(&mut rng, scratch)
     }
 
+    /// Play rounds `rounds` of a run seeded with `seed`, in order, handing each result to
+    /// `sink`. The same results as `play`, round by round; memoryless rounds are played `STAGE`
+    /// at a time, first all their draws and then all their endings, so that the processor
+    /// overlaps the rounds' independent work.
+    #[inline]
+    pub fn play_rounds(
+        &self,
+        seed: u64,
+        rounds: Range<u64>,
+        scratch: &mut Scratch,
+        mut sink: impl FnMut(&RoundResult),
+    ) {
+        let Some(clocks) = &self.memoryless else {
+            for r in rounds {
+                sink(&self.play(seed, r, scratch));
+            }
+            return;
+        };
+        let p = &self.sc.parties;
+        let mut draws = [Draws::default(); STAGE];
+        let mut start = rounds.start;
+        while start < rounds.end {
+            let stop = rounds.end.min(start + STAGE as u64);
+            let staged = &mut draws[..(stop - start) as usize];
+            // The draws of `play_with`, in its order.
+            for (d, r) in staged.iter_mut().zip(start..stop) {
+                let rng = &mut round_rng(seed, r);
+                let theta = [p[0].resolve.sample(rng), p[1].resolve.sample(rng)];
+                let budget_break = Exp1.sample(rng);
+                let budget = [Exp1.sample(rng), Exp1.sample(rng)];
+                *d = Draws {
+                    theta,
+                    budget_break,
+                    budget,
+                    deadline: self.deadline_draw(rng),
+                };
+            }
+            for d in staged.iter() {
+                sink(&self.play_memoryless(clocks, d));
+            }
+            start = stop;
+        }
+    }
+
     /// Play one round from a given stream. The draws are made in a fixed order whatever the
     /// strategies: θ for each party, a unit exponential for the breakdown clock and for each
     /// party's concession clock, the first gap of each Poisson event; later gaps and the deadline
@@ -555,7 +639,13 @@ impl<'a> Engine<'a> {
         }
 
         if let Some(clocks) = &self.memoryless {
-            return self.play_memoryless(clocks, theta, budget_break, budget, rng);
+            let draws = Draws {
+                theta,
+                budget_break,
+                budget,
+                deadline: self.deadline_draw(rng),
+            };
+            return self.play_memoryless(clocks, &draws);
         }
         if self.single_piece {
             // Nothing changes during the round: it is one piece, [0, end].
@@ -687,38 +777,50 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The draw `ending` makes when the global deadline ends a round that may break down there.
+    /// A memoryless round draws nothing after it, so making it at once changes no stream.
+    #[inline(always)]
+    fn deadline_draw(&self, rng: &mut RoundRng) -> f64 {
+        if self.deadline_breakdown > 0.0 {
+            rng.random::<f64>()
+        } else {
+            1.0
+        }
+    }
+
     /// A memoryless round: `scan` on the one piece `[0, end]` with every clock's time known in
     /// closed form (the same arithmetic, so the same bits: a property test compares the two).
+    /// Written without branches on the draws, which no predictor can guess.
     #[inline(always)]
-    fn play_memoryless(
-        &self,
-        clocks: &[Clock; 3],
-        theta: [f64; PARTIES],
-        budget_break: f64,
-        budget: [f64; PARTIES],
-        rng: &mut RoundRng,
-    ) -> RoundResult {
+    fn play_memoryless(&self, clocks: &[Clock; 3], d: &Draws) -> RoundResult {
         let end = self.end;
-        let mut best = (f64::INFINITY, Ender::Horizon);
-        let mut consider = |time: f64, who: Ender| {
-            if time <= end
-                && (time < best.0 || (time == best.0 && who.priority() < best.1.priority()))
-            {
-                best = (time, who);
-            }
+        let time = |i: usize, budget: f64| {
+            let plan = self.bayes.get(i).and_then(Option::as_ref);
+            clocks[i].time(budget, end, plan, d.theta.get(i).copied().unwrap_or(0.0))
         };
-        consider(self.fixed_end.0, self.fixed_end.1);
-        let conceding_at =
-            [0, 1].map(|i| clocks[i].time(budget[i], end, self.bayes[i].as_ref(), theta[i]));
-        consider(conceding_at[0], Ender::Concede(0));
-        consider(conceding_at[1], Ender::Concede(1));
-        consider(
-            clocks[2].time(budget_break, end, None, 0.0),
-            Ender::Breakdown,
-        );
-        let (tau, who) = best;
-        let outcome = self.ending(who, tau, conceding_at, rng);
-        let row = row(outcome, who);
+        let c = [
+            time(0, d.budget[0]),
+            time(1, d.budget[1]),
+            time(2, d.budget_break),
+        ];
+        // The earliest, and at one instant the first in the order a's concession, b's, the
+        // breakdown, the fixed ender. The fixed ender is never after `end`, so no clock past
+        // `end` is taken (nor a NaN). Minimum first, then the first candidate equal to it: float
+        // minima and integer selects compile without branches, which a float select does not.
+        let candidates = [c[0], c[1], c[2], self.fixed_end.0];
+        let earliest = candidates
+            .iter()
+            .fold(self.fixed_end.0, |m, &x| if x < m { x } else { m });
+        let k = (0..FIXED).rev().fold(FIXED, |k, j| {
+            select_unpredictable(candidates[j] == earliest, j, k)
+        });
+        let tau = candidates[k];
+        let breaks = (d.deadline < self.deadline_breakdown) as usize;
+        let (mut outcome, mut row) = self.endings[breaks][k];
+        // Concessions at one instant are a compromise (`ending`).
+        if k < 2 && c[0] == c[1] {
+            (outcome, row) = (Outcome::Compromise, Outcome::Compromise.index());
+        }
         let mut cost = [0.0; PARTIES];
         for (i, c) in cost.iter_mut().enumerate() {
             if self.pressured[i] {
@@ -726,7 +828,7 @@ impl<'a> Engine<'a> {
             }
         }
         let p = &self.sc.parties;
-        let pay = |i: usize| payoff::settle(&p[i], self.terms[row][i], tau, theta[i], cost[i]);
+        let pay = |i: usize| payoff::settle(&p[i], self.terms[row][i], tau, d.theta[i], cost[i]);
         RoundResult {
             outcome,
             time: tau,
@@ -865,7 +967,8 @@ impl<'a> Engine<'a> {
         rng: &mut RoundRng,
     ) -> RoundResult {
         let (tau, who) = scan.best;
-        let ended = self.ending(who, tau, scan.conceding_at, rng);
+        let breaks = || self.deadline_draw(rng) < self.deadline_breakdown;
+        let ended = self.ending(who, tau, scan.conceding_at, breaks);
         for (i, c) in cost.iter_mut().enumerate() {
             if self.pressured[i] {
                 *c += self.cost_between(i, lines, t, tau);
@@ -1066,14 +1169,15 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// The outcome an ender produces. Two concessions at one instant are a compromise.
+    /// The outcome an ender produces. Two concessions at one instant are a compromise; the
+    /// global deadline breaks down if `deadline_breaks` says so (asked only then).
     #[inline(always)]
     fn ending(
         &self,
         who: Ender,
         tau: f64,
         conceding_at: [f64; PARTIES],
-        rng: &mut RoundRng,
+        deadline_breaks: impl FnOnce() -> bool,
     ) -> Outcome {
         let p = &self.sc.parties;
         match who {
@@ -1093,14 +1197,8 @@ impl<'a> Engine<'a> {
                 }
             }
             Ender::DeadlineWalkOut(i) => Outcome::walkout(i),
-            Ender::GlobalDeadline => {
-                let d = self.sc.deadline.expect("a global deadline ended the round");
-                if d.breakdown_probability > 0.0 && rng.random::<f64>() < d.breakdown_probability {
-                    Outcome::DeadlineBreakdown
-                } else {
-                    Outcome::DeadlineStatusQuo
-                }
-            }
+            Ender::GlobalDeadline if deadline_breaks() => Outcome::DeadlineBreakdown,
+            Ender::GlobalDeadline => Outcome::DeadlineStatusQuo,
             Ender::Horizon => Outcome::Horizon,
         }
     }
