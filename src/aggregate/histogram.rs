@@ -27,16 +27,19 @@ impl Histogram {
 
     #[inline]
     pub fn push(&mut self, outcome: Outcome, t: f64) {
-        self.push_index(outcome.index(), t);
+        self.extend(&[outcome.index() as u8], &[t]);
     }
 
-    /// `push` with the outcome's index.
+    /// Count rounds given by their outcome indices and end times.
     #[inline]
-    pub fn push_index(&mut self, outcome: usize, t: f64) {
-        // Times are never negative, so the bin is the truncation of a float below `bins`
-        // (`as u32` saturates without the extra steps `as usize` needs above 2^63).
-        let b = ((t * self.scale) as u32 as usize).min(self.bins - 1);
-        self.counts[outcome * self.bins + b] += 1;
+    pub fn extend(&mut self, outcomes: &[u8], times: &[f64]) {
+        let last = self.bins - 1;
+        for (&o, &t) in outcomes.iter().zip(times) {
+            // Times are never negative, so the bin is the truncation of a float below `bins`
+            // (`as u32` saturates without the extra steps `as usize` needs above 2^63).
+            let b = ((t * self.scale) as u32 as usize).min(last);
+            self.counts[o as usize * self.bins + b] += 1;
+        }
     }
 
     pub fn merge(&mut self, other: &Histogram) {

@@ -156,12 +156,19 @@ impl Tally {
             (*sum, *squares) = (s, q);
         }
         let c = &mut self.counts;
-        for (&o, &t) in self.outcomes[..n].iter().zip(&self.columns[COL_TIME]) {
-            let o = o as usize;
-            c.outcomes[o] += 1;
-            c.histogram.push_index(o, t);
-            c.sketch.push(t);
-            self.by_outcome[o] += t;
+        let (outcomes, times) = (&self.outcomes[..n], &self.columns[COL_TIME][..n]);
+        c.sketch.extend(times);
+        c.histogram.extend(outcomes, times);
+        // Even and odd rounds into separate sums, so that a run of one outcome is two chains
+        // of additions rather than one.
+        let mut sums = [[0.0; Outcome::COUNT]; 2];
+        for (o, t) in outcomes.chunks(2).zip(times.chunks(2)) {
+            for j in 0..o.len() {
+                sums[j][o[j] as usize] += t[j];
+            }
+        }
+        for (s, (even, odd)) in self.by_outcome.iter_mut().zip(sums[0].iter().zip(&sums[1])) {
+            *s += even + odd;
         }
         self.len = 0;
     }
@@ -176,6 +183,10 @@ pub struct Totals {
 impl From<Tally> for Totals {
     fn from(mut t: Tally) -> Totals {
         t.reduce();
+        // Each outcome's count is its histogram row's.
+        for o in Outcome::ALL {
+            t.counts.outcomes[o.index()] = t.counts.histogram.row(Some(o)).iter().sum();
+        }
         let mut sums = [0.0; SUMS];
         for (lanes, (s, sq)) in t.lanes.iter().zip(COLUMN_SUMS) {
             let total = |l: &[f64; LANES]| (l[0] + l[1]) + (l[2] + l[3]);

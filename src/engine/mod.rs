@@ -95,9 +95,12 @@ pub struct Engine<'a> {
     /// Each party's payoff terms `(a, b)` per row of `shares`, with the lines at their initial
     /// values: exact for the memoryless kernel, where nothing moves.
     terms: [[(f64, f64); PARTIES]; ROWS],
-    /// The memoryless kernel's `(outcome, row)` for each candidate, when the deadline holds
-    /// (`[0]`) and when it breaks down (`[1]`; the same unless the fixed ender is the deadline).
-    endings: [[(Outcome, usize); 4]; 2],
+    /// The memoryless kernel's `(outcome, row)` for each candidate `k` (a's and b's concession
+    /// clocks, the breakdown clock, the earliest fixed ender): `[breaks][tie][k]`, where
+    /// `breaks` says the deadline breaks down (which matters only if the fixed ender is the
+    /// deadline) and `tie` that both parties concede at one instant (a compromise, if a
+    /// concession ends the round: `ending`).
+    endings: [[[(Outcome, usize); 4]; 2]; 2],
     /// The deadline's breakdown probability (0 without one).
     deadline_breakdown: f64,
     /// The Bayesian stopping rule b(v) of each `bayesian` party.
@@ -255,9 +258,23 @@ struct Draws {
     deadline: f64,
 }
 
-/// The memoryless kernel's candidates are a's and b's concession clocks, the breakdown clock
-/// (0, 1, 2) and `FIXED`, the earliest deterministic ender.
-const FIXED: usize = 3;
+/// How a memoryless round ended: when, and its outcome and row of the tables.
+#[derive(Clone, Copy, Debug)]
+struct Ending {
+    tau: f64,
+    outcome: Outcome,
+    row: usize,
+}
+
+impl Default for Ending {
+    fn default() -> Self {
+        Ending {
+            tau: 0.0,
+            outcome: Outcome::Horizon,
+            row: 0,
+        }
+    }
+}
 
 /// When an Abreu–Gul party concedes, from its unit-exponential budget `e` and its
 /// `(λ_i, ln c_i, -ln z_i)`: the unconditional survival `c e^{-λ t}` on `[0, T0]` (the opponent's
@@ -378,7 +395,7 @@ impl<'a> Engine<'a> {
             shares: [None; ROWS],
             single_piece: false,
             memoryless: None,
-            endings: [[(Outcome::Horizon, 0); 4]; 2],
+            endings: [[[(Outcome::Horizon, 0); 4]; 2]; 2],
             deadline_breakdown: sc.deadline.map_or(0.0, |d| d.breakdown_probability),
             terms: [[(0.0, 0.0); PARTIES]; ROWS],
             reputation: [(0.0, 0.0, 0.0); PARTIES],
@@ -473,13 +490,23 @@ impl<'a> Engine<'a> {
         engine.endings = [false, true].map(|breaks| {
             let (at, who) = engine.fixed_end;
             let fixed = engine.ending(who, at, [f64::INFINITY; PARTIES], || breaks);
-            let clock = |i: usize| Outcome::concession(i);
-            [
-                (clock(0), clock(0).index()),
-                (clock(1), clock(1).index()),
-                (Outcome::Breakdown, Outcome::Breakdown.index()),
-                (fixed, row(fixed, who)),
-            ]
+            [false, true].map(|tie| {
+                let clock = |i: usize| {
+                    let o = if tie {
+                        Outcome::Compromise
+                    } else {
+                        Outcome::concession(i)
+                    };
+                    (o, o.index())
+                };
+                let breakdown = Outcome::Breakdown;
+                [
+                    clock(0),
+                    clock(1),
+                    (breakdown, breakdown.index()),
+                    (fixed, row(fixed, who)),
+                ]
+            })
         });
         engine.terms = std::array::from_fn(|row| {
             // The demands that met are a compromise at their own split.
@@ -585,6 +612,7 @@ impl<'a> Engine<'a> {
         };
         let p = &self.sc.parties;
         let mut draws = [Draws::default(); STAGE];
+        let mut endings = [Ending::default(); STAGE];
         let mut start = rounds.start;
         while start < rounds.end {
             let stop = rounds.end.min(start + STAGE as u64);
@@ -602,8 +630,11 @@ impl<'a> Engine<'a> {
                     deadline: self.deadline_draw(rng),
                 };
             }
-            for d in staged.iter() {
-                sink(&self.play_memoryless(clocks, d));
+            for (e, d) in endings.iter_mut().zip(staged.iter()) {
+                *e = self.memoryless_ending(clocks, d);
+            }
+            for (e, d) in endings.iter().zip(staged.iter()) {
+                sink(&self.settle_memoryless(d, e));
             }
             start = stop;
         }
@@ -793,6 +824,12 @@ impl<'a> Engine<'a> {
     /// Written without branches on the draws, which no predictor can guess.
     #[inline(always)]
     fn play_memoryless(&self, clocks: &[Clock; 3], d: &Draws) -> RoundResult {
+        self.settle_memoryless(d, &self.memoryless_ending(clocks, d))
+    }
+
+    /// How a memoryless round ends.
+    #[inline(always)]
+    fn memoryless_ending(&self, clocks: &[Clock; 3], d: &Draws) -> Ending {
         let end = self.end;
         let time = |i: usize, budget: f64| {
             let plan = self.bayes.get(i).and_then(Option::as_ref);
@@ -804,23 +841,32 @@ impl<'a> Engine<'a> {
             time(2, d.budget_break),
         ];
         // The earliest, and at one instant the first in the order a's concession, b's, the
-        // breakdown, the fixed ender. The fixed ender is never after `end`, so no clock past
-        // `end` is taken (nor a NaN). Minimum first, then the first candidate equal to it: float
-        // minima and integer selects compile without branches, which a float select does not.
-        let candidates = [c[0], c[1], c[2], self.fixed_end.0];
-        let earliest = candidates
-            .iter()
-            .fold(self.fixed_end.0, |m, &x| if x < m { x } else { m });
-        let k = (0..FIXED).rev().fold(FIXED, |k, j| {
-            select_unpredictable(candidates[j] == earliest, j, k)
-        });
-        let tau = candidates[k];
+        // breakdown, the fixed ender: a knockout of two pairs, each won by the first on a tie.
+        // `if x < y { x } else { y }` is one `minsd` and an integer select a `cmov`, so there is
+        // no branch (a float select would be one) and the chain is short. The fixed ender is
+        // never after `end`, so no clock past `end` is taken; no clock is NaN (each is a
+        // positive division or ends in `max(0.0)`).
+        let fixed = self.fixed_end.0;
+        let (t01, k01) = (
+            if c[1] < c[0] { c[1] } else { c[0] },
+            (c[1] < c[0]) as usize,
+        );
+        let (t2f, k2f) = (
+            if fixed < c[2] { fixed } else { c[2] },
+            2 + (fixed < c[2]) as usize,
+        );
+        let tau = if t2f < t01 { t2f } else { t01 };
+        let k = select_unpredictable(t2f < t01, k2f, k01);
         let breaks = (d.deadline < self.deadline_breakdown) as usize;
-        let (mut outcome, mut row) = self.endings[breaks][k];
-        // Concessions at one instant are a compromise (`ending`).
-        if k < 2 && c[0] == c[1] {
-            (outcome, row) = (Outcome::Compromise, Outcome::Compromise.index());
-        }
+        let tie = (c[0] == c[1]) as usize;
+        let (outcome, row) = self.endings[breaks][tie][k];
+        Ending { tau, outcome, row }
+    }
+
+    /// A memoryless round's result from its draws and its ending.
+    #[inline(always)]
+    fn settle_memoryless(&self, d: &Draws, e: &Ending) -> RoundResult {
+        let Ending { tau, outcome, row } = *e;
         let mut cost = [0.0; PARTIES];
         for (i, c) in cost.iter_mut().enumerate() {
             if self.pressured[i] {
