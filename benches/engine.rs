@@ -78,7 +78,7 @@ fn rounds(c: &mut Criterion) {
 /// PLAIN's clocks, drawn from `rng`: a's and b's concessions, the breakdown, and the deadline at
 /// 100; the earliest time and which of the four it is.
 #[inline(always)]
-fn plain_clocks(rng: &mut Xoshiro256PlusPlus) -> (f64, usize) {
+fn plain_clocks<R: rand::Rng>(rng: &mut R) -> (f64, usize) {
     let mut exp = |rate: f64| -> f64 {
         let e: f64 = Exp1.sample(rng);
         e / rate
@@ -148,6 +148,61 @@ fn floor(rounds: u64, seed: u64, tally_on: bool) -> (Tally, f64, [u64; 4]) {
     (tally, time, counts)
 }
 
+fn floor_staged(rounds: u64, seed: u64) -> Tally {
+    use impasse::engine::RoundResult;
+    use impasse::model::Outcome;
+    const ENDS: [Outcome; 4] = [
+        Outcome::Concession0,
+        Outcome::Concession1,
+        Outcome::Breakdown,
+        Outcome::DeadlineStatusQuo,
+    ];
+    let mut tally = Tally::new(100.0, 50);
+    const C: u64 = 64;
+    let mut e = [[0.0f64; 3]; C as usize];
+    for start in (0..rounds).step_by(C as usize) {
+        let end = (start + C).min(rounds);
+        for r in start..end {
+            let rng = &mut impasse::rng::round_rng(seed, r);
+            e[(r - start) as usize] = [Exp1.sample(rng), Exp1.sample(rng), Exp1.sample(rng)];
+        }
+        for r in start..end {
+            let [a, b, h] = e[(r - start) as usize];
+            let (t, k) = [(a / 0.01, 0), (b / 0.015, 1), (h / 0.005, 2), (100.0, 3)]
+                .into_iter()
+                .fold((f64::INFINITY, 4), |m, x| if x.0 < m.0 { x } else { m });
+            let share = match k {
+                0 => Some([0.0, 1.0]),
+                1 => Some([1.0, 0.0]),
+                _ => None,
+            };
+            tally.push(&RoundResult {
+                outcome: ENDS[k],
+                time: t,
+                payoff: share.unwrap_or([0.0; 2]),
+                cost: [0.0; 2],
+                share,
+            });
+        }
+    }
+    tally
+}
+
+fn stage_a(rounds: u64, seed: u64) -> f64 {
+    const C: u64 = 64;
+    let mut e = [[0.0f64; 3]; C as usize];
+    let mut acc = 0.0;
+    for start in (0..rounds).step_by(C as usize) {
+        let end = (start + C).min(rounds);
+        for r in start..end {
+            let rng = &mut impasse::rng::round_rng(seed, r);
+            e[(r - start) as usize] = [Exp1.sample(rng), Exp1.sample(rng), Exp1.sample(rng)];
+        }
+        acc += black_box(&e)[5][1];
+    }
+    acc
+}
+
 fn engine_vs_bare(c: &mut Criterion) {
     let sc = load(PLAIN);
     let engine = Engine::new(&sc);
@@ -155,17 +210,26 @@ fn engine_vs_bare(c: &mut Criterion) {
     g.throughput(Throughput::Elements(ROUNDS));
     g.bench_function("bare_loop", |b| b.iter(|| black_box(bare_loop(ROUNDS, 7))));
     g.bench_function("floor", |b| b.iter(|| black_box(floor(ROUNDS, 7, true))));
+    g.bench_function("stage_a", |b| b.iter(|| black_box(stage_a(ROUNDS, 7))));
+    g.bench_function("floor_staged", |b| {
+        b.iter(|| black_box(floor_staged(ROUNDS, 7)))
+    });
     g.bench_function("floor_without_tally", |b| {
         b.iter(|| black_box(floor(ROUNDS, 7, false)))
     });
     let mut scratch = engine.scratch();
+    g.bench_function("engine_nosink", |b| {
+        b.iter(|| {
+            let mut acc = 0.0;
+            engine.play_rounds(7, 0..ROUNDS, &mut scratch, |r| acc += r.time + r.payoff[0]);
+            black_box(acc)
+        })
+    });
     g.bench_function("engine", |b| {
         b.iter(|| {
             let mut tally = Tally::new(sc.end_time(), 50);
-            for r in 0..ROUNDS {
-                tally.push(&engine.play(7, r, &mut scratch));
-            }
-            black_box(tally)
+            engine.play_rounds(7, 0..ROUNDS, &mut scratch, |r| tally.push(r));
+            black_box(Totals::from(tally))
         })
     });
     g.finish();

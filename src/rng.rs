@@ -58,6 +58,8 @@ impl TryRng for RoundRng {
 pub fn round_rng(seed: u64, round: u64) -> RoundRng {
     let key = seed ^ round.wrapping_mul(GOLDEN);
     let word = |k: u64| {
+        // `black_box` keeps the four words apart: the compiler would otherwise pack them into
+        // vector registers, which have no 64-bit multiply (emulated, it cost 6 % of a round).
         let mut z = std::hint::black_box(key.wrapping_add(GOLDEN.wrapping_mul(k)));
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
