@@ -92,15 +92,12 @@ pub struct Engine<'a> {
     /// One piece on which every clock is a fixed time, a constant rate or read off a plan: the
     /// concession clocks of both parties and the breakdown clock, played without the scan.
     memoryless: Option<[Clock; 3]>,
-    /// Each party's payoff terms `(a, b)` per row of `shares`, with the lines at their initial
-    /// values: exact for the memoryless kernel, where nothing moves.
-    terms: [[(f64, f64); PARTIES]; ROWS],
-    /// The memoryless kernel's `(outcome, row)` for each candidate `k` (a's and b's concession
-    /// clocks, the breakdown clock, the earliest fixed ender): `[breaks][tie][k]`, where
+    /// The memoryless kernel's ending for each candidate `k` (a's and b's concession clocks,
+    /// the breakdown clock, the earliest fixed ender) at `(breaks * 2 + tie) * 4 + k`, where
     /// `breaks` says the deadline breaks down (which matters only if the fixed ender is the
     /// deadline) and `tie` that both parties concede at one instant (a compromise, if a
     /// concession ends the round: `ending`).
-    endings: [[[(Outcome, usize); 4]; 2]; 2],
+    endings: [KernelEnd; 16],
     /// The deadline's breakdown probability (0 without one).
     deadline_breakdown: f64,
     /// The Bayesian stopping rule b(v) of each `bayesian` party.
@@ -258,20 +255,27 @@ struct Draws {
     deadline: f64,
 }
 
-/// How a memoryless round ended: when, and its outcome and row of the tables.
-#[derive(Clone, Copy, Debug)]
+/// How a memoryless round ended: when, and its entry in `Engine::endings`.
+#[derive(Clone, Copy, Debug, Default)]
 struct Ending {
     tau: f64,
-    outcome: Outcome,
-    row: usize,
+    entry: usize,
 }
 
-impl Default for Ending {
+/// One way a memoryless round can end: its outcome, each party's payoff terms and the split.
+#[derive(Clone, Copy, Debug)]
+struct KernelEnd {
+    outcome: Outcome,
+    terms: [(f64, f64); PARTIES],
+    share: Option<[f64; PARTIES]>,
+}
+
+impl Default for KernelEnd {
     fn default() -> Self {
-        Ending {
-            tau: 0.0,
+        KernelEnd {
             outcome: Outcome::Horizon,
-            row: 0,
+            terms: [(0.0, 0.0); PARTIES],
+            share: None,
         }
     }
 }
@@ -395,9 +399,8 @@ impl<'a> Engine<'a> {
             shares: [None; ROWS],
             single_piece: false,
             memoryless: None,
-            endings: [[[(Outcome::Horizon, 0); 4]; 2]; 2],
+            endings: [KernelEnd::default(); 16],
             deadline_breakdown: sc.deadline.map_or(0.0, |d| d.breakdown_probability),
-            terms: [[(0.0, 0.0); PARTIES]; ROWS],
             reputation: [(0.0, 0.0, 0.0); PARTIES],
             bayes: [None, None],
         };
@@ -487,28 +490,9 @@ impl<'a> Engine<'a> {
         engine.start_deadline_terms =
             [0, 1].map(|i| engine.deadline_terms(i, &initial_lines, &initial_belief, 0.0));
         engine.memoryless = engine.memoryless_clocks();
-        engine.endings = [false, true].map(|breaks| {
-            let (at, who) = engine.fixed_end;
-            let fixed = engine.ending(who, at, [f64::INFINITY; PARTIES], || breaks);
-            [false, true].map(|tie| {
-                let clock = |i: usize| {
-                    let o = if tie {
-                        Outcome::Compromise
-                    } else {
-                        Outcome::concession(i)
-                    };
-                    (o, o.index())
-                };
-                let breakdown = Outcome::Breakdown;
-                [
-                    clock(0),
-                    clock(1),
-                    (breakdown, breakdown.index()),
-                    (fixed, row(fixed, who)),
-                ]
-            })
-        });
-        engine.terms = std::array::from_fn(|row| {
+        // Each party's payoff terms `(a, b)` per row of `shares`, with the lines at their
+        // initial values: exact for the memoryless kernel, where nothing moves.
+        let terms: [[(f64, f64); PARTIES]; ROWS] = std::array::from_fn(|row| {
             // The demands that met are a compromise at their own split.
             let outcome = Outcome::ALL
                 .get(row)
@@ -527,6 +511,32 @@ impl<'a> Engine<'a> {
                 )
             })
         });
+        // The kernel's endings, `[breaks][tie][k]` flattened (see `endings`).
+        let (at, who) = engine.fixed_end;
+        let mut endings = Vec::new();
+        for breaks in [false, true] {
+            let fixed = engine.ending(who, at, [f64::INFINITY; PARTIES], || breaks);
+            for tie in [false, true] {
+                let clock = |i: usize| match tie {
+                    true => Outcome::Compromise,
+                    false => Outcome::concession(i),
+                };
+                for (outcome, who) in [
+                    (clock(0), Ender::Concede(0)),
+                    (clock(1), Ender::Concede(1)),
+                    (Outcome::Breakdown, Ender::Breakdown),
+                    (fixed, who),
+                ] {
+                    let row = row(outcome, who);
+                    endings.push(KernelEnd {
+                        outcome,
+                        terms: terms[row],
+                        share: engine.shares[row],
+                    });
+                }
+            }
+        }
+        engine.endings = endings.try_into().expect("16 endings");
         engine
     }
 
@@ -859,14 +869,16 @@ impl<'a> Engine<'a> {
         let k = select_unpredictable(t2f < t01, k2f, k01);
         let breaks = (d.deadline < self.deadline_breakdown) as usize;
         let tie = (c[0] == c[1]) as usize;
-        let (outcome, row) = self.endings[breaks][tie][k];
-        Ending { tau, outcome, row }
+        Ending {
+            tau,
+            entry: (breaks * 2 + tie) * 4 + k,
+        }
     }
 
     /// A memoryless round's result from its draws and its ending.
     #[inline(always)]
     fn settle_memoryless(&self, d: &Draws, e: &Ending) -> RoundResult {
-        let Ending { tau, outcome, row } = *e;
+        let (tau, end) = (e.tau, &self.endings[e.entry]);
         let mut cost = [0.0; PARTIES];
         for (i, c) in cost.iter_mut().enumerate() {
             if self.pressured[i] {
@@ -874,13 +886,13 @@ impl<'a> Engine<'a> {
             }
         }
         let p = &self.sc.parties;
-        let pay = |i: usize| payoff::settle(&p[i], self.terms[row][i], tau, d.theta[i], cost[i]);
+        let pay = |i: usize| payoff::settle(&p[i], end.terms[i], tau, d.theta[i], cost[i]);
         RoundResult {
-            outcome,
+            outcome: end.outcome,
             time: tau,
             payoff: [pay(0), pay(1)],
             cost,
-            share: self.shares[row],
+            share: end.share,
         }
     }
 
