@@ -142,7 +142,8 @@ fn floor(rounds: u64, seed: u64, tally_on: bool) -> (Tally, f64, [u64; 4]) {
             time: t,
             payoff: share.unwrap_or([0.0; 2]),
             cost: [0.0; 2],
-            share,
+            shares: share.unwrap_or([0.0; 2]),
+            split: share.is_some(),
         });
     }
     (tally, time, counts)
@@ -181,7 +182,8 @@ fn floor_staged(rounds: u64, seed: u64) -> Tally {
                 time: t,
                 payoff: share.unwrap_or([0.0; 2]),
                 cost: [0.0; 2],
-                share,
+                shares: share.unwrap_or([0.0; 2]),
+                split: share.is_some(),
             });
         }
     }

@@ -32,7 +32,7 @@ fn two_concessions_at_one_instant_are_a_compromise_that_splits_the_surplus() {
     ));
     for r in rounds(&sc) {
         assert_eq!((r.outcome, r.time), (Outcome::Compromise, 2.0));
-        let s = r.share.unwrap();
+        let s = r.share().unwrap();
         assert!((s[0] - 0.55).abs() < 1e-15 && (s[1] - 0.45).abs() < 1e-15);
         // U_a = 0.55 - D_a(2) = 0.55 - 0.2
         assert!((r.payoff[0] - 0.35).abs() < 1e-15);
@@ -51,7 +51,7 @@ fn under_status_quo_ties_pay_the_status_quo() {
     );
     let r = rounds(&sc)[0];
     assert_eq!(
-        (r.outcome, r.time, r.share),
+        (r.outcome, r.time, r.share()),
         (Outcome::Compromise, 0.0, None)
     );
     assert_eq!(r.payoff, [0.25, 0.0]);
@@ -66,7 +66,7 @@ fn compatible_demands_agree_at_once() {
     ));
     let r = rounds(&sc)[0];
     assert_eq!((r.outcome, r.time), (Outcome::Compromise, 0.0));
-    assert!((r.share.unwrap()[0] - 0.45).abs() < 1e-15);
+    assert!((r.share().unwrap()[0] - 0.45).abs() < 1e-15);
 }
 
 #[test]
@@ -360,7 +360,7 @@ mod time_dependent {
         for x in r {
             assert_eq!(x.outcome, Outcome::Compromise);
             assert!((x.time - 6.25).abs() < 1e-12, "{}", x.time);
-            let s = x.share.unwrap();
+            let s = x.share().unwrap();
             assert!(
                 (s[0] - 0.4875).abs() < 1e-12 && (s[1] - 0.5125).abs() < 1e-12,
                 "{s:?}"
@@ -378,7 +378,7 @@ mod time_dependent {
             "demand = 0.6\nstrategy = \"never\"",
         );
         assert!((r[0].time - 50.0 / 7.0).abs() < 1e-12, "{}", r[0].time);
-        let s = r[0].share.unwrap();
+        let s = r[0].share().unwrap();
         assert!((s[0] - 0.4).abs() < 1e-12 && (s[1] - 0.6).abs() < 1e-12);
     }
 
@@ -390,7 +390,7 @@ mod time_dependent {
             "demand = 0.9\nstrategy = { kind = \"time_dependent\", e = 0.2, reservation = 0.1 }",
             "demand = 0.9\nstrategy = { kind = \"time_dependent\", e = 5, reservation = 0.1 }",
         );
-        let s = r[0].share.unwrap();
+        let s = r[0].share().unwrap();
         assert!(s[0] > s[1], "Boulware {} vs Conceder {}", s[0], s[1]);
         assert!((s[0] + s[1] - 1.0).abs() < 1e-15);
         // Each share is that side's demand at the meeting time t: 0.9 - 0.8 (t/10)^(1/e).

@@ -414,7 +414,7 @@ fn reputational_bargaining_matches_abreu_and_gul() {
     }
     within_mean(
         "a's share of deals",
-        rs.iter().filter_map(|r| r.share.map(|s| s[0])),
+        rs.iter().filter_map(|r| r.share().map(|s| s[0])),
         0.44 / 0.98,
     );
     let t0 = -(0.2f64.ln()) / 0.2;

@@ -94,7 +94,7 @@ const COLUMN_SUMS: [(usize, usize); COLUMNS] = [
 /// values and of their squares (lane `j` takes rounds `j, j + LANES, ...` of the chunk, so the
 /// loop runs on vector registers), and the counts, sketch, histogram and per-outcome times in a
 /// second, scalar pass. The order of every addition is fixed by the rounds' positions in the
-/// batch, never by threads. A round without a split stores share 0, which leaves the sums exact.
+/// batch, never by threads. A round without a split has shares 0, which leave the sums exact.
 #[derive(Clone, Debug)]
 pub struct Tally {
     counts: Counts,
@@ -126,13 +126,12 @@ impl Tally {
         let k = self.len % CHUNK;
         let c = &mut self.columns;
         c[COL_TIME][k] = r.time;
-        let share = r.share.unwrap_or([0.0; PARTIES]);
         for i in 0..PARTIES {
             c[COL_PAYOFF + i][k] = r.payoff[i];
             c[COL_COST + i][k] = r.cost[i];
-            c[COL_SHARE + i][k] = share[i];
+            c[COL_SHARE + i][k] = r.shares[i];
         }
-        self.counts.splits += r.share.is_some() as u64;
+        self.counts.splits += u64::from(r.split);
         self.outcomes[k] = r.outcome.index() as u8;
         self.len = k + 1;
         if self.len == CHUNK {

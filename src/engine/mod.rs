@@ -43,8 +43,17 @@ pub struct RoundResult {
     pub payoff: [f64; PARTIES],
     /// Discounted waiting cost D_i(τ).
     pub cost: [f64; PARTIES],
-    /// Shares of the pie, for agreements that split it.
-    pub share: Option<[f64; PARTIES]>,
+    /// Shares of the pie if the round ended in a split of it (`split`), else zeros: a plain
+    /// array, so that consumers read it without a branch on `split`.
+    pub shares: [f64; PARTIES],
+    pub split: bool,
+}
+
+impl RoundResult {
+    /// The shares of the pie, for agreements that split it.
+    pub fn share(&self) -> Option<[f64; PARTIES]> {
+        self.split.then_some(self.shares)
+    }
 }
 
 /// Per-round working memory, kept by the runner for a whole batch: the lines (of which a round
@@ -267,7 +276,8 @@ struct Ending {
 struct KernelEnd {
     outcome: Outcome,
     terms: [(f64, f64); PARTIES],
-    share: Option<[f64; PARTIES]>,
+    shares: [f64; PARTIES],
+    split: bool,
 }
 
 impl Default for KernelEnd {
@@ -275,7 +285,8 @@ impl Default for KernelEnd {
         KernelEnd {
             outcome: Outcome::Horizon,
             terms: [(0.0, 0.0); PARTIES],
-            share: None,
+            shares: [0.0; PARTIES],
+            split: false,
         }
     }
 }
@@ -531,7 +542,8 @@ impl<'a> Engine<'a> {
                     endings.push(KernelEnd {
                         outcome,
                         terms: terms[row],
-                        share: engine.shares[row],
+                        shares: engine.shares[row].unwrap_or_default(),
+                        split: engine.shares[row].is_some(),
                     });
                 }
             }
@@ -892,7 +904,8 @@ impl<'a> Engine<'a> {
             time: tau,
             payoff: [pay(0), pay(1)],
             cost,
-            share: end.share,
+            shares: end.shares,
+            split: end.split,
         }
     }
 
@@ -1287,7 +1300,8 @@ impl<'a> Engine<'a> {
             time: tau,
             payoff: [pay(0), pay(1)],
             cost: [state[0].cost, state[1].cost],
-            share,
+            shares: share.unwrap_or_default(),
+            split: share.is_some(),
         }
     }
 }
