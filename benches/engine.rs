@@ -1,8 +1,8 @@
 //! Criterion benches: one round of each strategy family, the whole runner, the aggregates, and a
 //! bare loop that does the least a round needs, measured side by side with the engine on the same
-//! plain scenario together with the floor of an engine-shaped loop (per-round streams and the
-//! full aggregation, no strategy logic). See BENCHMARKS.md for the figures and how to reproduce
-//! them.
+//! plain scenario together with a round-by-round loop that keeps the contract (per-round streams
+//! and the full aggregation, no strategy logic). See BENCHMARKS.md for the figures and how to
+//! reproduce them.
 
 use std::hint::black_box;
 
@@ -65,10 +65,8 @@ fn rounds(c: &mut Criterion) {
         g.bench_function(name, |b| {
             b.iter(|| {
                 let mut tally = Tally::new(sc.end_time(), 50);
-                for r in 0..ROUNDS {
-                    tally.push(&engine.play(1, r, &mut scratch));
-                }
-                black_box(tally)
+                engine.play_rounds(1, 0..ROUNDS, &mut scratch, |r| tally.push(r));
+                black_box(Totals::from(tally))
             })
         });
     }
@@ -108,13 +106,13 @@ fn bare_loop(rounds: u64, seed: u64) -> ([u64; 4], [f64; 2], f64, Vec<u64>) {
     (counts, pay, time, hist)
 }
 
-/// The floor of an engine-shaped loop on PLAIN: the bare loop's clocks, but with what the engine
-/// keeps by contract: each round's own stream (`round_rng`, for reproducibility across threads
-/// and shards) and the full `Tally` (sketch, histogram, second moments). No strategy logic and
-/// no payoff table: the distance from here to `engine` is the engine's own overhead, and from
-/// `bare_loop` to here the cost of the contract.
-/// `tally_on = false` keeps only a time sum and the outcome counts, which shows what the `Tally`
-/// costs and that per-round seeding costs next to nothing.
+/// A round-by-round loop on PLAIN with what the engine keeps by contract: the bare loop's clocks,
+/// each round's own stream (`round_rng`, for reproducibility across threads and shards) and the
+/// full `Tally` (sketch, histogram, second moments), with no strategy logic and no payoff table.
+/// It was the floor of the engine while the engine played one round at a time; playing
+/// memoryless rounds in stages (`Engine::play_rounds`) takes the engine below it.
+/// `tally_on = false` keeps only a time sum and the outcome counts: what the `Tally` costs, and
+/// that per-round seeding costs next to nothing.
 fn floor(rounds: u64, seed: u64, tally_on: bool) -> (Tally, f64, [u64; 4]) {
     use impasse::engine::RoundResult;
     use impasse::model::Outcome;
@@ -149,62 +147,6 @@ fn floor(rounds: u64, seed: u64, tally_on: bool) -> (Tally, f64, [u64; 4]) {
     (tally, time, counts)
 }
 
-fn floor_staged(rounds: u64, seed: u64) -> Tally {
-    use impasse::engine::RoundResult;
-    use impasse::model::Outcome;
-    const ENDS: [Outcome; 4] = [
-        Outcome::Concession0,
-        Outcome::Concession1,
-        Outcome::Breakdown,
-        Outcome::DeadlineStatusQuo,
-    ];
-    let mut tally = Tally::new(100.0, 50);
-    const C: u64 = 64;
-    let mut e = [[0.0f64; 3]; C as usize];
-    for start in (0..rounds).step_by(C as usize) {
-        let end = (start + C).min(rounds);
-        for r in start..end {
-            let rng = &mut impasse::rng::round_rng(seed, r);
-            e[(r - start) as usize] = [Exp1.sample(rng), Exp1.sample(rng), Exp1.sample(rng)];
-        }
-        for r in start..end {
-            let [a, b, h] = e[(r - start) as usize];
-            let (t, k) = [(a / 0.01, 0), (b / 0.015, 1), (h / 0.005, 2), (100.0, 3)]
-                .into_iter()
-                .fold((f64::INFINITY, 4), |m, x| if x.0 < m.0 { x } else { m });
-            let share = match k {
-                0 => Some([0.0, 1.0]),
-                1 => Some([1.0, 0.0]),
-                _ => None,
-            };
-            tally.push(&RoundResult {
-                outcome: ENDS[k],
-                time: t,
-                payoff: share.unwrap_or([0.0; 2]),
-                cost: [0.0; 2],
-                shares: share.unwrap_or([0.0; 2]),
-                split: share.is_some(),
-            });
-        }
-    }
-    tally
-}
-
-fn stage_a(rounds: u64, seed: u64) -> f64 {
-    const C: u64 = 64;
-    let mut e = [[0.0f64; 3]; C as usize];
-    let mut acc = 0.0;
-    for start in (0..rounds).step_by(C as usize) {
-        let end = (start + C).min(rounds);
-        for r in start..end {
-            let rng = &mut impasse::rng::round_rng(seed, r);
-            e[(r - start) as usize] = [Exp1.sample(rng), Exp1.sample(rng), Exp1.sample(rng)];
-        }
-        acc += black_box(&e)[5][1];
-    }
-    acc
-}
-
 fn engine_vs_bare(c: &mut Criterion) {
     let sc = load(PLAIN);
     let engine = Engine::new(&sc);
@@ -212,21 +154,10 @@ fn engine_vs_bare(c: &mut Criterion) {
     g.throughput(Throughput::Elements(ROUNDS));
     g.bench_function("bare_loop", |b| b.iter(|| black_box(bare_loop(ROUNDS, 7))));
     g.bench_function("floor", |b| b.iter(|| black_box(floor(ROUNDS, 7, true))));
-    g.bench_function("stage_a", |b| b.iter(|| black_box(stage_a(ROUNDS, 7))));
-    g.bench_function("floor_staged", |b| {
-        b.iter(|| black_box(floor_staged(ROUNDS, 7)))
-    });
     g.bench_function("floor_without_tally", |b| {
         b.iter(|| black_box(floor(ROUNDS, 7, false)))
     });
     let mut scratch = engine.scratch();
-    g.bench_function("engine_nosink", |b| {
-        b.iter(|| {
-            let mut acc = 0.0;
-            engine.play_rounds(7, 0..ROUNDS, &mut scratch, |r| acc += r.time + r.payoff[0]);
-            black_box(acc)
-        })
-    });
     g.bench_function("engine", |b| {
         b.iter(|| {
             let mut tally = Tally::new(sc.end_time(), 50);
