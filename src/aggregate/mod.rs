@@ -92,15 +92,16 @@ const COLUMN_SUMS: [(usize, usize); COLUMNS] = [
 /// One batch of rounds, pushed in round order. A push only stores the round in a chunk of
 /// columns; a full chunk is reduced at once: each float column into `LANES` partial sums of the
 /// values and of their squares (lane `j` takes rounds `j, j + LANES, ...` of the chunk, so the
-/// loop runs on vector registers), and the counts, sketch, histogram and per-outcome times in a
-/// second, scalar pass. The order of every addition is fixed by the rounds' positions in the
-/// batch, never by threads. A round without a split has shares 0, which leave the sums exact.
+/// loop runs on vector registers), then the sketch, the histogram (whose rows are the outcome
+/// counts) and the per-outcome times in scalar passes. The order of every addition is fixed by
+/// the rounds' positions in the batch, never by threads. A round without a split has shares 0,
+/// which leave the sums exact.
 #[derive(Clone, Debug)]
 pub struct Tally {
     counts: Counts,
     /// Sum and sum of squares of each column, `LANES` partial sums each.
     lanes: [[[f64; LANES]; 2]; COLUMNS],
-    /// The time of the rounds of each outcome, added in round order.
+    /// The time of the rounds of each outcome (per chunk, even and odd rounds apart).
     by_outcome: [f64; Outcome::COUNT],
     /// The rounds not yet reduced: `len` of them.
     columns: Box<[[f64; CHUNK]; COLUMNS]>,
@@ -172,6 +173,7 @@ impl Tally {
         self.len = 0;
     }
 }
+
 /// Statistics over any number of batches. Merging is exact, associative and commutative.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Totals {

@@ -15,7 +15,10 @@
 //! and no moving lines a round is one piece (no loop); if moreover every clock is a fixed time, a
 //! constant rate or a time read off a plan solved at t = 0 (`bayesian`, `reputation`), the
 //! memoryless kernel finds the ender without the scan and settles payoffs from a per-outcome
-//! table. A property test checks both against the general loop, bit for bit.
+//! table. `Engine::play_rounds` plays such rounds in stages of `STAGE`: all their draws, then all
+//! their endings, then all their payoffs, each pass without branches on random data, so that the
+//! processor overlaps independent rounds instead of waiting on one. A property test checks both
+//! shortcuts, and the stages, against the general loop, bit for bit.
 
 pub mod rate;
 
@@ -632,19 +635,16 @@ impl<'a> Engine<'a> {
             }
             return;
         };
-        let p = &self.sc.parties;
         let mut draws = [Draws::default(); STAGE];
         let mut endings = [Ending::default(); STAGE];
         let mut start = rounds.start;
         while start < rounds.end {
             let stop = rounds.end.min(start + STAGE as u64);
             let staged = &mut draws[..(stop - start) as usize];
-            // The draws of `play_with`, in its order.
+            // The draws of `play_with`, in its order (a memoryless round has no Poisson events).
             for (d, r) in staged.iter_mut().zip(start..stop) {
                 let rng = &mut round_rng(seed, r);
-                let theta = [p[0].resolve.sample(rng), p[1].resolve.sample(rng)];
-                let budget_break = Exp1.sample(rng);
-                let budget = [Exp1.sample(rng), Exp1.sample(rng)];
+                let (theta, budget_break, budget) = self.first_draws(rng);
                 *d = Draws {
                     theta,
                     budget_break,
@@ -670,9 +670,7 @@ impl<'a> Engine<'a> {
     pub fn play_with(&self, rng: &mut RoundRng, scratch: &mut Scratch) -> RoundResult {
         let sc = self.sc;
         let p = &sc.parties;
-        let mut theta = [p[0].resolve.sample(rng), p[1].resolve.sample(rng)];
-        let mut budget_break: f64 = Exp1.sample(rng);
-        let mut budget: [f64; PARTIES] = [Exp1.sample(rng), Exp1.sample(rng)];
+        let (mut theta, mut budget_break, mut budget) = self.first_draws(rng);
 
         if sc.demands_compatible() {
             let state = |i: usize| EndState {
@@ -828,6 +826,17 @@ impl<'a> Engine<'a> {
             }
             t = t1;
         }
+    }
+
+    /// The draws every round starts with, in this order: θ for each party, a unit exponential
+    /// for the breakdown clock, then one for each party's concession clock.
+    #[inline(always)]
+    fn first_draws(&self, rng: &mut RoundRng) -> ([f64; PARTIES], f64, [f64; PARTIES]) {
+        let p = &self.sc.parties;
+        let theta = [p[0].resolve.sample(rng), p[1].resolve.sample(rng)];
+        let budget_break = Exp1.sample(rng);
+        let budget = [Exp1.sample(rng), Exp1.sample(rng)];
+        (theta, budget_break, budget)
     }
 
     /// The draw `ending` makes when the global deadline ends a round that may break down there.
