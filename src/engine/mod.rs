@@ -619,8 +619,8 @@ impl<'a> Engine<'a> {
 
     /// Play rounds `rounds` of a run seeded with `seed`, in order, handing each result to
     /// `sink`. The same results as `play`, round by round; memoryless rounds are played `STAGE`
-    /// at a time, first all their draws and then all their endings, so that the processor
-    /// overlaps the rounds' independent work.
+    /// at a time, first all their draws, then all their endings, then all their payoffs, so
+    /// that the processor overlaps the rounds' independent work.
     #[inline]
     pub fn play_rounds(
         &self,
