@@ -25,11 +25,6 @@ impl Histogram {
         }
     }
 
-    #[inline]
-    pub fn push(&mut self, outcome: Outcome, t: f64) {
-        self.extend(&[outcome.index() as u8], &[t]);
-    }
-
     /// Count rounds given by their outcome indices and end times.
     #[inline]
     pub fn extend(&mut self, outcomes: &[u8], times: &[f64]) {
@@ -46,6 +41,11 @@ impl Histogram {
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             *a += b;
         }
+    }
+
+    /// The rounds that ended with each outcome: the sums of the rows.
+    pub fn outcome_counts(&self) -> [u64; Outcome::COUNT] {
+        std::array::from_fn(|o| self.counts[o * self.bins..(o + 1) * self.bins].iter().sum())
     }
 
     /// Counts of one outcome's row (`None` = all rounds, the sum of the rows).

@@ -34,10 +34,10 @@ const SHARE: usize = COST_SQ + PARTIES;
 const SHARE_SQ: usize = SHARE + PARTIES;
 const SUMS: usize = SHARE_SQ + PARTIES;
 
-/// The integer part of the statistics; merging adds.
+/// The integer part of the statistics; merging adds. Each outcome's count is its histogram
+/// row's (`outcomes`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Counts {
-    pub outcomes: [u64; Outcome::COUNT],
     /// Rounds that ended in a split of the pie.
     pub splits: u64,
     pub histogram: Histogram,
@@ -47,7 +47,6 @@ pub struct Counts {
 impl Counts {
     fn new(end: f64, bins: usize) -> Counts {
         Counts {
-            outcomes: [0; Outcome::COUNT],
             splits: 0,
             histogram: Histogram::new(end, bins),
             sketch: Sketch::default(),
@@ -55,16 +54,18 @@ impl Counts {
     }
 
     fn merge(&mut self, o: &Counts) {
-        for (a, b) in self.outcomes.iter_mut().zip(&o.outcomes) {
-            *a += b;
-        }
         self.splits += o.splits;
         self.histogram.merge(&o.histogram);
         self.sketch.merge(&o.sketch);
     }
 
+    /// The rounds that ended with each outcome.
+    pub fn outcomes(&self) -> [u64; Outcome::COUNT] {
+        self.histogram.outcome_counts()
+    }
+
     pub fn rounds(&self) -> u64 {
-        self.outcomes.iter().sum()
+        self.outcomes().iter().sum()
     }
 }
 
@@ -184,10 +185,6 @@ pub struct Totals {
 impl From<Tally> for Totals {
     fn from(mut t: Tally) -> Totals {
         t.reduce();
-        // Each outcome's count is its histogram row's.
-        for o in Outcome::ALL {
-            t.counts.outcomes[o.index()] = t.counts.histogram.row(Some(o)).iter().sum();
-        }
         let mut sums = [0.0; SUMS];
         for (lanes, (s, sq)) in t.lanes.iter().zip(COLUMN_SUMS) {
             let total = |l: &[f64; LANES]| (l[0] + l[1]) + (l[2] + l[3]);
@@ -252,7 +249,7 @@ impl Totals {
             let q = self.counts.sketch.quantile(p).unwrap_or(f64::NAN);
             metrics.push(Metric::plain(name, None, q));
         }
-        let o = &self.counts.outcomes;
+        let o = self.counts.outcomes();
         for i in 0..PARTIES {
             let (pm, psd) = moments(PAYOFF + i, PAYOFF_SQ + i, n);
             metrics.push(Metric::est("payoff_mean", Some(i), pm));

@@ -55,11 +55,6 @@ fn lower_edge(b: usize) -> f64 {
 }
 
 impl Sketch {
-    #[inline]
-    pub fn push(&mut self, x: f64) {
-        self.extend(&[x]);
-    }
-
     /// Count the times `xs` (never negative, never NaN). Written without branches: a zero
     /// adds 1 to `zeros` and 0 to a bucket; the range is kept with float minima and maxima in
     /// four independent lanes, so that no chain of them waits on the one before.
@@ -144,7 +139,7 @@ mod tests {
             .map(|_| 10f64.powf(rng.random_range(-6.0..6.0)))
             .collect();
         let mut s = Sketch::default();
-        xs.iter().for_each(|&x| s.push(x));
+        s.extend(&xs);
         xs.sort_by(f64::total_cmp);
         for p in [0.001, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999] {
             let exact = xs[((p * xs.len() as f64).ceil() as usize).max(1) - 1];
@@ -176,7 +171,7 @@ mod tests {
     #[test]
     fn zeros_come_first() {
         let mut s = Sketch::default();
-        [0.0, 0.0, 0.0, 5.0].iter().for_each(|&x| s.push(x));
+        s.extend(&[0.0, 0.0, 0.0, 5.0]);
         assert_eq!(s.quantile(0.75), Some(0.0));
         assert_eq!(s.quantile(1.0), Some(5.0));
     }
@@ -184,7 +179,7 @@ mod tests {
     #[test]
     fn an_atom_at_the_maximum_is_reported_exactly() {
         let mut s = Sketch::default();
-        [1.0, 5.0, 5.0, 5.0].iter().for_each(|&x| s.push(x));
+        s.extend(&[1.0, 5.0, 5.0, 5.0]);
         assert_eq!(s.quantile(0.5), Some(5.0));
     }
 }
