@@ -315,7 +315,7 @@ fn reputation_time((lambda, ln_c, cap): (f64, f64, f64), e: f64) -> Option<f64> 
 enum Clock {
     /// Fires at a fixed time.
     At(f64),
-    /// The constant-rate exponential clock: fires at `E / a` (`Rate::advance` exactly).
+    /// The constant-rate exponential clock: fires at `E / a` (`rate::constant_fires_at`).
     Exp(f64),
     /// A `bayesian` party with this stake: fires at b(θ x stake), from its plan.
     Bayesian(f64),
@@ -337,12 +337,7 @@ impl Clock {
                 Some(plan) => plan.stop_time(theta * stake).max(0.0),
                 None => unreachable!("a plan is made for every bayesian party"),
             },
-            Clock::Exp(a) => {
-                // `Rate::advance` of the constant rate `a`, with the test on the budget a select
-                // rather than a branch: whether the clock fires is a coin flip to the predictor.
-                let fires = a > 0.0 && a * len >= budget;
-                select_unpredictable(fires, (budget / a).min(len), f64::INFINITY)
-            }
+            Clock::Exp(a) => rate::constant_fires_at(a, budget, len),
         }
     }
 }
@@ -862,14 +857,11 @@ impl<'a> Engine<'a> {
     #[inline(always)]
     fn memoryless_ending(&self, clocks: &[Clock; 3], d: &Draws) -> Ending {
         let end = self.end;
-        let time = |i: usize, budget: f64| {
-            let plan = self.bayes.get(i).and_then(Option::as_ref);
-            clocks[i].time(budget, end, plan, d.theta.get(i).copied().unwrap_or(0.0))
-        };
+        let party = |i: usize| clocks[i].time(d.budget[i], end, self.bayes[i].as_ref(), d.theta[i]);
         let c = [
-            time(0, d.budget[0]),
-            time(1, d.budget[1]),
-            time(2, d.budget_break),
+            party(0),
+            party(1),
+            clocks[2].time(d.budget_break, end, None, 0.0),
         ];
         // The earliest, and at one instant the first in the order a's concession, b's, the
         // breakdown, the fixed ender: a knockout of two pairs, each won by the first on a tie.

@@ -96,6 +96,19 @@ impl Rate {
     }
 }
 
+/// When the constant rate `a` fires on `[0, len]` from `budget`: `Rate::Linear { a, b: 0 }`'s
+/// `advance`, as a time (infinite when it does not fire), with whether it fires a select rather
+/// than a branch: for a random budget that is a coin flip to the predictor.
+#[inline(always)]
+pub fn constant_fires_at(a: f64, budget: f64, len: f64) -> f64 {
+    // An exponential budget is positive; a spent one fires at once, as in `advance`.
+    if budget <= 0.0 {
+        return 0.0;
+    }
+    let fires = a > 0.0 && a * len >= budget;
+    std::hint::select_unpredictable(fires, (budget / a).min(len), f64::INFINITY)
+}
+
 /// `max(0, a + b u)` over `[0, len]`. The positive part is one interval; on it the integral is
 /// `a' v + b v^2 / 2` and its inverse `v = 2E / (a' + sqrt(a'^2 + 2 b E))`, which stays accurate
 /// as `b -> 0` (MODEL.md section 7).
@@ -313,6 +326,28 @@ mod tests {
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() <= tol * (1.0 + b.abs())
+    }
+
+    /// The branch-free constant clock of the memoryless kernel is `advance` of the constant
+    /// rate, bit for bit, on both sides of the piece's end and at the edges.
+    #[test]
+    fn constant_fires_at_is_advance_of_the_constant_rate() {
+        for a in [0.0, -1.0, 1e-300, 0.01, 0.7, 3.0, 1e300] {
+            for len in [0.0, 1e-9, 1.0, 100.0, f64::INFINITY] {
+                for budget in [-1.0, 0.0, 1e-12, 0.5, 1.0, 7.0, 1e6] {
+                    let expected = match (Rate::Linear { a, b: 0.0 }).advance(budget, len) {
+                        Step::Fires(u) => u,
+                        Step::Spent(_) => f64::INFINITY,
+                    };
+                    let got = constant_fires_at(a, budget, len);
+                    assert_eq!(
+                        got.to_bits(),
+                        expected.to_bits(),
+                        "a {a} len {len} E {budget}"
+                    );
+                }
+            }
+        }
     }
 
     /// Midpoint-rule integral with many steps: an independent check of the closed forms.
