@@ -1,0 +1,228 @@
+//! Golden outputs: the SHA-256 of `summary.csv`, `outcomes.csv` and `times.csv` of every bundled
+//! scenario and every bench scenario, and of one tournament's `tournament.csv`, at a fixed seed
+//! and round count. A change that is meant to leave results alone must leave these alone; a change
+//! that alters results on purpose updates the pins in the same commit and says why.
+//!
+//! `IMPASSE_PRINT_GOLDEN=1 cargo test --test golden -- --nocapture` prints the current digests in
+//! the form of the table below.
+
+use impasse::output;
+use impasse::scenario::{self, Override};
+use impasse::shard::fingerprint;
+use impasse::tournament::{Entrant, Tournament, report};
+use impasse::{runner, scenario::Loaded};
+
+/// 20,000 rounds: two batches of the runner (one partial), so the merge of batches is covered.
+const ROUNDS: u64 = 20_000;
+const SEED: u64 = 7;
+
+/// `(file, [summary.csv, outcomes.csv, times.csv])`.
+const PINS: &[(&str, [&str; 3])] = &[
+    (
+        "scenarios/brinkmanship.toml",
+        [
+            "f54500d48530729b2ec9dab7940468fa94e57c4a4e3872dda6bc30c6f8fee4ee",
+            "e4678eb1a3cb6b0bceace0744157e5ff32f69e51232fb5ed65a3964e6e85c772",
+            "758109f29786e8fa46ea462403d325b864c462e5fa00a04359947e7fd2c063ad",
+        ],
+    ),
+    (
+        "scenarios/iran-p5plus1-2013-sweep.toml",
+        [
+            "ac3a364e5ec5808e8b58240d11131d60d668dd8943e67beb603622af0aae97b5",
+            "7ce0f53a5694ce80675710ed99cc478a6eee24cef0430b92aa290d89b7f30f8e",
+            "9c370b5e53912a67ceb69381ec0b5b9b1029a835c0ee7d01fd3e521741e6a7ed",
+        ],
+    ),
+    (
+        "scenarios/iran-p5plus1-2013.toml",
+        [
+            "ac3a364e5ec5808e8b58240d11131d60d668dd8943e67beb603622af0aae97b5",
+            "7ce0f53a5694ce80675710ed99cc478a6eee24cef0430b92aa290d89b7f30f8e",
+            "9c370b5e53912a67ceb69381ec0b5b9b1029a835c0ee7d01fd3e521741e6a7ed",
+        ],
+    ),
+    (
+        "scenarios/rising-sanctions.toml",
+        [
+            "6b7937281e548e34cd4f6040ad58f19d3b9461b160952c3ce57bec1893592669",
+            "2142f53b90c2d6a04ee8c643aab48a275c1a08d608e828b7de48da85c7530610",
+            "1cd1766c7271faf7a800f8cea5636f0b6a71247c38e5943850cde2e5819647d0",
+        ],
+    ),
+    (
+        "scenarios/war-of-attrition.toml",
+        [
+            "eb37ca1f474b8dc85db56926cec4b65530d641f32a411c28ee71b7976619b204",
+            "b51ec87b8a7868145bba27d07c449456a9a122a27c095eab46f61af2a3ee3142",
+            "88a785c3d428cf7b0de9f2d24f41025a6db8547306523f97a3b61c455e8fdc04",
+        ],
+    ),
+    (
+        "benches/scenarios/plain.toml",
+        [
+            "8ed1d1c67b09af5fd69f4a5b5e745fb4eeb3d8d743cdf246afc863918b96eca0",
+            "eee9fcf709357904843b3f5688b4271b2acffdbeaa059a42e03e627a619dd6b9",
+            "e77da8a376123c9329d72c5d3c021dc65db3969c1b9821bbdbc29f175f942c35",
+        ],
+    ),
+    (
+        "benches/scenarios/strategy-bayesian-asymmetric.toml",
+        [
+            "982c9bcf39313fb8efea14d8654a461f20f033444e287fe3784af313205d5fb8",
+            "36eeb5c2ff120e798469224cde23399a0d12405dcafdb91e81773b82461d0623",
+            "62b172ea460ad79c56f8f3a7d6a8e9179cb78024d24bc98121a2c33dbc22811d",
+        ],
+    ),
+    (
+        "benches/scenarios/strategy-bayesian.toml",
+        [
+            "c7be8b6ff3200e84c1de54e5c7e20219def820bc66f4903649e2e00a73758d4a",
+            "6c84f972ba7511054f5c3dc6b99378429065bd6878863c9811ff89f38b1958d3",
+            "0019677c3a8db0d877a6e7d3413bc2af742c60490f1516a6c2827fcc665efc05",
+        ],
+    ),
+    (
+        "benches/scenarios/strategy-belief.toml",
+        [
+            "2203b181f96e721de164ecaa42e770e8369fb08df42e99b5573676f5f0633ab6",
+            "a9704057255ad30a6fa41e25fe15810152362602f79b167dd4a585a9605fba28",
+            "b70fb4dedf233cec01a4adfe103cb3e4e1adbcde862882a8a391fc49fabe86e2",
+        ],
+    ),
+    (
+        "benches/scenarios/strategy-deadline.toml",
+        [
+            "ada797edde75cc26b49409eb69add6ae55c4b0507e4ab54f98bc5c7c9684ed39",
+            "73b394201a41bec02ac87f9f27496c3139836715c10029f7890534d1a3ee59dc",
+            "2496daff151d54f7e7b804ebdead75667422d37fd72087657514f8e8853d4d7e",
+        ],
+    ),
+    (
+        "benches/scenarios/strategy-hazard.toml",
+        [
+            "1b4e8eca6923a1f62c3442f9cffc3164a2f304ed8dfad547c2e2553677f0ab8d",
+            "887b8c7fac53c0e4517f5470359f99e1b6ed3fd24376ac83a9c8645624fbb474",
+            "943e17cb808846aa0eee23e2f0e43f2d6ab293668976aaebcf95d4ae44f2f6b2",
+        ],
+    ),
+    (
+        "benches/scenarios/strategy-reputation.toml",
+        [
+            "bc29b200495e9c3a724d00603e8b3f50f98a5039fa80a14e1663e673f304673e",
+            "c79680ad7939113a973753185c32070bd57b981702cce125f8b34d6a539d453c",
+            "257b50c57363cfca98b99f4bea8218fda70d8c7e32870493ac8c70c00fd1c296",
+        ],
+    ),
+    (
+        "benches/scenarios/strategy-talks.toml",
+        [
+            "3d5e1c96aaf0b8a1da5850749b50206c6dededba9da93de634408b524c2fd0dd",
+            "10d148c53b81d57f54ddd84db79e989b4d2dadf2751f6df38a3284b7cede0518",
+            "a9c17f1bddc5eba3cf13fa858f95ef4fd2a52aec839796be200e4bf6ebd83b8a",
+        ],
+    ),
+    (
+        "benches/scenarios/strategy-time_dependent.toml",
+        [
+            "c117cb1ef1018546c0a03e3eb2cf4a77eb926da49f916ba43a01592bf4d77354",
+            "b7a7626ad4ab89064636e1d47b322b2f1f99032f4b6af667c2f3eb63ba7f6955",
+            "15ce9c57ce09c4676d8bfefcc8a43f7c28671ea64e2e6df14b1b98b3bacb849f",
+        ],
+    ),
+];
+
+/// tournament.csv of the bundled scenario with four entrants a side.
+const TOURNAMENT_PIN: &str = "262c1694850e0a33f796fcdf27b46396092d133310047db6c79e2a108eca7e19";
+
+fn load(file: &str) -> Loaded {
+    let set = |path: &str, value: u64| Override {
+        path: path.into(),
+        value: value.to_string(),
+    };
+    scenario::load_file(
+        std::path::Path::new(file),
+        &[
+            set("simulation.rounds", ROUNDS),
+            set("simulation.seed", SEED),
+        ],
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn digests(file: &str) -> [String; 3] {
+    let loaded = load(file);
+    let totals = runner::run(&loaded.scenario, &|_| {});
+    let files = output::run_files(&loaded.resolved, &loaded.scenario, &totals);
+    let of = |name: &str| {
+        let (_, bytes) = files.iter().find(|(n, _)| *n == name).unwrap();
+        fingerprint(std::str::from_utf8(bytes).unwrap())
+    };
+    [of("summary.csv"), of("outcomes.csv"), of("times.csv")]
+}
+
+fn printing() -> bool {
+    std::env::var_os("IMPASSE_PRINT_GOLDEN").is_some()
+}
+
+#[test]
+fn every_scenario_gives_its_pinned_bytes() {
+    let mut wrong = Vec::new();
+    for (file, pins) in PINS {
+        let got = digests(file);
+        if printing() {
+            println!("    (\"{file}\", {got:?}),");
+        }
+        for (k, name) in ["summary.csv", "outcomes.csv", "times.csv"]
+            .iter()
+            .enumerate()
+        {
+            if got[k] != pins[k] {
+                wrong.push(format!("{file} {name}: {} (pinned {})", got[k], pins[k]));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "outputs changed:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_scenario_file_is_pinned() {
+    let mut files: Vec<String> = ["scenarios", "benches/scenarios"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
+        .map(|e| e.unwrap().path().display().to_string())
+        .filter(|p| p.ends_with(".toml"))
+        .collect();
+    files.sort();
+    let mut pinned: Vec<String> = PINS.iter().map(|(f, _)| f.to_string()).collect();
+    pinned.sort();
+    assert_eq!(files, pinned);
+}
+
+#[test]
+fn a_tournament_gives_its_pinned_bytes() {
+    let loaded = load("scenarios/iran-p5plus1-2013.toml");
+    let entrants = |specs: &[&str]| -> Vec<Entrant> {
+        specs.iter().map(|s| Entrant::parse(s).unwrap()).collect()
+    };
+    let t = Tournament::new(
+        &loaded.file,
+        &loaded.resolved,
+        [
+            entrants(&["equilibrium", "never", "hazard:rate=0.1", "at_time:t=2"]),
+            entrants(&[
+                "equilibrium",
+                "immediate",
+                "hazard:rate=0.2",
+                "at_time:t=4.5",
+            ]),
+        ],
+    )
+    .unwrap();
+    let results = t.run(&|_| {});
+    let got = fingerprint(std::str::from_utf8(&report::tournament(&t, &results)).unwrap());
+    if printing() {
+        println!("const TOURNAMENT_PIN: &str = \"{got}\";");
+    }
+    assert_eq!(got, TOURNAMENT_PIN, "tournament.csv changed");
+}
