@@ -114,8 +114,8 @@ fn bare_loop(rounds: u64, seed: u64) -> ([u64; 4], [f64; 2], f64, Vec<u64>) {
 /// `tally_on = false` keeps only a time sum and the outcome counts: what the `Tally` costs, and
 /// that per-round seeding costs next to nothing.
 fn floor(rounds: u64, seed: u64, tally_on: bool) -> (Tally, f64, [u64; 4]) {
-    use impasse::engine::RoundResult;
     use impasse::model::Outcome;
+    use impasse::model::RoundResult;
     const ENDS: [Outcome; 4] = [
         Outcome::Concession0,
         Outcome::Concession1,

@@ -24,6 +24,7 @@ pub mod engine;
 pub mod model;
 pub mod output;
 pub mod predict;
+pub mod rate;
 pub mod rng;
 pub mod runner;
 pub mod scenario;

@@ -3,9 +3,9 @@
 //! between the concession and breakdown clocks has an exact solution.
 
 use crate::engine::Engine;
-use crate::engine::rate::Rate;
+use crate::model::Strategy;
 use crate::model::{PARTIES, Scenario};
-use crate::strategy::Strategy;
+use crate::rate::Rate;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prediction {

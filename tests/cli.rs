@@ -239,7 +239,7 @@ fn check_prints_closed_form_predictions() {
 #[test]
 fn strategies_lists_every_strategy_with_its_source() {
     let mut a = impasse().arg("strategies").assert().success();
-    for s in impasse::strategy::CATALOG {
+    for s in impasse::model::CATALOG {
         a = a
             .stdout(predicate::str::contains(s.name))
             .stdout(predicate::str::contains(s.source));

@@ -209,7 +209,7 @@ fn played_in_stages(
     engine: &impasse::engine::Engine,
     seed: u64,
     rounds: std::ops::Range<u64>,
-) -> Vec<impasse::engine::RoundResult> {
+) -> Vec<impasse::model::RoundResult> {
     let mut out = Vec::new();
     engine.play_rounds(seed, rounds, &mut engine.scratch(), |r| out.push(*r));
     out
@@ -343,7 +343,7 @@ mod time_dependent {
     use super::common::*;
     use impasse::model::Outcome;
 
-    fn game(a: &str, b: &str) -> Vec<impasse::engine::RoundResult> {
+    fn game(a: &str, b: &str) -> Vec<impasse::model::RoundResult> {
         rounds(&scenario(&format!(
             "deadline = {{ at = 10 }}\n[parties.a]\nstake = 1\n{a}\n[parties.b]\nstake = 1\n{b}\n[simulation]\nrounds = 50\n"
         )))

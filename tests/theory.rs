@@ -597,7 +597,7 @@ fn bayesian_game(resolve: &str, seed: u64) -> String {
 
 /// The higher value always wins: re-draw each round's types (they come first in the round's
 /// stream) and compare with who conceded.
-fn higher_type_wins(sc: &impasse::model::Scenario, rs: &[impasse::engine::RoundResult]) {
+fn higher_type_wins(sc: &impasse::model::Scenario, rs: &[impasse::model::RoundResult]) {
     for (r, res) in rs.iter().enumerate() {
         let mut rng = impasse::rng::round_rng(sc.simulation.seed, r as u64);
         let ta = sc.parties[0].resolve.sample(&mut rng);

@@ -18,7 +18,7 @@ pub use sketch::Sketch;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::RoundResult;
+use crate::model::RoundResult;
 use crate::model::{Outcome, PARTIES};
 use stats::{Estimate, mean_ci, sd, wilson};
 

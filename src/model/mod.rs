@@ -6,12 +6,14 @@
 
 mod dist;
 mod line;
+mod outcome;
 pub mod payoff;
+mod strategy;
 
 pub use dist::Resolve;
 pub use line::{Domain, Line};
-
-use crate::strategy::Strategy;
+pub use outcome::{Outcome, RoundResult};
+pub use strategy::{CATALOG, Strategy, StrategyInfo};
 
 /// The two parties, always in file order: index 0 is the first party in the scenario file.
 pub const PARTIES: usize = 2;
@@ -210,86 +212,5 @@ impl Scenario {
     /// True when the demands leave nothing to fight over: the round is a compromise at t = 0.
     pub fn demands_compatible(&self) -> bool {
         self.parties[0].demand + self.parties[1].demand <= 1.0
-    }
-}
-
-/// How a round ended. The order is the row order of outcomes.csv.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Outcome {
-    /// Party 0 conceded.
-    Concession0,
-    /// Party 1 conceded.
-    Concession1,
-    Compromise,
-    Breakdown,
-    Walkout0,
-    Walkout1,
-    DeadlineBreakdown,
-    DeadlineStatusQuo,
-    Horizon,
-}
-
-impl Outcome {
-    pub const COUNT: usize = 9;
-    pub const ALL: [Outcome; 9] = [
-        Outcome::Concession0,
-        Outcome::Concession1,
-        Outcome::Compromise,
-        Outcome::Breakdown,
-        Outcome::Walkout0,
-        Outcome::Walkout1,
-        Outcome::DeadlineBreakdown,
-        Outcome::DeadlineStatusQuo,
-        Outcome::Horizon,
-    ];
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    /// The name written in CSV `outcome` columns.
-    pub fn name(self) -> &'static str {
-        match self {
-            Outcome::Concession0 | Outcome::Concession1 => "concession",
-            Outcome::Compromise => "compromise",
-            Outcome::Breakdown => "breakdown",
-            Outcome::Walkout0 | Outcome::Walkout1 => "walkout",
-            Outcome::DeadlineBreakdown => "deadline_breakdown",
-            Outcome::DeadlineStatusQuo => "deadline_status_quo",
-            Outcome::Horizon => "horizon",
-        }
-    }
-
-    /// The party a concession or walkout belongs to.
-    pub fn party(self) -> Option<usize> {
-        match self {
-            Outcome::Concession0 | Outcome::Walkout0 => Some(0),
-            Outcome::Concession1 | Outcome::Walkout1 => Some(1),
-            _ => None,
-        }
-    }
-
-    pub fn concession(party: usize) -> Outcome {
-        [Outcome::Concession0, Outcome::Concession1][party]
-    }
-
-    pub fn walkout(party: usize) -> Outcome {
-        [Outcome::Walkout0, Outcome::Walkout1][party]
-    }
-
-    /// A deal: somebody conceded, or both did at once.
-    pub fn is_agreement(self) -> bool {
-        matches!(
-            self,
-            Outcome::Concession0 | Outcome::Concession1 | Outcome::Compromise
-        )
-    }
-
-    /// Ended with the breakdown payoff (hazard, walkout, or a deadline that broke down).
-    pub fn is_breakdown(self) -> bool {
-        matches!(
-            self,
-            Outcome::Breakdown | Outcome::Walkout0 | Outcome::Walkout1 | Outcome::DeadlineBreakdown
-        )
     }
 }

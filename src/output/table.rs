@@ -255,7 +255,7 @@ fn resolve_text(r: &crate::model::Resolve) -> String {
 pub fn strategies() -> String {
     use std::fmt::Write;
     let mut o = String::new();
-    for s in crate::strategy::CATALOG {
+    for s in crate::model::CATALOG {
         let _ = writeln!(o, "{}", s.name);
         let _ = writeln!(o, "  {}", s.summary);
         for (p, m) in s.params {

@@ -5,8 +5,8 @@
 use rand_distr::{Beta, Exp, Gamma, LogNormal, Normal, Uniform};
 
 use super::raw::*;
+use crate::model::Strategy;
 use crate::model::*;
-use crate::strategy::Strategy;
 
 /// A field that holds a value it may not.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,7 +7,8 @@ use impasse::aggregate::Report;
 pub fn impasse() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("impasse").expect("the binary is built")
 }
-use impasse::engine::{Engine, RoundResult};
+use impasse::engine::Engine;
+use impasse::model::RoundResult;
 use impasse::model::Scenario;
 use impasse::{runner, scenario};
 

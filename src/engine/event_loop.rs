@@ -1,0 +1,372 @@
+//! The general loop: a round as a sequence of pieces (stretches between events and the points
+//! where a line hits its clamp, on which every line is linear). On each piece `scan` runs every
+//! clock against its budget and finds the earliest ender; if none falls on the piece, the loop
+//! carries the budgets, the waiting costs and the lines to the next piece. A clock that does not
+//! fire keeps its unused budget into the next piece, which is exact by the Markov property.
+
+use rand_distr::{Distribution, Exp1};
+
+use super::clock::{self, Ender, PartyClock};
+use super::events;
+use super::lines::{self, Lines};
+use super::{Engine, Scratch, row};
+use crate::model::payoff::{self, EndState};
+use crate::model::{DeadlineAction, LineId, Outcome, PARTIES, RoundResult};
+use crate::rate::Rate;
+use crate::rng::RoundRng;
+use crate::strategy::threshold;
+
+/// What one piece's clocks say: the earliest ender (infinite time if none falls on the piece),
+/// when each party would concede, and the budgets the clocks used.
+pub(super) struct PieceScan {
+    best: (f64, Ender),
+    conceding_at: [f64; PARTIES],
+    spent_conc: [f64; PARTIES],
+    spent_break: f64,
+}
+
+/// What a round carries from piece to piece, besides its lines.
+pub(super) struct RoundState {
+    /// Each party's drawn type (events may change it).
+    pub theta: [f64; PARTIES],
+    /// The mean of each party's belief about the opponent's type.
+    pub belief: [f64; PARTIES],
+    /// Discounted waiting cost so far.
+    pub cost: [f64; PARTIES],
+    /// What is left of each concession clock's budget, and of the breakdown clock's.
+    pub budget: [f64; PARTIES],
+    pub budget_break: f64,
+    /// The meeting at which an exponential-budget clock that already fired takes effect.
+    pub pending: [f64; PARTIES],
+}
+
+impl RoundState {
+    /// A round at t = 0 with its first draws made.
+    pub fn new(
+        theta: [f64; PARTIES],
+        belief: [f64; PARTIES],
+        budget: [f64; PARTIES],
+        budget_break: f64,
+    ) -> RoundState {
+        RoundState {
+            theta,
+            belief,
+            cost: [0.0; PARTIES],
+            budget,
+            budget_break,
+            pending: [f64::INFINITY; PARTIES],
+        }
+    }
+}
+
+impl Engine<'_> {
+    /// A round of one piece, `[0, end]`: nothing changes during it.
+    pub(super) fn play_single_piece(&self, c: &RoundState, rng: &mut RoundRng) -> RoundResult {
+        let lines = &self.lines.initial;
+        let scan = self.scan((0.0, self.end, f64::INFINITY), true, lines, c);
+        self.conclude(&scan, 0.0, lines, c.cost, c.theta, rng)
+    }
+
+    /// The general loop, from t = 0 with the round's first draws made.
+    pub(super) fn play_pieces(
+        &self,
+        mut c: RoundState,
+        scratch: &mut Scratch,
+        rng: &mut RoundRng,
+    ) -> RoundResult {
+        let sc = self.sc;
+        if let Some(talks) = sc.talks {
+            // A meeting at t = 0 is the end of a period that has already passed: its share of
+            // the equilibrium clock is spent at once (and fires there if the budget runs out).
+            if talks.first == 0.0 {
+                for i in 0..PARTIES {
+                    if let (PartyClock::Equilibrium, Rate::Linear { a, .. }) =
+                        (&self.clocks[i], self.start.rates[i])
+                    {
+                        c.budget[i] -= a * talks.every;
+                    }
+                }
+            }
+        }
+        for &k in &self.lines.mutable {
+            scratch.lines[k] = self.lines.initial[k];
+        }
+        let lines = &mut scratch.lines;
+        let (next, fired) = (&mut scratch.next, &mut scratch.fired);
+        let mut t = 0.0;
+        let mut next_sched = 0;
+        loop {
+            let mut pristine = t == 0.0;
+            // Events due now, scheduled in order, then Poisson.
+            while let Some(&(at, e)) = self.events.scheduled.get(next_sched) {
+                if at > t {
+                    break;
+                }
+                events::apply(sc, e, t, lines, &mut c.theta, &mut c.belief);
+                pristine = false;
+                next_sched += 1;
+            }
+            for (k, ev) in self.events.poisson.iter().enumerate() {
+                while next[k] <= t && fired[k] < ev.max {
+                    events::apply(sc, ev.event, t, lines, &mut c.theta, &mut c.belief);
+                    pristine = false;
+                    fired[k] += 1;
+                    let gap: f64 = Exp1.sample(rng);
+                    next[k] += gap / ev.rate;
+                }
+            }
+
+            // The piece [t, t1]: up to the next event, clamp or the end.
+            let mut t_event = self
+                .events
+                .scheduled
+                .get(next_sched)
+                .map_or(f64::INFINITY, |e| e.0);
+            for (k, ev) in self.events.poisson.iter().enumerate() {
+                if fired[k] < ev.max {
+                    t_event = t_event.min(next[k]);
+                }
+            }
+            let mut t1 = t_event.min(self.end);
+            if let Some(talks) = sc.talks.filter(|k| t < k.first) {
+                t1 = t1.min(talks.first);
+            }
+            for &k in &self.lines.moving {
+                t1 = t1.min(lines[k].next_clamp());
+            }
+
+            let scan = self.scan((t, t1, t_event), pristine, lines, &c);
+            if scan.best.0.is_finite() {
+                return self.conclude(&scan, t, lines, c.cost, c.theta, rng);
+            }
+            // An exponential-budget clock that fired on this piece has decided: its concession
+            // takes effect later (at a meeting) whatever happens meanwhile. Deterministic rules are
+            // simply evaluated again on the next piece, with whatever the events changed.
+            for i in 0..PARTIES {
+                if self.clocks[i].exponential_budget() && scan.conceding_at[i].is_finite() {
+                    c.pending[i] = scan.conceding_at[i];
+                }
+            }
+
+            // Nothing ended the round on this piece: carry everything to t1.
+            for i in 0..PARTIES {
+                if self.pressured[i] {
+                    c.cost[i] += self.cost_between(i, lines, t, t1);
+                }
+                c.budget[i] -= scan.spent_conc[i];
+            }
+            c.budget_break -= scan.spent_break;
+            for &k in &self.lines.moving {
+                lines[k].rebase(t1);
+            }
+            t = t1;
+        }
+    }
+
+    /// Every candidate's time on the piece `[t, t1]` (infinite when it does not fall there; only
+    /// before `t_event` counts, as events come first), and the earliest by time and then by the
+    /// order at one instant. `pristine`: no event has happened yet and `t = 0`, so the clocks'
+    /// rates are the precomputed ones.
+    #[inline(always)]
+    fn scan(
+        &self,
+        (t, t1, t_event): (f64, f64, f64),
+        pristine: bool,
+        lines: &Lines,
+        c: &RoundState,
+    ) -> PieceScan {
+        let p = &self.sc.parties;
+        let (theta, belief, budget, pending) = (&c.theta, &c.belief, &c.budget, &c.pending);
+        let len = t1 - t;
+        let mut best = (f64::INFINITY, Ender::Horizon);
+        let mut consider = |time: f64, who: Ender| {
+            if time <= t1
+                && time < t_event
+                && (time < best.0 || (time == best.0 && who.priority() < best.1.priority()))
+            {
+                best = (time, who);
+            }
+        };
+        // The deterministic enders are known in advance: start from the earliest of them.
+        consider(self.fixed_end.0, self.fixed_end.1);
+        let mut spent_conc = [0.0; PARTIES];
+        let mut conceding_at = [f64::INFINITY; PARTIES];
+        for i in 0..PARTIES {
+            if pending[i].is_finite() {
+                // Conceded already; it takes effect at this meeting.
+                conceding_at[i] = pending[i];
+                consider(pending[i], Ender::Concede(i));
+                continue;
+            }
+            let time = match &self.clocks[i] {
+                PartyClock::Never => continue,
+                PartyClock::At(at) => at.max(t),
+                PartyClock::Hazard { .. } | PartyClock::Equilibrium => {
+                    let (r, terms) = if pristine {
+                        (self.start.rates[i], self.start.deadline_terms[i])
+                    } else {
+                        (
+                            self.budget_rate(i, lines, belief, t),
+                            self.deadline_terms(i, lines, belief, t),
+                        )
+                    };
+                    match terms {
+                        None => clock::run(r, budget[i], len, t, &mut spent_conc[i]),
+                        Some(d) => {
+                            // The hazard runs only until `stop`; at the deadline the leftover
+                            // unit-exponential budget decides the atom: P(E' < -ln(1 - q)) = q.
+                            let active = (d.stop.min(t1) - t).max(0.0);
+                            let time = clock::run(r, budget[i], active, t, &mut spent_conc[i]);
+                            if time.is_finite() {
+                                time
+                            } else if t1 >= d.at && budget[i] - spent_conc[i] < -(-d.atom).ln_1p() {
+                                d.at
+                            } else {
+                                continue;
+                            }
+                        }
+                    }
+                }
+                PartyClock::Bayesian(plan) => plan.stop_time(theta[i] * p[i].stake).max(t),
+                PartyClock::Reputation(s) => match s.time(budget[i]) {
+                    Some(at) => at.max(t),
+                    None => continue,
+                },
+                PartyClock::Threshold { fraction } => {
+                    let (remaining, r) = threshold::clock(
+                        *fraction,
+                        theta[i],
+                        p[i].stake,
+                        c.cost[i],
+                        p[i].discount_rate,
+                        lines[LineId::pressure(i).0].piece(),
+                        t,
+                    );
+                    clock::run(r, remaining, len, t, &mut 0.0)
+                }
+            };
+            // Under talks a concession takes effect at the next meeting.
+            let time = match self.sc.talks {
+                Some(talks) => talks.next_meeting(time),
+                None => time,
+            };
+            conceding_at[i] = time;
+            consider(time, Ender::Concede(i));
+        }
+        let mut spent_break = 0.0;
+        if self.breakdown_possible {
+            let breakdown = if pristine {
+                self.start.breakdown
+            } else {
+                lines::breakdown_rate(lines)
+            };
+            let tb = clock::run(breakdown, c.budget_break, len, t, &mut spent_break);
+            consider(tb, Ender::Breakdown);
+        }
+        PieceScan {
+            best,
+            conceding_at,
+            spent_conc,
+            spent_break,
+        }
+    }
+
+    /// End the round as `scan` found, on the piece that started at `t`.
+    #[inline(always)]
+    fn conclude(
+        &self,
+        scan: &PieceScan,
+        t: f64,
+        lines: &Lines,
+        mut cost: [f64; PARTIES],
+        theta: [f64; PARTIES],
+        rng: &mut RoundRng,
+    ) -> RoundResult {
+        let (tau, who) = scan.best;
+        let breaks = || self.deadline_draw(rng) < self.deadline_breakdown;
+        let ended = self.ending(who, tau, scan.conceding_at, breaks);
+        for (i, c) in cost.iter_mut().enumerate() {
+            if self.pressured[i] {
+                *c += self.cost_between(i, lines, t, tau);
+            }
+        }
+        let state = |i: usize| EndState {
+            resolve: theta[i],
+            cost: cost[i],
+            audience_cost: lines[LineId::audience_cost(i).0].at(tau),
+            leverage: lines[LineId::leverage(i).0].at(tau),
+        };
+        self.finish(ended, tau, [state(0), state(1)], row(ended, who))
+    }
+
+    /// The outcome an ender produces. Two concessions at one instant are a compromise; the
+    /// global deadline breaks down if `deadline_breaks` says so (asked only then).
+    #[inline(always)]
+    pub(super) fn ending(
+        &self,
+        who: Ender,
+        tau: f64,
+        conceding_at: [f64; PARTIES],
+        deadline_breaks: impl FnOnce() -> bool,
+    ) -> Outcome {
+        let p = &self.sc.parties;
+        match who {
+            Ender::Meet => Outcome::Compromise,
+            Ender::Concede(i) if conceding_at[1 - i] == tau => Outcome::Compromise,
+            Ender::Concede(i) => Outcome::concession(i),
+            Ender::Breakdown => Outcome::Breakdown,
+            Ender::DeadlineConcede(i) => {
+                let j = 1 - i;
+                let other = p[j]
+                    .deadline
+                    .is_some_and(|d| d.at == tau && d.action == DeadlineAction::Concede);
+                if other {
+                    Outcome::Compromise
+                } else {
+                    Outcome::concession(i)
+                }
+            }
+            Ender::DeadlineWalkOut(i) => Outcome::walkout(i),
+            Ender::GlobalDeadline if deadline_breaks() => Outcome::DeadlineBreakdown,
+            Ender::GlobalDeadline => Outcome::DeadlineStatusQuo,
+            Ender::Horizon => Outcome::Horizon,
+        }
+    }
+
+    /// The round's result; `row` of the tables: the outcome's, or `MET`.
+    #[inline(always)]
+    pub(super) fn finish(
+        &self,
+        outcome: Outcome,
+        tau: f64,
+        state: [EndState; PARTIES],
+        row: usize,
+    ) -> RoundResult {
+        let sc = self.sc;
+        let share = self.shares[row];
+        let pay = |i: usize| {
+            payoff::payoff(
+                &sc.parties[i],
+                i,
+                outcome,
+                tau,
+                share.map(|s| s[i]),
+                &state[i],
+            )
+        };
+        RoundResult {
+            outcome,
+            time: tau,
+            payoff: [pay(0), pay(1)],
+            cost: [state[0].cost, state[1].cost],
+            shares: share.unwrap_or_default(),
+            split: share.is_some(),
+        }
+    }
+
+    /// Party i's waiting cost on `[t, t1]`.
+    #[inline]
+    pub(super) fn cost_between(&self, i: usize, lines: &Lines, t: f64, t1: f64) -> f64 {
+        lines::cost_between(self.sc.parties[i].discount_rate, lines, i, t, t1)
+    }
+}

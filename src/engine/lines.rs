@@ -1,0 +1,150 @@
+//! The lines during a round (docs/model.md, section 2): each tracked quantity as a `LineState`,
+//! linear from its anchor and clamped to its domain, and the integrals the engine needs of them
+//! on a piece (the discounted waiting cost, the breakdown hazard as a `Rate`).
+
+use crate::model::{LineId, Scenario, Target};
+use crate::rate::{self, Rate};
+
+/// Every tracked line of a round, indexed by `LineId`.
+pub(super) type Lines = [LineState; LineId::COUNT];
+
+/// A tracked line during a round: `value(t) = clamp(level + slope (t - t0))`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct LineState {
+    pub t0: f64,
+    pub level: f64,
+    pub slope: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl LineState {
+    #[inline]
+    pub fn at(&self, t: f64) -> f64 {
+        if self.slope == 0.0 {
+            return self.level;
+        }
+        let v = self.level + self.slope * (t - self.t0);
+        // Not f64::clamp, which checks its bounds on every call: lo <= hi by construction.
+        if v < self.lo {
+            self.lo
+        } else if v > self.hi {
+            self.hi
+        } else {
+            v
+        }
+    }
+
+    /// Slope actually in effect from `t0` on (0 while pinned at a bound).
+    #[inline]
+    fn effective_slope(&self) -> f64 {
+        if (self.slope < 0.0 && self.level <= self.lo)
+            || (self.slope > 0.0 && self.level >= self.hi)
+        {
+            0.0
+        } else {
+            self.slope
+        }
+    }
+
+    /// When the line reaches a bound, if it is moving towards one.
+    #[inline]
+    pub fn next_clamp(&self) -> f64 {
+        if self.slope < 0.0 && self.level > self.lo {
+            self.t0 + (self.level - self.lo) / -self.slope
+        } else if self.slope > 0.0 && self.level < self.hi {
+            self.t0 + (self.hi - self.level) / self.slope
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// Re-anchor at `t`. At the clamp time itself land exactly on the bound, so that the next
+    /// piece sees the line pinned rather than a rounding error away from it.
+    #[inline]
+    pub fn rebase(&mut self, t: f64) {
+        let hit = t >= self.next_clamp();
+        let v = self.at(t);
+        self.level = if hit {
+            if self.slope < 0.0 { self.lo } else { self.hi }
+        } else {
+            v
+        };
+        self.t0 = t;
+    }
+
+    /// `(value at t0, effective slope)`: the line on the current piece.
+    #[inline]
+    pub fn piece(&self) -> (f64, f64) {
+        (self.level, self.effective_slope())
+    }
+}
+
+/// The lines at t = 0, and which of them a round can move or change.
+pub(super) struct LineSetup {
+    pub initial: Lines,
+    /// The lines that move over a round (a growth, or an event that sets one); only these can
+    /// reach a clamp, so only these split pieces.
+    pub moving: Vec<usize>,
+    /// The lines a round can change at all (moving, or the target of an event): reset per round.
+    pub mutable: Vec<usize>,
+}
+
+impl LineSetup {
+    pub fn new(sc: &Scenario) -> LineSetup {
+        let initial = std::array::from_fn(|k| {
+            let id = LineId(k);
+            let (l, d) = (sc.line(id), id.domain());
+            LineState {
+                t0: 0.0,
+                level: d.clamp(l.initial),
+                slope: l.growth,
+                lo: d.lo(),
+                hi: d.hi(),
+            }
+        });
+        let effects = || sc.events.iter().flat_map(|e| &e.effects);
+        let slope_set_by_event = |k: usize| {
+            effects().any(|f| {
+                f.target
+                    == Target::Line {
+                        line: LineId(k),
+                        growth: true,
+                    }
+            })
+        };
+        let moving: Vec<usize> = (0..LineId::COUNT)
+            .filter(|&k| sc.line(LineId(k)).growth != 0.0 || slope_set_by_event(k))
+            .collect();
+        let targeted = |k: usize| {
+            effects().any(|f| matches!(f.target, Target::Line { line, .. } if line.0 == k))
+        };
+        let mutable = (0..LineId::COUNT)
+            .filter(|&k| moving.contains(&k) || targeted(k))
+            .collect();
+        LineSetup {
+            initial,
+            moving,
+            mutable,
+        }
+    }
+}
+
+/// The breakdown hazard on the current piece.
+#[inline]
+pub(super) fn breakdown_rate(lines: &Lines) -> Rate {
+    let (h0, h1) = lines[LineId::HAZARD.0].piece();
+    Rate::Linear { a: h0, b: h1 }
+}
+
+/// `int_t^t1 e^{-r s} c_i(s) ds` on a piece where party i's pressure is linear.
+#[inline]
+pub(super) fn cost_between(discount_rate: f64, lines: &Lines, i: usize, t: f64, t1: f64) -> f64 {
+    let (c0, c1) = lines[LineId::pressure(i).0].piece();
+    if c0 == 0.0 && c1 == 0.0 {
+        return 0.0;
+    }
+    let r = discount_rate;
+    let w = if r == 0.0 { 1.0 } else { (-r * t).exp() };
+    w * rate::discounted_integral(r, c0, c1, t1 - t)
+}

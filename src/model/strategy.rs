@@ -1,0 +1,172 @@
+//! `Strategy`: when a party concedes, as a scenario states it (docs/model.md, section 6). A closed
+//! enum; the engine compiles each kind into the clock that runs it (`engine::clock`), and
+//! `CATALOG` documents each one for `impasse strategies`. The mathematics of the strategies that
+//! reason (the equilibria) lives in the `strategy` module, above the model.
+
+/// A validated stopping rule.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Strategy {
+    /// The obstinate type: never concedes.
+    Never,
+    /// Concedes at t = 0.
+    Immediate,
+    /// Concedes at a fixed time.
+    AtTime { t: f64 },
+    /// Concedes with hazard `rate + growth * t` (clamped at 0).
+    Hazard { rate: f64, growth: f64 },
+    /// Concedes once its discounted waiting cost reaches `fraction * θ * V`.
+    Threshold { fraction: f64 },
+    /// The stationary mixed equilibrium of the complete-information game.
+    Equilibrium,
+    /// The demand falls to `reservation` by `by` along `(t/by)^(1/e)`; a deal when demands meet.
+    TimeDependent { e: f64, reservation: f64, by: f64 },
+    /// Abreu & Gul reputational bargaining: obstinate with probability `obstinate`.
+    Reputation { obstinate: f64 },
+    /// The Bayesian equilibrium of the war of attrition with private values; `pivot` selects
+    /// among the asymmetric game's equilibria (the quantile whose types concede together).
+    Bayesian { pivot: f64 },
+}
+
+impl Strategy {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Strategy::Never => "never",
+            Strategy::Immediate => "immediate",
+            Strategy::AtTime { .. } => "at_time",
+            Strategy::Hazard { .. } => "hazard",
+            Strategy::Threshold { .. } => "threshold",
+            Strategy::Equilibrium => "equilibrium",
+            Strategy::TimeDependent { .. } => "time_dependent",
+            Strategy::Reputation { .. } => "reputation",
+            Strategy::Bayesian { .. } => "bayesian",
+        }
+    }
+}
+
+/// What `impasse strategies` prints about one strategy.
+pub struct StrategyInfo {
+    pub name: &'static str,
+    /// `(parameter, meaning)` pairs.
+    pub params: &'static [(&'static str, &'static str)],
+    pub summary: &'static str,
+    pub source: &'static str,
+}
+
+pub const CATALOG: &[StrategyInfo] = &[
+    StrategyInfo {
+        name: "never",
+        params: &[],
+        summary: "The obstinate type: never concedes.",
+        source: "Kreps & Wilson (1982), Abreu & Gul (2000): the commitment type.",
+    },
+    StrategyInfo {
+        name: "immediate",
+        params: &[],
+        summary: "Concedes at t = 0 (after any event scheduled at 0).",
+        source: "The dove of the hawk-dove game (Maynard Smith & Price 1973).",
+    },
+    StrategyInfo {
+        name: "at_time",
+        params: &[("t", "time of the concession, >= 0")],
+        summary: "Concedes at a fixed time; a pure strategy of the war of attrition.",
+        source: "Maynard Smith (1974), the war of attrition.",
+    },
+    StrategyInfo {
+        name: "hazard",
+        params: &[
+            ("rate", "concession hazard at t = 0, >= 0"),
+            (
+                "growth",
+                "change of the hazard per time unit (default 0); clamped at 0",
+            ),
+        ],
+        summary: "Concedes at a random time with hazard rate + growth * t.",
+        source: "Bishop & Cannings (1978): mixed strategies of the war of attrition.",
+    },
+    StrategyInfo {
+        name: "threshold",
+        params: &[(
+            "fraction",
+            "concede when the discounted waiting cost reaches fraction * resolve * stake, >= 0",
+        )],
+        summary: "Holds out until the pressure has cost it a set share of what the pie is worth to \
+                  it (\"the sanctions bleed it dry\"); never concedes if discounting keeps that \
+                  out of reach.",
+        source: "A behavioural rule; Fearon (1994) on costly signalling by holding out.",
+    },
+    StrategyInfo {
+        name: "equilibrium",
+        params: &[],
+        summary: "The stationary mixed equilibrium of the complete-information game: concedes with \
+                  the hazard that keeps the opponent indifferent between conceding now and a \
+                  moment later, λ_i = [c_j + r_j L_j − L_j' + h (L_j − B_j)] / (G_j − L_j), time- \
+                  varying with pressure, audience costs, leverage, the breakdown hazard and the \
+                  party's belief about the opponent, and re-planned whenever an event changes \
+                  them. Before a global deadline it stops conceding once the opponent would rather \
+                  wait for the deadline than concede, or, when the deadline is worse than \
+                  conceding, plays chicken at the deadline (an atom q = −D/(V − D)).",
+        source: "Hendricks, Weiss & Wilson (1988); breakdown as a competing risk (Schelling 1960, \
+                 Fearon 1994).",
+    },
+    StrategyInfo {
+        name: "time_dependent",
+        params: &[
+            (
+                "e",
+                "concession exponent, > 0: Boulware below 1, Linear at 1, Conceder above 1",
+            ),
+            (
+                "reservation",
+                "the lowest share it will accept, in [0, demand]",
+            ),
+            (
+                "by",
+                "when it reaches its reservation (default: its own deadline, else the global one)",
+            ),
+        ],
+        summary: "Lowers its demand from `demand` to `reservation` along (t/by)^(1/e); a deal is struck \
+                  the first instant the two demands are compatible, at the split where they meet \
+                  (outcome `compromise`, no audience cost). Never concedes outright. Assumes the \
+                  opponent's demand is fixed unless it too is time-dependent.",
+        source: "Faratin, Sierra & Jennings (1998), negotiation decision functions; the Boulware, \
+                 Linear and Conceder agents of the ANAC competitions and NegMAS.",
+    },
+    StrategyInfo {
+        name: "reputation",
+        params: &[(
+            "obstinate",
+            "prior probability z in (0, 1) that the party is the obstinate type, which never concedes",
+        )],
+        summary: "Reputational bargaining. Each round the party is obstinate (insists on its demand \
+                  forever) with probability z; otherwise it concedes at λ_i = r_j (1 − α_i) / \
+                  (α_i + α_j − 1), the hazard that keeps the opponent's rational type indifferent. \
+                  The side that would take longer to build a reputation of obstinacy concedes at \
+                  t = 0 with the probability that equalises the two, and every rational type has \
+                  conceded by T0. Assumes both parties play it, discount (r > 0) and demand less \
+                  than the whole pie, with incompatible demands; flow costs, audience costs, \
+                  breakdown hazards and deadlines are not part of the model and are refused, and \
+                  events may change a party's type only.",
+        source: "Abreu & Gul (2000), Bargaining and reputation, Econometrica 68.",
+    },
+    StrategyInfo {
+        name: "bayesian",
+        params: &[(
+            "pivot",
+            "the quantile whose types on both sides concede at the same moment, in (0, 1); \
+             default 0.5 (selects among the equilibria of unequal sides)",
+        )],
+        summary: "The Bayesian equilibrium of the war of attrition with private values: a party whose \
+                  pie is worth v = resolve x stake concedes at b(v). Each side's type has a prior \
+                  (the opponent's belief about it, else its resolve); with s_i the integrated \
+                  hazard of i's concessions and Q_i(s) its type at quantile 1 - e^-s, the marginal \
+                  types are indifferent: s_a' = c_b/Q_b(s_b), s_b' = c_a/Q_a(s_a). Equal sides give \
+                  b(v) = (1/c) ∫ x g(x)/(1 − G(x)) dx and the higher value always wins. Unequal \
+                  sides have a continuum of equilibria; impasse takes the one on which both \
+                  sides' `pivot`-quantile types concede together (possibly with an atom at t = 0 \
+                  for one side). Solved numerically once per scenario for every distribution. \
+                  Assumes both parties play it with one pivot, uncertain types, demand 1, constant \
+                  pressure > 0, and no discounting, audience costs, breakdown hazard or deadlines; \
+                  events may change a party's type (resolve) only.",
+        source: "Fudenberg & Tirole (1986); Nalebuff & Riley (1985); Krishna & Morgan (1997).",
+    },
+];
