@@ -1,10 +1,11 @@
 //! The runner: many rounds in parallel, with results that do not depend on the thread count.
 //!
-//! Rounds are cut into fixed batches of `BATCH` consecutive round indices. Each batch is played
-//! in order into a `Tally`; batches run on rayon's pool and their `Totals` merge exactly, so the
-//! result is the same on any number of threads. Round `r` always draws from its own stream
-//! (`rng::round_rng(seed, r)`), so any contiguous slice of batches (a shard) reproduces its part
-//! of a full run.
+//! Rounds are cut into fixed batches of `BATCH` consecutive round indices. `over_batches` plays
+//! each batch in order into a partial result on rayon's pool, and the partial results merge
+//! exactly (`Merge`), so the result is the same on any number of threads. Round `r` always draws
+//! from its own stream (`rng::round_rng(seed, r)`), so any contiguous slice of batches (a shard)
+//! reproduces its part of a full run. `run` and `run_batches` are that loop for one scenario;
+//! tournaments and audits use the same loop with their own partial results.
 
 use std::ops::Range;
 
@@ -19,9 +20,43 @@ use crate::model::Scenario;
 /// bits of some outputs.
 pub const BATCH: u64 = 16_384;
 
+/// Partial results that merge exactly: the merge is associative and commutative, so any
+/// grouping of batches (threads, shards) gives the same result.
+pub trait Merge {
+    fn merge(&mut self, other: &Self);
+}
+
+impl Merge for Totals {
+    fn merge(&mut self, other: &Totals) {
+        Totals::merge(self, other)
+    }
+}
+
 /// The batches covering rounds `0..rounds`.
 pub fn batch_count(rounds: u64) -> u64 {
     rounds.div_ceil(BATCH)
+}
+
+/// The rounds of batches `batches` of a run of `rounds` rounds.
+pub fn rounds_of(batches: &Range<u64>, rounds: u64) -> Range<u64> {
+    (batches.start * BATCH).min(rounds)..(batches.end * BATCH).min(rounds)
+}
+
+/// Play `batches` of a run of `rounds` rounds on the current rayon pool: `play` turns the rounds
+/// of one batch into a partial result, and the partial results are merged.
+pub fn over_batches<T: Merge + Send>(
+    rounds: u64,
+    batches: Range<u64>,
+    empty: impl Fn() -> T + Sync + Send,
+    play: impl Fn(Range<u64>) -> T + Sync + Send,
+) -> T {
+    batches
+        .into_par_iter()
+        .map(|b| play(rounds_of(&(b..b + 1), rounds)))
+        .reduce(&empty, |mut a, b| {
+            a.merge(&b);
+            a
+        })
 }
 
 /// Play all rounds of the scenario's `[simulation]` on the current rayon pool.
@@ -44,23 +79,17 @@ pub fn run_batches(
 ) -> Totals {
     let engine = Engine::new(sc);
     let (end, bins) = (sc.end_time(), sc.simulation.bins as usize);
-    let rounds = sc.simulation.rounds;
-    batches
-        .into_par_iter()
-        .map(|b| {
-            let first = b * BATCH;
-            let last = (first + BATCH).min(rounds);
+    over_batches(
+        sc.simulation.rounds,
+        batches,
+        || Totals::empty(end, bins),
+        |rounds| {
             let mut tally = Tally::new(end, bins);
             let mut scratch = engine.scratch();
-            engine.play_rounds(seed, first..last, &mut scratch, |r| tally.push(r));
-            progress(last - first);
+            let n = rounds.end - rounds.start;
+            engine.play_rounds(seed, rounds, &mut scratch, |r| tally.push(r));
+            progress(n);
             Totals::from(tally)
-        })
-        .reduce(
-            || Totals::empty(end, bins),
-            |mut a, b| {
-                a.merge(&b);
-                a
-            },
-        )
+        },
+    )
 }

@@ -301,23 +301,45 @@ fn slurm_writes_scripts_and_refuses_what_would_fail_on_the_cluster() {
             .code(2)
             .stderr(predicate::str::contains(needle));
     };
+    // clap parses the slurm flags with each command's own: its messages name the flag.
     fails(
         &["check", "--shards", "2", "-o", "x"],
-        "`check` cannot be sharded",
+        "unexpected argument 'check'",
     );
-    fails(&["run", "-o", "x"], "--shards N is required");
-    fails(&["run", "--shards", "2"], "-o DIR is required");
+    fails(&["run", "-o", "x"], "--shards <N>");
+    fails(&["run", "--shards", "2"], "--out <DIR>");
     fails(
         &["run", "--shards", "0", "-o", "x"],
-        "--shards takes a whole number >= 1",
+        "invalid value '0' for '--shards <N>'",
     );
     fails(
         &["sweep", "--shards", "2", "-o", "x", "--designn", "lhs"],
-        "sweep flags",
+        "a similar argument exists: '--design'",
     );
     fails(
         &["run", "--shards", "2", "-o", "x", "--shard", "0/2"],
-        "sets the shard and output flags itself",
+        "unexpected argument '--shard'",
+    );
+    fails(
+        &["run", "--shards", "2", "-o", "x", "-j", "2"],
+        "unexpected argument '-j'",
+    );
+    // What the jobs would run is checked now: a bad path to vary, an entrant that is no strategy.
+    fails(
+        &["sweep", "--shards", "2", "-o", "x", "--vary", "bogus=1,2"],
+        "--vary bogus=1,2",
+    );
+    fails(
+        &[
+            "tournament",
+            "--shards",
+            "2",
+            "-o",
+            "x",
+            "--entrants",
+            "a=nope",
+        ],
+        "nope",
     );
 }
 
@@ -351,6 +373,6 @@ fn merge_and_slurm_refuse_bad_outputs_and_counts() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "--cpus-per-task takes a whole number >= 1",
+            "invalid value '0' for '--cpus-per-task <C>'",
         ));
 }

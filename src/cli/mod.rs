@@ -50,12 +50,21 @@ enum Command {
     Strategies,
 }
 
-#[derive(Args, Default)]
+#[derive(Args, Default, Clone)]
 struct ScenarioArgs {
     /// Override a scenario field by its dotted path, e.g. parties.iran.pressure.growth=0.02
     /// (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_override)]
     set: Vec<Override>,
+}
+
+impl ScenarioArgs {
+    fn args(&self) -> Vec<String> {
+        self.set
+            .iter()
+            .flat_map(|o| ["--set".to_string(), o.to_string()])
+            .collect()
+    }
 }
 
 #[derive(Args, Default)]
@@ -68,15 +77,35 @@ struct RunArgs {
     flags: RunFlags,
 }
 
-/// Flags every simulating command takes.
-#[derive(Args, Default)]
-struct RunFlags {
+/// What a simulation is, besides its scenario: these go to a Slurm job as they are.
+#[derive(Args, Default, Clone)]
+struct SimFlags {
     /// Number of rounds (overrides [simulation] rounds; for a sweep, per point).
     #[arg(short = 'n', long, value_parser = clap::value_parser!(u64).range(1..))]
     rounds: Option<u64>,
     /// Random seed, 0 to 2^63 - 1 (overrides [simulation] seed).
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
+}
+
+impl SimFlags {
+    fn args(&self) -> Vec<String> {
+        let mut a = Vec::new();
+        if let Some(n) = self.rounds {
+            a.extend(["-n".to_string(), n.to_string()]);
+        }
+        if let Some(s) = self.seed {
+            a.extend(["--seed".to_string(), s.to_string()]);
+        }
+        a
+    }
+}
+
+/// Flags every simulating command takes.
+#[derive(Args, Default)]
+struct RunFlags {
+    #[command(flatten)]
+    sim: SimFlags,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(short = 'j', long, value_parser = clap::value_parser!(u64).range(1..=4096))]
     threads: Option<u64>,
@@ -115,12 +144,9 @@ impl RunFlags {
     }
 }
 
-#[derive(Args)]
-struct SweepArgs {
-    /// Scenario file (TOML).
-    scenario: PathBuf,
-    #[command(flatten)]
-    scenario_args: ScenarioArgs,
+/// A sweep's design.
+#[derive(Args, Default, Clone)]
+struct DesignArgs {
     /// Vary a field: PATH=a:b:n (n points from a to b), PATH=a,b,c (a list) or PATH=a..b (a range,
     /// for random and lhs designs). Repeatable; replaces the [sweep] table's entry for PATH.
     #[arg(long = "vary", value_name = "PATH=SPEC")]
@@ -131,6 +157,33 @@ struct SweepArgs {
     /// Number of points of a random or lhs design.
     #[arg(long)]
     points: Option<u64>,
+}
+
+impl DesignArgs {
+    fn args(&self) -> Vec<String> {
+        let mut a: Vec<String> = self
+            .vary
+            .iter()
+            .flat_map(|v| ["--vary".to_string(), v.clone()])
+            .collect();
+        if let Some(d) = &self.design {
+            a.extend(["--design".to_string(), d.clone()]);
+        }
+        if let Some(p) = self.points {
+            a.extend(["--points".to_string(), p.to_string()]);
+        }
+        a
+    }
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    #[command(flatten)]
+    scenario_args: ScenarioArgs,
+    #[command(flatten)]
+    design: DesignArgs,
     /// Continue an interrupted sweep in --out from its completed points.
     #[arg(long)]
     resume: bool,
@@ -138,12 +191,9 @@ struct SweepArgs {
     flags: RunFlags,
 }
 
-#[derive(Args)]
-struct TournamentArgs {
-    /// Scenario file (TOML).
-    scenario: PathBuf,
-    #[command(flatten)]
-    scenario_args: ScenarioArgs,
+/// A tournament's entrants and further scenarios.
+#[derive(Args, Default, Clone)]
+struct EntrantArgs {
     /// A party's entrants: PARTY=SPEC,SPEC,... where SPEC is a strategy name or
     /// kind:param=value:param=value (e.g. iran=never,hazard:rate=0.1). Repeatable; replaces the
     /// [tournament] table's list for PARTY.
@@ -152,6 +202,36 @@ struct TournamentArgs {
     /// More scenarios (sharing the party ids) to rank the entrants across, comma-separated.
     #[arg(long, value_name = "A.toml,B.toml", value_delimiter = ',')]
     scenarios: Vec<PathBuf>,
+}
+
+impl EntrantArgs {
+    /// The flags, with the further scenarios' paths made absolute (a job runs elsewhere).
+    fn args(&self) -> Result<Vec<String>> {
+        let mut a: Vec<String> = self
+            .entrants
+            .iter()
+            .flat_map(|e| ["--entrants".to_string(), e.clone()])
+            .collect();
+        if !self.scenarios.is_empty() {
+            let abs: Vec<String> = self
+                .scenarios
+                .iter()
+                .map(|p| absolute(p).map(|q| q.display().to_string()))
+                .collect::<Result<_>>()?;
+            a.extend(["--scenarios".to_string(), abs.join(",")]);
+        }
+        Ok(a)
+    }
+}
+
+#[derive(Args)]
+struct TournamentArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    #[command(flatten)]
+    scenario_args: ScenarioArgs,
+    #[command(flatten)]
+    entrants: EntrantArgs,
     #[command(flatten)]
     flags: RunFlags,
 }
@@ -170,21 +250,72 @@ struct MergeArgs {
 }
 
 #[derive(Args)]
-#[command(disable_help_flag = false)]
 struct SlurmArgs {
     /// Scenario file (TOML); copied into DIR.
     scenario: PathBuf,
-    /// The command to shard: run, sweep or tournament.
-    command: String,
-    /// The command's own flags, and: --shards N (required), -o/--out DIR (required),
-    /// --partition P, --time T, --cpus-per-task C, --bin PATH (the impasse binary the jobs run;
-    /// default: this one).
-    #[arg(
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "FLAGS"
-    )]
-    rest: Vec<String>,
+    /// The command to shard, with its own flags and the Slurm flags.
+    #[command(subcommand)]
+    job: SlurmJob,
+}
+
+/// The commands `impasse slurm` can shard. Each takes its command's flags (but the shard, output,
+/// thread and quiet flags, which the job sets) and the Slurm flags.
+#[derive(Subcommand)]
+enum SlurmJob {
+    /// Shard `impasse run` by batches of rounds.
+    Run {
+        #[command(flatten)]
+        slurm: SlurmOpts,
+        #[command(flatten)]
+        scenario_args: ScenarioArgs,
+        #[command(flatten)]
+        sim: SimFlags,
+    },
+    /// Shard `impasse sweep` by points.
+    Sweep {
+        #[command(flatten)]
+        slurm: SlurmOpts,
+        #[command(flatten)]
+        scenario_args: ScenarioArgs,
+        #[command(flatten)]
+        design: DesignArgs,
+        #[command(flatten)]
+        sim: SimFlags,
+    },
+    /// Shard `impasse tournament` by batches of rounds.
+    Tournament {
+        #[command(flatten)]
+        slurm: SlurmOpts,
+        #[command(flatten)]
+        scenario_args: ScenarioArgs,
+        #[command(flatten)]
+        entrants: EntrantArgs,
+        #[command(flatten)]
+        sim: SimFlags,
+    },
+}
+
+/// Where and how the Slurm job runs.
+#[derive(Args)]
+struct SlurmOpts {
+    /// The number of shards: the array job's tasks.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    shards: u64,
+    /// Where the scripts, logs, parts and merged results go.
+    #[arg(short = 'o', long, value_name = "DIR")]
+    out: PathBuf,
+    /// The Slurm partition (sbatch --partition).
+    #[arg(long)]
+    partition: Option<String>,
+    /// Each task's time limit (sbatch --time).
+    #[arg(long)]
+    time: Option<String>,
+    /// CPUs per shard (sbatch --cpus-per-task); the shard uses them all.
+    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u64).range(1..))]
+    cpus_per_task: Option<u64>,
+    /// The impasse binary the jobs run (default: this one).
+    #[arg(long, value_name = "PATH")]
+    bin: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -240,19 +371,14 @@ pub fn main() -> Result<()> {
 }
 
 /// Load the scenario (or the bundled one) with overrides, the CLI's own flags going last.
-fn load(
-    path: Option<&Path>,
-    mut overrides: Vec<Override>,
-    rounds: Option<u64>,
-    seed: Option<u64>,
-) -> Result<Loaded> {
-    if let Some(n) = rounds {
+fn load(path: Option<&Path>, mut overrides: Vec<Override>, sim: &SimFlags) -> Result<Loaded> {
+    if let Some(n) = sim.rounds {
         overrides.push(Override {
             path: "simulation.rounds".into(),
             value: n.to_string(),
         });
     }
-    if let Some(s) = seed {
+    if let Some(s) = sim.seed {
         overrides.push(Override {
             path: "simulation.seed".into(),
             value: s.to_string(),
@@ -264,14 +390,8 @@ fn load(
     })
 }
 
-fn out_dir(out: Option<PathBuf>, loaded: &Loaded) -> PathBuf {
-    out.unwrap_or_else(|| {
-        let stem = Path::new(&loaded.file)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "scenario".into());
-        Path::new("out").join(stem)
-    })
+fn absolute(p: &Path) -> Result<PathBuf> {
+    std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))
 }
 
 fn pool(threads: Option<u64>) -> Result<rayon::ThreadPool> {
@@ -304,8 +424,15 @@ fn progress_bar(total: u64, quiet: bool, unit: &str) -> ProgressBar {
     bar
 }
 
+/// `--out`, or `out/<scenario file stem>/`; refused if it exists and is not a directory.
 fn checked_out_dir(out: Option<PathBuf>, loaded: &Loaded) -> Result<PathBuf> {
-    let dir = out_dir(out, loaded);
+    let dir = out.unwrap_or_else(|| {
+        let stem = Path::new(&loaded.file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into());
+        Path::new("out").join(stem)
+    });
     if dir.exists() && !dir.is_dir() {
         bail!(Usage(format!(
             "--out {}: exists and is not a directory",
@@ -313,4 +440,66 @@ fn checked_out_dir(out: Option<PathBuf>, loaded: &Loaded) -> Result<PathBuf> {
         )));
     }
     Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The flags `impasse slurm` forwards to its jobs parse back, with the job's own, into the
+    /// command the user gave.
+    #[test]
+    fn slurm_jobs_run_the_command_as_given() {
+        let common = ["--set", "parties.a.stake=2", "-n", "10", "--seed", "4"];
+        let given = |cmd: &str, more: &[&str]| {
+            let mut argv = vec!["impasse", "slurm", "s.toml", cmd];
+            argv.extend(common);
+            argv.extend(more);
+            argv.extend(["--shards", "2", "-o", "job"]);
+            let Some(Command::Slurm(a)) = Cli::try_parse_from(argv).unwrap().command else {
+                panic!("a slurm command")
+            };
+            a.job
+        };
+        let job_runs = |cmd: &str, args: Vec<String>| {
+            let mut argv = vec!["impasse".to_string(), cmd.into(), "s.toml".into()];
+            argv.extend(args);
+            argv.extend(["--shard-from-env", "-j", "1", "-q", "-o", "parts"].map(String::from));
+            Cli::try_parse_from(argv).unwrap().command.unwrap()
+        };
+        let sweep = ["--vary", "x=1,2", "--design", "lhs", "--points", "3"];
+        let SlurmJob::Sweep {
+            scenario_args,
+            design,
+            sim,
+            ..
+        } = given("sweep", &sweep)
+        else {
+            panic!("a sweep")
+        };
+        let args = [scenario_args.args(), design.args(), sim.args()].concat();
+        let Command::Sweep(s) = job_runs("sweep", args) else {
+            panic!("a sweep")
+        };
+        assert_eq!(s.scenario_args.set, scenario_args.set);
+        assert_eq!(s.design.vary, ["x=1,2"]);
+        assert_eq!(
+            (s.design.design.as_deref(), s.design.points),
+            (Some("lhs"), Some(3))
+        );
+        assert_eq!((s.flags.sim.rounds, s.flags.sim.seed), (Some(10), Some(4)));
+        let SlurmJob::Tournament { entrants, sim, .. } =
+            given("tournament", &["--entrants", "a=never,immediate"])
+        else {
+            panic!("a tournament")
+        };
+        let Command::Tournament(t) = job_runs(
+            "tournament",
+            [entrants.args().unwrap(), sim.args()].concat(),
+        ) else {
+            panic!("a tournament")
+        };
+        assert_eq!(t.entrants.entrants, ["a=never,immediate"]);
+        assert_eq!(t.flags.sim.rounds, Some(10));
+    }
 }

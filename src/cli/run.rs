@@ -5,8 +5,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use impasse::output::{self, table};
-use impasse::runner;
-use impasse::shard::{self as shards, Part, Payload};
+use impasse::shard::{Part, Payload, Whole};
+use impasse::{predict, runner};
 
 use super::cluster::write_part;
 use super::*;
@@ -14,45 +14,39 @@ use super::*;
 pub(super) fn run(a: RunArgs) -> Result<()> {
     let f = a.flags;
     let shard = f.shard()?;
-    let loaded = load(a.scenario.as_deref(), a.scenario_args.set, f.rounds, f.seed)?;
+    let loaded = load(a.scenario.as_deref(), a.scenario_args.set, &f.sim)?;
     let sc = &loaded.scenario;
     let dir = checked_out_dir(f.out.clone(), &loaded)?;
     let pool = pool(f.threads)?;
     let batches = runner::batch_count(sc.simulation.rounds);
     let slice = shard.map_or(0..batches, |s| s.slice(batches));
-    let rounds_here = (slice.end * runner::BATCH).min(sc.simulation.rounds)
-        - (slice.start * runner::BATCH).min(sc.simulation.rounds);
-    let bar = progress_bar(rounds_here, f.quiet, "rounds");
+    let here = runner::rounds_of(&slice, sc.simulation.rounds);
+    let bar = progress_bar(here.end - here.start, f.quiet, "rounds");
     let started = Instant::now();
-    let totals = pool
-        .install(|| runner::run_batches(sc, sc.simulation.seed, slice.clone(), &|n| bar.inc(n)));
+    let seed = sc.simulation.seed;
+    let totals = pool.install(|| runner::run_batches(sc, seed, slice.clone(), &|n| bar.inc(n)));
     bar.finish_and_clear();
     let elapsed = started.elapsed();
     if let Some(shard) = shard {
         let manifest = output::manifest::manifest(&loaded.resolved, sc, "run");
-        let manifest = String::from_utf8(manifest).expect("the manifest is UTF-8");
-        let part = Part {
-            impasse: env!("CARGO_PKG_VERSION").into(),
-            command: "run".into(),
-            fingerprint: shards::fingerprint(&manifest),
-            seed: sc.simulation.seed,
-            rounds: sc.simulation.rounds,
-            shard,
-            items: slice,
-            file: loaded.file.clone(),
+        let whole = Whole {
+            command: "run",
+            identity: String::from_utf8(manifest.clone()).expect("the manifest is UTF-8"),
             manifest,
-            payload: Payload::Run {
-                resolved: loaded.resolved.clone(),
-                totals,
-            },
+            file: loaded.file.clone(),
+            seed,
+            rounds: sc.simulation.rounds,
         };
-        return write_part(&dir, &part, f.quiet);
+        let payload = Payload::Run {
+            resolved: loaded.resolved.clone(),
+            totals,
+        };
+        return write_part(&dir, &Part::new(whole, shard, slice, payload), f.quiet);
     }
-    let report = totals.report();
     output::write_files(&dir, &output::run_files(&loaded.resolved, sc, &totals))
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
     if !f.quiet {
-        print!("{}", table::render(sc, &report));
+        print!("{}", table::render(sc, &totals.report()));
         println!(
             "\n  {} rounds in {:.2} s ({:.3e} rounds/s); results in {}",
             sc.simulation.rounds,
@@ -65,7 +59,8 @@ pub(super) fn run(a: RunArgs) -> Result<()> {
 }
 
 pub(super) fn check(a: CheckArgs) -> Result<()> {
-    let loaded = load(Some(&a.scenario), a.scenario_args.set, None, None)?;
-    print!("{}", table::describe(&loaded.scenario));
+    let loaded = load(Some(&a.scenario), a.scenario_args.set, &SimFlags::default())?;
+    let prediction = predict::predict(&loaded.scenario);
+    print!("{}", table::describe(&loaded.scenario, prediction.as_ref()));
     Ok(())
 }

@@ -117,6 +117,25 @@ pub struct Effect {
     pub value: f64,
 }
 
+impl std::fmt::Display for Effect {
+    /// As a scenario writes it: `leverage.growth += 0.004`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (name, growth) = match self.target {
+            Target::Line { line, growth } => (line.name(), growth),
+            Target::Resolve { .. } => ("resolve", false),
+            Target::Belief { .. } => ("belief", false),
+        };
+        let op = match self.op {
+            Op::Add => "+=",
+            Op::Sub => "-=",
+            Op::Mul => "*=",
+            Op::Set => "=",
+        };
+        let growth = if growth { ".growth" } else { "" };
+        write!(f, "{name}{growth} {op} {}", self.value)
+    }
+}
+
 /// What an effect changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -144,6 +163,13 @@ impl LineId {
     }
     pub fn audience_cost(party: usize) -> LineId {
         LineId(3 + 3 * party)
+    }
+    /// The quantity's name in effects and scenario files.
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            0 => "breakdown.hazard",
+            k => ["pressure", "leverage", "audience_cost"][(k - 1) % 3],
+        }
     }
     pub fn domain(self) -> Domain {
         if self.0 != 0 && (self.0 - 1) % 3 == 1 {

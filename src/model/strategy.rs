@@ -41,6 +41,26 @@ impl Strategy {
             Strategy::Bayesian { .. } => "bayesian",
         }
     }
+
+    /// The strategy with its parameters, as a scenario writes them: `hazard (rate 0.1, growth 0)`.
+    pub fn describe(&self) -> String {
+        let params: Vec<(&str, f64)> = match *self {
+            Strategy::Never | Strategy::Immediate | Strategy::Equilibrium => vec![],
+            Strategy::AtTime { t } => vec![("t", t)],
+            Strategy::Hazard { rate, growth } => vec![("rate", rate), ("growth", growth)],
+            Strategy::Threshold { fraction } => vec![("fraction", fraction)],
+            Strategy::TimeDependent { e, reservation, by } => {
+                vec![("e", e), ("reservation", reservation), ("by", by)]
+            }
+            Strategy::Reputation { obstinate } => vec![("obstinate", obstinate)],
+            Strategy::Bayesian { pivot } => vec![("pivot", pivot)],
+        };
+        if params.is_empty() {
+            return self.name().to_string();
+        }
+        let list: Vec<String> = params.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        format!("{} ({})", self.name(), list.join(", "))
+    }
 }
 
 /// What `impasse strategies` prints about one strategy.

@@ -1,11 +1,12 @@
 //! What the commands print on stdout: the table of a run (`render`), the resolved scenario of
-//! `check` (`describe`), the strategy list, and a tournament's matrices and equilibria.
+//! `check` (`describe`) and the strategy list. (A tournament's tables are the tournament's.)
 
 use std::fmt::Write;
 
 use crate::aggregate::Report;
 use crate::aggregate::stats::Estimate;
-use crate::model::{PARTIES, Scenario};
+use crate::model::{DeadlineAction, EventTiming, PARTIES, Scenario, Simultaneous};
+use crate::predict::Prediction;
 
 fn num(x: f64) -> String {
     if x.is_nan() {
@@ -127,74 +128,119 @@ pub fn render(sc: &Scenario, report: &Report) -> String {
     out
 }
 
-/// The resolved scenario in words, and the closed-form predictions where they apply
-/// (`impasse check`).
-pub fn describe(sc: &Scenario) -> String {
-    use std::fmt::Write;
+/// A number as `check` shows it: plain where that reads well, in exponent form where it would be
+/// very long or very small.
+fn n(x: f64) -> String {
+    if x == 0.0 || (1e-4..1e15).contains(&x.abs()) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
+fn line(l: &crate::model::Line) -> String {
+    if l.growth == 0.0 {
+        n(l.initial)
+    } else {
+        format!(
+            "{} {} {} t",
+            n(l.initial),
+            if l.growth < 0.0 { "-" } else { "+" },
+            n(l.growth.abs())
+        )
+    }
+}
+
+/// The resolved scenario in words, every field that changes results, and the closed-form
+/// predictions where the caller found them (`impasse check`).
+pub fn describe(sc: &Scenario, prediction: Option<&Prediction>) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "ok: {}", sc.title.as_deref().unwrap_or("scenario"));
-    for p in &sc.parties {
+    for (i, p) in sc.parties.iter().enumerate() {
+        let other = &sc.parties[1 - i];
         let _ = writeln!(o, "\nparty {} ({})", p.id, p.label);
         let _ = writeln!(
             o,
             "  stake {}  demand {}  discount_rate {}",
-            p.stake, p.demand, p.discount_rate
+            n(p.stake),
+            n(p.demand),
+            n(p.discount_rate)
         );
-        let _ = writeln!(
-            o,
-            "  pressure {} + {} t",
-            p.pressure.initial, p.pressure.growth
-        );
-        let _ = writeln!(
-            o,
-            "  leverage {} + {} t",
-            p.leverage.initial, p.leverage.growth
-        );
-        let _ = writeln!(
-            o,
-            "  audience_cost {} + {} t",
-            p.audience_cost.initial, p.audience_cost.growth
-        );
+        let _ = writeln!(o, "  pressure {}", line(&p.pressure));
+        let _ = writeln!(o, "  leverage {}", line(&p.leverage));
+        let _ = writeln!(o, "  audience_cost {}", line(&p.audience_cost));
         let _ = writeln!(
             o,
             "  breakdown_cost {}  status_quo {}",
-            p.breakdown_cost, p.status_quo
+            n(p.breakdown_cost),
+            n(p.status_quo)
         );
         let _ = writeln!(
             o,
-            "  resolve {:?}  (mean {})",
+            "  resolve {} (mean {})",
             resolve_text(&p.resolve),
-            p.resolve.mean()
+            n(p.resolve.mean())
         );
-        if let Some(d) = p.deadline {
-            let _ = writeln!(o, "  deadline at {} ({:?})", d.at, d.action);
-        }
-        let _ = writeln!(o, "  strategy {:?}", p.strategy);
-    }
-    let _ = writeln!(
-        o,
-        "\nbreakdown hazard {} + {} t",
-        sc.hazard.initial, sc.hazard.growth
-    );
-    match sc.deadline {
-        Some(d) => {
-            let _ = writeln!(
-                o,
-                "deadline at {} (breakdown probability {})",
-                d.at, d.breakdown_probability
-            );
-        }
-        None => {
-            let _ = writeln!(o, "no global deadline");
-        }
-    }
-    for e in &sc.events {
+        let belief = match &p.belief {
+            Some(b) => resolve_text(b),
+            None => format!("{}'s true resolve", other.id),
+        };
         let _ = writeln!(
             o,
-            "event {:?}: {:?}, {} effect(s)",
+            "  belief about {}: {belief} (mean {})",
+            other.id,
+            n(sc.believed_type(i))
+        );
+        match p.deadline {
+            Some(d) => {
+                let action = match d.action {
+                    DeadlineAction::WalkOut => "walks out",
+                    DeadlineAction::Concede => "concedes",
+                };
+                let _ = writeln!(o, "  deadline at {}: {action}", n(d.at));
+            }
+            None => {
+                let _ = writeln!(o, "  deadline none");
+            }
+        }
+        let _ = writeln!(o, "  strategy {}", p.strategy.describe());
+    }
+    let _ = writeln!(o, "\nbreakdown hazard {}", line(&sc.hazard));
+    let _ = match sc.deadline {
+        Some(d) => writeln!(
+            o,
+            "deadline at {} (breakdown probability {})",
+            n(d.at),
+            n(d.breakdown_probability)
+        ),
+        None => writeln!(o, "no global deadline"),
+    };
+    let _ = match sc.talks {
+        Some(t) => writeln!(o, "talks every {}, first at {}", n(t.every), n(t.first)),
+        None => writeln!(o, "talks none: continuous time"),
+    };
+    let simultaneous = match sc.simultaneous {
+        Simultaneous::Split => "split (two concessions at once split the difference)",
+        Simultaneous::StatusQuo => "status_quo (two concessions at once pay the status quo)",
+    };
+    let _ = writeln!(o, "simultaneous {simultaneous}");
+    for e in &sc.events {
+        let when = match e.when {
+            EventTiming::At(t) => format!("at {}", n(t)),
+            EventTiming::Poisson { rate, max } => match max {
+                Some(m) => format!("at rate {} (at most {m} times)", n(rate)),
+                None => format!("at rate {}", n(rate)),
+            },
+        };
+        let whose = e
+            .party
+            .map_or(String::new(), |i| format!(" on {}", sc.parties[i].id));
+        let effects: Vec<String> = e.effects.iter().map(|f| f.to_string()).collect();
+        let _ = writeln!(
+            o,
+            "event \"{}\" {when}{whose}: {}",
             e.name,
-            e.when,
-            e.effects.len()
+            effects.join(", ")
         );
     }
     let s = &sc.simulation;
@@ -203,10 +249,10 @@ pub fn describe(sc: &Scenario) -> String {
         "simulation: {} rounds, seed {}, horizon {}, {} bins",
         s.rounds,
         s.seed,
-        s.horizon.map_or("none".into(), |h| h.to_string()),
+        s.horizon.map_or("none".into(), n),
         s.bins
     );
-    match crate::predict::predict(sc) {
+    match prediction {
         Some(p) => {
             let _ = writeln!(
                 o,
@@ -241,19 +287,18 @@ pub fn describe(sc: &Scenario) -> String {
 fn resolve_text(r: &crate::model::Resolve) -> String {
     use crate::model::Resolve::*;
     match r {
-        Constant(v) => format!("constant {v}"),
-        Uniform { low, high, .. } => format!("uniform({low}, {high})"),
-        Normal { mean, sd, .. } => format!("normal({mean}, {sd}) truncated at 0"),
-        LogNormal { mu, sigma, .. } => format!("lognormal({mu}, {sigma})"),
-        Exponential { mean, .. } => format!("exponential(mean {mean})"),
-        Gamma { shape, scale, .. } => format!("gamma({shape}, {scale})"),
-        Beta { alpha, beta, .. } => format!("beta({alpha}, {beta})"),
+        Constant(v) => format!("constant {}", n(*v)),
+        Uniform { low, high, .. } => format!("uniform({}, {})", n(*low), n(*high)),
+        Normal { mean, sd, .. } => format!("normal({}, {}) truncated at 0", n(*mean), n(*sd)),
+        LogNormal { mu, sigma, .. } => format!("lognormal({}, {})", n(*mu), n(*sigma)),
+        Exponential { mean, .. } => format!("exponential(mean {})", n(*mean)),
+        Gamma { shape, scale, .. } => format!("gamma({}, {})", n(*shape), n(*scale)),
+        Beta { alpha, beta, .. } => format!("beta({}, {})", n(*alpha), n(*beta)),
     }
 }
 
 /// Every strategy with its parameters and sources (`impasse strategies`).
 pub fn strategies() -> String {
-    use std::fmt::Write;
     let mut o = String::new();
     for s in crate::model::CATALOG {
         let _ = writeln!(o, "{}", s.name);
@@ -268,72 +313,5 @@ pub fn strategies() -> String {
         "Write a strategy as a name (strategy = \"equilibrium\") or a table \
          (strategy = {{ kind = \"hazard\", rate = 0.1 }})."
     );
-    o
-}
-
-/// The payoff matrix of each party and the equilibria (`impasse tournament`).
-pub fn tournament(
-    t: &crate::tournament::Tournament,
-    pa: &[Vec<f64>],
-    pb: &[Vec<f64>],
-    eq: &crate::tournament::nash::Equilibria,
-) -> String {
-    use std::fmt::Write;
-    let ids = t.ids();
-    let mut o = String::new();
-    let first = t.entrants[0]
-        .iter()
-        .map(|e| e.name.len())
-        .max()
-        .unwrap_or(0);
-    let widths: Vec<usize> = t.entrants[1].iter().map(|e| e.name.len().max(8)).collect();
-    for (q, m) in [pa, pb].iter().enumerate() {
-        let _ = writeln!(
-            o,
-            "\nmean payoff of {} (rows: {}, columns: {})",
-            ids[q], ids[0], ids[1]
-        );
-        let _ = write!(o, "  {:first$}", "");
-        for (e, w) in t.entrants[1].iter().zip(&widths) {
-            let _ = write!(o, "  {:>w$}", e.name);
-        }
-        o.push('\n');
-        for (r, row) in m.iter().enumerate() {
-            let _ = write!(o, "  {:first$}", t.entrants[0][r].name);
-            for (v, w) in row.iter().zip(&widths) {
-                let _ = write!(o, "  {:>w$.4}", v);
-            }
-            o.push('\n');
-        }
-    }
-    let scope = if !eq.exhaustive {
-        "the search was cut short: not exhaustive"
-    } else if eq.ties {
-        "some entrants tie exactly, so equilibria with unequal supports or continua may be missing"
-    } else {
-        "all of them"
-    };
-    let _ = writeln!(o, "\nequilibria of the meta-game ({scope}):");
-    for (k, e) in eq.list.iter().enumerate() {
-        let mix = |q: usize, v: &[f64]| {
-            v.iter()
-                .enumerate()
-                .filter(|(_, p)| **p > 0.0)
-                .map(|(s, p)| format!("{} {:.3}", t.entrants[q][s].name, p))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let _ = writeln!(
-            o,
-            "  {}: {} [{}] vs {} [{}]; payoffs {:.4}, {:.4}",
-            k + 1,
-            ids[0],
-            mix(0, &e.x),
-            ids[1],
-            mix(1, &e.y),
-            e.u[0],
-            e.u[1]
-        );
-    }
     o
 }

@@ -55,6 +55,54 @@ pub fn value_text(x: f64) -> String {
 }
 
 impl Sweep {
+    /// The sweep of `loaded`: its `[sweep]` table's axes, each of `vary` (`PATH=SPEC`) replacing
+    /// the table's entry for its path, and the design kind and point count given or the table's.
+    /// Each axis is checked alone at its extremes, so a bad path or value is reported against its
+    /// axis before anything runs. The error is the message for the user.
+    pub fn from_loaded(
+        loaded: &Loaded,
+        vary: &[String],
+        design: Option<&str>,
+        points: Option<u64>,
+    ) -> Result<Sweep, String> {
+        let table = loaded.sweep.clone().unwrap_or_default();
+        let mut axes: Vec<Axis> = Vec::new();
+        for (path, spec) in &table.vary {
+            let axis = Axis::parse(&format!("{path}={spec}"))
+                .map_err(|e| format!("[sweep] vary {path:?} = {spec:?}: {e}"))?;
+            axes.push(axis);
+        }
+        for v in vary {
+            let axis = Axis::parse(v).map_err(|e| format!("--vary {v}: {e}"))?;
+            match axes.iter_mut().find(|x| x.path == axis.path) {
+                Some(x) => *x = axis,
+                None => axes.push(axis),
+            }
+        }
+        let kind_text = design
+            .map(str::to_string)
+            .or(table.design)
+            .unwrap_or_else(|| "grid".into());
+        let kind = Kind::parse(&kind_text).map_err(|e| format!("--design: {e}"))?;
+        let sim = &loaded.scenario.simulation;
+        let design = Design::new(kind, axes, points.or(table.points), sim.seed)?;
+        let sw = Sweep {
+            base: loaded.resolved.clone(),
+            file: loaded.file.clone(),
+            design,
+            seed: sim.seed,
+            rounds: sim.rounds,
+        };
+        sw.check_axes().map_err(|(axis, e)| {
+            let message = match e {
+                ScenarioError::Override { message, .. } => message,
+                other => other.to_string(),
+            };
+            format!("--vary {axis}: {message}")
+        })?;
+        Ok(sw)
+    }
+
     /// Point `k`'s seed: derived from the sweep's seed and `k`, kept within what `--seed` takes.
     pub fn point_seed(&self, k: u64) -> u64 {
         derive_seed(self.seed, k) & (i64::MAX as u64)

@@ -10,103 +10,24 @@
 //!
 //! `nash` finds the meta-game's equilibria; `replicator` shows which entrants survive.
 
+mod entrant;
 pub mod nash;
 pub mod replicator;
 pub mod report;
+mod table;
 
-use rayon::prelude::*;
+pub use entrant::{Entrant, resolve_entrants};
+pub use table::table;
 
 use crate::aggregate::stats::{Estimate, Z95};
 use crate::aggregate::{ExactSum, Tally, Totals};
 use crate::engine::Engine;
 use crate::model::{PARTIES, Scenario};
-use crate::runner::{BATCH, batch_count};
-use crate::scenario::{self, Override, ScenarioError};
+use crate::runner::{self, Merge, batch_count};
+use crate::scenario::{self, Loaded, Override, ScenarioError};
 
 /// At most this many entrants per party (the covariance grows as the square of the pairings).
 pub const MAX_ENTRANTS: usize = 20;
-
-/// One strategy entered for one party.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Entrant {
-    /// How it is named in the CSV files: the spec as given (`hazard:rate=0.1`).
-    pub name: String,
-    /// The strategy as a TOML value, for `parties.<id>.strategy`.
-    pub toml: String,
-}
-
-fn number_text(v: &str, spec: &str) -> Result<String, String> {
-    let x: f64 = v
-        .trim()
-        .parse()
-        .map_err(|_| format!("entrant `{spec}`: `{}` is not a number", v.trim()))?;
-    if !x.is_finite() {
-        return Err(format!(
-            "entrant `{spec}`: `{}` is not a finite number",
-            v.trim()
-        ));
-    }
-    Ok(crate::output::float(x))
-}
-
-impl Entrant {
-    /// `name` or `kind:param=value:param=value`.
-    pub fn parse(spec: &str) -> Result<Entrant, String> {
-        let spec = spec.trim();
-        if spec.is_empty() {
-            return Err("an empty entrant spec".into());
-        }
-        let mut parts = spec.split(':');
-        let kind = parts.next().unwrap_or_default().trim();
-        if kind.is_empty() || !kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!("entrant `{spec}`: `{kind}` is not a strategy name"));
-        }
-        let mut fields = vec![format!("kind = \"{kind}\"")];
-        for p in parts {
-            let (k, v) = p.split_once('=').ok_or_else(|| {
-                format!("entrant `{spec}`: `{p}` is not param=value (e.g. hazard:rate=0.1)")
-            })?;
-            let k = k.trim();
-            if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return Err(format!("entrant `{spec}`: `{k}` is not a parameter name"));
-            }
-            fields.push(format!("{k} = {}", number_text(v, spec)?));
-        }
-        Ok(Entrant {
-            name: spec.to_string(),
-            toml: format!("{{ {} }}", fields.join(", ")),
-        })
-    }
-
-    /// An entrant written in a scenario's `[tournament]` table: a spec string or a strategy table.
-    pub fn from_toml(v: &toml::Value) -> Result<Entrant, String> {
-        match v {
-            toml::Value::String(s) => Entrant::parse(s),
-            toml::Value::Table(t) => {
-                let kind = t
-                    .get("kind")
-                    .and_then(toml::Value::as_str)
-                    .ok_or_else(|| format!("entrant {v}: a strategy table needs `kind`"))?;
-                let mut name = kind.to_string();
-                for (k, x) in t.iter().filter(|(k, _)| *k != "kind") {
-                    name.push_str(&format!(":{k}={x}"));
-                }
-                Ok(Entrant {
-                    name,
-                    toml: inline(t),
-                })
-            }
-            other => Err(format!(
-                "entrant {other}: expected a spec string or a strategy table"
-            )),
-        }
-    }
-}
-
-fn inline(t: &toml::Table) -> String {
-    let fields: Vec<String> = t.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-    format!("{{ {} }}", fields.join(", "))
-}
 
 /// A tournament on one scenario: the pairings' scenarios, row-major (first party's entrant a,
 /// second's b at `a * cols + b`).
@@ -211,12 +132,16 @@ impl Tournament {
         self.run_batches(0..batch_count(self.rounds), progress)
     }
 
-    /// Play the given batches of rounds (a shard of the tournament).
+    /// Play the given batches of rounds (a shard of the tournament): the runner's batch loop,
+    /// each pairing's rounds through `Engine::play_rounds` (the path `run` takes), `CHUNK` rounds
+    /// of every pairing at a time so that the cross products see round r of all pairings
+    /// together.
     pub fn run_batches(
         &self,
         batches: std::ops::Range<u64>,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Results {
+        const CHUNK: u64 = 256;
         let p = self.pairings.len();
         let engines: Vec<Engine> = self.pairings.iter().map(Engine::new).collect();
         let (end, bins) = (
@@ -228,24 +153,28 @@ impl Tournament {
             pairings: (0..p).map(|_| Totals::empty(end, bins)).collect(),
             cross: [0, 1].map(|_| vec![ExactSum::default(); tri]),
         };
-        batches
-            .into_par_iter()
-            .map(|b| {
-                let first = b * BATCH;
-                let last = (first + BATCH).min(self.rounds);
-                let mut tallies: Vec<Tally> = (0..p).map(|_| Tally::new(end, bins)).collect();
-                let mut scratch: Vec<_> = engines.iter().map(Engine::scratch).collect();
-                let mut cross = [vec![0.0; tri], vec![0.0; tri]];
-                let mut u = [vec![0.0; p], vec![0.0; p]];
-                for r in first..last {
-                    for k in 0..p {
-                        let res = engines[k].play(self.seed, r, &mut scratch[k]);
-                        tallies[k].push(&res);
-                        u[0][k] = res.payoff[0];
-                        u[1][k] = res.payoff[1];
-                    }
+        runner::over_batches(self.rounds, batches, empty, |rounds| {
+            let mut tallies: Vec<Tally> = (0..p).map(|_| Tally::new(end, bins)).collect();
+            let mut scratch: Vec<_> = engines.iter().map(Engine::scratch).collect();
+            let mut cross = [vec![0.0; tri], vec![0.0; tri]];
+            // Payoffs by party, pairing and round of the chunk.
+            let mut u = [vec![0.0; p * CHUNK as usize], vec![0.0; p * CHUNK as usize]];
+            let mut first = rounds.start;
+            while first < rounds.end {
+                let last = (first + CHUNK).min(rounds.end);
+                let n = (last - first) as usize;
+                for k in 0..p {
+                    let mut j = 0;
+                    engines[k].play_rounds(self.seed, first..last, &mut scratch[k], |res| {
+                        tallies[k].push(res);
+                        u[0][j * p + k] = res.payoff[0];
+                        u[1][j * p + k] = res.payoff[1];
+                        j += 1;
+                    });
+                }
+                for j in 0..n {
                     for q in 0..PARTIES {
-                        let (uq, acc) = (&u[q], &mut cross[q]);
+                        let (uq, acc) = (&u[q][j * p..(j + 1) * p], &mut cross[q]);
                         let mut idx = 0;
                         for i in 0..p {
                             let ui = uq[i];
@@ -256,24 +185,120 @@ impl Tournament {
                         }
                     }
                 }
-                progress((last - first) * p as u64);
-                Results {
-                    pairings: tallies.into_iter().map(Totals::from).collect(),
-                    cross: cross.map(|c| {
-                        c.into_iter()
-                            .map(|x| {
-                                let mut s = ExactSum::default();
-                                s.add(x);
-                                s
-                            })
-                            .collect()
-                    }),
-                }
-            })
-            .reduce(empty, |mut a, b| {
-                a.merge(&b);
-                a
-            })
+                first = last;
+            }
+            progress((rounds.end - rounds.start) * p as u64);
+            Results {
+                pairings: tallies.into_iter().map(Totals::from).collect(),
+                cross: cross.map(|c| {
+                    c.into_iter()
+                        .map(|x| {
+                            let mut s = ExactSum::default();
+                            s.add(x);
+                            s
+                        })
+                        .collect()
+                }),
+            }
+        })
+    }
+}
+
+/// A tournament on its scenario and on further scenarios sharing its parties, whose rankings go
+/// into robustness.csv. The first is the main one.
+pub struct Series {
+    /// `(file, resolved text, tournament)` of each scenario.
+    pub scenarios: Vec<(String, String, Tournament)>,
+    pub entrants: [Vec<Entrant>; PARTIES],
+}
+
+impl Series {
+    /// The same entrants on each loaded scenario; every scenario must have the first's party ids,
+    /// in its order.
+    pub fn new(loaded: &[Loaded], entrants: [Vec<Entrant>; PARTIES]) -> Result<Series, String> {
+        let ids = |l: &Loaded| [0, 1].map(|i| l.scenario.parties[i].id.clone());
+        let main = &loaded[0];
+        let mut scenarios = Vec::new();
+        for l in loaded {
+            if ids(l) != ids(main) {
+                let [a, b] = ids(l);
+                let [c, d] = ids(main);
+                return Err(format!(
+                    "--scenarios {}: its parties ({a}, {b}) differ from {}'s ({c}, {d}); scenarios \
+                     ranked together must share party ids, in the same order",
+                    l.file, main.file
+                ));
+            }
+            let t = Tournament::new(&l.file, &l.resolved, entrants.clone())
+                .map_err(|e| e.to_string())?;
+            scenarios.push((l.file.clone(), l.resolved.clone(), t));
+        }
+        Ok(Series {
+            scenarios,
+            entrants,
+        })
+    }
+
+    pub fn main(&self) -> &Tournament {
+        &self.scenarios[0].2
+    }
+
+    /// Rounds to play in all: every pairing of every scenario.
+    pub fn work(&self) -> u64 {
+        let t = self.scenarios.iter().map(|(_, _, t)| t);
+        t.map(|t| t.rounds * t.pairings.len() as u64).sum()
+    }
+
+    /// Play each scenario's batches `slice(batch count)`: all of them, or a shard's.
+    pub fn run(
+        &self,
+        slice: &dyn Fn(u64) -> std::ops::Range<u64>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Vec<Results> {
+        let run = |t: &Tournament| t.run_batches(slice(batch_count(t.rounds)), progress);
+        self.scenarios.iter().map(|(_, _, t)| run(t)).collect()
+    }
+
+    /// manifest.toml: the main scenario with the entrants written into `[tournament]`.
+    pub fn manifest(&self, main: &Loaded) -> Vec<u8> {
+        let mut table = toml_edit::Table::new();
+        let mut ent = toml_edit::InlineTable::new();
+        for (i, list) in self.entrants.iter().enumerate() {
+            let arr: toml_edit::Array = list.iter().map(|e| e.name.as_str()).collect();
+            ent.insert(&main.scenario.parties[i].id, arr.into());
+        }
+        table.insert("entrants", toml_edit::value(ent));
+        crate::output::manifest::manifest_with(
+            &main.resolved,
+            &main.scenario,
+            "tournament",
+            &[("tournament", table)],
+        )
+    }
+
+    /// What identifies the series' results: the manifest and every further scenario's text.
+    pub fn identity(&self, manifest: &[u8]) -> String {
+        let mut identity = String::from_utf8(manifest.to_vec()).expect("the manifest is UTF-8");
+        for (_, text, _) in &self.scenarios[1..] {
+            identity.push_str(text);
+        }
+        identity
+    }
+
+    /// Every file the series writes, from its results.
+    pub fn files(&self, results: &[Results], manifest: Vec<u8>) -> report::Outputs {
+        let others: Vec<(String, &Tournament, &Results)> = self.scenarios[1..]
+            .iter()
+            .zip(&results[1..])
+            .map(|((file, _, t), r)| (file.clone(), t, r))
+            .collect();
+        report::files(
+            self.main(),
+            &results[0],
+            &others,
+            &self.scenarios[0].0,
+            manifest,
+        )
     }
 }
 
@@ -283,6 +308,12 @@ impl Tournament {
 pub struct Results {
     pub pairings: Vec<Totals>,
     cross: [Vec<ExactSum>; PARTIES],
+}
+
+impl Merge for Results {
+    fn merge(&mut self, o: &Results) {
+        Results::merge(self, o)
+    }
 }
 
 impl Results {

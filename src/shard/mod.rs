@@ -10,6 +10,11 @@
 //!
 //! Runs and tournaments are sliced by batches of rounds, sweeps by points. (A tournament is not
 //! sliced by pairings: its paired confidence intervals need round r of every pairing together.)
+//! `merge` (in `merge.rs`) turns a complete set of parts into the files of an unsharded run.
+
+mod merge;
+
+pub use merge::{Merged, merge};
 
 use std::io;
 use std::ops::Range;
@@ -119,6 +124,20 @@ pub fn fingerprint(text: &str) -> String {
         .collect()
 }
 
+/// What a sharded run is, whole: what every one of its parts records.
+#[derive(Clone, Debug)]
+pub struct Whole {
+    pub command: &'static str,
+    /// The text whose SHA-256 identifies the run (for a run, its manifest).
+    pub identity: String,
+    /// manifest.toml of the merged result.
+    pub manifest: Vec<u8>,
+    /// The scenario file's name, as the whole run would report it.
+    pub file: String,
+    pub seed: u64,
+    pub rounds: u64,
+}
+
 /// One shard's partial result.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Part {
@@ -187,9 +206,47 @@ pub enum MergeError {
     },
     #[error("shard(s) {missing} of {count} missing; run them, then merge all {count}")]
     Missing { missing: String, count: u64 },
+    #[error("--out {0}: exists and is not a directory")]
+    OutNotADirectory(String),
+    #[error("the parts' scenario: {0}")]
+    Scenario(String),
+    #[error("cannot write results to {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 impl Part {
+    /// Shard `shard` of `whole`, holding `items` (batches or points) and `payload`.
+    pub fn new(whole: Whole, shard: Shard, items: Range<u64>, payload: Payload) -> Part {
+        Part {
+            impasse: env!("CARGO_PKG_VERSION").into(),
+            command: whole.command.into(),
+            fingerprint: fingerprint(&whole.identity),
+            seed: whole.seed,
+            rounds: whole.rounds,
+            shard,
+            items,
+            file: whole.file,
+            manifest: String::from_utf8(whole.manifest).expect("the manifest is UTF-8"),
+            payload,
+        }
+    }
+
+    /// Where this part goes inside `--out`, and what it holds, for the user.
+    pub fn describe(&self) -> String {
+        let unit = if self.command == "sweep" {
+            "points"
+        } else {
+            "batches"
+        };
+        format!(
+            "shard {} of {} ({unit} {} to {})",
+            self.shard.index, self.shard.count, self.items.start, self.items.end
+        )
+    }
+
     pub fn write(&self, dir: &Path) -> io::Result<()> {
         let bytes = serde_json::to_vec(self).map_err(io::Error::other)?;
         crate::output::write_files(dir, &[(PART_FILE, bytes)])

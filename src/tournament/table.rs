@@ -1,0 +1,67 @@
+//! What `impasse tournament` prints: each party's payoff matrix and the meta-game's equilibria.
+
+use std::fmt::Write;
+
+use super::Tournament;
+use super::nash::Equilibria;
+
+/// The payoff matrix of each party and the equilibria (`impasse tournament`).
+pub fn table(t: &Tournament, pa: &[Vec<f64>], pb: &[Vec<f64>], eq: &Equilibria) -> String {
+    let ids = t.ids();
+    let mut o = String::new();
+    let first = t.entrants[0]
+        .iter()
+        .map(|e| e.name.len())
+        .max()
+        .unwrap_or(0);
+    let widths: Vec<usize> = t.entrants[1].iter().map(|e| e.name.len().max(8)).collect();
+    for (q, m) in [pa, pb].iter().enumerate() {
+        let _ = writeln!(
+            o,
+            "\nmean payoff of {} (rows: {}, columns: {})",
+            ids[q], ids[0], ids[1]
+        );
+        let _ = write!(o, "  {:first$}", "");
+        for (e, w) in t.entrants[1].iter().zip(&widths) {
+            let _ = write!(o, "  {:>w$}", e.name);
+        }
+        o.push('\n');
+        for (r, row) in m.iter().enumerate() {
+            let _ = write!(o, "  {:first$}", t.entrants[0][r].name);
+            for (v, w) in row.iter().zip(&widths) {
+                let _ = write!(o, "  {:>w$.4}", v);
+            }
+            o.push('\n');
+        }
+    }
+    let scope = if !eq.exhaustive {
+        "the search was cut short: not exhaustive"
+    } else if eq.ties {
+        "some entrants tie exactly, so equilibria with unequal supports or continua may be missing"
+    } else {
+        "all of them"
+    };
+    let _ = writeln!(o, "\nequilibria of the meta-game ({scope}):");
+    for (k, e) in eq.list.iter().enumerate() {
+        let mix = |q: usize, v: &[f64]| {
+            v.iter()
+                .enumerate()
+                .filter(|(_, p)| **p > 0.0)
+                .map(|(s, p)| format!("{} {:.3}", t.entrants[q][s].name, p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(
+            o,
+            "  {}: {} [{}] vs {} [{}]; payoffs {:.4}, {:.4}",
+            k + 1,
+            ids[0],
+            mix(0, &e.x),
+            ids[1],
+            mix(1, &e.y),
+            e.u[0],
+            e.u[1]
+        );
+    }
+    o
+}
