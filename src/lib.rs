@@ -1,15 +1,19 @@
 //! impasse: a simulator of negotiation waiting games (wars of attrition, brinkmanship,
-//! reputational bargaining) in exact continuous time.
+//! reputational bargaining) in exact continuous time. What a scenario means is written in
+//! `docs/model.md`; how to add to it, in `docs/extending.md`.
 //!
 //! The pipeline, one module a stage:
 //!
 //! - [`scenario`]: read a TOML scenario, apply `--set` overrides, validate into a [`model::Scenario`].
-//! - [`model`]: what a scenario means: lines, parties, outcomes, payoffs.
-//! - [`strategy`]: when each party concedes.
+//! - [`model`]: what a scenario means: lines, parties, strategies, outcomes, payoffs.
 //! - [`engine`]: one round as an event-driven simulation.
 //! - [`runner`]: many rounds in parallel, reproducibly.
 //! - [`aggregate`]: streaming, exactly mergeable statistics.
-//! - [`output`]: CSV files, the manifest, the terminal table.
+//! - [`output`]: CSV files, the manifest, the terminal tables.
+//!
+//! Beside it: [`strategy`], the mathematics of the strategies that reason (equilibria solved from
+//! the scenario); [`rate`], hazards and their exact integrals; [`rng`], the per-round streams;
+//! [`predict`], closed-form predictions for `impasse check`.
 //!
 //! Built on it:
 //!
@@ -17,7 +21,8 @@
 //! - [`tournament`]: every entrant against every other with common random numbers; the meta-game.
 //! - [`shard`]: any run, sweep or tournament in slices that merge back exactly; [`slurm`] writes
 //!   the job scripts.
-//! - [`predict`]: closed-form predictions for `impasse check`; [`rng`]: the per-round streams.
+//!
+//! Each module imports only from those below it (`tests/architecture.rs`).
 
 pub mod aggregate;
 pub mod engine;

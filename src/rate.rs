@@ -1,6 +1,6 @@
 //! `Rate`: a hazard (or, for `threshold`, a cost flow) over one piece of a round, in local time
 //! `u` in `[0, len]`, and the one operation the engine needs of it: `advance`, which integrates
-//! the rate and says where the integral reaches a budget (MODEL.md section 7).
+//! the rate and says where the integral reaches a budget (docs/model.md, section 7).
 //!
 //! Within a piece every line is linear, so each rate has one of three closed forms:
 //! linear (`max(0, a + b u)`), rational (the equilibrium hazard: a quadratic over a linear term,
@@ -113,7 +113,7 @@ pub fn constant_fires_at(a: f64, budget: f64, len: f64) -> f64 {
 
 /// `max(0, a + b u)` over `[0, len]`. The positive part is one interval; on it the integral is
 /// `a' v + b v^2 / 2` and its inverse `v = 2E / (a' + sqrt(a'^2 + 2 b E))`, which stays accurate
-/// as `b -> 0` (MODEL.md section 7).
+/// as `b -> 0` (docs/model.md, section 7).
 #[inline(always)]
 fn linear_advance(a: f64, b: f64, budget: f64, len: f64) -> Step {
     if b == 0.0 {

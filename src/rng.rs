@@ -1,4 +1,4 @@
-//! Random streams (MODEL.md section 8). Round `r` of a run with seed `s` draws from
+//! Random streams (docs/model.md, section 8). Round `r` of a run with seed `s` draws from
 //! Xoshiro256++ seeded with `seed_from_u64(s ^ (r * 0x9E3779B97F4A7C15))`, which rand_xoshiro
 //! expands with SplitMix64. Both algorithms are fixed by name (not `StdRng`, which may change),
 //! so a stream never depends on the thread or shard that plays the round. Multiplying by an odd

@@ -1,4 +1,4 @@
-//! Reproducibility (MODEL.md section 8): the same scenario, seed and rounds give the same bytes on
+//! Reproducibility (docs/model.md, section 8): the same scenario, seed and rounds give the same bytes on
 //! any number of threads, and different seeds give different results.
 
 use impasse::aggregate::Totals;

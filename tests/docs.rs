@@ -87,3 +87,149 @@ fn every_field_the_parser_accepts_is_in_the_scenario_reference() {
         "docs/scenario-reference.md lacks {missing:?}"
     );
 }
+
+/// The strategy kinds the parser accepts.
+fn strategy_kinds() -> Vec<String> {
+    accepted(&BASE.replacen("\"never\"", "{ kind = \"zzz\" }", 1))
+}
+
+#[test]
+fn every_strategy_kind_has_a_catalogue_entry_and_documentation() {
+    let kinds = strategy_kinds();
+    assert!(kinds.len() >= 9, "{kinds:?}");
+    let mut catalogued: Vec<&str> = impasse::model::CATALOG.iter().map(|s| s.name).collect();
+    catalogued.sort();
+    let mut parsed: Vec<&str> = kinds.iter().map(String::as_str).collect();
+    parsed.sort();
+    assert_eq!(catalogued, parsed, "CATALOG and the parser disagree");
+    let model = std::fs::read_to_string("docs/model.md").unwrap();
+    let reference = std::fs::read_to_string("docs/scenario-reference.md").unwrap();
+    for k in &kinds {
+        assert!(
+            model.contains(&format!("| `{k}")),
+            "docs/model.md's strategy table lacks `{k}`"
+        );
+        assert!(
+            reference.contains(&format!("| `\"{k}\"`")),
+            "docs/scenario-reference.md's strategy table lacks `{k}`"
+        );
+    }
+}
+
+/// `impasse check` shows every field that changes results: every field a party table or the top
+/// level accepts is named in its output (with a value only the field could have put there), and
+/// nothing is printed in Rust's debug form.
+#[test]
+fn check_prints_every_field_that_changes_results() {
+    let text = r#"
+simultaneous = "status_quo"
+talks = { every = 0.25, first = 0.5 }
+[parties.a]
+label = "Side A"
+stake = 1.5
+demand = 0.8
+discount_rate = 0.03
+pressure = { initial = 0.11, growth = 0.012 }
+leverage = 0.13
+breakdown_cost = 0.14
+audience_cost = { initial = 0.15, growth = -0.016 }
+status_quo = 0.17
+deadline = { at = 7.5, action = "walk_out" }
+resolve = { distribution = "uniform", low = 0.8, high = 1.2 }
+belief = { distribution = "gamma", shape = 2, scale = 0.75 }
+strategy = { kind = "hazard", rate = 0.21, growth = 0.022 }
+[parties.b]
+stake = 1
+strategy = { kind = "time_dependent", e = 0.5, reservation = 0.3, by = 6 }
+[breakdown]
+hazard = { initial = 0.031, growth = 0.0032 }
+[deadline]
+at = 9
+breakdown_probability = 0.41
+[[event]]
+name = "package"
+rate = 0.51
+max = 3
+party = "a"
+effects = ["pressure += 0.052", "belief *= 1.2"]
+[simulation]
+rounds = 1234
+seed = 77
+horizon = 8.5
+bins = 13
+"#;
+    let dir = tempfile::TempDir::new().unwrap();
+    let file = dir.path().join("all.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = assert_cmd::Command::cargo_bin("impasse")
+        .unwrap()
+        .arg("check")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let shown = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "status_quo (two concessions",
+        "talks every 0.25, first at 0.5",
+        "Side A",
+        "stake 1.5",
+        "demand 0.8",
+        "discount_rate 0.03",
+        "pressure 0.11 + 0.012 t",
+        "leverage 0.13",
+        "breakdown_cost 0.14",
+        "audience_cost 0.15 - 0.016 t",
+        "status_quo 0.17",
+        "deadline at 7.5: walks out",
+        "uniform(0.8, 1.2)",
+        "belief about b: gamma(2, 0.75) (mean 1.5)",
+        "hazard (rate 0.21, growth 0.022)",
+        "time_dependent (e 0.5, reservation 0.3, by 6)",
+        "breakdown hazard 0.031 + 0.0032 t",
+        "deadline at 9 (breakdown probability 0.41)",
+        "event \"package\" at rate 0.51 (at most 3 times) on a: pressure += 0.052, belief *= 1.2",
+        "1234 rounds, seed 77, horizon 8.5, 13 bins",
+    ] {
+        assert!(
+            shown.contains(needle),
+            "check does not show `{needle}`:\n{shown}"
+        );
+    }
+    for debug in [
+        "Some(",
+        "None",
+        " {",
+        "Hazard",
+        "Poisson",
+        "Equilibrium",
+        "TimeDependent",
+    ] {
+        assert!(
+            !shown.contains(debug),
+            "check prints a debug form `{debug}`:\n{shown}"
+        );
+    }
+    // Every field of a party table and of the top level is named.
+    let party_fields = accepted(&BASE.replacen("stake = 1\n", "stake = 1\nzzz = 1\n", 1));
+    let top_fields = accepted(&format!("zzz = 1\n{BASE}"));
+    let ignored = [
+        "title",
+        "description",
+        "parties",
+        "sweep",
+        "tournament",
+        "manifest",
+        "event",
+    ];
+    for f in party_fields.iter().chain(&top_fields) {
+        let word = f.replace('_', " ");
+        if ignored.contains(&f.as_str()) || f == "label" {
+            continue;
+        }
+        assert!(
+            shown.contains(f.as_str()) || shown.contains(&word),
+            "check does not name `{f}`:\n{shown}"
+        );
+    }
+}

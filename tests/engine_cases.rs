@@ -1,5 +1,5 @@
 //! The engine on cases with exact answers: ties, deterministic clocks, clamps, party deadlines,
-//! Poisson events and the order of things at one instant (MODEL.md section 7).
+//! Poisson events and the order of things at one instant (docs/model.md, section 7).
 
 mod common;
 use common::*;

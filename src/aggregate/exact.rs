@@ -1,6 +1,6 @@
 //! `ExactSum`: the exact sum of any number of `f64`s, rounded once when read. Because the sum is
 //! exact, merging partial sums in any order or grouping gives the same bits, which is what makes
-//! results independent of threads and shards (MODEL.md section 8).
+//! results independent of threads and shards (docs/model.md, section 8).
 //!
 //! The algorithm is Shewchuk's non-overlapping partials with CPython's `math.fsum` final
 //! rounding. (The `fsum` crate implements the same but keeps its partials private, so two sums

@@ -148,3 +148,58 @@ pub(super) fn cost_between(discount_rate: f64, lines: &Lines, i: usize, t: f64, 
     let w = if r == 0.0 { 1.0 } else { (-r * t).exp() };
     w * rate::discounted_integral(r, c0, c1, t1 - t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(level: f64, slope: f64) -> LineState {
+        LineState {
+            t0: 0.0,
+            level,
+            slope,
+            lo: 0.0,
+            hi: 1.0,
+        }
+    }
+
+    #[test]
+    fn a_line_is_held_at_its_bounds() {
+        let l = line(0.5, -0.1);
+        assert_eq!(l.next_clamp(), 5.0);
+        assert_eq!(l.at(2.0), 0.3);
+        assert_eq!(l.at(7.0), 0.0);
+        assert_eq!(line(0.5, 0.25).at(3.0), 1.0);
+        assert_eq!(line(0.5, 0.0).next_clamp(), f64::INFINITY);
+    }
+
+    #[test]
+    fn rebased_at_its_clamp_a_line_is_pinned_there() {
+        // 0.3 - 0.1 t reaches 0 at 3 (up to rounding); rebased there it sits on the bound, so
+        // the next piece sees no slope.
+        let mut l = line(0.3, -0.1);
+        let at = l.next_clamp();
+        l.rebase(at);
+        assert_eq!(l.piece(), (0.0, 0.0));
+        assert_eq!(l.next_clamp(), f64::INFINITY);
+    }
+
+    #[test]
+    fn the_waiting_cost_is_the_discounted_integral_of_the_pressure() {
+        // c(t) = 1 + 2 t on [1, 3], no discounting: 2 + (9 - 1) = 10.
+        let mut lines = [line(0.0, 0.0); LineId::COUNT];
+        let k = LineId::pressure(1).0;
+        lines[k] = LineState {
+            t0: 1.0,
+            level: 3.0,
+            slope: 2.0,
+            lo: 0.0,
+            hi: f64::INFINITY,
+        };
+        assert!((cost_between(0.0, &lines, 1, 1.0, 3.0) - 10.0).abs() < 1e-12);
+        // With r = 0.5 and a constant pressure 3 from t = 1: 3 e^{-0.5} (1 - e^{-1}) / 0.5.
+        lines[k].slope = 0.0;
+        let expected = 3.0 * (-0.5f64).exp() * (1.0 - (-1.0f64).exp()) / 0.5;
+        assert!((cost_between(0.5, &lines, 1, 1.0, 3.0) - expected).abs() < 1e-12);
+    }
+}

@@ -1,4 +1,4 @@
-//! `Resolve`: the distribution a party's private type θ is drawn from each round (MODEL.md
+//! `Resolve`: the distribution a party's private type θ is drawn from each round (docs/model.md
 //! section 3). Sampling goes through `rand_distr`; `mean` is what a belief reduces to where a
 //! strategy needs a number.
 

@@ -2,7 +2,7 @@
 //! `Domain`. Events re-anchor a line (new level, new slope), so over a round every quantity is
 //! piecewise linear; the engine's `LineState` tracks that.
 
-/// Where a quantity may live. Values outside are clamped (MODEL.md section 2).
+/// Where a quantity may live. Values outside are clamped (docs/model.md, section 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Domain {
     /// `[0, inf)`: pressure, audience cost, the breakdown hazard.

@@ -1,4 +1,4 @@
-//! The validated model: what a scenario means once it has been read and checked (MODEL.md).
+//! The validated model: what a scenario means once it has been read and checked (docs/model.md).
 //!
 //! `Scenario` owns two `Party`s, the global `Deadline`, the breakdown hazard, the `Event`s and the
 //! `Simulation` settings. Nothing here can be invalid: `scenario::validate` is the only way in.

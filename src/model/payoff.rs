@@ -1,4 +1,4 @@
-//! Payoffs (MODEL.md section 4): what each party gets when a round ends, given how and when.
+//! Payoffs (docs/model.md, section 4): what each party gets when a round ends, given how and when.
 
 use super::{Outcome, Party, Simultaneous};
 

@@ -1,4 +1,4 @@
-//! Validation: from the raw mirror to a `model::Scenario`, checking every domain of MODEL.md.
+//! Validation: from the raw mirror to a `model::Scenario`, checking every domain of docs/model.md.
 //! Each error names the field's dotted path, the value and what is allowed; the loader turns the
 //! path into a line and column.
 

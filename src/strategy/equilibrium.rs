@@ -1,4 +1,4 @@
-//! The equilibrium hazard of MODEL.md section 6 over one piece of a round.
+//! The equilibrium hazard of docs/model.md, section 6.1, over one piece of a round.
 //!
 //! For the conceding party i and its opponent j, with every line linear on the piece
 //! (`x(u) = x0 + x1 u`), the indifference condition of j gives
