@@ -7,7 +7,6 @@
 use rand_distr::{Distribution, Exp1};
 
 use super::clock::{self, Ender, PartyClock};
-use super::events;
 use super::lines::{self, Lines};
 use super::{Engine, Scratch, row};
 use crate::model::payoff::{self, EndState};
@@ -102,13 +101,13 @@ impl Engine<'_> {
                 if at > t {
                     break;
                 }
-                events::apply(sc, e, t, lines, &mut c.theta, &mut c.belief);
+                sc.apply_event(e, t, lines, &mut c.theta, &mut c.belief);
                 pristine = false;
                 next_sched += 1;
             }
             for (k, ev) in self.events.poisson.iter().enumerate() {
                 while next[k] <= t && fired[k] < ev.max {
-                    events::apply(sc, ev.event, t, lines, &mut c.theta, &mut c.belief);
+                    sc.apply_event(ev.event, t, lines, &mut c.theta, &mut c.belief);
                     pristine = false;
                     fired[k] += 1;
                     let gap: f64 = Exp1.sample(rng);

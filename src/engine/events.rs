@@ -1,9 +1,7 @@
-//! Events during a round (docs/model.md, section 5): the schedule (scheduled events by time,
-//! Poisson events with their rates) and what applying one does to the lines, the drawn types and
-//! the beliefs.
+//! Events during a round (docs/model.md, section 5): the schedule, scheduled events by time and
+//! Poisson events with their rates. What an event does is `Scenario::apply_event`.
 
-use super::lines::Lines;
-use crate::model::{EventTiming, PARTIES, Scenario, Target};
+use crate::model::{EventTiming, Scenario};
 
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Poisson {
@@ -35,39 +33,5 @@ impl Schedule {
         }
         scheduled.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         Schedule { scheduled, poisson }
-    }
-}
-
-/// Apply event `e` of `sc` at time `t`.
-pub(super) fn apply(
-    sc: &Scenario,
-    e: usize,
-    t: f64,
-    lines: &mut Lines,
-    theta: &mut [f64; PARTIES],
-    belief: &mut [f64; PARTIES],
-) {
-    for eff in &sc.events[e].effects {
-        match eff.target {
-            Target::Line { line, growth } => {
-                let st = &mut lines[line.0];
-                st.rebase(t);
-                if growth {
-                    st.slope = eff.op.apply(st.slope, eff.value);
-                } else {
-                    st.level = eff.op.apply(st.level, eff.value).clamp(st.lo, st.hi);
-                }
-            }
-            Target::Resolve { party } => {
-                theta[party] = eff.op.apply(theta[party], eff.value).max(0.0);
-            }
-            // A belief of zero would make the equilibrium hazard 0/0: keep it positive.
-            Target::Belief { party } => {
-                belief[party] = eff
-                    .op
-                    .apply(belief[party], eff.value)
-                    .max(f64::MIN_POSITIVE);
-            }
-        }
     }
 }

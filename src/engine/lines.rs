@@ -1,84 +1,10 @@
-//! The lines during a round (docs/model.md, section 2): each tracked quantity as a `LineState`,
-//! linear from its anchor and clamped to its domain, and the integrals the engine needs of them
-//! on a piece (the discounted waiting cost, the breakdown hazard as a `Rate`).
+//! The lines during a round (docs/model.md, section 2): which a round resets and which move
+//! (`LineSetup`), and the integrals the engine needs of them on a piece (the discounted waiting
+//! cost, the breakdown hazard as a `Rate`). A line itself is a `model::LineState`.
 
+pub(super) use crate::model::Lines;
 use crate::model::{LineId, Scenario, Target};
 use crate::rate::{self, Rate};
-
-/// Every tracked line of a round, indexed by `LineId`.
-pub(super) type Lines = [LineState; LineId::COUNT];
-
-/// A tracked line during a round: `value(t) = clamp(level + slope (t - t0))`.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct LineState {
-    pub t0: f64,
-    pub level: f64,
-    pub slope: f64,
-    pub lo: f64,
-    pub hi: f64,
-}
-
-impl LineState {
-    #[inline]
-    pub fn at(&self, t: f64) -> f64 {
-        if self.slope == 0.0 {
-            return self.level;
-        }
-        let v = self.level + self.slope * (t - self.t0);
-        // Not f64::clamp, which checks its bounds on every call: lo <= hi by construction.
-        if v < self.lo {
-            self.lo
-        } else if v > self.hi {
-            self.hi
-        } else {
-            v
-        }
-    }
-
-    /// Slope actually in effect from `t0` on (0 while pinned at a bound).
-    #[inline]
-    fn effective_slope(&self) -> f64 {
-        if (self.slope < 0.0 && self.level <= self.lo)
-            || (self.slope > 0.0 && self.level >= self.hi)
-        {
-            0.0
-        } else {
-            self.slope
-        }
-    }
-
-    /// When the line reaches a bound, if it is moving towards one.
-    #[inline]
-    pub fn next_clamp(&self) -> f64 {
-        if self.slope < 0.0 && self.level > self.lo {
-            self.t0 + (self.level - self.lo) / -self.slope
-        } else if self.slope > 0.0 && self.level < self.hi {
-            self.t0 + (self.hi - self.level) / self.slope
-        } else {
-            f64::INFINITY
-        }
-    }
-
-    /// Re-anchor at `t`. At the clamp time itself land exactly on the bound, so that the next
-    /// piece sees the line pinned rather than a rounding error away from it.
-    #[inline]
-    pub fn rebase(&mut self, t: f64) {
-        let hit = t >= self.next_clamp();
-        let v = self.at(t);
-        self.level = if hit {
-            if self.slope < 0.0 { self.lo } else { self.hi }
-        } else {
-            v
-        };
-        self.t0 = t;
-    }
-
-    /// `(value at t0, effective slope)`: the line on the current piece.
-    #[inline]
-    pub fn piece(&self) -> (f64, f64) {
-        (self.level, self.effective_slope())
-    }
-}
 
 /// The lines at t = 0, and which of them a round can move or change.
 pub(super) struct LineSetup {
@@ -92,17 +18,7 @@ pub(super) struct LineSetup {
 
 impl LineSetup {
     pub fn new(sc: &Scenario) -> LineSetup {
-        let initial = std::array::from_fn(|k| {
-            let id = LineId(k);
-            let (l, d) = (sc.line(id), id.domain());
-            LineState {
-                t0: 0.0,
-                level: d.clamp(l.initial),
-                slope: l.growth,
-                lo: d.lo(),
-                hi: d.hi(),
-            }
-        });
+        let initial = sc.initial_lines();
         let effects = || sc.events.iter().flat_map(|e| &e.effects);
         let slope_set_by_event = |k: usize| {
             effects().any(|f| {
@@ -152,6 +68,7 @@ pub(super) fn cost_between(discount_rate: f64, lines: &Lines, i: usize, t: f64, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::LineState;
 
     fn line(level: f64, slope: f64) -> LineState {
         LineState {

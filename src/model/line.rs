@@ -1,6 +1,6 @@
 //! `Line`: a quantity that moves linearly in time, `q(t) = initial + growth * t`, clamped to its
 //! `Domain`. Events re-anchor a line (new level, new slope), so over a round every quantity is
-//! piecewise linear; the engine's `LineState` tracks that.
+//! piecewise linear; `LineState` is a line as a round carries it.
 
 /// Where a quantity may live. Values outside are clamped (docs/model.md, section 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,5 +50,80 @@ impl Line {
 
     pub fn is_constant(&self) -> bool {
         self.growth == 0.0
+    }
+}
+
+/// Every tracked line of a round, indexed by `LineId`.
+pub type Lines = [LineState; super::LineId::COUNT];
+
+/// A tracked line during a round: `value(t) = clamp(level + slope (t - t0))`.
+#[derive(Clone, Copy, Debug)]
+pub struct LineState {
+    pub t0: f64,
+    pub level: f64,
+    pub slope: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl LineState {
+    #[inline]
+    pub fn at(&self, t: f64) -> f64 {
+        if self.slope == 0.0 {
+            return self.level;
+        }
+        let v = self.level + self.slope * (t - self.t0);
+        // Not f64::clamp, which checks its bounds on every call: lo <= hi by construction.
+        if v < self.lo {
+            self.lo
+        } else if v > self.hi {
+            self.hi
+        } else {
+            v
+        }
+    }
+
+    /// Slope actually in effect from `t0` on (0 while pinned at a bound).
+    #[inline]
+    pub fn effective_slope(&self) -> f64 {
+        if (self.slope < 0.0 && self.level <= self.lo)
+            || (self.slope > 0.0 && self.level >= self.hi)
+        {
+            0.0
+        } else {
+            self.slope
+        }
+    }
+
+    /// When the line reaches a bound, if it is moving towards one.
+    #[inline]
+    pub fn next_clamp(&self) -> f64 {
+        if self.slope < 0.0 && self.level > self.lo {
+            self.t0 + (self.level - self.lo) / -self.slope
+        } else if self.slope > 0.0 && self.level < self.hi {
+            self.t0 + (self.hi - self.level) / self.slope
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// Re-anchor at `t`. At the clamp time itself land exactly on the bound, so that the next
+    /// piece sees the line pinned rather than a rounding error away from it.
+    #[inline]
+    pub fn rebase(&mut self, t: f64) {
+        let hit = t >= self.next_clamp();
+        let v = self.at(t);
+        self.level = if hit {
+            if self.slope < 0.0 { self.lo } else { self.hi }
+        } else {
+            v
+        };
+        self.t0 = t;
+    }
+
+    /// `(value at t0, effective slope)`: the line on the current piece.
+    #[inline]
+    pub fn piece(&self) -> (f64, f64) {
+        (self.level, self.effective_slope())
     }
 }

@@ -11,7 +11,7 @@ pub mod payoff;
 mod strategy;
 
 pub use dist::Resolve;
-pub use line::{Domain, Line};
+pub use line::{Domain, Line, LineState, Lines};
 pub use outcome::{Outcome, RoundResult};
 pub use strategy::{CATALOG, Strategy, StrategyInfo};
 
@@ -219,6 +219,56 @@ impl Scenario {
         match &self.parties[i].belief {
             Some(b) => b.mean(),
             None => self.parties[1 - i].resolve.mean(),
+        }
+    }
+
+    /// Every tracked line at t = 0, clamped to its domain.
+    pub fn initial_lines(&self) -> Lines {
+        std::array::from_fn(|k| {
+            let id = LineId(k);
+            let (l, d) = (self.line(id), id.domain());
+            LineState {
+                t0: 0.0,
+                level: d.clamp(l.initial),
+                slope: l.growth,
+                lo: d.lo(),
+                hi: d.hi(),
+            }
+        })
+    }
+
+    /// Apply event `e` at time `t` (docs/model.md, section 5): to the lines, the drawn types
+    /// `theta` and the beliefs' means `belief`.
+    pub fn apply_event(
+        &self,
+        e: usize,
+        t: f64,
+        lines: &mut Lines,
+        theta: &mut [f64; PARTIES],
+        belief: &mut [f64; PARTIES],
+    ) {
+        for eff in &self.events[e].effects {
+            match eff.target {
+                Target::Line { line, growth } => {
+                    let st = &mut lines[line.0];
+                    st.rebase(t);
+                    if growth {
+                        st.slope = eff.op.apply(st.slope, eff.value);
+                    } else {
+                        st.level = eff.op.apply(st.level, eff.value).clamp(st.lo, st.hi);
+                    }
+                }
+                Target::Resolve { party } => {
+                    theta[party] = eff.op.apply(theta[party], eff.value).max(0.0);
+                }
+                // A belief of zero would make the equilibrium hazard 0/0: keep it positive.
+                Target::Belief { party } => {
+                    belief[party] = eff
+                        .op
+                        .apply(belief[party], eff.value)
+                        .max(f64::MIN_POSITIVE);
+                }
+            }
         }
     }
 
