@@ -19,12 +19,14 @@
 //!
 //! - [`sweep`]: one scenario over a design of parameter points, resumable.
 //! - [`tournament`]: every entrant against every other with common random numbers; the meta-game.
+//! - [`audit`]: how much each party could gain by deviating from its strategy.
 //! - [`shard`]: any run, sweep or tournament in slices that merge back exactly; [`slurm`] writes
 //!   the job scripts.
 //!
 //! Each module imports only from those below it (`tests/architecture.rs`).
 
 pub mod aggregate;
+pub mod audit;
 pub mod engine;
 pub mod model;
 pub mod output;

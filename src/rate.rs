@@ -86,6 +86,34 @@ impl Rate {
         }
     }
 
+    /// The same rate in local time measured from `delta` later.
+    pub fn shifted(&self, delta: f64) -> Rate {
+        if delta == 0.0 {
+            return *self;
+        }
+        match *self {
+            Rate::Linear { a, b } => Rate::Linear {
+                a: a + b * delta,
+                b,
+            },
+            Rate::Rational { n, d0, d1 } => Rate::Rational {
+                n: [
+                    n[0] + delta * (n[1] + delta * n[2]),
+                    n[1] + 2.0 * n[2] * delta,
+                    n[2],
+                ],
+                d0: d0 + d1 * delta,
+                d1,
+            },
+            Rate::Discounted { w, r, a, b } => Rate::Discounted {
+                w: w * (-r * delta).exp(),
+                r,
+                a: a + b * delta,
+                b,
+            },
+        }
+    }
+
     /// The rate's value at local time `u` (for tests and diagnostics).
     pub fn value(&self, u: f64) -> f64 {
         match *self {

@@ -59,6 +59,7 @@ fn every_field_the_parser_accepts_is_in_the_scenario_reference() {
         format!("{BASE}\n[[event]]\nname = \"e\"\nzzz = 1\n"),
         format!("{BASE}\n[sweep]\nzzz = 1\n"),
         format!("{BASE}\n[tournament]\nzzz = 1\n"),
+        format!("{BASE}\n[audit]\nzzz = 1\n"),
     ];
     // Each strategy's and each distribution's own fields.
     for kind in accepted(&probes[6]) {
@@ -219,6 +220,7 @@ bins = 13
         "parties",
         "sweep",
         "tournament",
+        "audit",
         "manifest",
         "event",
     ];

@@ -29,17 +29,17 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "scenarios/iran-p5plus1-2013-sweep.toml",
         [
-            "ac3a364e5ec5808e8b58240d11131d60d668dd8943e67beb603622af0aae97b5",
-            "7ce0f53a5694ce80675710ed99cc478a6eee24cef0430b92aa290d89b7f30f8e",
-            "9c370b5e53912a67ceb69381ec0b5b9b1029a835c0ee7d01fd3e521741e6a7ed",
+            "973a4ed0c0c452ee2f0688f8f3199970521fe035b7732d19bd44159b7c004c9f",
+            "c13d3d752bb4b9f5c3a1e6f107773df6a7d0d9c624d9062862411971f6bc32b3",
+            "7be7a5f588245eb327cec2ae1984c55e84a08e269bdcb67e73d565cd0ae5f69c",
         ],
     ),
     (
         "scenarios/iran-p5plus1-2013.toml",
         [
-            "ac3a364e5ec5808e8b58240d11131d60d668dd8943e67beb603622af0aae97b5",
-            "7ce0f53a5694ce80675710ed99cc478a6eee24cef0430b92aa290d89b7f30f8e",
-            "9c370b5e53912a67ceb69381ec0b5b9b1029a835c0ee7d01fd3e521741e6a7ed",
+            "973a4ed0c0c452ee2f0688f8f3199970521fe035b7732d19bd44159b7c004c9f",
+            "c13d3d752bb4b9f5c3a1e6f107773df6a7d0d9c624d9062862411971f6bc32b3",
+            "7be7a5f588245eb327cec2ae1984c55e84a08e269bdcb67e73d565cd0ae5f69c",
         ],
     ),
     (
@@ -93,9 +93,9 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "benches/scenarios/strategy-deadline.toml",
         [
-            "ada797edde75cc26b49409eb69add6ae55c4b0507e4ab54f98bc5c7c9684ed39",
-            "73b394201a41bec02ac87f9f27496c3139836715c10029f7890534d1a3ee59dc",
-            "2496daff151d54f7e7b804ebdead75667422d37fd72087657514f8e8853d4d7e",
+            "638d63e5a1cef0314350e990030cb3749bf5f051f0561fbc845b56906649e122",
+            "0b709026241a541a95ad49ced08cec6f531ee3ca22b6eb4273051b2762280631",
+            "12860c529327626aa8a79d892de00d6ef43dca05dbe1a95d666af8b049410da5",
         ],
     ),
     (
@@ -117,9 +117,9 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "benches/scenarios/strategy-talks.toml",
         [
-            "3d5e1c96aaf0b8a1da5850749b50206c6dededba9da93de634408b524c2fd0dd",
-            "10d148c53b81d57f54ddd84db79e989b4d2dadf2751f6df38a3284b7cede0518",
-            "a9c17f1bddc5eba3cf13fa858f95ef4fd2a52aec839796be200e4bf6ebd83b8a",
+            "c0d36ecb9b25b274e3bf11f364c7778f280f2c58efac7ed53d7ad4c24e400ca6",
+            "e65b060413eb68730cb5efd88c71d5e4da7e33c9cf1bd26ad8c47479e2ee2736",
+            "b2daae58991e623502f4eaf7053a19ae776c1f0cfef5e7796058364a9cbb45bf",
         ],
     ),
     (
@@ -133,7 +133,7 @@ const PINS: &[(&str, [&str; 3])] = &[
 ];
 
 /// tournament.csv of the bundled scenario with four entrants a side.
-const TOURNAMENT_PIN: &str = "262c1694850e0a33f796fcdf27b46396092d133310047db6c79e2a108eca7e19";
+const TOURNAMENT_PIN: &str = "f4db40ea8f958e83c93e5b590a293be60a0bf339ebd1d5b923318fa31724d836";
 
 fn load(file: &str) -> Loaded {
     let set = |path: &str, value: u64| Override {

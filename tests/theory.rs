@@ -152,11 +152,51 @@ fn linearly_rising_pressure_matches_the_integrated_hazard() {
 
 #[test]
 fn audience_costs_growing_with_time_give_a_heavy_tail() {
-    // No pressure; audience costs a(t) = t, V = 1: λ_i = -L_j' / (G_j - L_j) = 1 / (1 + t), so
-    // each side survives with (1 + t)^-1 and the round with S(t) = (1 + t)^-2: E[T] = 1 but
-    // Var(T) is infinite, so we test the median and the tails. Median: (1 + t)^2 = 2, t = sqrt 2 - 1;
-    // P(T > 3) = 1/16; P(T > 99) = 1e-4. The horizon of 10,000 also tests that the quantile sketch
+    // Pressure 0.5 and audience costs a(t) = t, V = 1: λ_i = (c_j - L_j') / (G_j - L_j)
+    // = 1.5 / (1 + t), so each side survives with (1 + t)^-1.5 and the round with S(t) =
+    // (1 + t)^-3: a power-law tail. Median: (1 + t)^3 = 2, t = 2^(1/3) - 1; P(T > 3) = 1/64;
+    // P(T > 9) = 1e-3; E[T] = 1/2. The horizon of 10,000 also tests that the quantile sketch
     // finds a median 4 orders of magnitude below it.
+    let text = r#"
+        [parties.a]
+        stake = 1
+        pressure = 0.5
+        audience_cost = { initial = 0, growth = 1 }
+        strategy = "equilibrium"
+        [parties.b]
+        stake = 1
+        pressure = 0.5
+        audience_cost = { initial = 0, growth = 1 }
+        strategy = "equilibrium"
+        [simulation]
+        rounds = 100000
+        seed = 14
+        horizon = 10000
+    "#;
+    let sc = scenario(text);
+    let rs = rounds(&sc);
+    let median = 2f64.cbrt() - 1.0;
+    within_share("P(T <= 2^(1/3) - 1)", &rs, |r| r.time <= median, 0.5);
+    for (t, p) in [(3.0, 1.0 / 64.0), (9.0, 1e-3)] {
+        within_share(&format!("P(T > {t})"), &rs, |r| r.time > t, p);
+    }
+    within_mean("E[T]", rs.iter().map(|r| r.time), 0.5);
+    // The sketch's median: sampling se of a median is sqrt(p(1-p)/n) / f(m), with the density
+    // f(m) = 3 (1 + m)^-4 = 3 2^(-4/3); the sketch adds at most 0.4 % of the value.
+    let p50 = metric(&report(&sc), "time_p50", None);
+    let se = (0.25 / N as f64).sqrt() / (3.0 * 2f64.powf(-4.0 / 3.0));
+    assert!(
+        (p50 - median).abs() <= 4.0 * se + 0.004 * median,
+        "time_p50 {p50} vs {median} (se {se})"
+    );
+}
+
+#[test]
+fn without_pressure_growing_audience_costs_commit_both_sides_for_ever() {
+    // As above without pressure: λ = 1 / (1 + t) would keep the other indifferent between any two
+    // times, but the other survives only like (1 + t)^-1 while its value of conceding falls like
+    // -t, so never conceding beats every time (transversality fails). Both are committed: nobody
+    // concedes, and every round reaches the horizon.
     let text = r#"
         [parties.a]
         stake = 1
@@ -167,24 +207,13 @@ fn audience_costs_growing_with_time_give_a_heavy_tail() {
         audience_cost = { initial = 0, growth = 1 }
         strategy = "equilibrium"
         [simulation]
-        rounds = 100000
-        seed = 14
-        horizon = 10000
+        rounds = 1000
+        horizon = 50
     "#;
-    let sc = scenario(text);
-    let rs = rounds(&sc);
-    let median = 2f64.sqrt() - 1.0;
-    within_share("P(T <= sqrt2 - 1)", &rs, |r| r.time <= median, 0.5);
-    for (t, p) in [(3.0, 1.0 / 16.0), (99.0, 1e-4)] {
-        within_share(&format!("P(T > {t})"), &rs, |r| r.time > t, p);
-    }
-    // The sketch's median: sampling se of a median is sqrt(p(1-p)/n) / f(m), with the density
-    // f(m) = 2 (1 + m)^-3 = 2^-0.5; the sketch adds at most 0.4 % of the value.
-    let p50 = metric(&report(&sc), "time_p50", None);
-    let se = (0.25 / N as f64).sqrt() / 2f64.powf(-0.5);
     assert!(
-        (p50 - median).abs() <= 4.0 * se + 0.004 * median,
-        "time_p50 {p50} vs {median} (se {se})"
+        rounds(&scenario(text))
+            .iter()
+            .all(|r| r.outcome == Outcome::Horizon)
     );
 }
 
@@ -478,13 +507,17 @@ fn concessions_stop_before_a_deadline_whose_status_quo_beats_conceding() {
 
 #[test]
 fn a_deadline_worse_than_conceding_is_a_game_of_chicken_at_the_deadline() {
-    // The deadline at 10 breaks down surely and costs each 1: D = -1 < 0, so the hazards 0.1 run
-    // to the deadline, reached with e^-2 = 0.135335, where each concedes with
-    // q = -D / (V - D) = 1/2: a alone (and b alone) with e^-2 / 4 = 0.033834, both (a compromise
-    // at 10) with e^-2 / 4, neither (the breakdown) with e^-2 / 4.
-    let rs = rounds(&scenario(&deadline_game(
-        "{ at = 10, breakdown_probability = 1 }",
-        "breakdown_cost = 1",
+    // The deadline at 10 breaks down surely and costs each 1: D = -1 < 0. With ties paying the
+    // status quo (0, as conceding does), the hazards 0.1 run to the deadline, reached with e^-2 =
+    // 0.135335, where each concedes with q = -D / (G - T - D) = 1/2: a alone (and b alone) with
+    // e^-2 / 4 = 0.033834, both (a compromise at 10) with e^-2 / 4, neither (the breakdown) with
+    // e^-2 / 4.
+    let rs = rounds(&scenario(&format!(
+        "simultaneous = \"status_quo\"\n{}",
+        deadline_game(
+            "{ at = 10, breakdown_probability = 1 }",
+            "breakdown_cost = 1"
+        )
     )));
     let q = (-2f64).exp() / 4.0;
     for (what, o) in [
@@ -494,6 +527,40 @@ fn a_deadline_worse_than_conceding_is_a_game_of_chicken_at_the_deadline() {
         ("P(breakdown at T)", Outcome::DeadlineBreakdown),
     ] {
         within_share(what, &rs, |r| r.outcome == o && r.time == 10.0, q);
+    }
+}
+
+#[test]
+fn with_split_ties_the_chicken_commits_both_sides_before_the_deadline() {
+    // As above with ties that split the pie (T = 1/2): q = -D / (G - T - D) = 2/3, and reaching
+    // the deadline is worth q T + (1 - q) L = 1/3 > 0 = L, so both stop conceding once their cost
+    // to it, 0.1 (10 - t), falls below 1/3: from t* = 10 - 10/3 (docs/model.md, section 6.1).
+    // P(reach t*) = e^(-0.2 t*) = e^(-4/3); at the deadline a alone and b alone with q(1 - q) =
+    // 2/9 of that, both with 4/9, neither (the breakdown) with 1/9; nobody concedes in (t*, 10).
+    let rs = rounds(&scenario(&deadline_game(
+        "{ at = 10, breakdown_probability = 1 }",
+        "breakdown_cost = 1",
+    )));
+    let t_star: f64 = 10.0 - 10.0 / 3.0;
+    let reach = (-0.2 * t_star).exp();
+    for (what, o, p) in [
+        ("P(a concedes at T)", Outcome::Concession0, 2.0 / 9.0),
+        ("P(b concedes at T)", Outcome::Concession1, 2.0 / 9.0),
+        ("P(both at T)", Outcome::Compromise, 4.0 / 9.0),
+        ("P(breakdown at T)", Outcome::DeadlineBreakdown, 1.0 / 9.0),
+    ] {
+        within_share(what, &rs, |r| r.outcome == o && r.time == 10.0, reach * p);
+    }
+    let inside = rs
+        .iter()
+        .filter(|r| r.time > t_star * (1.0 + 1e-12) && r.time < 10.0);
+    assert_eq!(inside.count(), 0, "a concession while both hold");
+    for i in 0..2 {
+        within_mean(
+            "payoff (indifferent at 0: L = 0)",
+            rs.iter().map(|r| r.payoff[i]),
+            0.0,
+        );
     }
 }
 

@@ -1,6 +1,7 @@
 //! Command-line glue: the clap definitions and shared helpers here, each command in its own file
 //! as parse → load → run → write. The library never sees clap types.
 
+mod audit;
 mod cluster;
 mod run;
 mod sweep;
@@ -44,6 +45,9 @@ enum Command {
     Slurm(SlurmArgs),
     /// Combine the partial results of shards (--shard I/N) into the files of an unsharded run.
     Merge(MergeArgs),
+    /// How much each party could gain by deviating from its strategy: the value of conceding at
+    /// each time, and never, against the opponent's strategy (no SCENARIO: the bundled one).
+    Audit(AuditArgs),
     /// Validate a scenario; print it resolved, with closed-form predictions where they exist.
     Check(CheckArgs),
     /// List the strategies, their parameters and their sources.
@@ -237,6 +241,28 @@ struct TournamentArgs {
 }
 
 #[derive(Args)]
+struct AuditArgs {
+    /// Scenario file (TOML). Omitted: the bundled Iran–P5+1 2013 scenario.
+    scenario: Option<PathBuf>,
+    #[command(flatten)]
+    scenario_args: ScenarioArgs,
+    /// Deviations at this many equal steps over [0, the end of the game], besides every
+    /// scheduled event and deadline (default: the [audit] table's, else 200).
+    #[arg(long, value_name = "K")]
+    grid: Option<u64>,
+    /// More times to try conceding at, comma-separated.
+    #[arg(
+        long,
+        value_name = "T,T,...",
+        value_delimiter = ',',
+        allow_negative_numbers = true
+    )]
+    at: Vec<f64>,
+    #[command(flatten)]
+    flags: RunFlags,
+}
+
+#[derive(Args)]
 struct MergeArgs {
     /// Partial results: part-I-of-N folders, or folders holding them.
     #[arg(required = true)]
@@ -362,6 +388,7 @@ pub fn main() -> Result<()> {
         Some(Command::Tournament(a)) => tournament::tournament(a),
         Some(Command::Merge(a)) => cluster::merge(a),
         Some(Command::Slurm(a)) => cluster::slurm(a),
+        Some(Command::Audit(a)) => audit::audit(a),
         Some(Command::Check(a)) => run::check(a),
         Some(Command::Strategies) => {
             print!("{}", table::strategies());
@@ -424,15 +451,23 @@ fn progress_bar(total: u64, quiet: bool, unit: &str) -> ProgressBar {
     bar
 }
 
+/// `out/<scenario file stem>-<what>/`: where a command other than `run` writes by default.
+fn default_dir(loaded: &Loaded, what: &str) -> PathBuf {
+    let mut dir = checked_stem(loaded);
+    dir.push_str(&format!("-{what}"));
+    Path::new("out").join(dir)
+}
+
+fn checked_stem(loaded: &Loaded) -> String {
+    Path::new(&loaded.file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into())
+}
+
 /// `--out`, or `out/<scenario file stem>/`; refused if it exists and is not a directory.
 fn checked_out_dir(out: Option<PathBuf>, loaded: &Loaded) -> Result<PathBuf> {
-    let dir = out.unwrap_or_else(|| {
-        let stem = Path::new(&loaded.file)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "scenario".into());
-        Path::new("out").join(stem)
-    });
+    let dir = out.unwrap_or_else(|| Path::new("out").join(checked_stem(loaded)));
     if dir.exists() && !dir.is_dir() {
         bail!(Usage(format!(
             "--out {}: exists and is not a directory",

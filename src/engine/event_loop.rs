@@ -8,11 +8,12 @@ use rand_distr::{Distribution, Exp1};
 
 use super::clock::{self, Ender, PartyClock};
 use super::lines::{self, Lines};
+use super::shadow::Shadow;
 use super::{Engine, Scratch, row};
 use crate::model::payoff::{self, EndState};
 use crate::model::{DeadlineAction, LineId, Outcome, PARTIES, RoundResult};
-use crate::rate::Rate;
 use crate::rng::RoundRng;
+use crate::strategy::equilibrium::{self, Plan, Start};
 use crate::strategy::threshold;
 
 /// What one piece's clocks say: the earliest ender (infinite time if none falls on the piece),
@@ -22,6 +23,8 @@ pub(super) struct PieceScan {
     conceding_at: [f64; PARTIES],
     spent_conc: [f64; PARTIES],
     spent_break: f64,
+    /// The time of the last planned atom each party's budget has paid for.
+    atom_done: [f64; PARTIES],
 }
 
 /// What a round carries from piece to piece, besides its lines.
@@ -35,8 +38,13 @@ pub(super) struct RoundState {
     /// What is left of each concession clock's budget, and of the breakdown clock's.
     pub budget: [f64; PARTIES],
     pub budget_break: f64,
-    /// The meeting at which an exponential-budget clock that already fired takes effect.
+    /// The meeting at which a `hazard` clock that already fired takes effect.
     pub pending: [f64; PARTIES],
+    /// The equilibrium was solved again during the round: the plan in the scratch is the one.
+    pub replanned: bool,
+    /// The time of the last planned atom each party's budget has paid for (an atom falls at the
+    /// end of the piece before it, or at the start of the piece after an event there).
+    pub atom_done: [f64; PARTIES],
 }
 
 impl RoundState {
@@ -54,6 +62,8 @@ impl RoundState {
             budget,
             budget_break,
             pending: [f64::INFINITY; PARTIES],
+            replanned: false,
+            atom_done: [f64::NEG_INFINITY; PARTIES],
         }
     }
 }
@@ -62,7 +72,8 @@ impl Engine<'_> {
     /// A round of one piece, `[0, end]`: nothing changes during it.
     pub(super) fn play_single_piece(&self, c: &RoundState, rng: &mut RoundRng) -> RoundResult {
         let lines = &self.lines.initial;
-        let scan = self.scan((0.0, self.end, f64::INFINITY), true, lines, c);
+        let piece = (0.0, self.end, f64::INFINITY);
+        let scan = self.scan(piece, true, lines, c, self.plan.as_ref(), None);
         self.conclude(&scan, 0.0, lines, c.cost, c.theta, rng)
     }
 
@@ -72,21 +83,9 @@ impl Engine<'_> {
         mut c: RoundState,
         scratch: &mut Scratch,
         rng: &mut RoundRng,
+        mut shadow: Option<&mut Shadow>,
     ) -> RoundResult {
         let sc = self.sc;
-        if let Some(talks) = sc.talks {
-            // A meeting at t = 0 is the end of a period that has already passed: its share of
-            // the equilibrium clock is spent at once (and fires there if the budget runs out).
-            if talks.first == 0.0 {
-                for i in 0..PARTIES {
-                    if let (PartyClock::Equilibrium, Rate::Linear { a, .. }) =
-                        (&self.clocks[i], self.start.rates[i])
-                    {
-                        c.budget[i] -= a * talks.every;
-                    }
-                }
-            }
-        }
         for &k in &self.lines.mutable {
             scratch.lines[k] = self.lines.initial[k];
         }
@@ -105,15 +104,40 @@ impl Engine<'_> {
                 pristine = false;
                 next_sched += 1;
             }
+            let mut changed = false;
             for (k, ev) in self.events.poisson.iter().enumerate() {
                 while next[k] <= t && fired[k] < ev.max {
                     sc.apply_event(ev.event, t, lines, &mut c.theta, &mut c.belief);
                     pristine = false;
+                    changed |= ev.changes_game;
                     fired[k] += 1;
                     let gap: f64 = Exp1.sample(rng);
                     next[k] += gap / ev.rate;
                 }
             }
+            // A Poisson event changed the game, or the plan runs out: solve it again from here.
+            let plan_end = self
+                .plan(&scratch.plan, c.replanned)
+                .map_or(f64::INFINITY, |p| p.end);
+            if self.plan.is_some() && (changed || t >= plan_end) {
+                let pending = &mut scratch.pending;
+                pending.clear();
+                for (k, ev) in self.events.poisson.iter().enumerate() {
+                    if fired[k] < ev.max {
+                        pending.push(ev.pending());
+                    }
+                }
+                let start = Start {
+                    t0: t,
+                    lines,
+                    belief: c.belief,
+                    scheduled: &self.events.scheduled[next_sched..],
+                    poisson: pending,
+                };
+                equilibrium::solve(sc, &start, &mut scratch.plan);
+                c.replanned = true;
+            }
+            let plan = self.plan(&scratch.plan, c.replanned);
 
             // The piece [t, t1]: up to the next event, clamp or the end.
             let mut t_event = self
@@ -133,16 +157,45 @@ impl Engine<'_> {
             for &k in &self.lines.moving {
                 t1 = t1.min(lines[k].next_clamp());
             }
+            if let Some(plan) = plan {
+                t1 = t1.min(plan.end);
+                for (i, side) in plan.sides.iter().enumerate() {
+                    if let PartyClock::Equilibrium = self.clocks[i] {
+                        let k = side.partition_point(|s| s.start <= t);
+                        t1 = t1.min(side.get(k).map_or(f64::INFINITY, |s| s.start));
+                    }
+                }
+            }
 
-            let scan = self.scan((t, t1, t_event), pristine, lines, &c);
+            let watched = shadow.as_ref().map(|sh| sh.party);
+            let mut scan = self.scan((t, t1, t_event), pristine, lines, &c, plan, watched);
+            if let Some(sh) = shadow.as_deref_mut() {
+                // The shadowed party's concession is recorded, and the round goes on without it.
+                let i = sh.party;
+                let at = scan.conceding_at[i];
+                let happens = at <= t1 && at < t_event;
+                if sh.own.is_infinite()
+                    && (happens || (self.clocks[i].commits_between_meetings() && at.is_finite()))
+                {
+                    sh.own = at;
+                }
+                scan.conceding_at[i] = f64::INFINITY;
+                let (best, who) = scan.best;
+                let ends = best.is_finite().then_some((best, who));
+                sh.visit(self, t, t1, lines, &c, ends);
+            }
             if scan.best.0.is_finite() {
-                return self.conclude(&scan, t, lines, c.cost, c.theta, rng);
+                let result = self.conclude(&scan, t, lines, c.cost, c.theta, rng);
+                if let Some(sh) = shadow {
+                    sh.finish(result.payoff[sh.party]);
+                }
+                return result;
             }
             // An exponential-budget clock that fired on this piece has decided: its concession
             // takes effect later (at a meeting) whatever happens meanwhile. Deterministic rules are
             // simply evaluated again on the next piece, with whatever the events changed.
             for i in 0..PARTIES {
-                if self.clocks[i].exponential_budget() && scan.conceding_at[i].is_finite() {
+                if self.clocks[i].commits_between_meetings() && scan.conceding_at[i].is_finite() {
                     c.pending[i] = scan.conceding_at[i];
                 }
             }
@@ -155,6 +208,7 @@ impl Engine<'_> {
                 c.budget[i] -= scan.spent_conc[i];
             }
             c.budget_break -= scan.spent_break;
+            c.atom_done = scan.atom_done;
             for &k in &self.lines.moving {
                 lines[k].rebase(t1);
             }
@@ -173,13 +227,18 @@ impl Engine<'_> {
         pristine: bool,
         lines: &Lines,
         c: &RoundState,
+        plan: Option<&Plan>,
+        shadow: Option<usize>,
     ) -> PieceScan {
         let p = &self.sc.parties;
-        let (theta, belief, budget, pending) = (&c.theta, &c.belief, &c.budget, &c.pending);
+        let (theta, budget, pending) = (&c.theta, &c.budget, &c.pending);
         let len = t1 - t;
         let mut best = (f64::INFINITY, Ender::Horizon);
+        // A shadowed party's concession does not end the round (an audit's).
+        let shadowed = shadow.map(Ender::Concede);
         let mut consider = |time: f64, who: Ender| {
-            if time <= t1
+            if Some(who) != shadowed
+                && time <= t1
                 && time < t_event
                 && (time < best.0 || (time == best.0 && who.priority() < best.1.priority()))
             {
@@ -190,6 +249,7 @@ impl Engine<'_> {
         consider(self.fixed_end.0, self.fixed_end.1);
         let mut spent_conc = [0.0; PARTIES];
         let mut conceding_at = [f64::INFINITY; PARTIES];
+        let mut atom_done = c.atom_done;
         for i in 0..PARTIES {
             if pending[i].is_finite() {
                 // Conceded already; it takes effect at this meeting.
@@ -200,33 +260,56 @@ impl Engine<'_> {
             let time = match &self.clocks[i] {
                 PartyClock::Never => continue,
                 PartyClock::At(at) => at.max(t),
-                PartyClock::Hazard { .. } | PartyClock::Equilibrium => {
-                    let (r, terms) = if pristine {
-                        (self.start.rates[i], self.start.deadline_terms[i])
+                PartyClock::Hazard { .. } => {
+                    let r = if pristine {
+                        self.start.rates[i]
                     } else {
-                        (
-                            self.budget_rate(i, lines, belief, t),
-                            self.deadline_terms(i, lines, belief, t),
-                        )
+                        self.budget_rate(i, t)
                     };
-                    match terms {
-                        None => clock::run(r, budget[i], len, t, &mut spent_conc[i]),
-                        Some(d) => {
-                            // The hazard runs only until `stop`; at the deadline the leftover
-                            // unit-exponential budget decides the atom: P(E' < -ln(1 - q)) = q.
-                            let active = (d.stop.min(t1) - t).max(0.0);
-                            let time = clock::run(r, budget[i], active, t, &mut spent_conc[i]);
-                            if time.is_finite() {
-                                time
-                            } else if t1 >= d.at && budget[i] - spent_conc[i] < -(-d.atom).ln_1p() {
-                                d.at
-                            } else {
-                                continue;
-                            }
+                    clock::run(r, budget[i], len, t, &mut spent_conc[i])
+                }
+                PartyClock::Equilibrium => {
+                    let side = &plan.expect("a plan for an equilibrium party").sides[i];
+                    let k = side.partition_point(|s| s.start <= t).max(1) - 1;
+                    let (seg, next) = (side[k], side.get(k + 1));
+                    // Atoms and hazards run against the budget, an atom of probability π taking
+                    // -ln(1 - π) of it. An atom is paid for once: at the end of the piece before
+                    // it unless an event falls there (events come first), else at the start of
+                    // the piece after.
+                    let jump = |p: f64| -(-p).ln_1p();
+                    let mut spent = 0.0;
+                    if seg.start == t && seg.atom > 0.0 && t > atom_done[i] {
+                        spent = jump(seg.atom);
+                        atom_done[i] = t;
+                        if budget[i] < spent {
+                            conceding_at[i] = t;
+                            consider(t, Ender::Concede(i));
+                            continue;
                         }
                     }
+                    let rate = seg.rate.shifted(t - seg.start);
+                    let mut on_piece = 0.0;
+                    let mut time = clock::run(rate, budget[i] - spent, len, t, &mut on_piece);
+                    spent += on_piece;
+                    if let Some(n) = next.filter(|n| n.start == t1 && n.atom > 0.0 && t1 < t_event)
+                        && time.is_infinite()
+                    {
+                        let j = jump(n.atom);
+                        atom_done[i] = t1;
+                        if budget[i] - spent < j {
+                            time = t1;
+                        }
+                        spent += j;
+                    }
+                    spent_conc[i] = spent;
+                    if time.is_finite() {
+                        // Planned concessions fall at meetings already.
+                        conceding_at[i] = time;
+                        consider(time, Ender::Concede(i));
+                    }
+                    continue;
                 }
-                PartyClock::Bayesian(plan) => plan.stop_time(theta[i] * p[i].stake).max(t),
+                PartyClock::Bayesian(b) => b.stop_time(theta[i] * p[i].stake).max(t),
                 PartyClock::Reputation(s) => match s.time(budget[i]) {
                     Some(at) => at.max(t),
                     None => continue,
@@ -267,6 +350,7 @@ impl Engine<'_> {
             conceding_at,
             spent_conc,
             spent_break,
+            atom_done,
         }
     }
 
@@ -361,6 +445,29 @@ impl Engine<'_> {
             shares: share.unwrap_or_default(),
             split: share.is_some(),
         }
+    }
+
+    /// Party i's payoff if the round ended at `at` (on the piece from `t`, with the state `c`
+    /// there) in `outcome`.
+    pub(super) fn payoff_at(
+        &self,
+        i: usize,
+        outcome: Outcome,
+        at: f64,
+        (t, lines, c): (f64, &Lines, &RoundState),
+    ) -> f64 {
+        let state = EndState {
+            resolve: c.theta[i],
+            cost: if self.pressured[i] {
+                c.cost[i] + self.cost_between(i, lines, t, at)
+            } else {
+                c.cost[i]
+            },
+            audience_cost: lines[LineId::audience_cost(i).0].at(at),
+            leverage: lines[LineId::leverage(i).0].at(at),
+        };
+        let share = self.shares[outcome.index()].map(|s| s[i]);
+        payoff::payoff(&self.sc.parties[i], i, outcome, at, share, &state)
     }
 
     /// Party i's waiting cost on `[t, t1]`.

@@ -1,13 +1,25 @@
 //! Events during a round (docs/model.md, section 5): the schedule, scheduled events by time and
 //! Poisson events with their rates. What an event does is `Scenario::apply_event`.
 
-use crate::model::{EventTiming, Scenario};
+use crate::model::{EventTiming, Scenario, Target};
+use crate::strategy::equilibrium::Pending;
 
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Poisson {
     pub event: usize,
     pub rate: f64,
     pub max: u32,
+    /// Whether it changes the game the equilibrium solves (a line or a belief, not only a type).
+    pub changes_game: bool,
+}
+
+impl Poisson {
+    pub fn pending(&self) -> Pending {
+        Pending {
+            event: self.event,
+            rate: self.rate,
+        }
+    }
 }
 
 /// A scenario's events, split by how they are timed.
@@ -28,6 +40,10 @@ impl Schedule {
                     event,
                     rate,
                     max: max.unwrap_or(u32::MAX),
+                    changes_game: e
+                        .effects
+                        .iter()
+                        .any(|f| !matches!(f.target, Target::Resolve { .. })),
                 }),
             }
         }

@@ -91,12 +91,12 @@ impl Kernel {
             PartyClock::At(t) => Some(Clock::At(t.max(0.0))),
             PartyClock::Bayesian(_) => Some(Clock::Bayesian(sc.parties[i].stake)),
             PartyClock::Reputation(s) => Some(Clock::Reputation(*s)),
-            PartyClock::Hazard { .. } | PartyClock::Equilibrium => {
-                match engine.start.deadline_terms[i] {
-                    None => constant(engine.start.rates[i]),
-                    Some(_) => None,
-                }
-            }
+            PartyClock::Hazard { .. } => constant(engine.start.rates[i]),
+            // Memoryless only as one constant hazard from t = 0, with no atom.
+            PartyClock::Equilibrium => match engine.plan.as_ref()?.sides[i].as_slice() {
+                [only] if only.atom == 0.0 && only.start == 0.0 => constant(only.rate),
+                _ => None,
+            },
             PartyClock::Threshold { .. } => None,
         };
         let breakdown = if engine.breakdown_possible {

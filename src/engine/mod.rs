@@ -21,6 +21,9 @@ mod event_loop;
 mod events;
 mod kernel;
 mod lines;
+mod shadow;
+
+pub use shadow::Shadow;
 
 use std::ops::Range;
 
@@ -31,7 +34,7 @@ use crate::model::payoff::{self, EndState};
 use crate::model::{DeadlineAction, Outcome, PARTIES, RoundResult, Scenario, Strategy};
 use crate::rate::Rate;
 use crate::rng::{RoundRng, round_rng};
-use crate::strategy::equilibrium::DeadlineTerms;
+use crate::strategy::equilibrium::{self, Pending, Plan, Start};
 use crate::strategy::time_dependent::{self, DemandPath};
 use clock::{Ender, PartyClock};
 use event_loop::RoundState;
@@ -46,6 +49,9 @@ pub struct Scratch {
     lines: Lines,
     next: Vec<f64>,
     fired: Vec<u32>,
+    /// The equilibrium as last solved during the round (after a Poisson event changed the game).
+    plan: Plan,
+    pending: Vec<Pending>,
 }
 
 /// A scenario prepared for playing rounds.
@@ -58,6 +64,8 @@ pub struct Engine<'a> {
     /// Every round ends by this time: the earlier of the global deadline and the horizon.
     end: f64,
     lines: LineSetup,
+    /// The equilibrium from t = 0, when a party plays it (`strategy::equilibrium`).
+    plan: Option<Plan>,
     /// The clocks on the first piece of a round that no event has touched yet: the same in every
     /// round, so computed once.
     start: StartRates,
@@ -77,10 +85,10 @@ pub struct Engine<'a> {
     deadline_breakdown: f64,
 }
 
-/// Each party's exponential-budget rate and deadline terms, and the breakdown hazard, at t = 0.
+/// Each party's hazard and the breakdown hazard at t = 0 (for `equilibrium`, its plan's, where the
+/// plan is that one rate from the start).
 struct StartRates {
     rates: [Rate; PARTIES],
-    deadline_terms: [Option<DeadlineTerms>; PARTIES],
     breakdown: Rate,
 }
 
@@ -118,9 +126,9 @@ impl<'a> Engine<'a> {
             clocks: PartyClock::compile(sc),
             initial_belief: [0, 1].map(|i| sc.believed_type(i)),
             end: sc.end_time(),
+            plan: None,
             start: StartRates {
                 rates: [Rate::ZERO; PARTIES],
-                deadline_terms: [None; PARTIES],
                 breakdown: lines::breakdown_rate(&lines.initial),
             },
             fixed_end,
@@ -132,12 +140,54 @@ impl<'a> Engine<'a> {
             deadline_breakdown: sc.deadline.map_or(0.0, |d| d.breakdown_probability),
             lines,
         };
-        let (initial, belief) = (&engine.lines.initial, &engine.initial_belief);
-        engine.start.rates = [0, 1].map(|i| engine.budget_rate(i, initial, belief, 0.0));
-        engine.start.deadline_terms =
-            [0, 1].map(|i| engine.deadline_terms(i, initial, belief, 0.0));
+        if engine
+            .clocks
+            .iter()
+            .any(|c| matches!(c, PartyClock::Equilibrium))
+            && !sc.demands_compatible()
+        {
+            let pending: Vec<Pending> = engine
+                .events
+                .poisson
+                .iter()
+                .filter(|p| p.max > 0)
+                .map(|p| p.pending())
+                .collect();
+            let start = Start {
+                t0: 0.0,
+                lines: &engine.lines.initial,
+                belief: engine.initial_belief,
+                scheduled: &engine.events.scheduled,
+                poisson: &pending,
+            };
+            let mut plan = Plan::default();
+            equilibrium::solve(sc, &start, &mut plan);
+            engine.plan = Some(plan);
+        }
+        engine.start.rates = [0, 1].map(|i| match (&engine.clocks[i], &engine.plan) {
+            (PartyClock::Equilibrium, Some(plan)) => match plan.sides[i].as_slice() {
+                [only] if only.atom == 0.0 && only.start == 0.0 => only.rate,
+                _ => Rate::ZERO,
+            },
+            _ => engine.budget_rate(i, 0.0),
+        });
+        // One piece needs every plan to be one segment from the start.
+        let one_segment = engine
+            .plan
+            .as_ref()
+            .is_none_or(|p| p.sides.iter().all(|s| s.len() == 1) && !p.end.is_finite());
+        engine.single_piece &= one_segment;
         engine.kernel = Kernel::new(&engine);
         engine
+    }
+
+    /// The plan a round plays: the one from t = 0, or the one solved again during the round.
+    fn plan<'s>(&'s self, scratch_plan: &'s Plan, replanned: bool) -> Option<&'s Plan> {
+        if replanned {
+            Some(scratch_plan)
+        } else {
+            self.plan.as_ref()
+        }
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -165,6 +215,8 @@ impl<'a> Engine<'a> {
             lines: self.lines.initial,
             next: vec![0.0; n],
             fired: vec![0; n],
+            plan: Plan::default(),
+            pending: Vec::with_capacity(n),
         }
     }
 
@@ -229,8 +281,34 @@ impl<'a> Engine<'a> {
         if self.single_piece {
             self.play_single_piece(&state, rng)
         } else {
-            self.play_pieces(state, scratch, rng)
+            self.play_pieces(state, scratch, rng, None)
         }
+    }
+
+    /// Play round `round` of a run seeded with `seed` with `shadow`'s party shadowed (an audit):
+    /// returns the round as played without that party's concessions, and fills `shadow` with the
+    /// party's payoff from each deviation and in the profile. Always the general loop.
+    pub fn play_shadowed(
+        &self,
+        seed: u64,
+        round: u64,
+        scratch: &mut Scratch,
+        shadow: &mut Shadow,
+    ) -> RoundResult {
+        let rng = &mut round_rng(seed, round);
+        let (theta, budget_break, budget) = self.first_draws(rng);
+        if self.sc.demands_compatible() {
+            let result = self.play_with(&mut round_rng(seed, round), scratch);
+            shadow.finish(result.payoff[shadow.party]);
+            return result;
+        }
+        for (k, ev) in self.events.poisson.iter().enumerate() {
+            let gap: f64 = Exp1.sample(rng);
+            scratch.next[k] = gap / ev.rate;
+            scratch.fired[k] = 0;
+        }
+        let state = RoundState::new(theta, self.initial_belief, budget, budget_break);
+        self.play_pieces(state, scratch, rng, Some(shadow))
     }
 
     /// The draws every round starts with, in this order: θ for each party, a unit exponential

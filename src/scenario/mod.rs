@@ -62,6 +62,8 @@ pub struct Loaded {
     pub sweep: Option<raw::RawSweep>,
     /// The scenario's `[tournament]` table, for `impasse tournament`.
     pub tournament: Option<raw::RawTournament>,
+    /// The scenario's `[audit]` table, for `impasse audit`.
+    pub audit: Option<raw::RawAudit>,
 }
 
 /// Read and validate a scenario file.
@@ -151,6 +153,7 @@ pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Loaded
         file: file.to_string(),
         sweep: raw.sweep,
         tournament: raw.tournament,
+        audit: raw.audit,
     })
 }
 

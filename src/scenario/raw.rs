@@ -28,6 +28,8 @@ pub struct RawScenario {
     pub sweep: Option<RawSweep>,
     /// The entrants `impasse tournament` uses by default; `run` ignores it.
     pub tournament: Option<RawTournament>,
+    /// The deviations `impasse audit` tries by default; `run` ignores it.
+    pub audit: Option<RawAudit>,
     /// Written by impasse into manifest.toml (version, shard); read and ignored.
     pub manifest: Option<toml::Table>,
 }
@@ -121,6 +123,16 @@ pub struct RawSweep {
     /// `"dotted.path" = "SPEC"`
     #[serde(default)]
     pub vary: IndexMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawAudit {
+    /// Equal steps over [0, the end of the game].
+    pub grid: Option<u64>,
+    /// More times to try.
+    #[serde(default)]
+    pub at: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{MergeError, Part, Payload, collect};
 use crate::aggregate::Totals;
 use crate::output;
+use crate::runner::Merge;
 use crate::scenario;
 use crate::sweep::{self, store};
 use crate::tournament::{self, Tournament, report};
@@ -75,6 +76,21 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
             let files = merge_tournament(&parts, scenarios)?;
             output::write_files(out, &files).map_err(io)?;
             "tournament".to_string()
+        }
+        Payload::Audit { resolved, totals } => {
+            let mut all = totals.clone();
+            for (_, p) in &parts[1..] {
+                let Payload::Audit { totals: t, .. } = &p.payload else {
+                    unreachable!("collect checked: one command")
+                };
+                Merge::merge(&mut all, t);
+            }
+            let loaded = scenario::load_str(&first.file, resolved, &[])
+                .map_err(|e| MergeError::Scenario(e.to_string()))?;
+            let manifest = first.manifest.clone().into_bytes();
+            let files = crate::audit::files(&loaded.scenario, &all, manifest);
+            output::write_files(out, &files).map_err(io)?;
+            "audit".to_string()
         }
     };
     Ok(Merged {

@@ -171,6 +171,10 @@ pub enum Payload {
     Tournament {
         scenarios: Vec<TournamentPart>,
     },
+    Audit {
+        resolved: String,
+        totals: crate::audit::Totals,
+    },
 }
 
 /// One scenario of a tournament shard.

@@ -1,0 +1,337 @@
+//! The audit (docs/model.md, section 6.2): how far a profile of strategies is from an
+//! equilibrium. For each party, hold the opponent's strategy fixed and try every deviation to a
+//! stopping time: conceding at each time of a grid, and never. One round played with the party
+//! shadowed (`engine::Shadow`) gives the payoff of every deviation at once, on the same draws as
+//! the profile, so each deviation's difference from the profile is a paired estimate.
+//!
+//! `grid` picks the times; `run_batches` plays the rounds on the runner's batch loop into
+//! `Totals`, exact sums that merge across threads and shards; `Totals::report` turns them into
+//! each party's value curve, best deviation, gain and the profile's NashConv.
+
+mod files;
+
+pub use files::{AUDIT_HEADER, DEVIATIONS_HEADER, audit_csv, deviations_csv};
+
+use serde::{Deserialize, Serialize};
+
+use crate::aggregate::ExactSum;
+use crate::aggregate::stats::{Estimate, Z95, mean_ci};
+use crate::engine::{Engine, Shadow};
+use crate::model::{EventTiming, PARTIES, Scenario};
+use crate::runner::{self, Merge};
+
+/// The deviations' times: `points` equal steps over [0, the end of the game], every scheduled
+/// event, the deadlines, and `extra`; under talks, the meetings these fall to (a concession takes
+/// effect only there).
+pub fn grid(sc: &Scenario, points: usize, extra: &[f64]) -> Vec<f64> {
+    let end = sc.end_time();
+    let mut g: Vec<f64> = (0..points.max(2))
+        .map(|k| end * k as f64 / (points.max(2) - 1) as f64)
+        .collect();
+    for e in &sc.events {
+        if let EventTiming::At(t) = e.when {
+            g.push(t);
+        }
+    }
+    g.extend(sc.parties.iter().filter_map(|p| p.deadline.map(|d| d.at)));
+    g.extend(sc.deadline.map(|d| d.at));
+    g.extend(extra.iter().copied());
+    if let Some(talks) = sc.talks {
+        for t in &mut g {
+            *t = talks.next_meeting(*t);
+        }
+    }
+    g.retain(|t| t.is_finite() && *t >= 0.0 && *t <= end);
+    g.sort_by(f64::total_cmp);
+    g.dedup();
+    g
+}
+
+/// Sums over rounds of one party's payoffs: in the profile, and for each deviation (the grid's
+/// times, then never) its payoff and its difference from the profile.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Sums {
+    profile: [ExactSum; 2],
+    /// Per deviation: Σ u, Σ u², Σ d, Σ d² with d = u − profile.
+    deviations: Vec<[ExactSum; 4]>,
+}
+
+/// The audit's exact sums over any number of rounds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub grid: Vec<f64>,
+    rounds: u64,
+    parties: [Sums; PARTIES],
+}
+
+impl Merge for Totals {
+    fn merge(&mut self, o: &Totals) {
+        self.rounds += o.rounds;
+        for (a, b) in self.parties.iter_mut().zip(&o.parties) {
+            for (x, y) in a.profile.iter_mut().zip(&b.profile) {
+                x.merge(y);
+            }
+            for (x, y) in a.deviations.iter_mut().zip(&b.deviations) {
+                for (u, v) in x.iter_mut().zip(y) {
+                    u.merge(v);
+                }
+            }
+        }
+    }
+}
+
+impl Totals {
+    pub fn empty(grid: &[f64]) -> Totals {
+        let sums = || Sums {
+            profile: Default::default(),
+            deviations: vec![Default::default(); grid.len() + 1],
+        };
+        Totals {
+            grid: grid.to_vec(),
+            rounds: 0,
+            parties: [sums(), sums()],
+        }
+    }
+
+    pub fn rounds(&self) -> u64 {
+        self.rounds
+    }
+}
+
+/// Play the audit's rounds of `batches` (the runner's batches of `sc.simulation.rounds`).
+pub fn run_batches(
+    sc: &Scenario,
+    seed: u64,
+    grid: &[f64],
+    batches: std::ops::Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Totals {
+    let engine = Engine::new(sc);
+    let k = grid.len() + 1;
+    runner::over_batches(
+        sc.simulation.rounds,
+        batches,
+        || Totals::empty(grid),
+        |rounds| {
+            let mut scratch = engine.scratch();
+            let mut payoffs = vec![0.0; grid.len()];
+            // Per party: [profile, profile²] and per deviation [u, u², d, d²], in round order.
+            let mut profile = [[0.0; 2]; PARTIES];
+            let mut sums = [vec![[0.0; 4]; k], vec![[0.0; 4]; k]];
+            let n = rounds.end - rounds.start;
+            for r in rounds {
+                for (i, (prof, dev)) in profile.iter_mut().zip(&mut sums).enumerate() {
+                    let mut shadow = Shadow::new(i, grid, &mut payoffs);
+                    engine.play_shadowed(seed, r, &mut scratch, &mut shadow);
+                    let (p, never) = (shadow.profile, shadow.never);
+                    prof[0] += p;
+                    prof[1] += p * p;
+                    for (s, &u) in dev.iter_mut().zip(payoffs.iter().chain([&never])) {
+                        let d = u - p;
+                        s[0] += u;
+                        s[1] += u * u;
+                        s[2] += d;
+                        s[3] += d * d;
+                    }
+                }
+            }
+            progress(n);
+            let exact = |x: f64| {
+                let mut s = ExactSum::default();
+                s.add(x);
+                s
+            };
+            let party = |i: usize| Sums {
+                profile: profile[i].map(exact),
+                deviations: sums[i].iter().map(|s| s.map(exact)).collect(),
+            };
+            Totals {
+                grid: grid.to_vec(),
+                rounds: n,
+                parties: [party(0), party(1)],
+            }
+        },
+    )
+}
+
+/// One deviation of one party: conceding at `time` (`None`: never).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Deviation {
+    pub time: Option<f64>,
+    pub payoff: Estimate,
+    /// Its payoff less the profile's, with the interval of the paired differences.
+    pub difference: Estimate,
+}
+
+impl Deviation {
+    /// `immediate`, `at_time` or `never`.
+    pub fn name(&self) -> &'static str {
+        match self.time {
+            Some(0.0) => "immediate",
+            Some(_) => "at_time",
+            None => "never",
+        }
+    }
+}
+
+/// What the audit finds for one party.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartyAudit {
+    pub payoff: Estimate,
+    pub deviations: Vec<Deviation>,
+    /// The deviation that pays most: its index in `deviations`.
+    pub best: usize,
+}
+
+impl PartyAudit {
+    /// What the best deviation gains over the profile, with its paired interval.
+    pub fn gain(&self) -> Estimate {
+        self.deviations[self.best].difference
+    }
+}
+
+impl Totals {
+    pub fn report(&self) -> [PartyAudit; PARTIES] {
+        let n = self.rounds;
+        let est = |s: &[ExactSum]| mean_ci(s[0].value(), s[1].value(), n);
+        [0, 1].map(|i| {
+            let sums = &self.parties[i];
+            let deviations: Vec<Deviation> = sums
+                .deviations
+                .iter()
+                .enumerate()
+                .map(|(k, s)| Deviation {
+                    time: self.grid.get(k).copied(),
+                    payoff: est(&s[..2]),
+                    difference: est(&s[2..]),
+                })
+                .collect();
+            let best = (0..deviations.len())
+                .max_by(|&a, &b| {
+                    deviations[a]
+                        .payoff
+                        .value
+                        .total_cmp(&deviations[b].payoff.value)
+                })
+                .expect("never is always a deviation");
+            PartyAudit {
+                payoff: est(&sums.profile),
+                deviations,
+                best,
+            }
+        })
+    }
+}
+
+/// The sum of the parties' gains (OpenSpiel's NashConv), with a normal interval from the two
+/// gains' intervals (the parties' rounds are the same, so this is conservative).
+pub fn nash_conv(parties: &[PartyAudit; PARTIES]) -> Estimate {
+    let g = parties.each_ref().map(|p| p.gain());
+    let value = g[0].value + g[1].value;
+    let half = |e: &Estimate| e.ci.map_or(0.0, |(lo, hi)| 0.5 * (hi - lo));
+    let h = half(&g[0]) + half(&g[1]);
+    Estimate {
+        value,
+        ci: Some((value - h, value + h)),
+    }
+}
+
+/// The files an audit writes (and a merge of audit shards): audit.csv, deviations.csv and the
+/// manifest.
+pub fn files(sc: &Scenario, totals: &Totals, manifest: Vec<u8>) -> crate::output::Files {
+    let parties = totals.report();
+    vec![
+        ("audit.csv", audit_csv(sc, &parties)),
+        ("deviations.csv", deviations_csv(sc, &parties)),
+        ("manifest.toml", manifest),
+    ]
+}
+
+/// The standard error behind an estimate's normal interval.
+pub fn se(e: &Estimate) -> f64 {
+    e.ci.map_or(0.0, |(lo, hi)| (hi - lo) / (2.0 * Z95))
+}
+
+/// Equal steps of the grid when neither `--grid` nor the `[audit]` table says.
+pub const DEFAULT_GRID: u64 = 200;
+
+/// The grid's settings: `--grid` and `--at` over the scenario's `[audit]` table. The error is the
+/// message for the user.
+pub fn settings(
+    loaded: &crate::scenario::Loaded,
+    grid: Option<u64>,
+    at: &[f64],
+) -> Result<(u64, Vec<f64>), String> {
+    let table = loaded.audit.clone().unwrap_or_default();
+    let points = grid.or(table.grid).unwrap_or(DEFAULT_GRID);
+    if !(2..=100_000).contains(&points) {
+        return Err(format!(
+            "--grid: the grid needs 2 to 100000 points, got {points}"
+        ));
+    }
+    let mut times = table.at;
+    times.extend_from_slice(at);
+    let end = loaded.scenario.end_time();
+    if let Some(bad) = times
+        .iter()
+        .find(|t| !t.is_finite() || **t < 0.0 || **t > end)
+    {
+        return Err(format!(
+            "--at {bad}: a deviation's time must lie in [0, {end}] (the end of the game)"
+        ));
+    }
+    Ok((points, times))
+}
+
+/// The manifest's `[audit]` table: what reproduces the grid.
+pub fn table(points: u64, at: &[f64]) -> toml_edit::Table {
+    let mut t = toml_edit::Table::new();
+    t.insert("grid", toml_edit::value(points as i64));
+    let arr: toml_edit::Array = at.iter().copied().collect();
+    t.insert("at", toml_edit::value(arr));
+    t
+}
+
+/// The table on stdout: per party its strategy, payoff, best deviation and gain; the NashConv.
+pub fn summary(sc: &Scenario, parties: &[PartyAudit; PARTIES]) -> String {
+    use std::fmt::Write;
+    let num = |x: f64| format!("{x:.4}");
+    let with_ci = |e: &Estimate| match e.ci {
+        Some((lo, hi)) => format!("{} [{}, {}]", num(e.value), num(lo), num(hi)),
+        None => num(e.value),
+    };
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{}: audit of {} rounds\n",
+        sc.title.as_deref().unwrap_or("scenario"),
+        sc.simulation.rounds
+    );
+    for (i, p) in parties.iter().enumerate() {
+        let q = &sc.parties[i];
+        let best = &p.deviations[p.best];
+        let at = match best.time {
+            Some(t) => format!("concede at {}", num(t)),
+            None => "never concede".into(),
+        };
+        let _ = writeln!(
+            o,
+            "  {} ({}) plays {}",
+            q.id,
+            q.label,
+            q.strategy.describe()
+        );
+        let _ = writeln!(o, "    payoff          {}", with_ci(&p.payoff));
+        let _ = writeln!(o, "    best deviation  {at}: {}", with_ci(&best.payoff));
+        let g = p.gain();
+        let z = if se(&g) > 0.0 { g.value / se(&g) } else { 0.0 };
+        let _ = writeln!(
+            o,
+            "    gain            {} ({z:+.1} standard errors)",
+            with_ci(&g)
+        );
+    }
+    let nc = nash_conv(parties);
+    let _ = writeln!(o, "\n  NashConv (sum of the gains) {}", with_ci(&nc));
+    o
+}

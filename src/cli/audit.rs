@@ -1,0 +1,67 @@
+//! `impasse audit`.
+
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use impasse::shard::{Part, Payload, Whole};
+use impasse::{audit, output, runner};
+
+use super::cluster::write_part;
+use super::*;
+
+pub(super) fn audit(a: AuditArgs) -> Result<()> {
+    let f = a.flags;
+    let shard = f.shard()?;
+    let loaded = load(a.scenario.as_deref(), a.scenario_args.set, &f.sim)?;
+    let sc = &loaded.scenario;
+    let (points, at) = audit::settings(&loaded, a.grid, &a.at).map_err(Usage)?;
+    let grid = audit::grid(sc, points as usize, &at);
+    let dir = checked_out_dir(
+        f.out
+            .clone()
+            .or_else(|| Some(default_dir(&loaded, "audit"))),
+        &loaded,
+    )?;
+    let pool = pool(f.threads)?;
+    let batches = runner::batch_count(sc.simulation.rounds);
+    let slice = shard.map_or(0..batches, |s| s.slice(batches));
+    let here = runner::rounds_of(&slice, sc.simulation.rounds);
+    let bar = progress_bar(here.end - here.start, f.quiet, "rounds");
+    let started = Instant::now();
+    let seed = sc.simulation.seed;
+    let totals =
+        pool.install(|| audit::run_batches(sc, seed, &grid, slice.clone(), &|n| bar.inc(n)));
+    bar.finish_and_clear();
+    let table = audit::table(points, &at);
+    let manifest =
+        output::manifest::manifest_with(&loaded.resolved, sc, "audit", &[("audit", table)]);
+    if let Some(shard) = shard {
+        let whole = Whole {
+            command: "audit",
+            identity: String::from_utf8(manifest.clone()).expect("the manifest is UTF-8"),
+            manifest,
+            file: loaded.file.clone(),
+            seed,
+            rounds: sc.simulation.rounds,
+        };
+        let payload = Payload::Audit {
+            resolved: loaded.resolved.clone(),
+            totals,
+        };
+        return write_part(&dir, &Part::new(whole, shard, slice, payload), f.quiet);
+    }
+    output::write_files(&dir, &audit::files(sc, &totals, manifest))
+        .with_context(|| format!("cannot write results to {}", dir.display()))?;
+    if !f.quiet {
+        print!("{}", audit::summary(sc, &totals.report()));
+        println!(
+            "\n  {} rounds x {} deviations a party in {:.2} s; results in {}",
+            sc.simulation.rounds,
+            grid.len() + 1,
+            started.elapsed().as_secs_f64(),
+            dir.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,317 @@
+//! The game's deterministic path from a start time t0: the lines and beliefs as the scheduled
+//! events leave them, cut into *spans* on which every line is linear (at events, at clamps, and
+//! where a Poisson event's expected jump changes form), and each party's payoffs along it.
+//!
+//! Values are in *time-0 units* (docs/model.md, section 6.1): the final payoff of ending at t,
+//! discounted to t0 and net of the waiting cost paid since t0, `e^{-r (t - t0)} X(t) - D(t)`. A
+//! party's choices then compare directly across times, and holding on while nothing happens
+//! changes no value.
+
+use crate::model::{LineId, Lines, Op, PARTIES, Scenario, Simultaneous, Target};
+use crate::rate::discounted_integral;
+
+/// A stretch of the path on which every line is linear.
+#[derive(Clone, Debug)]
+pub(super) struct Span {
+    pub start: f64,
+    /// May be infinite for the last span of a game without a terminal time.
+    pub end: f64,
+    /// Each line's value at `start` and its slope on the span.
+    pub line: [(f64, f64); LineId::COUNT],
+    /// W̄_x: the pie's worth to each party as its opponent believes it.
+    pub wbar: [f64; PARTIES],
+    /// D_x(start), the discounted waiting cost since t0, and e^{-r_x (start - t0)}.
+    pub cost: [f64; PARTIES],
+    pub disc: [f64; PARTIES],
+    /// The expected jump in each party's value of conceding from the Poisson events that can
+    /// still fire, per unit of time, as `(at start, slope)`: the events' rates times their jumps.
+    pub drift: [(f64, f64); PARTIES],
+    /// A scheduled event happened at `start`: values may jump there.
+    pub event: bool,
+}
+
+/// A Poisson event that can still fire: its index in the scenario and its rate.
+#[derive(Clone, Copy, Debug)]
+pub struct Pending {
+    pub event: usize,
+    pub rate: f64,
+}
+
+/// Where the path starts: the state of a round at t0, after the events at t0.
+#[derive(Clone, Copy, Debug)]
+pub struct Start<'a> {
+    pub t0: f64,
+    pub lines: &'a Lines,
+    /// Each party's belief's mean about its opponent's type.
+    pub belief: [f64; PARTIES],
+    /// The scheduled events still to come, as `(time, event)` by time.
+    pub scheduled: &'a [(f64, usize)],
+    pub poisson: &'a [Pending],
+}
+
+pub(super) struct Path<'a> {
+    pub sc: &'a Scenario,
+    pub t0: f64,
+    pub spans: Vec<Span>,
+}
+
+/// Which of two spans meeting at a time to read: the one ending there or the one starting there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Side {
+    Before,
+    After,
+}
+
+impl<'a> Path<'a> {
+    /// The path from `start` to `until` (with a last span of length zero at `until` if events
+    /// happen there; infinite: the last span runs on). Events at t0 apply first, as in a round.
+    pub fn new(sc: &'a Scenario, start: &Start, until: f64) -> Path<'a> {
+        let mut lines = *start.lines;
+        let mut belief = start.belief;
+        let mut t = start.t0;
+        let mut next = 0;
+        let apply_due = |t: f64, next: &mut usize, lines: &mut Lines, belief: &mut [f64; 2]| {
+            let mut any = false;
+            // The game does not depend on the drawn types: they are not tracked here.
+            let mut theta = [1.0; PARTIES];
+            while let Some(&(at, e)) = start.scheduled.get(*next) {
+                if at > t {
+                    break;
+                }
+                sc.apply_event(e, t, lines, &mut theta, belief);
+                *next += 1;
+                any = true;
+            }
+            any
+        };
+        apply_due(t, &mut next, &mut lines, &mut belief);
+        let (mut cost, mut disc) = ([0.0; PARTIES], [1.0; PARTIES]);
+        let mut event = false;
+        let mut spans: Vec<Span> = Vec::new();
+        loop {
+            for l in lines.iter_mut() {
+                l.rebase(t);
+            }
+            let line = lines.each_ref().map(|l| l.piece());
+            let mut end = start
+                .scheduled
+                .get(next)
+                .map_or(f64::INFINITY, |e| e.0)
+                .min(
+                    lines
+                        .iter()
+                        .map(|l| l.next_clamp())
+                        .fold(f64::INFINITY, f64::min),
+                )
+                .min(until);
+            if let Some(kink) = drift_kink(sc, start.poisson, &line, t, end) {
+                end = kink;
+            }
+            let wbar = [0, 1].map(|x| belief[1 - x] * sc.parties[x].stake);
+            let drift = [0, 1].map(|x| drift(sc, start.poisson, &line, &belief, x, end - t));
+            spans.push(Span {
+                start: t,
+                end,
+                line,
+                wbar,
+                cost,
+                disc,
+                drift,
+                event,
+            });
+            if !end.is_finite() || (t >= until && t == end) {
+                break;
+            }
+            let s = spans.last().expect("a span was pushed");
+            let (a, b) = (advance(sc, s, 0, end), advance(sc, s, 1, end));
+            (cost, disc) = ([a.1, b.1], [a.0, b.0]);
+            t = end;
+            event = apply_due(t, &mut next, &mut lines, &mut belief);
+            if t >= until && !event {
+                break;
+            }
+        }
+        Path {
+            sc,
+            t0: start.t0,
+            spans,
+        }
+    }
+
+    /// The span holding `t`: the one that ends at `t` (`Before`) or starts there (`After`).
+    pub fn span(&self, t: f64, side: Side) -> &Span {
+        let k = match side {
+            Side::After => self.spans.partition_point(|s| s.start <= t).max(1) - 1,
+            Side::Before => self.spans.partition_point(|s| s.start < t).max(1) - 1,
+        };
+        &self.spans[k]
+    }
+
+    fn party(&self, x: usize) -> &crate::model::Party {
+        &self.sc.parties[x]
+    }
+
+    /// A line's value at `t` on span `s`.
+    pub fn level(s: &Span, id: LineId, t: f64) -> f64 {
+        let (v, slope) = s.line[id.0];
+        if slope == 0.0 {
+            v
+        } else {
+            v + slope * (t - s.start)
+        }
+    }
+
+    /// Current-value payoffs of x at t on s: conceding, winning, a tie, a breakdown.
+    pub fn concede(&self, s: &Span, x: usize, t: f64) -> f64 {
+        (1.0 - self.party(1 - x).demand) * s.wbar[x] - Self::level(s, LineId::audience_cost(x), t)
+    }
+    pub fn win(&self, s: &Span, x: usize) -> f64 {
+        self.party(x).demand * s.wbar[x]
+    }
+    pub fn tie(&self, s: &Span, x: usize) -> f64 {
+        match self.sc.simultaneous {
+            Simultaneous::Split => {
+                let (a, b) = (self.party(x).demand, self.party(1 - x).demand);
+                (a - 0.5 * (a + b - 1.0)) * s.wbar[x]
+            }
+            Simultaneous::StatusQuo => self.party(x).status_quo,
+        }
+    }
+    pub fn broken(&self, s: &Span, x: usize, t: f64) -> f64 {
+        Self::level(s, LineId::leverage(x), t) * s.wbar[x] - self.party(x).breakdown_cost
+    }
+
+    /// A current-value payoff of x at t on s in time-0 units.
+    pub fn value(&self, s: &Span, x: usize, t: f64, current: f64) -> f64 {
+        let (d, cost) = advance(self.sc, s, x, t);
+        d * current - cost
+    }
+
+    /// The time-0 payoffs of x at t (read on the given side): conceding, winning, a tie.
+    pub fn at(&self, x: usize, t: f64, side: Side) -> Payoffs {
+        let s = self.span(t, side);
+        Payoffs {
+            concede: self.value(s, x, t, self.concede(s, x, t)),
+            win: self.value(s, x, t, self.win(s, x)),
+            tie: self.value(s, x, t, self.tie(s, x)),
+        }
+    }
+}
+
+/// A party's time-0 payoffs at one instant.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Payoffs {
+    pub concede: f64,
+    pub win: f64,
+    pub tie: f64,
+}
+
+/// `(e^{-r_x (t - t0)}, D_x(t))` at t on span s.
+pub(super) fn advance(sc: &Scenario, s: &Span, x: usize, t: f64) -> (f64, f64) {
+    let r = sc.parties[x].discount_rate;
+    let u = t - s.start;
+    let d = if r == 0.0 {
+        s.disc[x]
+    } else {
+        s.disc[x] * (-r * u).exp()
+    };
+    let (c0, c1) = s.line[LineId::pressure(x).0];
+    let cost = if (c0 == 0.0 && c1 == 0.0) || u == 0.0 {
+        s.cost[x]
+    } else {
+        s.cost[x] + s.disc[x] * discounted_integral(r, c0, c1, u)
+    };
+    (d, cost)
+}
+
+/// The jump in x's value of conceding (current value) if Poisson event `e` fired at a time where
+/// x's audience cost is `a` and the beliefs are `belief`.
+fn jump(sc: &Scenario, e: usize, x: usize, a: f64, belief: &[f64; PARTIES]) -> f64 {
+    let y = 1 - x;
+    let (mut a_new, mut b_new) = (a, belief[y]);
+    for eff in &sc.events[e].effects {
+        match eff.target {
+            Target::Line {
+                line,
+                growth: false,
+            } if line == LineId::audience_cost(x) => {
+                a_new = eff.op.apply(a_new, eff.value).max(0.0);
+            }
+            Target::Belief { party } if party == y => {
+                b_new = eff.op.apply(b_new, eff.value).max(f64::MIN_POSITIVE);
+            }
+            Target::Line { .. } | Target::Resolve { .. } | Target::Belief { .. } => {}
+        }
+    }
+    let stake = sc.parties[x].stake;
+    (1.0 - sc.parties[y].demand) * (b_new - belief[y]) * stake - (a_new - a)
+}
+
+/// x's expected jump rate `(at start, slope)` on a span of length `len` whose lines are `line`.
+/// Without kinks (`drift_kink`) each event's jump is linear in time on the span.
+fn drift(
+    sc: &Scenario,
+    poisson: &[Pending],
+    line: &[(f64, f64); LineId::COUNT],
+    belief: &[f64; PARTIES],
+    x: usize,
+    len: f64,
+) -> (f64, f64) {
+    if poisson.is_empty() {
+        return (0.0, 0.0);
+    }
+    let (a0, a1) = line[LineId::audience_cost(x).0];
+    let step = if len.is_finite() && len > 0.0 {
+        len
+    } else {
+        1.0
+    };
+    let (mut at0, mut at1) = (0.0, 0.0);
+    for p in poisson {
+        at0 += p.rate * jump(sc, p.event, x, a0, belief);
+        at1 += p.rate * jump(sc, p.event, x, a0 + a1 * step, belief);
+    }
+    (at0, (at1 - at0) / step)
+}
+
+/// Where, on `[t, end)`, a Poisson effect that lowers an audience cost would first be held at 0
+/// (its jump changes form there), if anywhere.
+fn drift_kink(
+    sc: &Scenario,
+    poisson: &[Pending],
+    line: &[(f64, f64); LineId::COUNT],
+    t: f64,
+    end: f64,
+) -> Option<f64> {
+    let mut first: Option<f64> = None;
+    for p in poisson {
+        for eff in &sc.events[p.event].effects {
+            let Target::Line {
+                line: id,
+                growth: false,
+            } = eff.target
+            else {
+                continue;
+            };
+            if id != LineId::audience_cost(0) && id != LineId::audience_cost(1) {
+                continue;
+            }
+            let lowers = match eff.op {
+                Op::Add => -eff.value,
+                Op::Sub => eff.value,
+                Op::Mul | Op::Set => continue,
+            };
+            let (a0, a1) = line[id.0];
+            if lowers <= 0.0 || a1 == 0.0 {
+                continue;
+            }
+            // a0 + a1 u = lowers: the jump is -lowers above, -a below.
+            let u = (lowers - a0) / a1;
+            // A kink a rounding error away is the one the last span ended at.
+            if u > 1e-9 * t.abs().max(1.0) && t + u < end {
+                first = Some(first.map_or(t + u, |f: f64| f.min(t + u)));
+            }
+        }
+    }
+    first
+}
