@@ -117,16 +117,22 @@ pub const CATALOG: &[StrategyInfo] = &[
     StrategyInfo {
         name: "equilibrium",
         params: &[],
-        summary: "The stationary mixed equilibrium of the complete-information game: concedes with \
-                  the hazard that keeps the opponent indifferent between conceding now and a \
-                  moment later, λ_i = [c_j + r_j L_j − L_j' + h (L_j − B_j)] / (G_j − L_j), time- \
-                  varying with pressure, audience costs, leverage, the breakdown hazard and the \
-                  party's belief about the opponent, and re-planned whenever an event changes \
-                  them. Before a global deadline it stops conceding once the opponent would rather \
-                  wait for the deadline than concede, or, when the deadline is worse than \
-                  conceding, plays chicken at the deadline (an atom q = −D/(V − D)).",
+        summary: "Its side of the equilibrium of the complete-information game, solved backward \
+                  from the end of the game (docs/model.md, section 6.1). Where neither side is \
+                  committed it concedes with the hazard that keeps the opponent indifferent \
+                  between conceding now and a moment later, λ_i = [c_j + r_j L_j − L_j' + h (L_j \
+                  − B_j) − ρΔ_j] / (G_j − L_j), with pressure, audience costs, leverage, the \
+                  breakdown hazard, Poisson events' expected jumps and its belief about the \
+                  opponent. Where a side prefers to hold on to what lies ahead (a deadline worth \
+                  more than conceding, a rising value of conceding) that side holds and, if only \
+                  one does, the other concedes at once. At a deadline the two play chicken, ties \
+                  included (q = −D_j / (G_j − T_j − D_j)); across a scheduled event that lowers \
+                  the opponent's value of conceding it concedes with an atom; at meetings it \
+                  concedes with the probability that keeps the opponent indifferent between this \
+                  meeting and the next. Solved again whenever a random event changes the game; \
+                  `impasse audit` measures what any deviation would gain.",
         source: "Hendricks, Weiss & Wilson (1988); breakdown as a competing risk (Schelling 1960, \
-                 Fearon 1994).",
+                 Fearon 1994); deadlines and unravelling by backward induction.",
     },
     StrategyInfo {
         name: "time_dependent",
