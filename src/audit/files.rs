@@ -57,7 +57,7 @@ pub fn audit_csv(sc: &Scenario, parties: &[PartyAudit; PARTIES]) -> Vec<u8> {
         let [glo, ghi] = ci(&gain);
         rows.push(vec![
             sc.parties[i].id.clone(),
-            sc.parties[i].strategy.describe(),
+            sc.parties[i].strategy.spec(),
             float(p.payoff.value),
             lo,
             hi,

@@ -42,9 +42,17 @@ impl Strategy {
         }
     }
 
-    /// The strategy with its parameters, as a scenario writes them: `hazard (rate 0.1, growth 0)`.
-    pub fn describe(&self) -> String {
-        let params: Vec<(&str, f64)> = match *self {
+    /// The strategy as a tournament entrant spec names it: `hazard:rate=0.1:growth=0`.
+    pub fn spec(&self) -> String {
+        let mut out = self.name().to_string();
+        for (k, v) in self.params() {
+            out.push_str(&format!(":{k}={v}"));
+        }
+        out
+    }
+
+    fn params(&self) -> Vec<(&'static str, f64)> {
+        match *self {
             Strategy::Never | Strategy::Immediate | Strategy::Equilibrium => vec![],
             Strategy::AtTime { t } => vec![("t", t)],
             Strategy::Hazard { rate, growth } => vec![("rate", rate), ("growth", growth)],
@@ -54,7 +62,12 @@ impl Strategy {
             }
             Strategy::Reputation { obstinate } => vec![("obstinate", obstinate)],
             Strategy::Bayesian { pivot } => vec![("pivot", pivot)],
-        };
+        }
+    }
+
+    /// The strategy with its parameters, as a scenario writes them: `hazard (rate 0.1, growth 0)`.
+    pub fn describe(&self) -> String {
+        let params = self.params();
         if params.is_empty() {
             return self.name().to_string();
         }
