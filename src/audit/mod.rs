@@ -116,22 +116,38 @@ pub fn run_batches(
             let mut scratch = engine.scratch();
             let mut payoffs = vec![0.0; grid.len()];
             // Per party: [profile, profile²] and per deviation [u, u², d, d²], in round order.
+            // Deviations after a round's end all pay what never conceding pays: they are added
+            // once per round to `after[m]` (m the first of them) and spread by a running sum.
             let mut profile = [[0.0; 2]; PARTIES];
             let mut sums = [vec![[0.0; 4]; k], vec![[0.0; 4]; k]];
+            let mut after = [vec![[0.0; 4]; k], vec![[0.0; 4]; k]];
             let n = rounds.end - rounds.start;
             for r in rounds {
-                for (i, (prof, dev)) in profile.iter_mut().zip(&mut sums).enumerate() {
+                for i in 0..PARTIES {
                     let mut shadow = Shadow::new(i, grid, &mut payoffs);
                     engine.play_shadowed(seed, r, &mut scratch, &mut shadow);
-                    let (p, never) = (shadow.profile, shadow.never);
-                    prof[0] += p;
-                    prof[1] += p * p;
-                    for (s, &u) in dev.iter_mut().zip(payoffs.iter().chain([&never])) {
+                    let (p, never, m) = (shadow.profile, shadow.never, shadow.evaluated());
+                    profile[i][0] += p;
+                    profile[i][1] += p * p;
+                    let add = |s: &mut [f64; 4], u: f64| {
                         let d = u - p;
                         s[0] += u;
                         s[1] += u * u;
                         s[2] += d;
                         s[3] += d * d;
+                    };
+                    for (s, &u) in sums[i].iter_mut().zip(&payoffs[..m]) {
+                        add(s, u);
+                    }
+                    add(&mut after[i][m], never);
+                }
+            }
+            for (sums, after) in sums.iter_mut().zip(&after) {
+                let mut running = [0.0; 4];
+                for (s, a) in sums.iter_mut().zip(after) {
+                    for j in 0..4 {
+                        running[j] += a[j];
+                        s[j] += running[j];
                     }
                 }
             }

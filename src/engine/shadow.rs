@@ -103,6 +103,11 @@ impl<'g> Shadow<'g> {
         }
     }
 
+    /// How many deviations, from the first, the round evaluated; every later one pays `never`.
+    pub fn evaluated(&self) -> usize {
+        self.next
+    }
+
     /// The round ended with the party's payoff `never`: every deviation not yet evaluated, and
     /// the profile if the party's strategy would not have conceded first, pay that.
     pub(super) fn finish(&mut self, never: f64) {
