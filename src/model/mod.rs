@@ -21,6 +21,9 @@ pub const PARTIES: usize = 2;
 #[derive(Clone, Debug)]
 pub struct Scenario {
     pub title: Option<String>,
+    pub description: Option<String>,
+    /// What one unit of time is ("weeks"), for tables and figures.
+    pub time_unit: String,
     pub parties: [Party; PARTIES],
     pub deadline: Option<Deadline>,
     /// The exogenous breakdown hazard h(t).

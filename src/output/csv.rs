@@ -5,7 +5,7 @@
 //! columns (`point`, `seed`, the varied paths), so both go through `Table`.
 
 use super::float;
-use crate::aggregate::stats::Estimate;
+use crate::aggregate::stats::{Estimate, wilson};
 use crate::aggregate::{Histogram, Report};
 use crate::model::{Outcome, PARTIES};
 
@@ -19,6 +19,8 @@ pub const OUTCOMES_HEADER: [&str; 7] = [
     "ci_high",
     "time_mean",
 ];
+pub const SURVIVAL_HEADER: [&str; 6] = ["curve", "party", "time", "value", "ci_low", "ci_high"];
+
 pub const TIMES_HEADER: [&str; 6] = [
     "outcome",
     "party",
@@ -124,6 +126,42 @@ pub fn times_records(h: &Histogram, ids: &[String; PARTIES]) -> Records {
         }
     }
     out
+}
+
+/// How long the talks survive and how they end: at 0 and at every bin edge of times.csv, the share
+/// of rounds not yet ended (`still_negotiating`, S(t)) and, per outcome in outcomes.csv order, the
+/// share that had ended by then in that outcome (its cumulative incidence). At every time S plus
+/// the incidences is 1. Wilson intervals.
+pub fn survival_records(h: &Histogram, ids: &[String; PARTIES]) -> Records {
+    let all = h.ended_by(None);
+    let n = *all.last().expect("bins + 1 edges");
+    let time = |b: usize| if b == 0 { 0.0 } else { h.edges(b - 1).1 };
+    let mut out = Vec::new();
+    let mut push = |curve: &str, party: String, b: usize, k: u64| {
+        let e = wilson(k, n);
+        let [lo, hi] = ci(&e);
+        out.push(vec![
+            curve.to_string(),
+            party,
+            float(time(b)),
+            float(e.value),
+            lo,
+            hi,
+        ]);
+    };
+    for (b, &ended) in all.iter().enumerate() {
+        push("still_negotiating", String::new(), b, n - ended);
+    }
+    for o in Outcome::ALL {
+        for (b, &k) in h.ended_by(Some(o)).iter().enumerate() {
+            push(o.name(), party_id(ids, o.party()), b, k);
+        }
+    }
+    out
+}
+
+pub fn survival(h: &Histogram, ids: &[String; PARTIES]) -> Vec<u8> {
+    to_csv(&SURVIVAL_HEADER, &[], &survival_records(h, ids))
 }
 
 pub fn summary(report: &Report, ids: &[String; PARTIES]) -> Vec<u8> {

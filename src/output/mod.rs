@@ -1,4 +1,5 @@
-//! Outputs: the files a run writes (summary.csv, outcomes.csv, times.csv, manifest.toml) and the
+//! Outputs: the files a run writes (summary.csv, outcomes.csv, times.csv, survival.csv,
+//! manifest.toml) and the
 //! table on stdout. Exporters only turn results into bytes; `write_files` does the file I/O, and
 //! every file is written under a temporary name and renamed into place, so an interrupted run
 //! never leaves a file that looks complete but is not.
@@ -24,6 +25,10 @@ pub fn run_files(resolved: &str, sc: &Scenario, totals: &Totals) -> Files {
         ("summary.csv", csv::summary(&report, &ids)),
         ("outcomes.csv", csv::outcomes(&report, &ids)),
         ("times.csv", csv::times(&totals.counts.histogram, &ids)),
+        (
+            "survival.csv",
+            csv::survival(&totals.counts.histogram, &ids),
+        ),
         ("manifest.toml", manifest::manifest(resolved, sc, "run")),
     ]
 }

@@ -243,6 +243,7 @@ pub fn describe(sc: &Scenario, prediction: Option<&Prediction>) -> String {
             effects.join(", ")
         );
     }
+    let _ = writeln!(o, "time unit: {}", sc.time_unit);
     let s = &sc.simulation;
     let _ = writeln!(
         o,

@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 pub struct RawScenario {
     pub title: Option<String>,
     pub description: Option<String>,
+    /// What one unit of time is, for tables and figures: "weeks".
+    pub time_unit: Option<String>,
     #[serde(default)]
     pub parties: IndexMap<String, RawParty>,
     pub deadline: Option<RawDeadline>,

@@ -636,6 +636,8 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
     };
     Ok(Scenario {
         title: raw.title.clone(),
+        description: raw.description.clone(),
+        time_unit: raw.time_unit.clone().unwrap_or_else(|| "time units".into()),
         talks,
         parties,
         deadline,
