@@ -32,6 +32,7 @@ pub mod model;
 pub mod output;
 pub mod predict;
 pub mod rate;
+pub mod report;
 pub mod rng;
 pub mod runner;
 pub mod scenario;

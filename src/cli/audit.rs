@@ -53,6 +53,9 @@ pub(super) fn audit(a: AuditArgs) -> Result<()> {
     }
     output::write_files(&dir, &audit::files(sc, &totals, manifest))
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
+    if !f.no_report {
+        report(&dir, true)?;
+    }
     if !f.quiet {
         print!("{}", audit::summary(sc, &totals.report()));
         println!(

@@ -31,6 +31,9 @@ pub(super) fn merge(a: MergeArgs) -> Result<()> {
         MergeError::Io { .. } => anyhow::Error::new(e),
         other => Usage(other.to_string()).into(),
     })?;
+    if !a.no_report {
+        report(&a.out, true)?;
+    }
     if !a.quiet {
         println!(
             "merged {} shards of a {} into {}",

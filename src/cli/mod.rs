@@ -48,6 +48,8 @@ enum Command {
     /// How much each party could gain by deviating from its strategy: the value of conceding at
     /// each time, and never, against the opponent's strategy (no SCENARIO: the bundled one).
     Audit(AuditArgs),
+    /// Draw (again) the figures and report.html of a result directory from its files.
+    Report(ReportArgs),
     /// Validate a scenario; print it resolved, with closed-form predictions where they exist.
     Check(CheckArgs),
     /// List the strategies, their parameters and their sources.
@@ -119,6 +121,9 @@ struct RunFlags {
     /// No progress bar and no table.
     #[arg(short = 'q', long)]
     quiet: bool,
+    /// Do not draw the figures and report.html.
+    #[arg(long)]
+    no_report: bool,
     /// Run only slice I of N (0 <= I < N) and write a partial result into DIR/part-I-of-N/, for
     /// `impasse merge`.
     #[arg(long, value_name = "I/N", conflicts_with = "shard_from_env")]
@@ -273,6 +278,15 @@ struct MergeArgs {
     /// Print nothing.
     #[arg(short = 'q', long)]
     quiet: bool,
+    /// Do not draw the figures and report.html.
+    #[arg(long)]
+    no_report: bool,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// A result directory: of a run, sweep, tournament or audit (merged or not).
+    dir: PathBuf,
 }
 
 #[derive(Args)]
@@ -389,6 +403,7 @@ pub fn main() -> Result<()> {
         Some(Command::Merge(a)) => cluster::merge(a),
         Some(Command::Slurm(a)) => cluster::slurm(a),
         Some(Command::Audit(a)) => audit::audit(a),
+        Some(Command::Report(a)) => report(&a.dir, false).map(|_| ()),
         Some(Command::Check(a)) => run::check(a),
         Some(Command::Strategies) => {
             print!("{}", table::strategies());
@@ -449,6 +464,23 @@ fn progress_bar(total: u64, quiet: bool, unit: &str) -> ProgressBar {
         ),
     );
     bar
+}
+
+/// Draw the report of the result in `dir`, and say where unless `quiet`.
+fn report(dir: &Path, quiet: bool) -> Result<()> {
+    use impasse::report::{self, ReportError};
+    let figures = report::write(dir).map_err(|e| match e {
+        ReportError::Io(_) | ReportError::Drawing(_) => anyhow::Error::new(e),
+        other => Usage(other.to_string()).into(),
+    })?;
+    if !quiet {
+        println!(
+            "  report: {} ({} figures)",
+            dir.join("report.html").display(),
+            figures.len()
+        );
+    }
+    Ok(())
 }
 
 /// `out/<scenario file stem>-<what>/`: where a command other than `run` writes by default.

@@ -45,6 +45,9 @@ pub(super) fn run(a: RunArgs) -> Result<()> {
     }
     output::write_files(&dir, &output::run_files(&loaded.resolved, sc, &totals))
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
+    if !f.no_report {
+        report(&dir, true)?;
+    }
     if !f.quiet {
         print!("{}", table::render(sc, &totals.report()));
         println!(

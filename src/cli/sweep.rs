@@ -67,6 +67,9 @@ pub(super) fn sweep(a: SweepArgs) -> Result<()> {
     sw.assemble(&store, &dir)
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
     output::write_files(&dir, &[("manifest.toml", manifest)])?;
+    if !f.no_report {
+        report(&dir, true)?;
+    }
     if !f.quiet {
         println!(
             "{} points x {} rounds in {:.2} s; results in {}",

@@ -60,6 +60,9 @@ pub(super) fn tournament(a: TournamentArgs) -> Result<()> {
     } = series.files(&results, manifest);
     output::write_files(&dir, &files)
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
+    if !f.no_report {
+        report(&dir, true)?;
+    }
     if !f.quiet {
         print!("{}", tm::table(series.main(), &pa, &pb, &equilibria));
         println!(

@@ -1,0 +1,459 @@
+//! Drawing with `plotters` into SVG: the few kinds of chart the reports need (lines with
+//! confidence bands, stacked areas, bars with intervals, annotated heat maps), in the Okabe–Ito
+//! palette, which colour-blind readers tell apart, on a page width that prints on A4.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// The Okabe–Ito palette (Okabe & Ito 2008), black last.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0x00, 0x72, 0xB2), // blue
+    RGBColor(0xD5, 0x5E, 0x00), // vermillion
+    RGBColor(0x00, 0x9E, 0x73), // bluish green
+    RGBColor(0xE6, 0x9F, 0x00), // orange
+    RGBColor(0xCC, 0x79, 0xA7), // reddish purple
+    RGBColor(0x56, 0xB4, 0xE9), // sky blue
+    RGBColor(0xF0, 0xE4, 0x42), // yellow
+    RGBColor(0x00, 0x00, 0x00), // black
+];
+
+pub fn colour(k: usize) -> RGBColor {
+    PALETTE[k % PALETTE.len()]
+}
+
+/// A figure's size in pixels: the width of an A4 page's text at 96 dpi.
+pub const WIDTH: u32 = 720;
+pub const HEIGHT: u32 = 400;
+
+const FONT: &str = "sans-serif";
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+type Res<T> = Result<T, String>;
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// One line of an XY chart, with an optional band `(x, low, high)`.
+pub struct Series {
+    pub name: String,
+    pub points: Vec<(f64, f64)>,
+    pub band: Vec<(f64, f64, f64)>,
+    pub colour: usize,
+    /// Points only (a scatter), not a line.
+    pub scatter: bool,
+}
+
+/// An XY chart: lines, bands, and marks (vertical lines for events, horizontal for levels).
+pub struct Chart {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub series: Vec<Series>,
+    /// Vertical marks `(x, label)`.
+    pub marks: Vec<(f64, String)>,
+    /// Horizontal levels `(y, label, colour)`.
+    pub levels: Vec<(f64, String, usize)>,
+    /// Fixed y range (else from the data).
+    pub y_range: Option<(f64, f64)>,
+    /// Put the legend at the lower left rather than the upper right.
+    pub legend_low: bool,
+}
+
+fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let pad = if hi > lo {
+        0.04 * (hi - lo)
+    } else {
+        lo.abs().max(1.0) * 0.1
+    };
+    (lo - pad, hi + pad)
+}
+
+/// Where a mark's label starts: right of the mark, or left of it near the right edge (about
+/// 6 px a character of a 640 px plot).
+fn label_at(x: f64, label: &str, x0: f64, x1: f64) -> f64 {
+    let width = label.len() as f64 * 6.0 / 640.0 * (x1 - x0);
+    let gap = 0.005 * (x1 - x0);
+    if x + width > x1 {
+        x - width - gap
+    } else {
+        x + gap
+    }
+}
+
+/// Draw one chart on an area.
+pub fn xy(area: &Area, c: &Chart) -> Res<()> {
+    let xs = c
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .chain(c.marks.iter().map(|m| m.0));
+    let (x0, x1) = range(xs);
+    let (y0, y1) = c.y_range.unwrap_or_else(|| {
+        range(
+            c.series
+                .iter()
+                .flat_map(|s| {
+                    s.points
+                        .iter()
+                        .map(|p| p.1)
+                        .chain(s.band.iter().flat_map(|b| [b.1, b.2]))
+                })
+                .chain(c.levels.iter().map(|l| l.0)),
+        )
+    });
+    let mut chart = ChartBuilder::on(area)
+        .caption(&c.title, (FONT, 16))
+        .margin(10)
+        .x_label_area_size(38)
+        .y_label_area_size(58)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(c.x_label.as_str())
+        .y_desc(c.y_label.as_str())
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .label_style((FONT, 12))
+        .draw()
+        .map_err(err)?;
+    for s in &c.series {
+        let col = colour(s.colour);
+        if !s.band.is_empty() {
+            let mut poly: Vec<(f64, f64)> = s.band.iter().map(|b| (b.0, b.2)).collect();
+            poly.extend(s.band.iter().rev().map(|b| (b.0, b.1)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(poly, col.mix(0.18).filled())))
+                .map_err(err)?;
+        }
+        let points: Vec<(f64, f64)> = s
+            .points
+            .iter()
+            .copied()
+            .filter(|p| p.1.is_finite())
+            .collect();
+        let drawn = if s.scatter {
+            chart
+                .draw_series(points.iter().map(|&p| Circle::new(p, 3, col.filled())))
+                .map_err(err)?
+        } else {
+            chart
+                .draw_series(LineSeries::new(points, col.stroke_width(2)))
+                .map_err(err)?
+        };
+        if !s.name.is_empty() {
+            drawn.label(s.name.as_str()).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], col.stroke_width(3))
+            });
+        }
+    }
+    for (x, label) in &c.marks {
+        let grey = RGBColor(110, 110, 110);
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(*x, y0), (*x, y1)],
+                grey.stroke_width(1),
+            )))
+            .map_err(err)?;
+        let at = label_at(*x, label, x0, x1);
+        chart
+            .draw_series(std::iter::once(Text::new(
+                label.clone(),
+                (at, y1 - 0.06 * (y1 - y0)),
+                (FONT, 11).into_font().color(&grey),
+            )))
+            .map_err(err)?;
+    }
+    for (y, label, k) in &c.levels {
+        let col = colour(*k);
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(x0, *y), (x1, *y)],
+                col.stroke_width(1),
+            )))
+            .map_err(err)?
+            .label(label.as_str())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], col.stroke_width(1)));
+    }
+    if c.series.iter().any(|s| !s.name.is_empty()) || !c.levels.is_empty() {
+        let position = if c.legend_low {
+            SeriesLabelPosition::LowerLeft
+        } else {
+            SeriesLabelPosition::UpperRight
+        };
+        chart
+            .configure_series_labels()
+            .position(position)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(180, 180, 180))
+            .label_font((FONT, 12))
+            .draw()
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// One curve of a stack: its name, colour and points.
+pub type Layer = (String, usize, Vec<(f64, f64)>);
+
+/// Curves stacked from 0: each band between the sum of those below it and its own top.
+pub struct Stack {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    /// `(name, colour, points)`, all on the same x.
+    pub layers: Vec<Layer>,
+    pub marks: Vec<(f64, String)>,
+}
+
+pub fn stacked(area: &Area, s: &Stack) -> Res<()> {
+    let xs: Vec<f64> = s
+        .layers
+        .first()
+        .map_or(vec![0.0, 1.0], |l| l.2.iter().map(|p| p.0).collect());
+    let (x0, x1) = range(xs.iter().copied().chain(s.marks.iter().map(|m| m.0)));
+    let mut chart = ChartBuilder::on(area)
+        .caption(&s.title, (FONT, 16))
+        .margin(10)
+        .x_label_area_size(38)
+        .y_label_area_size(58)
+        .build_cartesian_2d(x0..x1, 0.0..1.0)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(s.x_label.as_str())
+        .y_desc(s.y_label.as_str())
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .label_style((FONT, 12))
+        .draw()
+        .map_err(err)?;
+    let mut below = vec![0.0; xs.len()];
+    for (name, k, points) in &s.layers {
+        let top: Vec<f64> = below.iter().zip(points).map(|(b, p)| b + p.1).collect();
+        let mut poly: Vec<(f64, f64)> = xs.iter().copied().zip(top.iter().copied()).collect();
+        poly.extend(xs.iter().copied().zip(below.iter().copied()).rev());
+        let col = colour(*k);
+        chart
+            .draw_series(std::iter::once(Polygon::new(poly, col.mix(0.75).filled())))
+            .map_err(err)?
+            .label(name.as_str())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], col.filled()));
+        below = top;
+    }
+    for (x, label) in &s.marks {
+        let grey = RGBColor(60, 60, 60);
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(*x, 0.0), (*x, 1.0)],
+                grey.stroke_width(1),
+            )))
+            .map_err(err)?;
+        let at = label_at(*x, label, x0, x1);
+        chart
+            .draw_series(std::iter::once(Text::new(
+                label.clone(),
+                (at, 0.96),
+                (FONT, 11).into_font(),
+            )))
+            .map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .label_font((FONT, 12))
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Horizontal bars with intervals: `(label, value, low, high, colour)`.
+pub struct Bars {
+    pub title: String,
+    pub x_label: String,
+    pub bars: Vec<(String, f64, f64, f64, usize)>,
+}
+
+pub fn bars(area: &Area, b: &Bars) -> Res<()> {
+    let n = b.bars.len().max(1) as f64;
+    let (lo, hi) = range(b.bars.iter().flat_map(|x| [x.1, x.2, x.3]).chain([0.0]));
+    let label_width = b.bars.iter().map(|x| x.0.len()).max().unwrap_or(4) as u32 * 7 + 10;
+    let mut chart = ChartBuilder::on(area)
+        .caption(&b.title, (FONT, 16))
+        .margin(10)
+        .x_label_area_size(38)
+        .y_label_area_size(label_width.min(300))
+        .build_cartesian_2d(lo..hi, 0.0..n)
+        .map_err(err)?;
+    let labels: Vec<String> = b.bars.iter().map(|x| x.0.clone()).collect();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc(b.x_label.as_str())
+        .y_labels(b.bars.len() * 2 + 1)
+        .y_label_formatter(&|y: &f64| {
+            let k = (n - y - 0.5).round();
+            if (y.fract() - 0.5).abs() < 1e-9 && k >= 0.0 && (k as usize) < labels.len() {
+                labels[k as usize].clone()
+            } else {
+                String::new()
+            }
+        })
+        .light_line_style(RGBColor(235, 235, 235))
+        .label_style((FONT, 12))
+        .draw()
+        .map_err(err)?;
+    for (k, (_, v, l, h, c)) in b.bars.iter().enumerate() {
+        let y = n - k as f64 - 1.0;
+        let col = colour(*c);
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(0.0f64.max(lo), y + 0.2), (*v, y + 0.8)],
+                col.mix(0.8).filled(),
+            )))
+            .map_err(err)?;
+        if l.is_finite() && h.is_finite() {
+            let black = RGBColor(0, 0, 0);
+            chart
+                .draw_series([
+                    PathElement::new(vec![(*l, y + 0.5), (*h, y + 0.5)], black.stroke_width(2)),
+                    PathElement::new(vec![(*l, y + 0.35), (*l, y + 0.65)], black.stroke_width(2)),
+                    PathElement::new(vec![(*h, y + 0.35), (*h, y + 0.65)], black.stroke_width(2)),
+                ])
+                .map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// A matrix of values with row and column labels, each cell coloured and annotated.
+pub struct Heat {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub rows: Vec<String>,
+    pub cols: Vec<String>,
+    /// `values[row][col]`.
+    pub values: Vec<Vec<f64>>,
+    /// Write each value in its cell.
+    pub annotate: bool,
+}
+
+/// viridis at `t` in [0, 1] (a few of its colours, interpolated): dark to light.
+fn viridis(t: f64) -> RGBColor {
+    const STOPS: [(u8, u8, u8); 6] = [
+        (68, 1, 84),
+        (65, 68, 135),
+        (42, 120, 142),
+        (34, 168, 132),
+        (122, 209, 81),
+        (253, 231, 37),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let x = t * (STOPS.len() - 1) as f64;
+    let k = (x.floor() as usize).min(STOPS.len() - 2);
+    let f = x - k as f64;
+    let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
+    let (a, b) = (STOPS[k], STOPS[k + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+pub fn heat(area: &Area, h: &Heat) -> Res<()> {
+    let (nr, nc) = (h.rows.len().max(1), h.cols.len().max(1));
+    let (lo, hi) = range(h.values.iter().flatten().copied());
+    let label_width = h.rows.iter().map(|x| x.len()).max().unwrap_or(4) as u32 * 7 + 10;
+    let mut chart = ChartBuilder::on(area)
+        .caption(&h.title, (FONT, 16))
+        .margin(10)
+        .x_label_area_size(44)
+        .y_label_area_size(label_width.min(260))
+        .build_cartesian_2d(0.0..nc as f64, 0.0..nr as f64)
+        .map_err(err)?;
+    let (rows, cols) = (h.rows.clone(), h.cols.clone());
+    let at = |labels: &[String], v: f64, flip: bool| {
+        let k = if flip {
+            labels.len() as f64 - v - 0.5
+        } else {
+            v - 0.5
+        };
+        if (v.fract() - 0.5).abs() < 1e-9 && k >= 0.0 && (k.round() as usize) < labels.len() {
+            labels[k.round() as usize].clone()
+        } else {
+            String::new()
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(h.x_label.as_str())
+        .y_desc(h.y_label.as_str())
+        .x_labels(nc * 2 + 1)
+        .y_labels(nr * 2 + 1)
+        .x_label_formatter(&|x: &f64| at(&cols, *x, false))
+        .y_label_formatter(&|y: &f64| at(&rows, *y, true))
+        .label_style((FONT, 11))
+        .draw()
+        .map_err(err)?;
+    for (r, row) in h.values.iter().enumerate() {
+        for (c, &v) in row.iter().enumerate() {
+            let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+            let y = (nr - r - 1) as f64;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(c as f64, y), (c as f64 + 1.0, y + 1.0)],
+                    viridis(t).filled(),
+                )))
+                .map_err(err)?;
+            if h.annotate && v.is_finite() {
+                let ink = if t > 0.55 { BLACK } else { WHITE };
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        format!("{v:.3}"),
+                        (c as f64 + 0.3, y + 0.55),
+                        (FONT, 12).into_font().color(&ink),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An SVG of `panels` side by side, each drawn by `draw`.
+pub fn svg(panels: usize, draw: impl Fn(usize, &Area) -> Res<()>) -> Res<String> {
+    let mut out = String::new();
+    {
+        let height = if panels > 2 {
+            HEIGHT * panels.div_ceil(2) as u32
+        } else {
+            HEIGHT
+        };
+        let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let areas = match panels {
+            0 | 1 => vec![root.clone()],
+            2 => root.split_evenly((1, 2)),
+            n => root.split_evenly((n.div_ceil(2), 2)),
+        };
+        for (k, a) in areas.iter().enumerate().take(panels.max(1)) {
+            draw(k, a)?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(out)
+}

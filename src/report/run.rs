@@ -1,0 +1,292 @@
+//! A run's report: how long the talks survive (`survival`), how they end over time (`incidence`),
+//! each party's concession hazard (`hazard`), and the outcome probabilities (`outcomes`).
+
+use std::path::Path;
+
+use super::data::{Table, num};
+use super::plot::{self, Bars, Chart, Series, Stack};
+use super::{Figure, ReportError, escape};
+use crate::model::{EventTiming, Outcome, Scenario};
+
+/// The times worth marking on a time axis: the deadlines and every scheduled event.
+pub(super) fn marks(sc: &Scenario) -> Vec<(f64, String)> {
+    let mut m: Vec<(f64, String)> = sc
+        .events
+        .iter()
+        .filter_map(|e| match e.when {
+            EventTiming::At(t) => Some((t, e.name.clone())),
+            EventTiming::Poisson { .. } => None,
+        })
+        .collect();
+    for p in &sc.parties {
+        if let Some(d) = p.deadline {
+            m.push((d.at, format!("{}'s deadline", p.label)));
+        }
+    }
+    if let Some(d) = sc.deadline {
+        m.push((d.at, "deadline".into()));
+    }
+    m
+}
+
+/// How an outcome row is named in a figure: by the party's label.
+fn outcome_name(sc: &Scenario, o: Outcome) -> String {
+    let label = |i: usize| sc.parties[i].label.clone();
+    match o {
+        Outcome::Concession0 | Outcome::Concession1 => {
+            format!("{} concedes", label(o.party().expect("a party")))
+        }
+        Outcome::Walkout0 | Outcome::Walkout1 => {
+            format!("{} walks out", label(o.party().expect("a party")))
+        }
+        other => other.name().replace('_', " "),
+    }
+}
+
+fn party_index(sc: &Scenario, id: &str) -> Option<usize> {
+    sc.parties.iter().position(|p| p.id == id)
+}
+
+pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>), ReportError> {
+    let survival = Table::read(dir, "survival.csv")?;
+    let outcomes = Table::read(dir, "outcomes.csv")?;
+    let summary = Table::read(dir, "summary.csv")?;
+    let times = Table::read(dir, "times.csv")?;
+    let unit = &sc.time_unit;
+    let draw = |e: String| ReportError::Drawing(e);
+    let (curve, party, time, value, lo, hi) = (
+        survival.col("curve")?,
+        survival.col("party")?,
+        survival.col("time")?,
+        survival.col("value")?,
+        survival.col("ci_low")?,
+        survival.col("ci_high")?,
+    );
+    let mut figures = Vec::new();
+    let s: Vec<&Vec<String>> = survival.filter(&[(curve, "still_negotiating")]);
+    // Show time up to where nearly every round has ended (or the last mark, if later).
+    let settled = s
+        .iter()
+        .find(|r| num(&r[value]) <= 1e-3)
+        .map_or(f64::INFINITY, |r| num(&r[time]));
+    let last_mark = marks(sc).iter().map(|m| m.0).fold(0.0, f64::max);
+    let shown = |t: f64| t <= (1.1 * settled).max(last_mark).max(1e-9);
+    let s: Vec<&Vec<String>> = s.into_iter().filter(|r| shown(num(&r[time]))).collect();
+
+    // Survival.
+    let chart = Chart {
+        title: "Still negotiating".into(),
+        x_label: format!("time ({unit})"),
+        y_label: "share of rounds".into(),
+        series: vec![Series {
+            name: String::new(),
+            points: s.iter().map(|r| (num(&r[time]), num(&r[value]))).collect(),
+            band: s
+                .iter()
+                .map(|r| (num(&r[time]), num(&r[lo]), num(&r[hi])))
+                .collect(),
+            colour: 0,
+            scatter: false,
+        }],
+        marks: marks(sc),
+        levels: vec![],
+        y_range: Some((0.0, 1.02)),
+        legend_low: false,
+    };
+    figures.push(Figure {
+        id: "survival".into(),
+        caption: "The share of rounds still negotiating at each time, S(t), with its 95 % band; \
+                  the deadline and scheduled events are marked."
+            .into(),
+        svg: plot::svg(1, |_, a| plot::xy(a, &chart)).map_err(draw)?,
+    });
+
+    // Cumulative incidence, stacked.
+    let mut layers = Vec::new();
+    for (k, o) in Outcome::ALL.iter().enumerate() {
+        let id = o
+            .party()
+            .map_or(String::new(), |i| sc.parties[i].id.clone());
+        let rows: Vec<&Vec<String>> = survival
+            .filter(&[(curve, o.name()), (party, id.as_str())])
+            .into_iter()
+            .filter(|r| shown(num(&r[time])))
+            .collect();
+        if rows.last().is_some_and(|r| num(&r[value]) > 0.0) {
+            let points = rows
+                .iter()
+                .map(|r| (num(&r[time]), num(&r[value])))
+                .collect();
+            layers.push((outcome_name(sc, *o), k, points));
+        }
+    }
+    let stack = Stack {
+        title: "How the rounds have ended by each time".into(),
+        x_label: format!("time ({unit})"),
+        y_label: "share of rounds".into(),
+        layers,
+        marks: marks(sc),
+    };
+    figures.push(Figure {
+        id: "incidence".into(),
+        caption: "The cumulative incidence of each outcome, stacked: at each time the coloured \
+                  bands are the shares of rounds that have ended so far in each way, and the white \
+                  above them the share still negotiating."
+            .into(),
+        svg: plot::svg(1, |_, a| plot::stacked(a, &stack)).map_err(draw)?,
+    });
+
+    // Concession hazards, from the histogram of end times.
+    let (m_col, v_col) = (summary.col("metric")?, summary.col("value")?);
+    let rounds = summary
+        .filter(&[(m_col, "rounds")])
+        .first()
+        .map_or(f64::NAN, |r| num(&r[v_col]));
+    let (t_out, t_party, t_lo, t_hi, t_count) = (
+        times.col("outcome")?,
+        times.col("party")?,
+        times.col("bin_start")?,
+        times.col("bin_end")?,
+        times.col("count")?,
+    );
+    // Per bin, the total hazard -ln(S(end) / S(start)) / width, shared among the outcomes by
+    // their counts: exact for constant hazards within a bin. Bins with fewer than 100 rounds at
+    // risk, or where every round ends, are left out.
+    let surv: Vec<f64> = s.iter().map(|r| num(&r[value])).collect();
+    let ended_in = |b: usize| -> f64 {
+        times
+            .filter(&[(t_out, "all")])
+            .get(b)
+            .map_or(f64::NAN, |r| num(&r[t_count]))
+    };
+    let prediction = crate::predict::predict(sc);
+    let mut series = Vec::new();
+    let mut levels = Vec::new();
+    for (i, p) in sc.parties.iter().enumerate() {
+        let rows = times.filter(&[(t_out, "concession"), (t_party, p.id.as_str())]);
+        let points: Vec<(f64, f64)> = rows
+            .iter()
+            .enumerate()
+            .filter(|(b, _)| b + 1 < surv.len() && surv[*b] * rounds >= 100.0 && surv[b + 1] > 0.0)
+            .map(|(b, r)| {
+                let (a, z) = (num(&r[t_lo]), num(&r[t_hi]));
+                let total = -(surv[b + 1] / surv[b]).ln() / (z - a);
+                let share = num(&r[t_count]) / ended_in(b);
+                (
+                    0.5 * (a + z),
+                    if share.is_finite() {
+                        total * share
+                    } else {
+                        0.0
+                    },
+                )
+            })
+            .collect();
+        series.push(Series {
+            name: format!("{} (measured)", p.label),
+            points,
+            band: vec![],
+            colour: i,
+            scatter: true,
+        });
+        if let Some(pr) = &prediction {
+            levels.push((pr.hazard[i], format!("{} (closed form)", p.label), i));
+        }
+    }
+    let chart = Chart {
+        title: "Concession hazards".into(),
+        x_label: format!("time ({unit})"),
+        y_label: format!("concessions per round still negotiating per {unit}"),
+        series,
+        marks: marks(sc),
+        levels,
+        y_range: None,
+        legend_low: false,
+    };
+    figures.push(Figure {
+        id: "hazard".into(),
+        caption: "Each party's concession hazard over time, measured on the bins of times.csv \
+                  (the bin's total hazard, -ln(S(end)/S(start)) over its width, shared by the \
+                  parties' concessions in it; bins with fewer than 100 rounds at risk left out), \
+                  with the closed-form equilibrium hazard where `impasse check` has one."
+            .into(),
+        svg: plot::svg(1, |_, a| plot::xy(a, &chart)).map_err(draw)?,
+    });
+
+    // Outcome probabilities.
+    let (o_out, o_party, o_p, o_lo, o_hi, o_count) = (
+        outcomes.col("outcome")?,
+        outcomes.col("party")?,
+        outcomes.col("probability")?,
+        outcomes.col("ci_low")?,
+        outcomes.col("ci_high")?,
+        outcomes.col("count")?,
+    );
+    let bars_data: Vec<(String, f64, f64, f64, usize)> = outcomes
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| num(&r[o_count]) > 0.0)
+        .map(|(k, r)| {
+            let o = Outcome::ALL[k];
+            let name = match party_index(sc, &r[o_party]) {
+                Some(_) => outcome_name(sc, o),
+                None => r[o_out].replace('_', " "),
+            };
+            (name, num(&r[o_p]), num(&r[o_lo]), num(&r[o_hi]), k)
+        })
+        .collect();
+    let b = Bars {
+        title: "How the rounds end".into(),
+        x_label: "probability".into(),
+        bars: bars_data,
+    };
+    figures.push(Figure {
+        id: "outcomes".into(),
+        caption: "The probability of each outcome with its 95 % Wilson interval.".into(),
+        svg: plot::svg(1, |_, a| plot::bars(a, &b)).map_err(draw)?,
+    });
+
+    // The headline table.
+    let mut html = String::from(
+        "<table><tr><th>outcome</th><th>probability</th><th>95 % interval</th><th>mean time</th></tr>",
+    );
+    for (k, r) in outcomes.rows.iter().enumerate() {
+        if num(&r[o_count]) > 0.0 {
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{:.4}</td><td>[{:.4}, {:.4}]</td><td>{}</td></tr>",
+                escape(&outcome_name(sc, Outcome::ALL[k])),
+                num(&r[o_p]),
+                num(&r[o_lo]),
+                num(&r[o_hi]),
+                super::audit::short(&r[outcomes.col("time_mean")?]),
+            ));
+        }
+    }
+    html.push_str(
+        "</table><table><tr><th>party</th><th>mean payoff</th><th>95 % interval</th></tr>",
+    );
+    let (m, p, v, l, h) = (
+        summary.col("metric")?,
+        summary.col("party")?,
+        summary.col("value")?,
+        summary.col("ci_low")?,
+        summary.col("ci_high")?,
+    );
+    for q in &sc.parties {
+        if let Some(r) = summary
+            .filter(&[(m, "payoff_mean"), (p, q.id.as_str())])
+            .first()
+        {
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{:.4}</td><td>[{:.4}, {:.4}]</td></tr>",
+                escape(&q.label),
+                num(&r[v]),
+                num(&r[l]),
+                num(&r[h])
+            ));
+        }
+    }
+    html.push_str("</table>");
+    Ok((html, figures))
+}

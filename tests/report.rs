@@ -1,0 +1,271 @@
+//! Figures and reports: every figure is well-formed SVG holding its series, survival.csv is the
+//! closed form's survival within Monte Carlo error, and report.html stands alone: it links only
+//! to files beside it and fetches nothing.
+
+mod common;
+use common::impasse;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+/// The plain war of attrition, whose hazards have a closed form.
+const PLAIN: &str = r#"
+[parties.a]
+stake = 1
+pressure = 0.1
+strategy = "equilibrium"
+[parties.b]
+stake = 1
+pressure = 0.1
+strategy = "equilibrium"
+[simulation]
+rounds = 40000
+horizon = 60
+bins = 60
+"#;
+
+/// The same with an event to mark, and a title, a description and a unit of time to show.
+const WAR: &str = r#"
+title = "War"
+description = "Two sides, one prize."
+time_unit = "days"
+[parties.a]
+stake = 1
+pressure = 0.1
+strategy = "equilibrium"
+[parties.b]
+stake = 1
+pressure = 0.1
+strategy = "equilibrium"
+[[event]]
+name = "summit"
+at = 5
+party = "a"
+effects = ["pressure += 0"]
+[simulation]
+rounds = 40000
+seed = 3
+horizon = 60
+bins = 60
+"#;
+
+fn run(dir: &TempDir, args: &[&str]) -> PathBuf {
+    let file = dir.path().join("war.toml");
+    fs::write(&file, WAR).unwrap();
+    let out = dir.path().join(args[0]);
+    impasse()
+        .arg(args[0])
+        .arg(&file)
+        .args(&args[1..])
+        .args(["-q", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+/// The SVG figure `id` of `dir`, parsed: its texts and how many of each drawing element it has.
+fn figure(dir: &Path, id: &str) -> (Vec<String>, usize, usize, usize, usize) {
+    let text = fs::read_to_string(dir.join("figures").join(format!("{id}.svg")))
+        .unwrap_or_else(|e| panic!("{id}: {e}"));
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{id}: {e}"));
+    let count = |tag: &str| doc.descendants().filter(|n| n.has_tag_name(tag)).count();
+    let texts = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .collect();
+    (
+        texts,
+        count("polyline"),
+        count("polygon"),
+        count("circle"),
+        count("rect"),
+    )
+}
+
+#[test]
+fn a_runs_figures_hold_their_series() {
+    let dir = TempDir::new().unwrap();
+    let out = run(&dir, &["run"]);
+    let (texts, lines, ..) = figure(&out, "survival");
+    assert!(texts.contains(&"Still negotiating".to_string()) && texts.contains(&"summit".into()));
+    assert!(
+        texts.iter().any(|t| t == "time (days)"),
+        "the time unit labels the axis"
+    );
+    assert!(lines >= 3, "grid, S(t) and the event's mark");
+    let (texts, _, polygons, ..) = figure(&out, "incidence");
+    assert!(texts.contains(&"a concedes".into()) && texts.contains(&"b concedes".into()));
+    assert!(polygons >= 2, "one band per outcome");
+    let (_, _, _, circles, _) = figure(&out, "hazard");
+    assert!(circles >= 10, "measured hazards per bin for each party");
+    // Where `impasse check` has a closed form, the hazard figure draws it.
+    let plain = dir.path().join("plain.toml");
+    fs::write(&plain, PLAIN).unwrap();
+    let out = dir.path().join("plain");
+    impasse()
+        .arg("run")
+        .arg(&plain)
+        .args(["-q", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let (texts, ..) = figure(&out, "hazard");
+    assert!(texts.contains(&"a (closed form)".into()) && texts.contains(&"b (measured)".into()));
+    let (texts, _, _, _, rects) = figure(&out, "outcomes");
+    assert!(texts.contains(&"a concedes".into()));
+    assert!(rects >= 3, "the background and a bar per outcome");
+}
+
+#[test]
+fn survival_csv_is_the_war_of_attritions_closed_form() {
+    // λ = 0.1 each: S(t) = e^(-0.2 t) and each side's incidence (1 - S) / 2, at every edge within
+    // 4 standard errors; S plus the incidences is 1 exactly.
+    let dir = TempDir::new().unwrap();
+    let out = run(&dir, &["run", "--no-report"]);
+    assert!(
+        !out.join("report.html").exists(),
+        "--no-report draws nothing"
+    );
+    let text = fs::read_to_string(out.join("survival.csv")).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("curve,party,time,value,ci_low,ci_high"));
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    assert_eq!(rows.len(), 10 * 61, "S and nine outcomes at 61 edges");
+    let n = 40_000.0;
+    for k in 0..61 {
+        let s = &rows[k];
+        let t: f64 = s[2].parse().unwrap();
+        let value: f64 = s[3].parse().unwrap();
+        let expected = (-0.2 * t).exp();
+        let se = (expected * (1.0 - expected) / n).sqrt().max(1.0 / n);
+        common::within(&format!("S({t})"), value, expected, se);
+        let a: f64 = rows[61 + k][3].parse().unwrap();
+        let pa = (1.0 - expected) / 2.0;
+        let se_a = (pa * (1.0 - pa) / n).sqrt().max(1.0 / n);
+        common::within(&format!("a's incidence at {t}"), a, pa, se_a);
+        let total: f64 = (0..10)
+            .map(|c| rows[c * 61 + k][3].parse::<f64>().unwrap())
+            .sum();
+        assert!(
+            (total - 1.0).abs() < 1e-12,
+            "S plus the incidences at {t}: {total}"
+        );
+    }
+}
+
+#[test]
+fn every_kind_of_result_has_its_figures_and_a_report_that_stands_alone() {
+    let dir = TempDir::new().unwrap();
+    let results = [
+        (
+            run(&dir, &["run"]),
+            vec!["survival", "incidence", "hazard", "outcomes"],
+        ),
+        (run(&dir, &["audit", "--grid", "20"]), vec!["value-curve"]),
+        (
+            run(
+                &dir,
+                &[
+                    "tournament",
+                    "--entrants",
+                    "a=equilibrium,never",
+                    "--entrants",
+                    "b=immediate,never",
+                ],
+            ),
+            vec!["payoffs-a", "payoffs-b", "ranking", "replicator"],
+        ),
+        (
+            run(
+                &dir,
+                &["sweep", "--vary", "parties.a.pressure=0.1,0.2", "-n", "500"],
+            ),
+            vec![
+                "sweep-time_mean",
+                "sweep-payoff_mean-a",
+                "sweep-concede_probability-b",
+            ],
+        ),
+    ];
+    for (out, ids) in &results {
+        let html = fs::read_to_string(out.join("report.html")).unwrap();
+        assert!(html.contains("<h1>War</h1>") && html.contains("Two sides, one prize."));
+        for id in ids {
+            figure(out, id);
+            let at = html
+                .find(&format!("<figure id=\"{id}\">"))
+                .unwrap_or_else(|| panic!("{}: no figure {id}", out.display()));
+            let rest = &html[at..];
+            let end = rest.find("</figure>").unwrap();
+            assert!(rest[..end].contains("<svg") && rest[..end].contains("<figcaption>"));
+        }
+        for bad in [
+            "http://", "https://", "<script", "<link", "<img", "@import", "url(",
+        ] {
+            assert!(
+                !html.contains(bad),
+                "{}: the report holds `{bad}`",
+                out.display()
+            );
+        }
+        for href in html.split("href=\"").skip(1) {
+            let target = &href[..href.find('"').unwrap()];
+            assert!(
+                out.join(target).is_file(),
+                "{}: a link to {target}",
+                out.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn report_redraws_a_result_from_its_files_and_refuses_what_is_not_one() {
+    let dir = TempDir::new().unwrap();
+    let out = run(&dir, &["run"]);
+    let before = fs::read(out.join("report.html")).unwrap();
+    fs::remove_file(out.join("report.html")).unwrap();
+    fs::remove_dir_all(out.join("figures")).unwrap();
+    impasse().arg("report").arg(&out).assert().success();
+    assert_eq!(fs::read(out.join("report.html")).unwrap(), before);
+    assert!(out.join("figures/survival.svg").is_file());
+    impasse()
+        .arg("report")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a result directory"));
+}
+
+#[test]
+fn a_merged_result_has_the_same_report_as_one_run_whole() {
+    let dir = TempDir::new().unwrap();
+    let whole = run(&dir, &["run"]);
+    let file = dir.path().join("war.toml");
+    let parts = dir.path().join("parts");
+    for i in 0..2 {
+        impasse()
+            .arg("run")
+            .arg(&file)
+            .args(["-q", "--shard", &format!("{i}/2"), "-o"])
+            .arg(&parts)
+            .assert()
+            .success();
+    }
+    let merged = dir.path().join("merged");
+    impasse()
+        .arg("merge")
+        .arg(&parts)
+        .args(["-q", "-o"])
+        .arg(&merged)
+        .assert()
+        .success();
+    common::same_bytes(&whole, &merged, &["report.html", "figures/survival.svg"]);
+}
