@@ -21,7 +21,7 @@ const LAYERS: &[&[&str]] = &[
     // Files and tables.
     &["output"],
     // What is built on runs.
-    &["sweep", "tournament", "audit"],
+    &["sweep", "tournament", "audit", "report"],
     // Runs, sweeps and tournaments in slices, merged.
     &["shard"],
     // Job scripts.
