@@ -20,6 +20,8 @@
 //! - [`sweep`]: one scenario over a design of parameter points, resumable.
 //! - [`tournament`]: every entrant against every other with common random numbers; the meta-game.
 //! - [`audit`]: how much each party could gain by deviating from its strategy.
+//! - [`discover`]: scenario discovery (PRIM) over a sweep's points; a Sobol' sweep's indices are
+//!   in [`sweep::sensitivity`].
 //! - [`shard`]: any run, sweep or tournament in slices that merge back exactly; [`slurm`] writes
 //!   the job scripts.
 //!
@@ -27,6 +29,7 @@
 
 pub mod aggregate;
 pub mod audit;
+pub mod discover;
 pub mod engine;
 pub mod model;
 pub mod output;

@@ -21,7 +21,7 @@ const LAYERS: &[&[&str]] = &[
     // Files and tables.
     &["output"],
     // What is built on runs.
-    &["sweep", "tournament", "audit", "report"],
+    &["sweep", "tournament", "audit", "discover", "report"],
     // Runs, sweeps and tournaments in slices, merged.
     &["shard"],
     // Job scripts.

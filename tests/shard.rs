@@ -109,6 +109,39 @@ fn sweep_shards_merge_into_the_same_bytes() {
     );
 }
 
+/// A Sobol' design's shards cut its blocks of cross points apart; the merge still writes the
+/// same sweep and the same indices.
+#[test]
+fn sobol_sweep_shards_merge_into_the_same_bytes_and_indices() {
+    let dir = TempDir::new().unwrap();
+    let file = scenario(dir.path());
+    let args = [
+        "sweep",
+        &file,
+        "-n",
+        "500",
+        "--design",
+        "sobol",
+        "--points",
+        "8",
+        "--vary",
+        "parties.b.pressure=0.1..0.5",
+        "--vary",
+        "breakdown.hazard=0.01..0.1",
+    ];
+    sharded_equals_whole(
+        dir.path(),
+        &args,
+        &[
+            "sweep.csv",
+            "sweep_outcomes.csv",
+            "sensitivity.csv",
+            "manifest.toml",
+        ],
+        &[3, 5],
+    );
+}
+
 #[test]
 fn tournament_shards_merge_into_the_same_bytes() {
     let dir = TempDir::new().unwrap();

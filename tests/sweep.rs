@@ -138,8 +138,8 @@ fn fails_with_a_value_out_of_the_fields_range() {
 #[test]
 fn fails_with_an_unknown_design() {
     refuses(
-        &["--vary", "parties.a.stake=1:2:3", "--design", "sobol"],
-        "--design: `sobol` is not a design",
+        &["--vary", "parties.a.stake=1:2:3", "--design", "halton"],
+        "--design: `halton` is not a design: use grid, random, lhs or sobol",
     );
 }
 
@@ -267,6 +267,52 @@ fn the_manifest_reruns_the_sweep() {
     );
 }
 
+/// Kill the sweep of `args` (SIGKILL) after a few of its `points` points, resume it, and compare
+/// `files` with an uninterrupted sweep's.
+fn killed_and_resumed_equals_whole(dir: &Path, args: &[&str], points: usize, files: &[&str]) {
+    let killed = dir.join("killed");
+    let bin = assert_cmd::cargo::cargo_bin("impasse");
+    let mut child = std::process::Command::new(&bin)
+        .args(args)
+        .arg("-o")
+        .arg(&killed)
+        .spawn()
+        .unwrap();
+    let state = killed.join(".sweep/points");
+    let started = Instant::now();
+    loop {
+        let done = fs::read_dir(&state).map(|d| d.count()).unwrap_or(0);
+        if done >= 3 || started.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let done = fs::read_dir(&state).unwrap().count();
+    assert!(
+        (3..points).contains(&done),
+        "killed with {done} of {points} points done"
+    );
+    assert!(!killed.join("sweep.csv").exists());
+
+    impasse()
+        .args(args)
+        .arg("--resume")
+        .arg("-o")
+        .arg(&killed)
+        .assert()
+        .success();
+    let whole = dir.join("whole");
+    impasse()
+        .args(args)
+        .arg("-o")
+        .arg(&whole)
+        .assert()
+        .success();
+    same_bytes(&killed, &whole, files);
+}
+
 #[test]
 fn resume_after_sigkill_equals_an_uninterrupted_sweep() {
     let dir = TempDir::new().unwrap();
@@ -280,47 +326,7 @@ fn resume_after_sigkill_equals_an_uninterrupted_sweep() {
         "--vary",
         "parties.a.pressure=0.5:2:40",
     ];
-    let killed = dir.path().join("killed");
-    let bin = assert_cmd::cargo::cargo_bin("impasse");
-    let mut child = std::process::Command::new(&bin)
-        .args(args)
-        .arg("-o")
-        .arg(&killed)
-        .spawn()
-        .unwrap();
-    let points = killed.join(".sweep/points");
-    let started = Instant::now();
-    loop {
-        let done = fs::read_dir(&points).map(|d| d.count()).unwrap_or(0);
-        if done >= 3 || started.elapsed() > Duration::from_secs(60) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
-    let done = fs::read_dir(&points).unwrap().count();
-    assert!(
-        (3..40).contains(&done),
-        "killed with {done} of 40 points done"
-    );
-    assert!(!killed.join("sweep.csv").exists());
-
-    impasse()
-        .args(args)
-        .arg("--resume")
-        .arg("-o")
-        .arg(&killed)
-        .assert()
-        .success();
-    let whole = dir.path().join("whole");
-    impasse()
-        .args(args)
-        .arg("-o")
-        .arg(&whole)
-        .assert()
-        .success();
-    same_bytes(&killed, &whole, &["sweep.csv", "sweep_outcomes.csv"]);
+    killed_and_resumed_equals_whole(dir.path(), &args, 40, &["sweep.csv", "sweep_outcomes.csv"]);
 }
 
 #[test]
@@ -417,4 +423,163 @@ fn fails_with_a_bad_spec_in_the_sweep_table() {
         .stderr(predicate::str::contains(
             "[sweep] vary \"parties.a.stake\" = \"1:2\": `1:2` is not a SPEC",
         ));
+}
+
+/// Sobol' designs: the bad inputs the issue names, each refused with exit 2 and what to do.
+#[test]
+fn sobol_designs_refuse_what_they_cannot_estimate() {
+    let two = [
+        "--vary",
+        "parties.a.pressure=0.5..2",
+        "--vary",
+        "parties.b.pressure=0.5..2",
+        "--design",
+        "sobol",
+    ];
+    fn with<'a>(two: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+        [two, extra].concat()
+    }
+    refuses(
+        &with(&two, &["--points", "100"]),
+        "--points 100: a sobol design takes a power of 2 base points, for the sequence's balance; use 64 or 128",
+    );
+    refuses(&with(&two, &["--points", "1"]), "use 2 or more");
+    refuses(&with(&two, &[]), "a sobol design needs --points N");
+    refuses(
+        &[
+            "--vary",
+            "parties.a.pressure=0.5..2",
+            "--design",
+            "sobol",
+            "--points",
+            "8",
+        ],
+        "a sobol design needs at least 2 varied ranges",
+    );
+    refuses(
+        &[
+            "--vary",
+            "parties.a.pressure=0.5:2:4",
+            "--vary",
+            "parties.b.pressure=0.5..2",
+            "--design",
+            "sobol",
+            "--points",
+            "8",
+        ],
+        "--vary parties.a.pressure=0.5:2:4: a sobol design takes ranges a..b",
+    );
+    refuses(
+        &with(&two, &["--points", "131072"]),
+        "at most 65536 base points",
+    );
+}
+
+/// A Sobol' sweep runs N (k + 2) points in blocks (A, A with each coordinate from B, B), and
+/// writes sensitivity.csv: for each metric with a value everywhere, a first and a total index
+/// per path and a noise row, with the first-order index of the path that raises a party's
+/// pressure on its chance of conceding well above zero.
+#[test]
+fn a_sobol_sweep_writes_its_blocks_and_sensitivity() {
+    let dir = TempDir::new().unwrap();
+    let file = scenario(dir.path(), DUEL);
+    let out = dir.path().join("s");
+    impasse()
+        .args([
+            "sweep", &file, "-q", "-n", "4000", "--design", "sobol", "--points", "32",
+        ])
+        .args([
+            "--vary",
+            "parties.a.pressure=0.5..2",
+            "--vary",
+            "parties.b.pressure=0.5..2",
+        ])
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let sweep = fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let mut points: Vec<(u64, f64, f64)> = Vec::new();
+    for line in sweep.lines().skip(1).filter(|l| l.contains(",rounds,")) {
+        let f: Vec<&str> = line.split(',').collect();
+        points.push((
+            f[0].parse().unwrap(),
+            f[2].parse().unwrap(),
+            f[3].parse().unwrap(),
+        ));
+    }
+    assert_eq!(points.len(), 32 * 4);
+    for block in points.chunks(4) {
+        let (a, ab1, ab2, b) = (block[0], block[1], block[2], block[3]);
+        assert_eq!(
+            (ab1.1, ab1.2),
+            (b.1, a.2),
+            "AB^1 takes its first coordinate from B"
+        );
+        assert_eq!(
+            (ab2.1, ab2.2),
+            (a.1, b.2),
+            "AB^2 takes its second coordinate from B"
+        );
+    }
+    let s = fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    let mut lines = s.lines();
+    assert_eq!(
+        lines.next(),
+        Some("metric,party,parameter,index,value,ci_low,ci_high")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        rows.len() % 5,
+        0,
+        "2 paths x (first, total) + noise per metric"
+    );
+    assert!(!rows.iter().any(|r| r[0] == "rounds"));
+    let first = rows
+        .iter()
+        .find(|r| {
+            r[0] == "concede_probability"
+                && r[1] == "a"
+                && r[2] == "parties.b.pressure"
+                && r[3] == "first"
+        })
+        .unwrap();
+    let (v, lo): (f64, f64) = (first[4].parse().unwrap(), first[5].parse().unwrap());
+    assert!(v > 0.2 && lo > 0.0, "{first:?}");
+    let noise = rows
+        .iter()
+        .find(|r| r[0] == "concede_probability" && r[1] == "a" && r[3] == "noise")
+        .unwrap();
+    let share: f64 = noise[4].parse().unwrap();
+    assert!(share > 0.0 && share < 0.05, "{noise:?}");
+    // Spreads and quantiles have no standard error: their noise row is empty.
+    let sd = rows
+        .iter()
+        .find(|r| r[0] == "time_sd" && r[3] == "noise")
+        .unwrap();
+    assert_eq!(&sd[4..], ["", "", ""]);
+}
+
+/// Resuming a killed Sobol' sweep gives the same bytes, indices included.
+#[test]
+fn a_resumed_sobol_sweep_equals_an_uninterrupted_one() {
+    let dir = TempDir::new().unwrap();
+    let file = scenario(dir.path(), &DUEL.replace("rounds = 2000", "rounds = 20000"));
+    let args = [
+        "sweep",
+        &file,
+        "-q",
+        "-j",
+        "1",
+        "--design",
+        "sobol",
+        "--points",
+        "8",
+        "--vary",
+        "parties.a.pressure=0.5..2",
+        "--vary",
+        "parties.b.stake=1..3",
+    ];
+    let files = ["sweep.csv", "sweep_outcomes.csv", "sensitivity.csv"];
+    killed_and_resumed_equals_whole(dir.path(), &args, 32, &files);
 }

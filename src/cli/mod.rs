@@ -3,6 +3,7 @@
 
 mod audit;
 mod cluster;
+mod discover;
 mod run;
 mod sweep;
 mod tournament;
@@ -41,6 +42,9 @@ enum Command {
     /// Play every entrant of one party against every entrant of the other; rank them and solve
     /// the meta-game.
     Tournament(TournamentArgs),
+    /// Scenario discovery over a sweep: PRIM's boxes in the varied parameters where a condition
+    /// on a metric holds (e.g. --where 'breakdown_probability > 0.2').
+    Discover(DiscoverArgs),
     /// Write and submit-ready Slurm scripts: an array job of shards and the merge.
     Slurm(SlurmArgs),
     /// Combine the partial results of shards (--shard I/N) into the files of an unsharded run.
@@ -157,13 +161,15 @@ impl RunFlags {
 #[derive(Args, Default, Clone)]
 struct DesignArgs {
     /// Vary a field: PATH=a:b:n (n points from a to b), PATH=a,b,c (a list) or PATH=a..b (a range,
-    /// for random and lhs designs). Repeatable; replaces the [sweep] table's entry for PATH.
+    /// for random, lhs and sobol designs). Repeatable; replaces the [sweep] table's entry for PATH.
     #[arg(long = "vary", value_name = "PATH=SPEC")]
     vary: Vec<String>,
-    /// grid (every combination), random, or lhs (Latin hypercube).
-    #[arg(long, value_name = "grid|random|lhs")]
+    /// grid (every combination), random, lhs (Latin hypercube) or sobol (Saltelli's design for
+    /// Sobol' indices; also writes sensitivity.csv).
+    #[arg(long, value_name = "grid|random|lhs|sobol")]
     design: Option<String>,
-    /// Number of points of a random or lhs design.
+    /// Number of points of a random or lhs design; of base points (a power of 2) of a sobol
+    /// design, which runs N (k + 2) points for k varied ranges.
     #[arg(long)]
     points: Option<u64>,
 }
@@ -265,6 +271,30 @@ struct AuditArgs {
     at: Vec<f64>,
     #[command(flatten)]
     flags: RunFlags,
+}
+
+#[derive(Args)]
+struct DiscoverArgs {
+    /// A sweep's result directory (of any design; merged or not).
+    dir: PathBuf,
+    /// The points of interest: METRIC[:PARTY] > X (or <, >=, <=), a metric of sweep.csv.
+    #[arg(long = "where", value_name = "CONDITION", allow_hyphen_values = true)]
+    condition: String,
+    /// How many boxes covering may find (each among the points outside the boxes before it).
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    boxes: usize,
+    /// The density a box must reach for covering to look for another.
+    #[arg(long, value_name = "D", default_value_t = 0.8)]
+    threshold: f64,
+    /// Give the last box at this step of its peeling trajectory (default: its last step).
+    #[arg(long, value_name = "K")]
+    step: Option<usize>,
+    /// No table.
+    #[arg(short = 'q', long)]
+    quiet: bool,
+    /// Do not draw the figures and report.html.
+    #[arg(long)]
+    no_report: bool,
 }
 
 #[derive(Args)]
@@ -400,6 +430,7 @@ pub fn main() -> Result<()> {
         Some(Command::Run(a)) => run::run(a),
         Some(Command::Sweep(a)) => sweep::sweep(a),
         Some(Command::Tournament(a)) => tournament::tournament(a),
+        Some(Command::Discover(a)) => discover::discover(a),
         Some(Command::Merge(a)) => cluster::merge(a),
         Some(Command::Slurm(a)) => cluster::slurm(a),
         Some(Command::Audit(a)) => audit::audit(a),

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 
 use impasse::output;
 use impasse::shard::{Part, Payload, Whole};
-use impasse::sweep::{Store, StoreError, Sweep, SweepError};
+use impasse::sweep::{Kind, Store, StoreError, Sweep, SweepError, sensitivity};
 
 use super::cluster::write_part;
 use super::*;
@@ -61,12 +61,16 @@ pub(super) fn sweep(a: SweepArgs) -> Result<()> {
         let payload = Payload::Sweep {
             prefix_header: sw.prefix_header(),
             points: sw.design.points,
+            sobol: sw.design.kind == Kind::Sobol,
         };
         return write_part(&out, &Part::new(whole, shard, slice, payload), f.quiet);
     }
     sw.assemble(&store, &dir)
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
     output::write_files(&dir, &[("manifest.toml", manifest)])?;
+    if sw.design.kind == Kind::Sobol {
+        sensitivity::write(&dir, sw.seed)?;
+    }
     if !f.no_report {
         report(&dir, true)?;
     }

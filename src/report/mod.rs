@@ -7,6 +7,7 @@
 //! and writes the page with every figure inline, a headline table and links to the files. The
 //! page fetches nothing: no script, no style sheet, no font; it reads offline and prints.
 
+mod analysis;
 mod audit;
 mod data;
 mod plot;

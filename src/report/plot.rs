@@ -434,6 +434,99 @@ pub fn heat(area: &Area, h: &Heat) -> Res<()> {
     Ok(())
 }
 
+/// One input's range and a box's limits on it, both scaled to [0, 1] of the range, with the text
+/// written beside it.
+pub struct LimitRow {
+    pub label: String,
+    pub low: f64,
+    pub high: f64,
+    pub text: String,
+    /// Whether the box restricts it (drawn in colour) or leaves it free (grey).
+    pub restricted: bool,
+}
+
+/// A box's limits against each input's range (PRIM's box).
+pub struct Limits {
+    pub title: String,
+    pub rows: Vec<LimitRow>,
+}
+
+pub fn limits(area: &Area, l: &Limits) -> Res<()> {
+    let n = l.rows.len().max(1) as f64;
+    let label_width = l.rows.iter().map(|r| r.label.len()).max().unwrap_or(4) as u32 * 7 + 10;
+    let mut chart = ChartBuilder::on(area)
+        .caption(&l.title, (FONT, 16))
+        .margin(10)
+        .margin_right(20)
+        .x_label_area_size(38)
+        .y_label_area_size(label_width.min(300))
+        .build_cartesian_2d(0.0..1.0, -0.3..n)
+        .map_err(err)?;
+    let labels: Vec<String> = l.rows.iter().map(|r| r.label.clone()).collect();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc("share of the sweep's range")
+        .x_labels(6)
+        .y_labels(l.rows.len() * 2 + 1)
+        .y_label_formatter(&|y: &f64| {
+            let k = (n - y - 0.5).round();
+            if (y.fract() - 0.5).abs() < 1e-9 && k >= 0.0 && (k as usize) < labels.len() {
+                labels[k as usize].clone()
+            } else {
+                String::new()
+            }
+        })
+        .light_line_style(TRANSPARENT)
+        .label_style((FONT, 12))
+        .draw()
+        .map_err(err)?;
+    let grey = RGBColor(215, 215, 215);
+    for (k, r) in l.rows.iter().enumerate() {
+        let y = n - k as f64 - 1.0;
+        let col = if r.restricted {
+            colour(0)
+        } else {
+            RGBColor(150, 150, 150)
+        };
+        chart
+            .draw_series([
+                Rectangle::new([(0.0, y + 0.42), (1.0, y + 0.58)], grey.filled()),
+                Rectangle::new(
+                    [(r.low, y + 0.3), (r.high, y + 0.7)],
+                    col.mix(0.85).filled(),
+                ),
+            ])
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                r.text.clone(),
+                (0.01, y + 0.12),
+                (FONT, 11).into_font().color(&RGBColor(60, 60, 60)),
+            )))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// An SVG of full-width panels one above the other, of the given heights.
+pub fn svg_rows(heights: &[u32], draw: impl Fn(usize, &Area) -> Res<()>) -> Res<String> {
+    let mut out = String::new();
+    {
+        let total: u32 = heights.iter().sum::<u32>().max(1);
+        let root = SVGBackend::with_string(&mut out, (WIDTH, total)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut rest = root.clone();
+        for (k, &h) in heights.iter().enumerate() {
+            let (top, bottom) = rest.split_vertically(h);
+            draw(k, &top)?;
+            rest = bottom;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(out)
+}
+
 /// An SVG of `panels` side by side, each drawn by `draw`.
 pub fn svg(panels: usize, draw: impl Fn(usize, &Area) -> Res<()>) -> Res<String> {
     let mut out = String::new();

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::data::{Table, num};
 use super::plot::{self, Chart, Heat, Series};
-use super::{Figure, ReportError, escape};
+use super::{Figure, ReportError, analysis, escape};
 use crate::model::Scenario;
 
 pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>), ReportError> {
@@ -134,7 +134,7 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
         .map(|r| r[0].clone())
         .collect::<std::collections::BTreeSet<_>>()
         .len();
-    let html = format!(
+    let mut html = format!(
         "<p>{points} points over {}.</p>",
         escape(
             &paths
@@ -144,5 +144,13 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
                 .join(", ")
         )
     );
+    if let Some((h, f)) = analysis::sensitivity(dir, sc)? {
+        html.push_str(&h);
+        figures.push(f);
+    }
+    if let Some((h, f)) = analysis::prim(dir)? {
+        html.push_str(&h);
+        figures.extend(f);
+    }
     Ok((html, figures))
 }

@@ -52,6 +52,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
         Payload::Sweep {
             prefix_header,
             points,
+            sobol,
         } => {
             let locate = |k: u64| {
                 let (dir, _) = parts
@@ -70,6 +71,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
             .map_err(io)?;
             let manifest = first.manifest.clone().into_bytes();
             output::write_files(out, &[("manifest.toml", manifest)]).map_err(io)?;
+            if *sobol {
+                sweep::sensitivity::write(out, first.seed)
+                    .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+            }
             format!("sweep of {points} points")
         }
         Payload::Tournament { scenarios } => {

@@ -167,6 +167,9 @@ pub enum Payload {
     Sweep {
         prefix_header: Vec<String>,
         points: u64,
+        /// A Sobol' design's merge also writes sensitivity.csv.
+        #[serde(default)]
+        sobol: bool,
     },
     Tournament {
         scenarios: Vec<TournamentPart>,

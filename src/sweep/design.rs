@@ -1,6 +1,8 @@
 //! Designs: which parameter points a sweep visits. An `Axis` varies one scenario field by its
-//! dotted path; a `Design` combines axes as a grid (every combination), uniform random points or
-//! a Latin hypercube (each of N equal strata of every axis hit exactly once).
+//! dotted path; a `Design` combines axes as a grid (every combination), uniform random points, a
+//! Latin hypercube (each of N equal strata of every axis hit exactly once) or Saltelli's design
+//! for Sobol' indices: N base points of a scrambled Sobol' sequence, each followed by its k cross
+//! points (see `Kind::Sobol`).
 
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
@@ -34,6 +36,13 @@ pub enum Kind {
     Grid,
     Random,
     Lhs,
+    /// Saltelli's design for first- and total-order Sobol' indices over k ranges: a 2k-dimensional
+    /// Owen-scrambled Sobol' sequence (the `sobol_burley` crate) of N points gives the rows of two
+    /// matrices A (its first k coordinates) and B (the last k). Base point j is the block of
+    /// k + 2 consecutive points A_j, AB_j^1, ..., AB_j^k, B_j, where AB_j^i is A_j with its i-th
+    /// coordinate taken from B_j: N (k + 2) points in all, in the order SALib's `sobol.sample`
+    /// (without second-order indices) uses, so its `sobol.analyze` reads them as they are.
+    Sobol,
 }
 
 impl Kind {
@@ -42,7 +51,10 @@ impl Kind {
             "grid" => Ok(Kind::Grid),
             "random" => Ok(Kind::Random),
             "lhs" => Ok(Kind::Lhs),
-            _ => Err(format!("`{s}` is not a design: use grid, random or lhs")),
+            "sobol" => Ok(Kind::Sobol),
+            _ => Err(format!(
+                "`{s}` is not a design: use grid, random, lhs or sobol"
+            )),
         }
     }
 
@@ -51,6 +63,7 @@ impl Kind {
             Kind::Grid => "grid",
             Kind::Random => "random",
             Kind::Lhs => "lhs",
+            Kind::Sobol => "sobol",
         }
     }
 }
@@ -155,12 +168,107 @@ impl Spec {
     }
 }
 
+/// Each axis's range, for the designs that draw points from ranges.
+fn ranges_of(axes: &[Axis], kind: Kind) -> Result<Vec<(f64, f64)>, String> {
+    axes.iter()
+        .map(|a| match a.spec {
+            Spec::Range { a: lo, b: hi } => Ok((lo, hi)),
+            _ => Err(format!(
+                "--vary {}={}: a {} design takes ranges a..b",
+                a.path,
+                a.text,
+                kind.name()
+            )),
+        })
+        .collect()
+}
+
+/// The base points of a Sobol' design over `k` ranges: a power of 2 from 2 to 2^16 (the
+/// sequence's length), with N (k + 2) points in all within `MAX_POINTS`.
+fn sobol_base_points(points: Option<u64>, k: usize) -> Result<u64, String> {
+    if k < 2 {
+        return Err(format!(
+            "a sobol design needs at least 2 varied ranges (--vary PATH=a..b), got {k}: with one, \
+             a sweep over it (--design grid) shows all there is"
+        ));
+    }
+    let max_k = (sobol_burley::NUM_DIMENSIONS / 2) as usize;
+    if k > max_k {
+        return Err(format!(
+            "a sobol design takes at most {max_k} varied ranges, got {k}"
+        ));
+    }
+    let n = points.ok_or(
+        "a sobol design needs --points N, the number of base points (a power of 2, e.g. 256)",
+    )?;
+    if !n.is_power_of_two() || n < 2 {
+        let below = if n < 2 {
+            2
+        } else {
+            1u64 << (63 - n.leading_zeros())
+        };
+        let above = below * 2;
+        let hint = if n < 2 {
+            "use 2 or more (a few hundred for indices worth reading)".to_string()
+        } else {
+            format!("use {below} or {above}")
+        };
+        return Err(format!(
+            "--points {n}: a sobol design takes a power of 2 base points, for the sequence's \
+             balance; {hint}"
+        ));
+    }
+    let most = 1u64 << 16;
+    if n > most {
+        return Err(format!(
+            "--points {n}: a sobol design takes at most {most} base points (the sequence's length)"
+        ));
+    }
+    let total = n * (k as u64 + 2);
+    if total > MAX_POINTS {
+        return Err(format!(
+            "--points {n} with {k} varied ranges makes {n} x {} = {total} points; at most \
+             {MAX_POINTS} are allowed",
+            k + 2
+        ));
+    }
+    Ok(n)
+}
+
+/// Saltelli's points over `ranges` from `n` base points (see `Kind::Sobol`).
+fn saltelli(ranges: &[(f64, f64)], n: u64, seed: u64) -> Vec<Vec<f64>> {
+    let k = ranges.len();
+    // The design's own scramble, from its own stream: never one of the rounds' or the points'.
+    let scramble = (derive_seed(seed, u64::MAX) >> 32) as u32;
+    let at = |j: u64, d: usize| {
+        let (lo, hi) = ranges[d % k];
+        let u = sobol_burley::sample(j as u32, d as u32, scramble) as f64;
+        lo + (hi - lo) * u
+    };
+    let mut rows = Vec::with_capacity(n as usize * (k + 2));
+    for j in 0..n {
+        let a: Vec<f64> = (0..k).map(|d| at(j, d)).collect();
+        let b: Vec<f64> = (0..k).map(|d| at(j, k + d)).collect();
+        rows.push(a.clone());
+        for i in 0..k {
+            let mut ab = a.clone();
+            ab[i] = b[i];
+            rows.push(ab);
+        }
+        rows.push(b);
+    }
+    rows
+}
+
 /// A validated design, able to produce point `k`'s values.
 #[derive(Clone, Debug)]
 pub struct Design {
     pub kind: Kind,
     pub axes: Vec<Axis>,
+    /// How many points the sweep runs.
     pub points: u64,
+    /// How many points `--points` asked for: the base points of a Sobol' design, else `points`.
+    pub base_points: u64,
     /// Grid: each axis's values. Random and LHS: the points themselves, drawn once.
     table: Table,
 }
@@ -213,7 +321,20 @@ impl Design {
                     kind,
                     axes,
                     points: total,
+                    base_points: total,
                     table: Table::Grid(values),
+                })
+            }
+            Kind::Sobol => {
+                let ranges = ranges_of(&axes, kind)?;
+                let n = sobol_base_points(points, ranges.len())?;
+                let rows = saltelli(&ranges, n, seed);
+                Ok(Design {
+                    kind,
+                    axes,
+                    points: rows.len() as u64,
+                    base_points: n,
+                    table: Table::Drawn(rows),
                 })
             }
             Kind::Random | Kind::Lhs => {
@@ -222,20 +343,7 @@ impl Design {
                 if n == 0 || n > MAX_POINTS {
                     return Err(format!("--points must be in 1..={MAX_POINTS}, got {n}"));
                 }
-                let mut ranges = Vec::new();
-                for a in &axes {
-                    match a.spec {
-                        Spec::Range { a: lo, b: hi } => ranges.push((lo, hi)),
-                        _ => {
-                            return Err(format!(
-                                "--vary {}={}: a {} design takes ranges a..b",
-                                a.path,
-                                a.text,
-                                kind.name()
-                            ));
-                        }
-                    }
-                }
+                let ranges = ranges_of(&axes, kind)?;
                 // The design's own stream: never one of the rounds' or the points'.
                 let mut rng = Xoshiro256PlusPlus::seed_from_u64(derive_seed(seed, u64::MAX));
                 let nn = n as usize;
@@ -265,9 +373,19 @@ impl Design {
                     kind,
                     axes,
                     points: n,
+                    base_points: n,
                     table: Table::Drawn(rows),
                 })
             }
+        }
+    }
+
+    /// The number of points in one of a Sobol' design's blocks (a base point and its cross
+    /// points, k + 2), or 1.
+    pub fn block(&self) -> u64 {
+        match self.kind {
+            Kind::Sobol => self.axes.len() as u64 + 2,
+            _ => 1,
         }
     }
 
@@ -293,7 +411,7 @@ impl Design {
         let mut t = toml_edit::Table::new();
         t.insert("design", toml_edit::value(self.kind.name()));
         if self.kind != Kind::Grid {
-            t.insert("points", toml_edit::value(self.points as i64));
+            t.insert("points", toml_edit::value(self.base_points as i64));
         }
         let mut vary = toml_edit::InlineTable::new();
         for a in &self.axes {
@@ -359,6 +477,53 @@ mod tests {
             }
             assert!(hits.iter().all(|&h| h == 1), "dimension {dim}: {hits:?}");
         }
+    }
+
+    #[test]
+    fn a_sobol_design_is_balanced_and_in_blocks() {
+        let n = 64;
+        let axes = vec![axis("x=0..1"), axis("y=-5..5"), axis("z=2..3")];
+        let d = Design::new(Kind::Sobol, axes, Some(n), 11).unwrap();
+        assert_eq!((d.points, d.base_points, d.block()), (n * 5, n, 5));
+        let ranges = [(0.0, 1.0), (-5.0, 5.0), (2.0, 3.0)];
+        // A and B: each coordinate of the 64 base points hits each of 64 equal strata once
+        // (a scrambled Sobol' sequence's first 2^m points are a (0, m, 1)-net in each dimension).
+        for (row, name) in [(0, "A"), (4, "B")] {
+            for (dim, (lo, hi)) in ranges.into_iter().enumerate() {
+                let mut hits = vec![0; n as usize];
+                for j in 0..n {
+                    let v = d.point(j * 5 + row)[dim];
+                    hits[((v - lo) / (hi - lo) * n as f64).floor() as usize] += 1;
+                }
+                assert!(
+                    hits.iter().all(|&h| h == 1),
+                    "{name} dimension {dim}: {hits:?}"
+                );
+            }
+        }
+        for j in 0..n {
+            let (a, b) = (d.point(j * 5), d.point(j * 5 + 4));
+            for i in 0..3 {
+                let mut ab = a.clone();
+                ab[i] = b[i];
+                assert_eq!(d.point(j * 5 + 1 + i as u64), ab);
+            }
+        }
+        // Another seed, another scramble; the same seed, the same points.
+        let again = Design::new(Kind::Sobol, d.axes.clone(), Some(n), 11).unwrap();
+        let other = Design::new(Kind::Sobol, d.axes.clone(), Some(n), 12).unwrap();
+        assert_eq!(again.point(7), d.point(7));
+        assert_ne!(other.point(7), d.point(7));
+    }
+
+    #[test]
+    fn a_sobol_design_over_too_many_points_is_refused() {
+        let axes: Vec<Axis> = (0..14).map(|i| axis(&format!("x{i}=0..1"))).collect();
+        let e = Design::new(Kind::Sobol, axes, Some(65536), 1).unwrap_err();
+        assert!(
+            e.contains("makes 65536 x 16 = 1048576 points; at most 1000000"),
+            "{e}"
+        );
     }
 
     #[test]

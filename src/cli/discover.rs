@@ -1,0 +1,32 @@
+//! `impasse discover`.
+
+use anyhow::Result;
+
+use impasse::discover::{self, Ask, Condition, DiscoverError, Settings};
+use impasse::output;
+
+use super::*;
+
+pub(super) fn discover(a: DiscoverArgs) -> Result<()> {
+    let cond = Condition::parse(&a.condition).map_err(|e| Usage(format!("--where: {e}")))?;
+    let ask = Ask {
+        boxes: a.boxes,
+        step: a.step,
+        settings: Settings {
+            threshold: a.threshold,
+            ..Settings::default()
+        },
+    };
+    let found = discover::discover(&a.dir, &cond, ask).map_err(|e| match e {
+        DiscoverError::Usage(m) => anyhow::Error::new(Usage(m)),
+        DiscoverError::Io(io) => anyhow::Error::new(io),
+    })?;
+    output::write_files(&a.dir, &found.files())?;
+    if !a.quiet {
+        print!("{}", found.table());
+    }
+    if !a.no_report {
+        report(&a.dir, a.quiet)?;
+    }
+    Ok(())
+}

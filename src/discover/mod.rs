@@ -1,0 +1,495 @@
+//! Scenario discovery over a sweep (`impasse discover`): which region of the varied parameters
+//! makes an outcome likely. The points of a sweep's `sweep.csv` whose metric meets a condition
+//! (`breakdown_probability > 0.2`) are the points of interest; PRIM (`prim`) finds boxes in the
+//! varied paths where they concentrate, with covering for further boxes. Writes
+//! `prim_trajectory.csv`, `prim_boxes.csv` and `discover.toml` (what was asked) into the sweep's
+//! directory.
+
+pub mod prim;
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::output::{self, csv};
+pub use prim::{Prim, Settings, Step, Trajectory};
+
+pub const TRAJECTORY_HEADER: [&str; 6] =
+    ["box", "step", "coverage", "density", "mass", "restricted"];
+pub const BOXES_HEADER: [&str; 6] = ["box", "parameter", "low", "high", "qp_low", "qp_high"];
+
+/// Why discovery could not run. `Usage` is the user's to fix (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn usage(s: impl Into<String>) -> DiscoverError {
+    DiscoverError::Usage(s.into())
+}
+
+/// `METRIC[:PARTY] > X` (or `<`, `>=`, `<=`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Condition {
+    pub metric: String,
+    pub party: String,
+    pub op: Op,
+    pub value: f64,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Above,
+    AtLeast,
+    Below,
+    AtMost,
+}
+
+impl Op {
+    fn symbol(self) -> &'static str {
+        match self {
+            Op::Above => ">",
+            Op::AtLeast => ">=",
+            Op::Below => "<",
+            Op::AtMost => "<=",
+        }
+    }
+}
+
+impl Condition {
+    pub fn parse(s: &str) -> Result<Condition, String> {
+        let example =
+            "e.g. --where 'breakdown_probability > 0.2' or 'concede_probability:iran < 0.5'";
+        let pos = s
+            .find(['<', '>'])
+            .ok_or_else(|| format!("`{s}` has no comparison (> or <): {example}"))?;
+        let (lhs, rest) = s.split_at(pos);
+        let (op, rhs) = match (rest.as_bytes()[0], rest.as_bytes().get(1)) {
+            (b'>', Some(b'=')) => (Op::AtLeast, &rest[2..]),
+            (b'<', Some(b'=')) => (Op::AtMost, &rest[2..]),
+            (b'>', _) => (Op::Above, &rest[1..]),
+            _ => (Op::Below, &rest[1..]),
+        };
+        let lhs = lhs.trim();
+        let (metric, party) = lhs.split_once(':').unwrap_or((lhs, ""));
+        let (metric, party) = (metric.trim(), party.trim());
+        if metric.is_empty() {
+            return Err(format!("`{s}` names no metric: {example}"));
+        }
+        let value: f64 = rhs
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{}` is not a number (in `{s}`): {example}", rhs.trim()))?;
+        if !value.is_finite() {
+            return Err(format!(
+                "`{}` is not a finite number (in `{s}`)",
+                rhs.trim()
+            ));
+        }
+        Ok(Condition {
+            metric: metric.into(),
+            party: party.into(),
+            op,
+            value,
+            text: format!(
+                "{}{} {} {}",
+                metric,
+                if party.is_empty() {
+                    String::new()
+                } else {
+                    format!(":{party}")
+                },
+                op.symbol(),
+                rhs.trim()
+            ),
+        })
+    }
+
+    pub fn holds(&self, v: f64) -> bool {
+        match self.op {
+            Op::Above => v > self.value,
+            Op::AtLeast => v >= self.value,
+            Op::Below => v < self.value,
+            Op::AtMost => v <= self.value,
+        }
+    }
+}
+
+/// A sweep's points: the varied paths' values (one column per path) and one metric's value.
+pub struct Points {
+    pub paths: Vec<String>,
+    pub x: Vec<Vec<f64>>,
+    pub value: Vec<f64>,
+}
+
+/// Read the points of `dir/sweep.csv` with the value of `cond`'s metric (and party).
+pub fn read_points(dir: &Path, cond: &Condition) -> Result<Points, DiscoverError> {
+    let path = dir.join("sweep.csv");
+    if !path.is_file() {
+        return Err(usage(format!(
+            "{}: not a sweep's directory (no sweep.csv in it); run `impasse sweep` first",
+            dir.display()
+        )));
+    }
+    let bad = |why: String| usage(format!("{}: {why}", path.display()));
+    let mut r = ::csv::Reader::from_path(&path).map_err(|e| bad(e.to_string()))?;
+    let header: Vec<String> = r
+        .headers()
+        .map_err(|e| bad(e.to_string()))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let Some(m) = header.iter().position(|h| h == "metric") else {
+        return Err(bad("no metric column: not a sweep.csv".into()));
+    };
+    if m < 3 || header[0] != "point" || header.len() != m + 5 {
+        return Err(bad(
+            "not a sweep.csv (point, seed, the varied paths, metric, party, value, ...)".into(),
+        ));
+    }
+    let paths = header[2..m].to_vec();
+    let mut x: Vec<Vec<f64>> = vec![Vec::new(); paths.len()];
+    let mut value: Vec<f64> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    let mut parties: Vec<String> = Vec::new();
+    let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+    for rec in r.records() {
+        let rec = rec.map_err(|e| bad(e.to_string()))?;
+        let p: usize = rec[0]
+            .parse()
+            .map_err(|_| bad(format!("`{}` is not a point number", &rec[0])))?;
+        if p >= value.len() {
+            value.resize(p + 1, f64::NAN);
+            for (d, c) in x.iter_mut().enumerate() {
+                c.resize(p + 1, f64::NAN);
+                c[p] = num(&rec[2 + d]);
+            }
+        }
+        let (metric, party) = (&rec[m], &rec[m + 1]);
+        if !keys.iter().any(|k| k == metric) {
+            keys.push(metric.to_string());
+        }
+        if metric == cond.metric {
+            if !party.is_empty() && !parties.iter().any(|k| k == party) {
+                parties.push(party.to_string());
+            }
+            if party == cond.party {
+                value[p] = num(&rec[m + 2]);
+            }
+        }
+    }
+    if !keys.contains(&cond.metric) {
+        return Err(usage(format!(
+            "--where {}: the sweep has no metric `{}`; it has {}",
+            cond.text,
+            cond.metric,
+            keys.join(", ")
+        )));
+    }
+    if cond.party.is_empty() && !parties.is_empty() {
+        return Err(usage(format!(
+            "--where {}: `{}` is a party's metric: name the party, e.g. {}:{}",
+            cond.text, cond.metric, cond.metric, parties[0]
+        )));
+    }
+    if !cond.party.is_empty() && !parties.contains(&cond.party) {
+        let has = if parties.is_empty() {
+            "it is not a party's metric".to_string()
+        } else {
+            format!("its parties are {}", parties.join(", "))
+        };
+        return Err(usage(format!(
+            "--where {}: the sweep has no `{}` for a party `{}`; {has}",
+            cond.text, cond.metric, cond.party
+        )));
+    }
+    let missing: Vec<usize> = (0..value.len())
+        .filter(|&p| !value[p].is_finite())
+        .collect();
+    if let Some(first) = missing.first() {
+        return Err(usage(format!(
+            "--where {}: `{}` has no value at {} of the {} points (the first: point {first}); \
+             choose a metric every point has",
+            cond.text,
+            cond.metric,
+            missing.len(),
+            value.len()
+        )));
+    }
+    Ok(Points { paths, x, value })
+}
+
+/// What `--boxes`, `--step` and the PRIM settings ask for.
+#[derive(Clone, Copy, Debug)]
+pub struct Ask {
+    pub boxes: usize,
+    pub step: Option<usize>,
+    pub settings: Settings,
+}
+
+/// One box found: its trajectory and the step chosen.
+pub struct Found {
+    pub trajectory: Trajectory,
+    pub step: usize,
+}
+
+pub struct Discovery {
+    pub condition: Condition,
+    pub points: Points,
+    pub interest: usize,
+    pub boxes: Vec<Found>,
+    pub ask: Ask,
+}
+
+impl Discovery {
+    /// The last box reached the threshold density (so covering could look for another).
+    pub fn met_threshold(&self, b: &Found) -> bool {
+        b.trajectory.steps[b.step].density >= self.ask.settings.threshold
+    }
+}
+
+/// Run PRIM with covering over the sweep in `dir`.
+pub fn discover(dir: &Path, cond: &Condition, ask: Ask) -> Result<Discovery, DiscoverError> {
+    let s = ask.settings;
+    for (name, v) in [
+        ("--threshold", s.threshold),
+        ("peel alpha", s.peel_alpha),
+        ("paste alpha", s.paste_alpha),
+        ("minimum mass", s.mass_min),
+    ] {
+        if !(v > 0.0 && v <= 1.0) {
+            return Err(usage(format!("{name} must be in (0, 1], got {v}")));
+        }
+    }
+    if ask.boxes == 0 {
+        return Err(usage("--boxes must be at least 1"));
+    }
+    let points = read_points(dir, cond)?;
+    let y: Vec<bool> = points.value.iter().map(|&v| cond.holds(v)).collect();
+    let interest = y.iter().filter(|&&b| b).count();
+    let range = points
+        .value
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+            (l.min(v), h.max(v))
+        });
+    if interest == 0 || interest == y.len() {
+        return Err(usage(format!(
+            "--where {}: {} of the {} points meet it ({} runs from {} to {} over the sweep); \
+             choose a value between",
+            cond.text,
+            if interest == 0 { "none" } else { "all" },
+            y.len(),
+            cond.metric,
+            output::float(range.0),
+            output::float(range.1)
+        )));
+    }
+    let mut prim = Prim::new(&points.x, &y, s);
+    let mut boxes: Vec<Found> = Vec::new();
+    while boxes.len() < ask.boxes {
+        let Some(t) = prim.find_box() else { break };
+        let last = t.steps.len() - 1;
+        let met = t.steps[last].density >= s.threshold;
+        let covering_on = met && boxes.len() + 1 < ask.boxes;
+        if covering_on {
+            prim.remove(&t.inside);
+        }
+        boxes.push(Found {
+            trajectory: t,
+            step: last,
+        });
+        if !covering_on {
+            break;
+        }
+    }
+    if let Some(step) = ask.step {
+        let b = boxes
+            .last_mut()
+            .expect("PRIM finds a first box among all points");
+        let steps = b.trajectory.steps.len();
+        if step >= steps {
+            return Err(usage(format!(
+                "--step {step}: box {}'s trajectory has steps 0 to {}",
+                boxes.len(),
+                steps - 1
+            )));
+        }
+        b.step = step;
+    }
+    Ok(Discovery {
+        condition: cond.clone(),
+        points,
+        interest,
+        boxes,
+        ask,
+    })
+}
+
+fn cell(x: Option<f64>) -> String {
+    x.map_or(String::new(), output::float)
+}
+
+impl Discovery {
+    /// prim_trajectory.csv, prim_boxes.csv and discover.toml.
+    pub fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
+        let mut traj = Vec::new();
+        let mut lims = Vec::new();
+        for (b, found) in self.boxes.iter().enumerate() {
+            for (i, s) in found.trajectory.steps.iter().enumerate() {
+                traj.push(vec![
+                    (b + 1).to_string(),
+                    i.to_string(),
+                    output::float(s.coverage),
+                    output::float(s.density),
+                    output::float(s.mass),
+                    s.restricted.to_string(),
+                ]);
+            }
+            let s = &found.trajectory.steps[found.step];
+            for (d, path) in self.points.paths.iter().enumerate() {
+                lims.push(vec![
+                    (b + 1).to_string(),
+                    path.clone(),
+                    output::float(s.limits[d].0),
+                    output::float(s.limits[d].1),
+                    cell(s.qp[d].0),
+                    cell(s.qp[d].1),
+                ]);
+            }
+        }
+        let st = self.ask.settings;
+        let steps: Vec<String> = self.boxes.iter().map(|b| b.step.to_string()).collect();
+        let toml = format!(
+            "# What `impasse discover` was asked; prim_boxes.csv gives each box at `steps`.\n\
+             where = {:?}\nboxes = {}\nthreshold = {}\npeel_alpha = {}\npaste_alpha = {}\n\
+             mass_min = {}\nobjective = \"lenient1\"\npoints = {}\npoints_of_interest = {}\n\
+             steps = [{}]\n",
+            self.condition.text,
+            self.ask.boxes,
+            output::float(st.threshold),
+            output::float(st.peel_alpha),
+            output::float(st.paste_alpha),
+            output::float(st.mass_min),
+            self.points.value.len(),
+            self.interest,
+            steps.join(", ")
+        );
+        vec![
+            (
+                "prim_trajectory.csv",
+                csv::to_csv(&TRAJECTORY_HEADER, &[], &traj),
+            ),
+            ("prim_boxes.csv", csv::to_csv(&BOXES_HEADER, &[], &lims)),
+            ("discover.toml", toml.into_bytes()),
+        ]
+    }
+
+    /// The terminal summary: per box, the chosen step and the limits it restricts.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let n = self.points.value.len();
+        let _ = writeln!(
+            out,
+            "{} of {} points meet {} ({:.1} %).",
+            self.interest,
+            n,
+            self.condition.text,
+            100.0 * self.interest as f64 / n as f64
+        );
+        for (b, found) in self.boxes.iter().enumerate() {
+            let s = &found.trajectory.steps[found.step];
+            let _ = writeln!(
+                out,
+                "\nBox {} (step {} of 0..{}): coverage {:.3}, density {:.3}, mass {:.3}",
+                b + 1,
+                found.step,
+                found.trajectory.steps.len() - 1,
+                s.coverage,
+                s.density,
+                s.mass
+            );
+            let width = self
+                .points
+                .paths
+                .iter()
+                .map(String::len)
+                .max()
+                .unwrap_or(9)
+                .max(9);
+            let _ = writeln!(
+                out,
+                "  {:<width$}  {:>12}  {:>12}  {:>9}  {:>9}",
+                "parameter", "low", "high", "qp low", "qp high"
+            );
+            let mut any = false;
+            for (d, path) in self.points.paths.iter().enumerate() {
+                if s.qp[d] == (None, None) {
+                    continue;
+                }
+                any = true;
+                let qp = |q: Option<f64>| q.map_or("-".to_string(), |v| format!("{v:.2e}"));
+                let _ = writeln!(
+                    out,
+                    "  {:<width$}  {:>12}  {:>12}  {:>9}  {:>9}",
+                    path,
+                    format!("{:.4}", s.limits[d].0),
+                    format!("{:.4}", s.limits[d].1),
+                    qp(s.qp[d].0),
+                    qp(s.qp[d].1)
+                );
+            }
+            if !any {
+                let _ = writeln!(out, "  (no parameter restricted)");
+            }
+            if !self.met_threshold(found) {
+                let _ = writeln!(
+                    out,
+                    "  Its density is below the threshold {}: covering stops here.",
+                    output::float(self.ask.settings.threshold)
+                );
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_parse_with_and_without_a_party() {
+        let c = Condition::parse("breakdown_probability > 0.2").unwrap();
+        assert_eq!(
+            (c.metric.as_str(), c.party.as_str(), c.op),
+            ("breakdown_probability", "", Op::Above)
+        );
+        assert_eq!(c.value, 0.2);
+        let c = Condition::parse(" concede_probability:iran<=0.5").unwrap();
+        assert_eq!(
+            (c.metric.as_str(), c.party.as_str(), c.op),
+            ("concede_probability", "iran", Op::AtMost)
+        );
+        assert!(c.holds(0.5) && !c.holds(0.51));
+        assert!(
+            Condition::parse("x = 1")
+                .unwrap_err()
+                .contains("no comparison")
+        );
+        assert!(
+            Condition::parse("> 1")
+                .unwrap_err()
+                .contains("names no metric")
+        );
+        assert!(
+            Condition::parse("x > y")
+                .unwrap_err()
+                .contains("not a number")
+        );
+        assert!(Condition::parse("x > inf").unwrap_err().contains("finite"));
+    }
+}

@@ -1,0 +1,361 @@
+//! A sweep's analyses in its report, drawn where their files are: the Sobol' indices of
+//! `sensitivity.csv` (`sensitivity`), and PRIM's trajectory and boxes from `impasse discover`
+//! (`prim-tradeoff`, `prim-box`).
+
+use std::path::Path;
+
+use super::data::{Table, num};
+use super::plot::{self, Bars, Chart, LimitRow, Limits, Series};
+use super::{Figure, ReportError, escape};
+use crate::model::Scenario;
+
+/// The metrics the sensitivity figure shows, where the file has them.
+fn headline_metrics(sc: &Scenario) -> Vec<(String, String)> {
+    let mut m = vec![
+        ("breakdown_probability".to_string(), String::new()),
+        ("agreement_probability".to_string(), String::new()),
+    ];
+    for p in &sc.parties {
+        m.push(("concede_probability".to_string(), p.id.clone()));
+    }
+    m.push(("time_mean".to_string(), String::new()));
+    m
+}
+
+fn title(metric: &str, party: &str, sc: &Scenario) -> String {
+    let who = sc
+        .parties
+        .iter()
+        .find(|p| p.id == party)
+        .map_or(String::new(), |p| format!(" of {}", p.label));
+    format!("{}{who}", metric.replace('_', " "))
+}
+
+fn percent(x: f64) -> String {
+    if !x.is_finite() {
+        "no estimate".into()
+    } else if x < 0.0001 {
+        "under 0.01 %".into()
+    } else if x < 0.001 {
+        format!("{:.2} %", 100.0 * x)
+    } else {
+        format!("{:.1} %", 100.0 * x)
+    }
+}
+
+/// The `sensitivity` figure and a table of total indices, if the sweep has sensitivity.csv.
+pub(super) fn sensitivity(
+    dir: &Path,
+    sc: &Scenario,
+) -> Result<Option<(String, Figure)>, ReportError> {
+    if !dir.join("sensitivity.csv").is_file() {
+        return Ok(None);
+    }
+    let t = Table::read(dir, "sensitivity.csv")?;
+    let (metric, party, parameter, index, value, lo, hi) = (
+        t.col("metric")?,
+        t.col("party")?,
+        t.col("parameter")?,
+        t.col("index")?,
+        t.col("value")?,
+        t.col("ci_low")?,
+        t.col("ci_high")?,
+    );
+    let shown: Vec<(String, String)> = headline_metrics(sc)
+        .into_iter()
+        .filter(|(m, p)| {
+            t.filter(&[(metric, m), (party, p), (index, "total")])
+                .iter()
+                .any(|r| num(&r[value]).is_finite())
+        })
+        .collect();
+    if shown.is_empty() {
+        return Ok(None);
+    }
+    let mut params: Vec<String> = Vec::new();
+    for r in &t.rows {
+        if !r[parameter].is_empty() && !params.contains(&r[parameter]) {
+            params.push(r[parameter].clone());
+        }
+    }
+    let panels: Vec<Bars> = shown
+        .iter()
+        .map(|(m, p)| {
+            let rows = t.filter(&[(metric, m), (party, p)]);
+            let noise = rows
+                .iter()
+                .find(|r| r[index] == "noise")
+                .map_or(f64::NAN, |r| num(&r[value]));
+            let mut bars = Vec::new();
+            for path in &params {
+                for (ix, colour, label) in [
+                    ("first", 0, format!("{path}: first")),
+                    ("total", 1, "total".to_string()),
+                ] {
+                    if let Some(r) = rows
+                        .iter()
+                        .find(|r| r[parameter] == *path && r[index] == ix)
+                    {
+                        bars.push((label, num(&r[value]), num(&r[lo]), num(&r[hi]), colour));
+                    }
+                }
+            }
+            Bars {
+                title: format!(
+                    "{} (noise: {} of its variance)",
+                    title(m, p, sc),
+                    percent(noise)
+                ),
+                x_label: "Sobol' index".into(),
+                bars,
+            }
+        })
+        .collect();
+    let heights: Vec<u32> = panels
+        .iter()
+        .map(|b| 90 + 24 * b.bars.len() as u32)
+        .collect();
+    let svg =
+        plot::svg_rows(&heights, |k, a| plot::bars(a, &panels[k])).map_err(ReportError::Drawing)?;
+    let mut html = String::from(
+        "<h2>Sensitivity</h2>\n<p>Total Sobol' index of each varied path (first-order in \
+         brackets): the share of the metric's variance across the sweep that the path accounts \
+         for with (without) its interactions.</p>\n<table><tr><th>path</th>",
+    );
+    for (m, p) in &shown {
+        html.push_str(&format!("<th>{}</th>", escape(&title(m, p, sc))));
+    }
+    html.push_str("</tr>\n");
+    for path in &params {
+        html.push_str(&format!("<tr><td>{}</td>", escape(path)));
+        for (m, p) in &shown {
+            let get = |ix: &str| {
+                t.filter(&[(metric, m), (party, p), (parameter, path), (index, ix)])
+                    .first()
+                    .map_or(f64::NAN, |r| num(&r[value]))
+            };
+            html.push_str(&format!(
+                "<td>{:.2} ({:.2})</td>",
+                get("total"),
+                get("first")
+            ));
+        }
+        html.push_str("</tr>\n");
+    }
+    html.push_str("</table>\n");
+    let figure = Figure {
+        id: "sensitivity".into(),
+        caption: "First-order (blue) and total (vermillion) Sobol' indices of each varied path, \
+                  with 95 % bootstrap intervals over the base points. A total well above the \
+                  first-order index means the path acts through interactions; the noise share is \
+                  the part of the variance that is Monte Carlo noise within points (raise the \
+                  rounds when it rivals the indices)."
+            .into(),
+        svg,
+    };
+    Ok(Some((html, figure)))
+}
+
+/// Each path's range over the sweep's points.
+fn ranges(dir: &Path, paths: &[String]) -> Result<Vec<(f64, f64)>, ReportError> {
+    let t = Table::read(dir, "sweep.csv")?;
+    paths
+        .iter()
+        .map(|p| {
+            let c = t.col(p)?;
+            Ok(t.rows
+                .iter()
+                .map(|r| num(&r[c]))
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+                    (l.min(v), h.max(v))
+                }))
+        })
+        .collect()
+}
+
+/// What `impasse discover` was asked (discover.toml): the condition and each box's step.
+fn asked(dir: &Path) -> (String, Vec<usize>) {
+    let text = std::fs::read_to_string(dir.join("discover.toml")).unwrap_or_default();
+    let table: toml::Table = toml::from_str(&text).unwrap_or_default();
+    let cond = table
+        .get("where")
+        .and_then(|v| v.as_str())
+        .unwrap_or("the condition")
+        .to_string();
+    let steps = table
+        .get("steps")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_integer())
+                .map(|v| v as usize)
+                .collect()
+        })
+        .unwrap_or_default();
+    (cond, steps)
+}
+
+fn qp_text(s: &str) -> String {
+    let v = num(s);
+    if v.is_finite() {
+        format!("{v:.1e}")
+    } else {
+        "–".into()
+    }
+}
+
+/// The `prim-tradeoff` and `prim-box` figures and a table of the boxes, if `impasse discover`
+/// ran on the sweep.
+pub(super) fn prim(dir: &Path) -> Result<Option<(String, Vec<Figure>)>, ReportError> {
+    if !dir.join("prim_trajectory.csv").is_file() || !dir.join("prim_boxes.csv").is_file() {
+        return Ok(None);
+    }
+    let traj = Table::read(dir, "prim_trajectory.csv")?;
+    let lims = Table::read(dir, "prim_boxes.csv")?;
+    let (tb, ts, tc, td) = (
+        traj.col("box")?,
+        traj.col("step")?,
+        traj.col("coverage")?,
+        traj.col("density")?,
+    );
+    let (lb, lp, ll, lh, lql, lqh) = (
+        lims.col("box")?,
+        lims.col("parameter")?,
+        lims.col("low")?,
+        lims.col("high")?,
+        lims.col("qp_low")?,
+        lims.col("qp_high")?,
+    );
+    let (cond, steps) = asked(dir);
+    let mut boxes: Vec<String> = Vec::new();
+    for r in &traj.rows {
+        if !boxes.contains(&r[tb]) {
+            boxes.push(r[tb].clone());
+        }
+    }
+    let mut series = Vec::new();
+    let mut chosen = Vec::new();
+    for (k, b) in boxes.iter().enumerate() {
+        let rows = traj.filter(&[(tb, b)]);
+        let pts: Vec<(f64, f64)> = rows.iter().map(|r| (num(&r[tc]), num(&r[td]))).collect();
+        let step = steps
+            .get(k)
+            .copied()
+            .unwrap_or(rows.len().saturating_sub(1));
+        if let Some(r) = rows.iter().find(|r| num(&r[ts]) as usize == step) {
+            chosen.push((num(&r[tc]), num(&r[td])));
+        }
+        series.push(Series {
+            name: format!("box {b}"),
+            points: pts.clone(),
+            band: vec![],
+            colour: k,
+            scatter: false,
+        });
+        series.push(Series {
+            name: String::new(),
+            points: pts,
+            band: vec![],
+            colour: k,
+            scatter: true,
+        });
+    }
+    series.push(Series {
+        name: "the box given".into(),
+        points: chosen,
+        band: vec![],
+        colour: 7,
+        scatter: true,
+    });
+    let chart = Chart {
+        title: format!("PRIM's trade-off: {cond}"),
+        x_label: "coverage (share of the points of interest inside the box)".into(),
+        y_label: "density".into(),
+        series,
+        marks: vec![],
+        levels: vec![],
+        y_range: Some((0.0, 1.02)),
+        legend_low: true,
+    };
+    let tradeoff = plot::svg(1, |_, a| plot::xy(a, &chart)).map_err(ReportError::Drawing)?;
+    let mut paths: Vec<String> = Vec::new();
+    for r in &lims.rows {
+        if !paths.contains(&r[lp]) {
+            paths.push(r[lp].clone());
+        }
+    }
+    let range = ranges(dir, &paths)?;
+    let mut panels = Vec::new();
+    let mut html = format!(
+        "<h2>Scenario discovery</h2>\n<p>PRIM's boxes where {}:</p>\n<table><tr><th>box</th>\
+         <th>path</th><th>low</th><th>high</th><th>quasi-p (low, high)</th></tr>\n",
+        escape(&cond)
+    );
+    for b in &boxes {
+        let rows = lims.filter(&[(lb, b)]);
+        let mut limit_rows = Vec::new();
+        for r in &rows {
+            let d = paths.iter().position(|p| *p == r[lp]).expect("listed");
+            let (a, z) = range[d];
+            let (lo, hi) = (num(&r[ll]), num(&r[lh]));
+            let restricted = !r[lql].is_empty() || !r[lqh].is_empty();
+            let scale = |v: f64| if z > a { (v - a) / (z - a) } else { 0.5 };
+            let text = if restricted {
+                format!(
+                    "{lo:.4} to {hi:.4} (quasi-p {}, {})",
+                    qp_text(&r[lql]),
+                    qp_text(&r[lqh])
+                )
+            } else {
+                "free".to_string()
+            };
+            if restricted {
+                html.push_str(&format!(
+                    "<tr><td>{b}</td><td>{}</td><td>{lo:.4}</td><td>{hi:.4}</td><td>{}, {}</td></tr>\n",
+                    escape(&r[lp]),
+                    qp_text(&r[lql]),
+                    qp_text(&r[lqh])
+                ));
+            }
+            limit_rows.push(LimitRow {
+                label: r[lp].clone(),
+                low: scale(lo),
+                high: scale(hi),
+                text,
+                restricted,
+            });
+        }
+        panels.push(Limits {
+            title: format!("Box {b}: its limits on each path's range"),
+            rows: limit_rows,
+        });
+    }
+    html.push_str("</table>\n");
+    let heights: Vec<u32> = panels
+        .iter()
+        .map(|p| 90 + 36 * p.rows.len() as u32)
+        .collect();
+    let boxes_svg = plot::svg_rows(&heights, |k, a| plot::limits(a, &panels[k]))
+        .map_err(ReportError::Drawing)?;
+    Ok(Some((
+        html,
+        vec![
+            Figure {
+                id: "prim-tradeoff".into(),
+                caption: format!(
+                    "Coverage against density at each step of PRIM's peeling and pasting \
+                     trajectory for {cond}; black marks the box given in prim_boxes.csv."
+                ),
+                svg: tradeoff,
+            },
+            Figure {
+                id: "prim-box".into(),
+                caption: "Each box's limits (blue) on the range of each varied path over the \
+                          sweep (grey); a path the box leaves free is grey throughout. Quasi-p \
+                          values test each restriction (small: the restriction matters)."
+                    .into(),
+                svg: boxes_svg,
+            },
+        ],
+    )))
+}
