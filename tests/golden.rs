@@ -35,6 +35,14 @@ const PINS: &[(&str, [&str; 3])] = &[
         ],
     ),
     (
+        "scenarios/iran-p5plus1-2013-sensitivity.toml",
+        [
+            "973a4ed0c0c452ee2f0688f8f3199970521fe035b7732d19bd44159b7c004c9f",
+            "c13d3d752bb4b9f5c3a1e6f107773df6a7d0d9c624d9062862411971f6bc32b3",
+            "7be7a5f588245eb327cec2ae1984c55e84a08e269bdcb67e73d565cd0ae5f69c",
+        ],
+    ),
+    (
         "scenarios/iran-p5plus1-2013.toml",
         [
             "973a4ed0c0c452ee2f0688f8f3199970521fe035b7732d19bd44159b7c004c9f",

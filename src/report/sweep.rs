@@ -9,6 +9,57 @@ use super::plot::{self, Chart, Heat, Series};
 use super::{Figure, ReportError, analysis, escape};
 use crate::model::Scenario;
 
+/// Up to this many points a sweep's figure shows each point; above, binned means.
+const SCATTER_MAX: usize = 400;
+/// Bins of a varied path for the binned means.
+const BINS: usize = 20;
+
+/// The mean of the points' values in each of `BINS` equal bins of their x, with the normal 95 %
+/// band of each mean.
+fn binned_means(pts: &[(f64, f64)]) -> Series {
+    let (lo, hi) = pts
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), p| {
+            (l.min(p.0), h.max(p.0))
+        });
+    let width = (hi - lo) / BINS as f64;
+    let mut sums = vec![(0.0, 0.0, 0usize); BINS];
+    for &(x, y) in pts {
+        let b = if width > 0.0 {
+            (((x - lo) / width) as usize).min(BINS - 1)
+        } else {
+            0
+        };
+        sums[b].0 += y;
+        sums[b].1 += y * y;
+        sums[b].2 += 1;
+    }
+    let mut points = Vec::new();
+    let mut band = Vec::new();
+    for (b, &(s1, s2, n)) in sums.iter().enumerate() {
+        if n == 0 {
+            continue;
+        }
+        let x = lo + (b as f64 + 0.5) * width;
+        let mean = s1 / n as f64;
+        let var = if n > 1 {
+            ((s2 - s1 * s1 / n as f64) / (n as f64 - 1.0)).max(0.0)
+        } else {
+            0.0
+        };
+        let half = 1.96 * (var / n as f64).sqrt();
+        points.push((x, mean));
+        band.push((x, mean - half, mean + half));
+    }
+    Series {
+        name: String::new(),
+        points,
+        band,
+        colour: 0,
+        scatter: false,
+    }
+}
+
 pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>), ReportError> {
     let t = Table::read(dir, "sweep.csv")?;
     let (metric, party, value, lo, hi) = (
@@ -50,6 +101,7 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
             v.dedup();
             v
         };
+        let mut multi = false;
         let svg = match paths.as_slice() {
             [(k, name)] => {
                 let mut pts: Vec<(f64, f64, f64, f64)> = rows
@@ -101,32 +153,76 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
                 plot::svg(1, |_, a| plot::heat(a, &heat))
             }
             _ => {
-                let (k, name) = &paths[0];
-                let chart = Chart {
-                    title: title.clone(),
-                    x_label: name.clone(),
-                    y_label: m.replace('_', " "),
-                    series: vec![Series {
-                        name: String::new(),
-                        points: rows.iter().map(|r| (num(&r[*k]), num(&r[value]))).collect(),
-                        band: vec![],
-                        colour: 0,
-                        scatter: true,
-                    }],
-                    marks: vec![],
-                    levels: vec![],
-                    y_range: None,
-                    legend_low: false,
+                let charts: Vec<Chart> = paths
+                    .iter()
+                    .map(|(k, name)| {
+                        let pts: Vec<(f64, f64)> = rows
+                            .iter()
+                            .map(|r| (num(&r[*k]), num(&r[value])))
+                            .filter(|p| p.1.is_finite())
+                            .collect();
+                        let series = if pts.len() <= SCATTER_MAX {
+                            Series {
+                                name: String::new(),
+                                points: pts,
+                                band: vec![],
+                                colour: 0,
+                                scatter: true,
+                            }
+                        } else {
+                            binned_means(&pts)
+                        };
+                        Chart {
+                            title: title.clone(),
+                            x_label: name.clone(),
+                            y_label: m.replace('_', " "),
+                            series: vec![series],
+                            marks: vec![],
+                            levels: vec![],
+                            y_range: None,
+                            legend_low: false,
+                        }
+                    })
+                    .collect();
+                // One y scale for every panel, so that the paths' effects compare by eye.
+                let ys = charts.iter().flat_map(|c| {
+                    c.series.iter().flat_map(|s| {
+                        s.points
+                            .iter()
+                            .map(|p| p.1)
+                            .chain(s.band.iter().flat_map(|b| [b.1, b.2]))
+                    })
+                });
+                let (y0, y1) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), y| {
+                    (l.min(y), h.max(y))
+                });
+                let pad = if y1 > y0 {
+                    0.04 * (y1 - y0)
+                } else {
+                    0.1 * y0.abs().max(1.0)
                 };
-                plot::svg(1, |_, a| plot::xy(a, &chart))
+                let mut charts = charts;
+                if y0.is_finite() {
+                    for c in &mut charts {
+                        c.y_range = Some((y0 - pad, y1 + pad));
+                    }
+                }
+                multi = rows.len() > SCATTER_MAX;
+                plot::svg(charts.len(), |i, a| plot::xy(a, &charts[i]))
             }
         }
         .map_err(ReportError::Drawing)?;
-        figures.push(Figure {
-            id,
-            caption: format!("{title} at each point of the sweep."),
-            svg,
-        });
+        let caption = if multi {
+            format!(
+                "{title}: its mean over the points in each of {BINS} equal bins of each varied \
+                 path (the band: 95 % of that mean's spread over the points), one panel a path."
+            )
+        } else if paths.len() > 1 {
+            format!("{title} at each point of the sweep, against each varied path.")
+        } else {
+            format!("{title} at each point of the sweep.")
+        };
+        figures.push(Figure { id, caption, svg });
     }
     let points = t
         .rows
