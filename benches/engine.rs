@@ -250,8 +250,94 @@ fn sweep_100(c: &mut Criterion) {
     g.finish();
 }
 
+/// A tournament of 10 x 10 memoryless entrants (hazard rates 0.02 to 0.2), 20,000 rounds a
+/// pairing, against `run` of the same 2 million rounds on one of its pairings, one thread each:
+/// what a round costs inside a tournament (cross products for the covariances included).
+fn tournament_vs_run(c: &mut Criterion) {
+    use impasse::tournament::{Tournament, resolve_entrants};
+    const BASE: &str = r#"
+        [parties.a]
+        stake = 1
+        pressure = 0.1
+        strategy = { kind = "hazard", rate = 0.1 }
+        [parties.b]
+        stake = 1
+        pressure = 0.1
+        strategy = { kind = "hazard", rate = 0.1 }
+        [breakdown]
+        hazard = 0.005
+        [simulation]
+        rounds = 20000
+        seed = 1
+        horizon = 200
+    "#;
+    let loaded = scenario::load_str("bench.toml", BASE, &[]).unwrap();
+    let spec: Vec<String> = (1..=10)
+        .map(|i| format!("hazard:rate={}", 0.02 * i as f64))
+        .collect();
+    let flags = [
+        format!("a={}", spec.join(",")),
+        format!("b={}", spec.join(",")),
+    ];
+    let entrants = resolve_entrants(&loaded, &flags).unwrap();
+    let t = Tournament::new("bench.toml", &loaded.resolved, entrants).unwrap();
+    let mut one = loaded.scenario.clone();
+    one.simulation.rounds = 20_000 * t.pairings.len() as u64;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let mut g = c.benchmark_group("tournament");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(one.simulation.rounds));
+    g.bench_function("run_2M_rounds", |b| {
+        b.iter(|| pool.install(|| black_box(runner::run(&one, &|_| {}))))
+    });
+    g.bench_function("tournament_10x10_2M_rounds", |b| {
+        b.iter(|| pool.install(|| black_box(t.run(&|_| {}))))
+    });
+    g.finish();
+}
+
+/// Every extreme equilibrium of random n x n meta-games (payoffs uniform on [0, 1), as a
+/// tournament's means are: nondegenerate, the most vertices), and of a degenerate one whose
+/// entrants tie (payoffs from {0, 0.5, 1}).
+fn meta_game(c: &mut Criterion) {
+    use impasse::tournament::nash;
+    use rand::RngExt;
+    let mut g = c.benchmark_group("nash");
+    g.sample_size(10);
+    for n in [4usize, 8, 12, 16] {
+        for (kind, tie) in [("random", false), ("ties", true)] {
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(n as u64);
+            let mut draw = || -> Vec<Vec<f64>> {
+                (0..n)
+                    .map(|_| {
+                        (0..n)
+                            .map(|_| {
+                                if tie {
+                                    f64::from(rng.random_range(0..3u8)) / 2.0
+                                } else {
+                                    rng.random::<f64>()
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect()
+            };
+            let (a, b) = (draw(), draw());
+            g.bench_function(format!("{kind}_{n}x{n}"), |bch| {
+                bch.iter(|| black_box(nash::equilibria(&a, &b)))
+            });
+        }
+    }
+    g.finish();
+}
+
 criterion_group!(
     benches,
+    meta_game,
+    tournament_vs_run,
     engine_vs_bare,
     rounds,
     whole_runner,

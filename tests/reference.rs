@@ -317,3 +317,99 @@ fn a_path_the_game_ignores_has_no_index_beyond_noise_and_prim_leaves_it_free() {
         .unwrap();
     assert!(row[4].is_empty() && row[5].is_empty(), "{row:?}");
 }
+
+/// The meta-games of tournaments whose entrants concede at fixed times (exact payoff ties, so
+/// degenerate): impasse lists exactly the extreme equilibria Gambit's enummixed lists
+/// (`tests/fixtures/gambit/`), probabilities to 1e-12.
+#[test]
+fn meta_game_equilibria_match_gambit_on_degenerate_games() {
+    use impasse::tournament::nash;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gambit");
+    let counts = Csv::read(&dir.join("counts.csv"));
+    for case in &counts.rows {
+        let t = Csv::read(&dir.join(&case[0]).join("tournament.csv"));
+        let (rs, cs, party, value) = (
+            t.col("row_strategy"),
+            t.col("column_strategy"),
+            t.col("party"),
+            t.col("value"),
+        );
+        let mut rows: Vec<String> = Vec::new();
+        let mut cols: Vec<String> = Vec::new();
+        let mut parties: Vec<String> = Vec::new();
+        for r in &t.rows {
+            for (list, v) in [
+                (&mut rows, &r[rs]),
+                (&mut cols, &r[cs]),
+                (&mut parties, &r[party]),
+            ] {
+                if !list.contains(v) {
+                    list.push(v.clone());
+                }
+            }
+        }
+        let pay = |q: usize| -> Vec<Vec<f64>> {
+            rows.iter()
+                .map(|a| {
+                    cols.iter()
+                        .map(|b| {
+                            let r = t
+                                .rows
+                                .iter()
+                                .find(|r| r[rs] == *a && r[cs] == *b && r[party] == parties[q])
+                                .unwrap();
+                            num(&r[value])
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let eq = nash::equilibria(&pay(0), &pay(1));
+        let gambit = Csv::read(&dir.join(&case[0]).join("gambit.csv"));
+        let count: usize = case[3].parse().unwrap();
+        assert_eq!(
+            eq.list.len(),
+            count,
+            "{}: impasse {} vs Gambit {count}",
+            case[0],
+            eq.list.len()
+        );
+        let theirs: Vec<(Vec<f64>, Vec<f64>)> = (1..=count)
+            .map(|k| {
+                let mut x = vec![0.0; rows.len()];
+                let mut y = vec![0.0; cols.len()];
+                for r in gambit.rows.iter().filter(|r| r[0] == k.to_string()) {
+                    if r[1] == parties[0] {
+                        x[rows.iter().position(|s| *s == r[2]).unwrap()] = num(&r[3]);
+                    } else {
+                        y[cols.iter().position(|s| *s == r[2]).unwrap()] = num(&r[3]);
+                    }
+                }
+                (x, y)
+            })
+            .collect();
+        let near = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(p, q)| (p - q).abs() < 1e-12);
+        for e in &eq.list {
+            assert!(
+                theirs.iter().any(|(x, y)| near(x, &e.x) && near(y, &e.y)),
+                "{}: impasse's {:?} {:?} is not Gambit's",
+                case[0],
+                e.x,
+                e.y
+            );
+        }
+        for (x, y) in &theirs {
+            assert!(
+                eq.list.iter().any(|e| near(x, &e.x) && near(y, &e.y)),
+                "{}: Gambit's {x:?} {y:?} is missing",
+                case[0]
+            );
+        }
+        println!(
+            "{}: {} extreme equilibria in {} components",
+            case[0],
+            eq.list.len(),
+            eq.components
+        );
+    }
+}

@@ -106,7 +106,21 @@ fn chicken_has_its_exact_payoff_matrix_and_all_three_equilibria() {
         .collect::<std::collections::BTreeSet<_>>()
         .len();
     assert_eq!(count, 3);
-    let mixed: Vec<&Vec<String>> = eq.iter().filter(|r| r[0] == "3").collect();
+    // Three isolated equilibria, so three components; payoffs without noise, so no regret.
+    assert_eq!(
+        eq.iter()
+            .map(|r| r[5].clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        3
+    );
+    assert!(eq.iter().all(|r| r[0] == r[5] && r[6] == "0.0"), "{eq:?}");
+    let mixed_id = eq
+        .iter()
+        .find(|r| r[3] != "1.0")
+        .map(|r| r[0].clone())
+        .unwrap();
+    let mixed: Vec<&Vec<String>> = eq.iter().filter(|r| r[0] == mixed_id).collect();
     assert_eq!(mixed.len(), 4);
     for r in mixed {
         let (p, u): (f64, f64) = (r[3].parse().unwrap(), r[4].parse().unwrap());

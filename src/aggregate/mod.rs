@@ -228,6 +228,11 @@ impl Totals {
         self.sum(PAYOFF + party)
     }
 
+    /// The exact sum of the squares of a party's payoffs.
+    pub fn payoff_sum_sq(&self, party: usize) -> f64 {
+        self.sum(PAYOFF_SQ + party)
+    }
+
     /// The figures of summary.csv and outcomes.csv.
     pub fn report(&self) -> Report {
         let n = self.counts.rounds();

@@ -48,6 +48,17 @@ pub(super) struct Draws {
     pub deadline: f64,
 }
 
+/// The draws of consecutive rounds of one stream, made once and played by several engines whose
+/// rounds draw the same (`Engine::shares_draws`): a tournament's pairings, which differ only in
+/// the strategies, so draw each round once however many pairings play it. A memoryless engine
+/// plays the draws; any other plays its rounds from the stream itself, the same numbers.
+#[derive(Clone, Debug, Default)]
+pub struct Stage {
+    seed: u64,
+    rounds: Range<u64>,
+    draws: Vec<Draws>,
+}
+
 /// How a memoryless round ended: when, and its entry in `Kernel::endings`.
 #[derive(Clone, Copy, Debug, Default)]
 struct Ending {
@@ -182,30 +193,81 @@ impl Engine<'_> {
         mut sink: impl FnMut(&RoundResult),
     ) {
         let mut draws = [Draws::default(); STAGE];
-        let mut endings = [Ending::default(); STAGE];
         let mut start = rounds.start;
         while start < rounds.end {
             let stop = rounds.end.min(start + STAGE as u64);
             let staged = &mut draws[..(stop - start) as usize];
-            // The draws of `play_with`, in its order (a memoryless round has no Poisson events).
-            for (d, r) in staged.iter_mut().zip(start..stop) {
-                let rng = &mut round_rng(seed, r);
-                let (theta, budget_break, budget) = self.first_draws(rng);
-                *d = Draws {
-                    theta,
-                    budget_break,
-                    budget,
-                    deadline: self.deadline_draw(rng),
-                };
-            }
-            for (e, d) in endings.iter_mut().zip(staged.iter()) {
-                *e = self.memoryless_ending(k, d);
-            }
-            for (e, d) in endings.iter().zip(staged.iter()) {
-                sink(&self.settle_memoryless(k, d, e));
-            }
+            self.draw_into(seed, start..stop, staged);
+            self.settle_block(k, staged, &mut sink);
             start = stop;
         }
+    }
+
+    /// The draws of `play_with`, in its order (a memoryless round has no Poisson events), of
+    /// `rounds` into `out`.
+    #[inline(always)]
+    fn draw_into(&self, seed: u64, rounds: Range<u64>, out: &mut [Draws]) {
+        for (d, r) in out.iter_mut().zip(rounds) {
+            let rng = &mut round_rng(seed, r);
+            let (theta, budget_break, budget) = self.first_draws(rng);
+            *d = Draws {
+                theta,
+                budget_break,
+                budget,
+                deadline: self.deadline_draw(rng),
+            };
+        }
+    }
+
+    /// All the endings of up to `STAGE` rounds' draws, then all their results, into `sink`.
+    #[inline(always)]
+    fn settle_block(&self, k: &Kernel, draws: &[Draws], sink: &mut impl FnMut(&RoundResult)) {
+        let mut endings = [Ending::default(); STAGE];
+        for (e, d) in endings.iter_mut().zip(draws) {
+            *e = self.memoryless_ending(k, d);
+        }
+        for (e, d) in endings.iter().zip(draws) {
+            sink(&self.settle_memoryless(k, d, e));
+        }
+    }
+
+    /// Play the rounds of `stage` (drawn by an engine with the same draws, see `Stage`).
+    pub fn play_stage(
+        &self,
+        stage: &Stage,
+        scratch: &mut super::Scratch,
+        mut sink: impl FnMut(&RoundResult),
+    ) {
+        match &self.kernel {
+            Some(k) => {
+                for block in stage.draws.chunks(STAGE) {
+                    self.settle_block(k, block, &mut sink);
+                }
+            }
+            None => {
+                for r in stage.rounds.clone() {
+                    sink(&self.play(stage.seed, r, scratch));
+                }
+            }
+        }
+    }
+
+    /// Draw `rounds` of the stream `seed` into `stage`, for every engine that shares this one's
+    /// draws to play (`Engine::shares_draws`).
+    pub fn stage(&self, seed: u64, rounds: Range<u64>, stage: &mut Stage) {
+        stage
+            .draws
+            .resize((rounds.end - rounds.start) as usize, Draws::default());
+        self.draw_into(seed, rounds.clone(), &mut stage.draws);
+        stage.seed = seed;
+        stage.rounds = rounds;
+    }
+
+    /// Whether this engine's rounds draw what `other`'s do: the same resolve distributions and
+    /// the same deadline draw, as every pairing of a tournament (they differ in strategies only).
+    pub fn shares_draws(&self, other: &Engine) -> bool {
+        let resolve = |e: &Engine| e.sc.parties.each_ref().map(|p| p.resolve.clone());
+        resolve(self) == resolve(other) && self.deadline_breakdown == other.deadline_breakdown
     }
 
     /// When a clock of a memoryless round fires (infinite if it does not before `len`).

@@ -23,6 +23,7 @@ mod kernel;
 mod lines;
 mod shadow;
 
+pub use kernel::Stage;
 pub use shadow::Shadow;
 
 use std::ops::Range;

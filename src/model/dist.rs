@@ -7,7 +7,7 @@ use rand_distr::{Beta, Distribution, Exp, Gamma, LogNormal, Normal, Uniform};
 
 /// A validated type distribution. Constructed only by `scenario::validate`, so every variant's
 /// parameters are already known to be valid for `rand_distr`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Resolve {
     Constant(f64),
     Uniform {

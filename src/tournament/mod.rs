@@ -4,9 +4,12 @@
 //! All pairings play round `r` from the same stream (`rng::round_rng(seed, r)`) and the engine
 //! draws in a fixed order whatever the strategies, so differences between entrants are not
 //! drowned by noise. Because round `r` of every pairing is played together, the runner also
-//! accumulates the covariance of the payoffs across pairings (exact sums, merged exactly), which
-//! gives exact standard errors for every average and difference the ranking reports: a CRN
-//! comparison is tighter than an independent one, and the intervals show it.
+//! accumulates the covariance of the payoffs across pairings, which gives the standard error of
+//! every average and difference the ranking and the equilibria report: a CRN comparison is
+//! tighter than an independent one, and the intervals show it. Each pairing's variance comes from
+//! all its rounds; the correlations between pairings, whose products cost as the square of the
+//! pairings, from every `cross_stride(p)`-th round (every round up to 4 pairings), which keeps a
+//! tournament's round as cheap as a run's. Sums are exact and merged exactly.
 //!
 //! `nash` finds the meta-game's equilibria; `replicator` shows which entrants survive.
 
@@ -21,8 +24,8 @@ pub use table::table;
 
 use crate::aggregate::stats::{Estimate, Z95};
 use crate::aggregate::{ExactSum, Tally, Totals};
-use crate::engine::Engine;
-use crate::model::{PARTIES, Scenario};
+use crate::engine::{Engine, Stage};
+use crate::model::{PARTIES, RoundResult, Scenario};
 use crate::runner::{self, Merge, batch_count};
 use crate::scenario::{self, Loaded, Override, ScenarioError};
 
@@ -133,9 +136,9 @@ impl Tournament {
     }
 
     /// Play the given batches of rounds (a shard of the tournament): the runner's batch loop,
-    /// each pairing's rounds through `Engine::play_rounds` (the path `run` takes), `CHUNK` rounds
-    /// of every pairing at a time so that the cross products see round r of all pairings
-    /// together.
+    /// `CHUNK` rounds of every pairing at a time so that the cross products see round r of all
+    /// pairings together. Each chunk's draws are made once (`Engine::stage`) and every pairing
+    /// plays them (`Engine::play_stage`: the staged path `run` takes, from shared draws).
     pub fn run_batches(
         &self,
         batches: std::ops::Range<u64>,
@@ -149,59 +152,145 @@ impl Tournament {
             self.pairings[0].simulation.bins as usize,
         );
         let tri = p * (p + 1) / 2;
+        let stride = cross_stride(p);
+        // The pairings differ in strategies only, so each round's draws are made once for all.
+        let shared = engines.iter().all(|e| e.shares_draws(&engines[0]));
         let empty = || Results {
             pairings: (0..p).map(|_| Totals::empty(end, bins)).collect(),
             cross: [0, 1].map(|_| vec![ExactSum::default(); tri]),
+            sampled: [0, 1].map(|_| vec![ExactSum::default(); p]),
         };
         runner::over_batches(self.rounds, batches, empty, |rounds| {
             let mut tallies: Vec<Tally> = (0..p).map(|_| Tally::new(end, bins)).collect();
             let mut scratch: Vec<_> = engines.iter().map(Engine::scratch).collect();
+            let mut stage = Stage::default();
             let mut cross = [vec![0.0; tri], vec![0.0; tri]];
-            // Payoffs by party, pairing and round of the chunk.
-            let mut u = [vec![0.0; p * CHUNK as usize], vec![0.0; p * CHUNK as usize]];
+            let mut sampled = [vec![0.0; p], vec![0.0; p]];
+            // The sampled rounds' payoffs by party and pairing (each pairing's rounds contiguous).
+            let c = CHUNK as usize;
+            let mut u = [vec![0.0; p * c], vec![0.0; p * c]];
             let mut first = rounds.start;
             while first < rounds.end {
                 let last = (first + CHUNK).min(rounds.end);
-                let n = (last - first) as usize;
-                for k in 0..p {
-                    let mut j = 0;
-                    engines[k].play_rounds(self.seed, first..last, &mut scratch[k], |res| {
-                        tallies[k].push(res);
-                        u[0][j * p + k] = res.payoff[0];
-                        u[1][j * p + k] = res.payoff[1];
-                        j += 1;
-                    });
+                let mut m = 0;
+                if shared {
+                    engines[0].stage(self.seed, first..last, &mut stage);
                 }
-                for j in 0..n {
-                    for q in 0..PARTIES {
-                        let (uq, acc) = (&u[q][j * p..(j + 1) * p], &mut cross[q]);
-                        let mut idx = 0;
-                        for i in 0..p {
-                            let ui = uq[i];
-                            for (slot, &uj) in acc[idx..idx + p - i].iter_mut().zip(&uq[i..]) {
-                                *slot += ui * uj;
-                            }
-                            idx += p - i;
+                for k in 0..p {
+                    // Rounds to skip before the next sampled one (a multiple of the stride).
+                    let mut skip = (stride - first % stride) % stride;
+                    let mut j = k * c;
+                    let mut sink = |res: &RoundResult| {
+                        tallies[k].push(res);
+                        if skip == 0 {
+                            u[0][j] = res.payoff[0];
+                            u[1][j] = res.payoff[1];
+                            j += 1;
+                            skip = stride - 1;
+                        } else {
+                            skip -= 1;
                         }
+                    };
+                    if shared {
+                        engines[k].play_stage(&stage, &mut scratch[k], &mut sink);
+                    } else {
+                        engines[k].play_rounds(self.seed, first..last, &mut scratch[k], &mut sink);
+                    }
+                    m = j - k * c;
+                }
+                for q in 0..PARTIES {
+                    let rows: Vec<&[f64]> = (0..p).map(|k| &u[q][k * c..k * c + m]).collect();
+                    add_cross_products(&rows, &mut cross[q]);
+                    for (s, row) in sampled[q].iter_mut().zip(&rows) {
+                        *s += row.iter().sum::<f64>();
                     }
                 }
                 first = last;
             }
             progress((rounds.end - rounds.start) * p as u64);
+            let exact = |v: Vec<f64>| -> Vec<ExactSum> {
+                v.into_iter()
+                    .map(|x| {
+                        let mut s = ExactSum::default();
+                        s.add(x);
+                        s
+                    })
+                    .collect()
+            };
             Results {
                 pairings: tallies.into_iter().map(Totals::from).collect(),
-                cross: cross.map(|c| {
-                    c.into_iter()
-                        .map(|x| {
-                            let mut s = ExactSum::default();
-                            s.add(x);
-                            s
-                        })
-                        .collect()
-                }),
+                cross: cross.map(exact),
+                sampled: sampled.map(exact),
             }
         })
     }
+}
+
+/// The rounds whose cross products a tournament of `p` pairings sums: every `stride`-th, so that
+/// the products (p (p + 1) / 2 a round for each party) come to about 2 per pairing and round.
+pub fn cross_stride(p: usize) -> u64 {
+    p.div_ceil(4).max(1) as u64
+}
+
+/// Add to `out` (upper triangle, row-major) the sum over the rounds of the products of every two
+/// pairings' payoffs, `rows[k]` holding pairing k's payoffs round by round.
+///
+/// Each sum runs in eight lanes (round r in lane r mod 8), combined in a fixed order, so that it
+/// vectorises and yet every machine and every vector width gives the same bits (no fused
+/// multiply-add: a multiplication and an addition, each rounded, per term). Where the processor
+/// has AVX the same code runs on 256-bit registers.
+fn add_cross_products(rows: &[&[f64]], out: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the processor has AVX, checked just above.
+        unsafe { add_cross_products_avx(rows, out) };
+        return;
+    }
+    add_cross_products_lanes(rows, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn add_cross_products_avx(rows: &[&[f64]], out: &mut [f64]) {
+    add_cross_products_lanes(rows, out);
+}
+
+#[inline(always)]
+fn add_cross_products_lanes(rows: &[&[f64]], out: &mut [f64]) {
+    let p = rows.len();
+    let mut idx = 0;
+    for i in 0..p {
+        for j in i..p {
+            out[idx] += dot(rows[i], rows[j]);
+            idx += 1;
+        }
+    }
+}
+
+/// The sum of products of `a` and `b` in eight lanes, combined in a fixed order.
+#[inline(always)]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    const L: usize = 8;
+    let mut lanes = [0.0f64; L];
+    let (ca, cb) = (a.chunks_exact(L), b.chunks_exact(L));
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for l in 0..L {
+            lanes[l] += x[l] * y[l];
+        }
+    }
+    let pairs = [
+        lanes[0] + lanes[4],
+        lanes[1] + lanes[5],
+        lanes[2] + lanes[6],
+        lanes[3] + lanes[7],
+    ];
+    (pairs[0] + pairs[2]) + (pairs[1] + pairs[3]) + tail
 }
 
 /// A tournament on its scenario and on further scenarios sharing its parties, whose rankings go
@@ -302,12 +391,14 @@ impl Series {
     }
 }
 
-/// Every pairing's totals, and for each party the sums of products of its payoffs across
-/// pairings (upper triangle, row-major), from which any covariance follows.
+/// Every pairing's totals, and for each party, over the sampled rounds (every
+/// `cross_stride`-th), the sums of products of its payoffs across pairings (upper triangle,
+/// row-major) and each pairing's sum, from which the correlations follow.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Results {
     pub pairings: Vec<Totals>,
     cross: [Vec<ExactSum>; PARTIES],
+    sampled: [Vec<ExactSum>; PARTIES],
 }
 
 impl Merge for Results {
@@ -325,11 +416,16 @@ impl Results {
             for (a, b) in self.cross[q].iter_mut().zip(&o.cross[q]) {
                 a.merge(b);
             }
+            for (a, b) in self.sampled[q].iter_mut().zip(&o.sampled[q]) {
+                a.merge(b);
+            }
         }
     }
 }
 
-/// The payoff means of one party and their covariance (of single rounds) across pairings.
+/// The payoff means of one party and their covariance (of single rounds) across pairings: each
+/// pairing's variance from all rounds, the correlations from the sampled rounds (so the matrix
+/// is a correlation matrix scaled, positive semi-definite like any covariance).
 pub struct PayoffModel {
     pub mean: Vec<f64>,
     cov: Vec<Vec<f64>>,
@@ -339,17 +435,44 @@ pub struct PayoffModel {
 impl PayoffModel {
     pub fn new(r: &Results, party: usize) -> PayoffModel {
         let p = r.pairings.len();
-        let n = r.pairings[0].counts.rounds() as f64;
+        let rounds = r.pairings[0].counts.rounds();
+        let n = rounds as f64;
         let sums: Vec<f64> = r.pairings.iter().map(|t| t.payoff_sum(party)).collect();
         let mean: Vec<f64> = sums.iter().map(|s| s / n).collect();
-        let mut cov = vec![vec![0.0; p]; p];
+        let sd: Vec<f64> = r
+            .pairings
+            .iter()
+            .zip(&sums)
+            .map(|(t, s)| {
+                ((t.payoff_sum_sq(party) - s * s / n) / (n - 1.0))
+                    .max(0.0)
+                    .sqrt()
+            })
+            .collect();
+        let stride = cross_stride(p);
+        let m = rounds.div_ceil(stride) as f64;
+        let sub: Vec<f64> = r.sampled[party].iter().map(ExactSum::value).collect();
+        let mut scov = vec![vec![0.0; p]; p];
         let mut idx = 0;
         for i in 0..p {
             for j in i..p {
-                let c = (r.cross[party][idx].value() - sums[i] * sums[j] / n) / (n - 1.0);
-                cov[i][j] = c;
-                cov[j][i] = c;
+                let c = (r.cross[party][idx].value() - sub[i] * sub[j] / m) / (m - 1.0);
+                scov[i][j] = c;
+                scov[j][i] = c;
                 idx += 1;
+            }
+        }
+        let mut cov = vec![vec![0.0; p]; p];
+        for i in 0..p {
+            for j in 0..p {
+                cov[i][j] = if i == j {
+                    sd[i] * sd[i]
+                } else if m >= 2.0 && scov[i][i] > 0.0 && scov[j][j] > 0.0 {
+                    let rho = (scov[i][j] / (scov[i][i] * scov[j][j]).sqrt()).clamp(-1.0, 1.0);
+                    rho * sd[i] * sd[j]
+                } else {
+                    0.0
+                };
             }
         }
         PayoffModel { mean, cov, n }
@@ -369,6 +492,13 @@ impl PayoffModel {
             value,
             ci: Some((value - half, value + half)),
         }
+    }
+
+    /// The estimate of `sum_k w_k mean_k` and its standard error.
+    pub fn with_se(&self, w: &[(usize, f64)]) -> (f64, f64) {
+        let e = self.combination(w);
+        let (lo, hi) = e.ci.expect("a combination has an interval");
+        (e.value, (hi - lo) / (2.0 * Z95))
     }
 
     /// The standard deviation of a single round's `U_i - U_j`.
@@ -461,6 +591,44 @@ pub fn ranking(t: &Tournament, r: &Results) -> Vec<Rank> {
         }
     }
     out
+}
+
+/// The 95 % upper bound of the most any entrant could gain by deviating from the equilibrium
+/// `e` of the estimated meta-game (its regret): for each of the m + n pure deviations, the gain
+/// is a linear combination of pairing means (computed exactly by `nash`, so at most 0), whose
+/// standard error follows from the pairings' covariance; the bound is the largest gain plus
+/// z(1 − 0.05 / (m + n)) standard errors
+/// (Bonferroni over the deviations, so all hold together). The equilibrium is taken as given:
+/// the bound says how far from an equilibrium of the true game it may be.
+pub fn regret_bound(t: &Tournament, r: &Results, e: &nash::Equilibrium) -> f64 {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    let (rows, cols) = (t.entrants[0].len(), t.entrants[1].len());
+    let deviations = (rows + cols) as f64;
+    let z = Normal::standard().inverse_cdf(1.0 - 0.05 / deviations);
+    let idx = |i: usize, j: usize| i * cols + j;
+    let mut bound = f64::NEG_INFINITY;
+    let row_model = PayoffModel::new(r, 0);
+    for d in 0..rows {
+        // sum_j y_j (A_dj - sum_k x_k A_kj)
+        let w: Vec<(usize, f64)> = (0..rows)
+            .flat_map(|k| (0..cols).map(move |j| (k, j)))
+            .map(|(k, j)| (idx(k, j), e.y[j] * (f64::from(u8::from(k == d)) - e.x[k])))
+            .filter(|&(_, c)| c != 0.0)
+            .collect();
+        let (_, se) = row_model.with_se(&w);
+        bound = bound.max(e.gains[0][d] + z * se);
+    }
+    let col_model = PayoffModel::new(r, 1);
+    for d in 0..cols {
+        let w: Vec<(usize, f64)> = (0..rows)
+            .flat_map(|i| (0..cols).map(move |j| (i, j)))
+            .map(|(i, j)| (idx(i, j), e.x[i] * (f64::from(u8::from(j == d)) - e.y[j])))
+            .filter(|&(_, c)| c != 0.0)
+            .collect();
+        let (_, se) = col_model.with_se(&w);
+        bound = bound.max(e.gains[1][d] + z * se);
+    }
+    bound.max(0.0)
 }
 
 /// The meta-game's payoff matrices: `[party][row][col]` mean payoffs.

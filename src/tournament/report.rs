@@ -3,19 +3,22 @@
 
 use super::nash::{self, Equilibria};
 use super::{
-    Rank, Results, Tournament, matrices, ranking as rank_entrants, replicator as dynamics,
+    Rank, Results, Tournament, matrices, ranking as rank_entrants, regret_bound,
+    replicator as dynamics,
 };
 use crate::output::csv::{self, Records};
 use crate::output::{Files, float};
 
 pub const TOURNAMENT_PREFIX: [&str; 2] = ["row_strategy", "column_strategy"];
 pub const RANKING_HEADER: [&str; 6] = ["party", "strategy", "metric", "value", "ci_low", "ci_high"];
-pub const EQUILIBRIA_HEADER: [&str; 5] = [
+pub const EQUILIBRIA_HEADER: [&str; 7] = [
     "equilibrium",
     "party",
     "strategy",
     "probability",
     "expected_payoff",
+    "component",
+    "regret_ci_high",
 ];
 pub const REPLICATOR_HEADER: [&str; 4] = ["time", "party", "strategy", "share"];
 
@@ -57,10 +60,11 @@ pub fn ranking(t: &Tournament, ranks: &[Rank]) -> Vec<u8> {
     csv::to_csv(&RANKING_HEADER, &[], &rows)
 }
 
-pub fn equilibria(t: &Tournament, eq: &Equilibria) -> Vec<u8> {
+pub fn equilibria(t: &Tournament, r: &Results, eq: &Equilibria) -> Vec<u8> {
     let ids = t.ids();
     let mut rows = Records::new();
     for (k, e) in eq.list.iter().enumerate() {
+        let bound = float(regret_bound(t, r, e));
         for (party, mix) in [(0, &e.x), (1, &e.y)] {
             for (s, &p) in mix.iter().enumerate().filter(|(_, p)| **p > 0.0) {
                 rows.push(vec![
@@ -69,6 +73,8 @@ pub fn equilibria(t: &Tournament, eq: &Equilibria) -> Vec<u8> {
                     t.entrants[party][s].name.clone(),
                     float(p),
                     float(e.u[party]),
+                    e.component.to_string(),
+                    bound.clone(),
                 ]);
             }
         }
@@ -168,7 +174,7 @@ pub fn files(
     let mut files = vec![
         ("tournament.csv", tournament(t, r)),
         ("ranking.csv", ranking(t, &ranks)),
-        ("equilibria.csv", equilibria(t, &eq)),
+        ("equilibria.csv", equilibria(t, r, &eq)),
         ("replicator.csv", replicator(t, &path)),
     ];
     if !others.is_empty() {

@@ -34,14 +34,13 @@ pub fn table(t: &Tournament, pa: &[Vec<f64>], pb: &[Vec<f64>], eq: &Equilibria) 
             o.push('\n');
         }
     }
-    let scope = if !eq.exhaustive {
-        "the search was cut short: not exhaustive"
-    } else if eq.ties {
-        "some entrants tie exactly, so equilibria with unequal supports or continua may be missing"
-    } else {
-        "all of them"
-    };
-    let _ = writeln!(o, "\nequilibria of the meta-game ({scope}):");
+    let _ = writeln!(
+        o,
+        "\nequilibria of the meta-game (every extreme one; {} joined by continua into {} component{}):",
+        eq.list.len(),
+        eq.components,
+        if eq.components == 1 { "" } else { "s" }
+    );
     for (k, e) in eq.list.iter().enumerate() {
         let mix = |q: usize, v: &[f64]| {
             v.iter()
@@ -53,8 +52,9 @@ pub fn table(t: &Tournament, pa: &[Vec<f64>], pb: &[Vec<f64>], eq: &Equilibria) 
         };
         let _ = writeln!(
             o,
-            "  {}: {} [{}] vs {} [{}]; payoffs {:.4}, {:.4}",
+            "  {} (component {}): {} [{}] vs {} [{}]; payoffs {:.4}, {:.4}",
             k + 1,
+            e.component,
             ids[0],
             mix(0, &e.x),
             ids[1],
