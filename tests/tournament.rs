@@ -370,3 +370,140 @@ fn fails_when_scenarios_do_not_share_parties_or_the_table_names_a_stranger() {
             "[tournament] entrants: there is no party `z`",
         ));
 }
+
+#[test]
+fn every_pairing_plays_what_a_run_of_its_scenario_plays() {
+    // A tournament plays its pairings from shared draws on the staged path; a run plays one
+    // scenario alone. Same seed and rounds, so every pairing's totals must equal, to the bit, the
+    // run of the scenario with that pairing's strategies: memoryless entrants (immediate, never,
+    // a hazard, a fixed time) and ones that are not (the equilibrium, re-planned after events),
+    // on the Iran scenario (random resolves, a breakdown hazard, Poisson events, a deadline).
+    let text = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/iran-p5plus1-2013.toml"),
+    )
+    .unwrap();
+    let spec =
+        |v: &[&str]| -> Vec<Entrant> { v.iter().map(|s| Entrant::parse(s).unwrap()).collect() };
+    let mut t = Tournament::new(
+        "iran.toml",
+        &text,
+        [
+            spec(&[
+                "immediate",
+                "never",
+                "hazard:rate=0.3",
+                "at_time:t=2",
+                "equilibrium",
+            ]),
+            spec(&["never", "at_time:t=4.5", "equilibrium"]),
+        ],
+    )
+    .unwrap();
+    t.rounds = 3000;
+    let results = t.run(&|_| {});
+    for (k, sc) in t.pairings.iter().enumerate() {
+        let mut sc = sc.clone();
+        sc.simulation.rounds = t.rounds;
+        assert_eq!(
+            results.pairings[k],
+            impasse::runner::run(&sc, &|_| {}),
+            "pairing {k}"
+        );
+    }
+}
+
+#[test]
+fn regret_ci_high_covers_the_true_regret_of_estimated_equilibria() {
+    // A chicken of hazards with a closed form: no pressure, breakdown hazard h = 0.2 costing
+    // κ = 5, so against b conceding at hazard y, a conceding at hazard x expects
+    // (y - hκ) / (x + y + h), and 1 against `immediate` (0.5 if both concede at once). Entrants
+    // immediate, hazard 0.5, hazard 2: against 0.5 giving in at once is best, against 2 holding
+    // on is, so the game has mixed equilibria, estimated from noisy rounds. For each of 40 seeds
+    // the regret of every estimated equilibrium in the true game must lie below its
+    // regret_ci_high in at least 95 % of cases (misses ~ Binomial(n, 0.05) at worst; we allow
+    // the 99.9 % quantile). The bound's sampling term matters: without it, the bound (the exact
+    // gain in the estimated game, at most 0) must miss far more often.
+    use impasse::tournament::{matrices, nash, regret_bound};
+    let text = r#"
+        [parties.a]
+        stake = 1
+        breakdown_cost = 5
+        strategy = "never"
+        [parties.b]
+        stake = 1
+        breakdown_cost = 5
+        strategy = "never"
+        [breakdown]
+        hazard = 0.2
+        [simulation]
+        rounds = 2000
+        horizon = 1000
+    "#;
+    let specs = ["immediate", "hazard:rate=0.5", "hazard:rate=2"];
+    let rate = [f64::INFINITY, 0.5, 2.0];
+    let (h, kappa) = (0.2, 5.0);
+    // The true payoff of the side conceding at `own` against one conceding at `other`.
+    let truth = |own: f64, other: f64| -> f64 {
+        match (own.is_infinite(), other.is_infinite()) {
+            (true, true) => 0.5,
+            (true, false) => 0.0,
+            (false, true) => 1.0,
+            (false, false) => (other - h * kappa) / (own + other + h),
+        }
+    };
+    let a: Vec<Vec<f64>> = (0..3)
+        .map(|i| (0..3).map(|j| truth(rate[i], rate[j])).collect())
+        .collect();
+    let true_regret = |e: &nash::Equilibrium| -> f64 {
+        let ua: f64 = (0..3)
+            .flat_map(|i| (0..3).map(move |j| (i, j)))
+            .map(|(i, j)| e.x[i] * e.y[j] * a[i][j])
+            .sum();
+        let ub: f64 = (0..3)
+            .flat_map(|i| (0..3).map(move |j| (i, j)))
+            .map(|(i, j)| e.x[i] * e.y[j] * a[j][i])
+            .sum();
+        let row = (0..3).map(|d| (0..3).map(|j| e.y[j] * a[d][j]).sum::<f64>() - ua);
+        let col = (0..3).map(|d| (0..3).map(|i| e.x[i] * a[d][i]).sum::<f64>() - ub);
+        row.chain(col).fold(0.0, f64::max)
+    };
+    let entrants = || {
+        specs
+            .iter()
+            .map(|s| Entrant::parse(s).unwrap())
+            .collect::<Vec<_>>()
+    };
+    // Counted over the equilibria that are not equilibria of the true game (a strict pure one
+    // estimated right has no regret, and any bound covers it).
+    let (mut n, mut misses, mut misses_without_noise) = (0, 0, 0);
+    for seed in 0..40 {
+        let mut t = Tournament::new("t.toml", text, [entrants(), entrants()]).unwrap();
+        t.seed = seed;
+        let r = t.run(&|_| {});
+        let m = matrices(&t, &r);
+        for e in &nash::equilibria(&m[0], &m[1]).list {
+            let (bound, regret) = (regret_bound(&t, &r, e), true_regret(e));
+            if regret <= 1e-12 {
+                continue;
+            }
+            n += 1;
+            misses += usize::from(regret > bound);
+            let gain = e.gains.iter().flatten().fold(0.0, |g: f64, &v| g.max(v));
+            misses_without_noise += usize::from(regret > gain);
+        }
+    }
+    println!(
+        "{misses} of {n} bounds below the true regret; {misses_without_noise} without the noise term"
+    );
+    // Binomial(n, 0.05): mean 0.05 n, sd sqrt(0.0475 n); 3.1 sd is the 99.9 % point.
+    let allowed = 0.05 * n as f64 + 3.1 * (0.0475 * n as f64).sqrt();
+    assert!(n >= 30, "{n} equilibria");
+    assert!(
+        (misses as f64) <= allowed,
+        "{misses} of {n} misses, at most {allowed:.1} allowed"
+    );
+    assert!(
+        misses_without_noise as f64 > 0.5 * n as f64,
+        "{misses_without_noise} of {n}"
+    );
+}

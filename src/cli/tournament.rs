@@ -53,6 +53,13 @@ pub(super) fn tournament(a: TournamentArgs) -> Result<()> {
         let part = Part::new(whole, shard, items, Payload::Tournament { scenarios });
         return write_part(&dir, &part, f.quiet);
     }
+    let [m, n] = series.main().entrants.each_ref().map(Vec::len);
+    if !f.quiet && m * n > 100 {
+        // Vertex enumeration grows fast with the entrants: say what the wait is for.
+        eprintln!(
+            "  finding every equilibrium of the {m} x {n} meta-game (exact vertex enumeration)"
+        );
+    }
     let tm::report::Outputs {
         files,
         matrices: [pa, pb],

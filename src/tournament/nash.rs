@@ -156,33 +156,35 @@ fn vertices(m: &[Vec<BigInt>], var_label: &[usize], row_label: &[usize]) -> Vec<
     let mut seen: HashSet<u64> = HashSet::from([key(&start.basis)]);
     let mut stack = vec![start];
     let mut found: Vec<Vertex> = Vec::new();
-    let mut index: HashMap<Vec<BigRational>, usize> = HashMap::new();
+    // A vertex is the one point where its tight constraints meet, so its labels name it.
+    let mut known: HashSet<u64> = HashSet::new();
     while let Some(tab) = stack.pop() {
-        let mut z = vec![BigRational::zero(); dims];
-        let mut zero_basic = 0u64;
+        let mut labels = 0u64;
+        let mut basic = 0u64;
         for (r, &v) in tab.basis.iter().enumerate() {
-            let value = &tab.t[r][rhs];
-            if v < dims {
-                z[v] = BigRational::new(value.clone(), tab.det.clone());
-            }
-            if value.is_zero() {
-                zero_basic |= 1 << v;
+            basic |= 1 << v;
+            if tab.t[r][rhs].is_zero() {
+                basic &= !(1 << v);
             }
         }
-        if !index.contains_key(&z) {
-            let mut labels = 0u64;
-            for k in 0..dims + rows {
-                let nonbasic = !tab.basis.contains(&k);
-                if nonbasic || zero_basic & (1 << k) != 0 {
-                    labels |= 1
-                        << if k < dims {
-                            var_label[k]
-                        } else {
-                            row_label[k - dims]
-                        };
+        for k in 0..dims + rows {
+            if basic & (1 << k) == 0 {
+                labels |= 1
+                    << if k < dims {
+                        var_label[k]
+                    } else {
+                        row_label[k - dims]
+                    };
+            }
+        }
+        if known.insert(labels) {
+            let mut z = vec![BigRational::zero(); dims];
+            for (r, &v) in tab.basis.iter().enumerate() {
+                if v < dims {
+                    // Unreduced: only the vertices that pair are ever normalised.
+                    z[v] = BigRational::new_raw(tab.t[r][rhs].clone(), tab.det.clone());
                 }
             }
-            index.insert(z.clone(), found.len());
             found.push(Vertex { z, labels });
         }
         for c in 0..dims + rows {
@@ -568,15 +570,13 @@ mod tests {
             let p = (c..n).find(|&r| !sys[r].0[c].is_zero())?;
             sys.swap(c, p);
             let (prow, prhs) = sys[c].clone();
-            for r in 0..n {
-                if r != c && !sys[r].0[c].is_zero() {
-                    let f = &sys[r].0[c] / &prow[c];
-                    for k in 0..n {
-                        let d = &f * &prow[k];
-                        sys[r].0[k] -= d;
+            for (r, (row, rhs)) in sys.iter_mut().enumerate() {
+                if r != c && !row[c].is_zero() {
+                    let f = &row[c] / &prow[c];
+                    for (v, p) in row.iter_mut().zip(&prow) {
+                        *v -= &f * p;
                     }
-                    let d = &f * &prhs;
-                    sys[r].1 -= d;
+                    *rhs -= &f * &prhs;
                 }
             }
         }

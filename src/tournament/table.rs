@@ -34,14 +34,21 @@ pub fn table(t: &Tournament, pa: &[Vec<f64>], pb: &[Vec<f64>], eq: &Equilibria) 
             o.push('\n');
         }
     }
+    let (n, k) = (eq.list.len(), eq.components);
     let _ = writeln!(
         o,
-        "\nequilibria of the meta-game (every extreme one; {} joined by continua into {} component{}):",
-        eq.list.len(),
-        eq.components,
-        if eq.components == 1 { "" } else { "s" }
+        "\nequilibria of the meta-game: all {n} extreme one{}, {}:",
+        if n == 1 { "" } else { "s" },
+        if k == n {
+            "none joined to another".to_string()
+        } else {
+            format!(
+                "in {k} component{} (those of a component are joined by continua of equilibria)",
+                if k == 1 { "" } else { "s" }
+            )
+        }
     );
-    for (k, e) in eq.list.iter().enumerate() {
+    for (k, e) in eq.list.iter().enumerate().take(SHOWN) {
         let mix = |q: usize, v: &[f64]| {
             v.iter()
                 .enumerate()
@@ -63,5 +70,11 @@ pub fn table(t: &Tournament, pa: &[Vec<f64>], pb: &[Vec<f64>], eq: &Equilibria) 
             e.u[1]
         );
     }
+    if n > SHOWN {
+        let _ = writeln!(o, "  ... and {} more in equilibria.csv", n - SHOWN);
+    }
     o
 }
+
+/// The table shows at most this many equilibria; equilibria.csv has them all.
+const SHOWN: usize = 20;
