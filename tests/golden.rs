@@ -29,31 +29,31 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "scenarios/iran-p5plus1-2013-sweep.toml",
         [
-            "973a4ed0c0c452ee2f0688f8f3199970521fe035b7732d19bd44159b7c004c9f",
-            "c13d3d752bb4b9f5c3a1e6f107773df6a7d0d9c624d9062862411971f6bc32b3",
+            "3b7f1ebff156ac3a21f62d58a0b565e98c16a34b4f6d0b30fdaad961f160078b",
+            "9af94d3323c0601754e4ad98efa01f49cd693c66e7cccb8b65fee2d231066549",
             "7be7a5f588245eb327cec2ae1984c55e84a08e269bdcb67e73d565cd0ae5f69c",
         ],
     ),
     (
         "scenarios/iran-p5plus1-2013-sensitivity.toml",
         [
-            "973a4ed0c0c452ee2f0688f8f3199970521fe035b7732d19bd44159b7c004c9f",
-            "c13d3d752bb4b9f5c3a1e6f107773df6a7d0d9c624d9062862411971f6bc32b3",
+            "3b7f1ebff156ac3a21f62d58a0b565e98c16a34b4f6d0b30fdaad961f160078b",
+            "9af94d3323c0601754e4ad98efa01f49cd693c66e7cccb8b65fee2d231066549",
             "7be7a5f588245eb327cec2ae1984c55e84a08e269bdcb67e73d565cd0ae5f69c",
         ],
     ),
     (
         "scenarios/iran-p5plus1-2013.toml",
         [
-            "973a4ed0c0c452ee2f0688f8f3199970521fe035b7732d19bd44159b7c004c9f",
-            "c13d3d752bb4b9f5c3a1e6f107773df6a7d0d9c624d9062862411971f6bc32b3",
+            "3b7f1ebff156ac3a21f62d58a0b565e98c16a34b4f6d0b30fdaad961f160078b",
+            "9af94d3323c0601754e4ad98efa01f49cd693c66e7cccb8b65fee2d231066549",
             "7be7a5f588245eb327cec2ae1984c55e84a08e269bdcb67e73d565cd0ae5f69c",
         ],
     ),
     (
         "scenarios/rising-sanctions.toml",
         [
-            "6b7937281e548e34cd4f6040ad58f19d3b9461b160952c3ce57bec1893592669",
+            "20d7b22382b967208e58eb277702ba9872a44690ac63b7c6e8e550b49a53d5e7",
             "2142f53b90c2d6a04ee8c643aab48a275c1a08d608e828b7de48da85c7530610",
             "1cd1766c7271faf7a800f8cea5636f0b6a71247c38e5943850cde2e5819647d0",
         ],
@@ -61,7 +61,7 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "scenarios/war-of-attrition.toml",
         [
-            "eb37ca1f474b8dc85db56926cec4b65530d641f32a411c28ee71b7976619b204",
+            "ec332b9c257bc6206037662f74f67027d58c9eff57034f9c54e623741eb4303f",
             "b51ec87b8a7868145bba27d07c449456a9a122a27c095eab46f61af2a3ee3142",
             "88a785c3d428cf7b0de9f2d24f41025a6db8547306523f97a3b61c455e8fdc04",
         ],
@@ -77,7 +77,7 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "benches/scenarios/strategy-bayesian-asymmetric.toml",
         [
-            "982c9bcf39313fb8efea14d8654a461f20f033444e287fe3784af313205d5fb8",
+            "3116e5f13a39f16cf811f1bfeefdfd208b97fec561a195e278afd2a7f04c5098",
             "36eeb5c2ff120e798469224cde23399a0d12405dcafdb91e81773b82461d0623",
             "62b172ea460ad79c56f8f3a7d6a8e9179cb78024d24bc98121a2c33dbc22811d",
         ],
@@ -85,7 +85,7 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "benches/scenarios/strategy-bayesian.toml",
         [
-            "c7be8b6ff3200e84c1de54e5c7e20219def820bc66f4903649e2e00a73758d4a",
+            "c65e845966b7fb92c2a5921207add352594968f1ccefdc916129d1d001cf11ae",
             "6c84f972ba7511054f5c3dc6b99378429065bd6878863c9811ff89f38b1958d3",
             "0019677c3a8db0d877a6e7d3413bc2af742c60490f1516a6c2827fcc665efc05",
         ],
@@ -93,7 +93,7 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "benches/scenarios/strategy-belief.toml",
         [
-            "2203b181f96e721de164ecaa42e770e8369fb08df42e99b5573676f5f0633ab6",
+            "96f7eb12da5b3211fdbc2928e9eaf294c7492d9b00799e7f91576b39265d7f09",
             "a9704057255ad30a6fa41e25fe15810152362602f79b167dd4a585a9605fba28",
             "b70fb4dedf233cec01a4adfe103cb3e4e1adbcde862882a8a391fc49fabe86e2",
         ],
@@ -109,7 +109,7 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "benches/scenarios/strategy-hazard.toml",
         [
-            "1b4e8eca6923a1f62c3442f9cffc3164a2f304ed8dfad547c2e2553677f0ab8d",
+            "89c1e5db7911460725dc8024fec00957ec3bc490d32ec4ac2038c888608ea1b0",
             "887b8c7fac53c0e4517f5470359f99e1b6ed3fd24376ac83a9c8645624fbb474",
             "943e17cb808846aa0eee23e2f0e43f2d6ab293668976aaebcf95d4ae44f2f6b2",
         ],
@@ -125,7 +125,7 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "benches/scenarios/strategy-talks.toml",
         [
-            "c0d36ecb9b25b274e3bf11f364c7778f280f2c58efac7ed53d7ad4c24e400ca6",
+            "6f62868b56ee9b5fd10fcdcb8c44a2aa126f652bbed85ea34a92eba6658531bf",
             "e65b060413eb68730cb5efd88c71d5e4da7e33c9cf1bd26ad8c47479e2ee2736",
             "b2daae58991e623502f4eaf7053a19ae776c1f0cfef5e7796058364a9cbb45bf",
         ],
@@ -133,15 +133,15 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "benches/scenarios/strategy-time_dependent.toml",
         [
-            "c117cb1ef1018546c0a03e3eb2cf4a77eb926da49f916ba43a01592bf4d77354",
-            "b7a7626ad4ab89064636e1d47b322b2f1f99032f4b6af667c2f3eb63ba7f6955",
+            "d2784f103e8b348d46f632a3a2413d1f2f898eb6cba2ccd872cbfdb45be7780f",
+            "cab08fe1ed9d3af60abe36a8073ecd88f3020d1eaebca422a9222684b85d1355",
             "15ce9c57ce09c4676d8bfefcc8a43f7c28671ea64e2e6df14b1b98b3bacb849f",
         ],
     ),
 ];
 
 /// tournament.csv of the bundled scenario with four entrants a side.
-const TOURNAMENT_PIN: &str = "f4db40ea8f958e83c93e5b590a293be60a0bf339ebd1d5b923318fa31724d836";
+const TOURNAMENT_PIN: &str = "5169b8828e47c5998e303cf8d4a1f36f718529d623ced380394870471dd0fc06";
 
 fn load(file: &str) -> Loaded {
     let set = |path: &str, value: u64| Override {

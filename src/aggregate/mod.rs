@@ -40,14 +40,40 @@ const SUMS: usize = SHARE_SQ + PARTIES;
 pub struct Counts {
     /// Rounds that ended in a split of the pie.
     pub splits: u64,
+    /// Each party's smallest and largest payoff, exactly (so that constant payoffs have a
+    /// spread of exactly 0, which their sums of squares cannot give).
+    #[serde(default)]
+    pub payoff_range: [Option<(f64, f64)>; PARTIES],
     pub histogram: Histogram,
     pub sketch: Sketch,
+}
+
+/// The smallest range holding both (`None`: no value yet).
+fn widen(a: Option<(f64, f64)>, b: Option<(f64, f64)>) -> Option<(f64, f64)> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some((x.0.min(y.0), x.1.max(y.1))),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// A spread that is exactly 0 when every value was the same (`range`), however the sums round.
+fn exact_when_constant(mut e: Estimate, sd: f64, range: Option<(f64, f64)>) -> (Estimate, f64) {
+    match range {
+        Some((lo, hi)) if lo == hi => {
+            e.value = lo;
+            e.ci = e.ci.map(|_| (lo, lo));
+            (e, 0.0)
+        }
+        _ => (e, sd),
+    }
 }
 
 impl Counts {
     fn new(end: f64, bins: usize) -> Counts {
         Counts {
             splits: 0,
+            payoff_range: [None; PARTIES],
             histogram: Histogram::new(end, bins),
             sketch: Sketch::default(),
         }
@@ -55,6 +81,9 @@ impl Counts {
 
     fn merge(&mut self, o: &Counts) {
         self.splits += o.splits;
+        for (a, b) in self.payoff_range.iter_mut().zip(&o.payoff_range) {
+            *a = widen(*a, *b);
+        }
         self.histogram.merge(&o.histogram);
         self.sketch.merge(&o.sketch);
     }
@@ -156,6 +185,15 @@ impl Tally {
             }
             (*sum, *squares) = (s, q);
         }
+        for (i, range) in self.counts.payoff_range.iter_mut().enumerate() {
+            let column = &self.columns[COL_PAYOFF + i][..n];
+            if let Some(&first) = column.first() {
+                let seen = column
+                    .iter()
+                    .fold((first, first), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+                *range = widen(*range, Some(seen));
+            }
+        }
         let c = &mut self.counts;
         let (outcomes, times) = (&self.outcomes[..n], &self.columns[COL_TIME][..n]);
         c.sketch.extend(times);
@@ -242,6 +280,8 @@ impl Totals {
         };
         let mut metrics = vec![Metric::plain("rounds", None, n as f64)];
         let (time_mean, time_sd) = moments(TIME, TIME_SQ, n);
+        let (time_mean, time_sd) =
+            exact_when_constant(time_mean, time_sd, self.counts.sketch.range());
         metrics.push(Metric::est("time_mean", None, time_mean));
         metrics.push(Metric::plain("time_sd", None, time_sd));
         for (name, p) in [
@@ -257,6 +297,8 @@ impl Totals {
         let o = self.counts.outcomes();
         for i in 0..PARTIES {
             let (pm, psd) = moments(PAYOFF + i, PAYOFF_SQ + i, n);
+            let range = self.counts.payoff_range[i];
+            let (pm, psd) = exact_when_constant(pm, psd, range);
             metrics.push(Metric::est("payoff_mean", Some(i), pm));
             metrics.push(Metric::plain("payoff_sd", Some(i), psd));
             metrics.push(Metric::est(

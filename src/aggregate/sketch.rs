@@ -97,6 +97,11 @@ impl Sketch {
         self.zeros + self.counts.iter().sum::<u64>()
     }
 
+    /// The smallest and largest value seen, exactly; `None` when empty.
+    pub fn range(&self) -> Option<(f64, f64)> {
+        (self.count() > 0).then_some((self.min, self.max))
+    }
+
     /// The `p`-quantile as the value of rank `ceil(p n)` (the inverse of the empirical CDF),
     /// estimated by its bucket's midpoint, kept within the observed range. `None` when empty.
     pub fn quantile(&self, p: f64) -> Option<f64> {

@@ -48,9 +48,21 @@ pub fn wilson(k: u64, n: u64) -> Estimate {
     let denom = 1.0 + z2 / nf;
     let center = (p + z2 / (2.0 * nf)) / denom;
     let half = Z95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
+    // At k = 0 and k = n the interval ends exactly at 0 and 1 (center ∓ half is that in exact
+    // arithmetic; in floating point it misses by a rounding).
+    let lo = if k == 0 {
+        0.0
+    } else {
+        (center - half).max(0.0)
+    };
+    let hi = if k == n {
+        1.0
+    } else {
+        (center + half).min(1.0)
+    };
     Estimate {
         value: p,
-        ci: Some(((center - half).max(0.0), (center + half).min(1.0))),
+        ci: Some((lo, hi)),
     }
 }
 
@@ -75,5 +87,10 @@ mod tests {
         assert!(lo == 0.0 && hi > 0.0 && hi < 1.0);
         let (lo, hi) = wilson(5, 5).ci.unwrap();
         assert!(hi == 1.0 && lo < 1.0);
+        // Exactly, at every n (in floating point center - half missed 0 by 2.2e-19 at 10^6).
+        for n in [1, 7, 1_000, 1_000_000, 123_456_789] {
+            assert_eq!(wilson(0, n).ci.unwrap().0, 0.0);
+            assert_eq!(wilson(n, n).ci.unwrap().1, 1.0);
+        }
     }
 }

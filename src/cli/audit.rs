@@ -17,15 +17,11 @@ pub(super) fn audit(a: AuditArgs) -> Result<()> {
     let sc = &loaded.scenario;
     let (points, at) = audit::settings(&loaded, a.grid, &a.at).map_err(Usage)?;
     let grid = audit::grid(sc, points as usize, &at);
-    let dir = checked_out_dir(
-        f.out
-            .clone()
-            .or_else(|| Some(default_dir(&loaded, "audit"))),
-        &loaded,
-    )?;
+    let dir = checked_out_dir(f.out.clone(), &loaded, "audit")?;
     let pool = pool(f.threads)?;
     let batches = runner::batch_count(sc.simulation.rounds);
     let slice = shard.map_or(0..batches, |s| s.slice(batches));
+    warn_if_empty(shard, batches, "batches of 16,384 rounds");
     let here = runner::rounds_of(&slice, sc.simulation.rounds);
     let bar = progress_bar(here.end - here.start, f.quiet, "rounds");
     let started = Instant::now();

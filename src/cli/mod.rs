@@ -91,11 +91,42 @@ struct RunArgs {
 #[derive(Args, Default, Clone)]
 struct SimFlags {
     /// Number of rounds (overrides [simulation] rounds; for a sweep, per point).
-    #[arg(short = 'n', long, value_parser = clap::value_parser!(u64).range(1..))]
+    /// A whole number: 20000, 1e6 or 2.5e5.
+    #[arg(short = 'n', long, value_parser = parse_rounds, allow_negative_numbers = true)]
     rounds: Option<u64>,
     /// Random seed, 0 to 2^63 - 1 (overrides [simulation] seed).
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
+}
+
+/// `-n`: a whole number of rounds, also in scientific notation (1e6), from 1 to 2^63 - 1.
+fn parse_rounds(s: &str) -> Result<u64, String> {
+    let s = s.trim().replace('_', "");
+    let whole = |x: f64| x.fract() == 0.0 && x >= 1.0 && x <= i64::MAX as f64;
+    if let Ok(n) = s.parse::<u64>() {
+        return if (1..=i64::MAX as u64).contains(&n) {
+            Ok(n)
+        } else {
+            Err(format!(
+                "the number of rounds must be from 1 to 2^63 - 1, got {n}"
+            ))
+        };
+    }
+    match s.parse::<f64>() {
+        Ok(x) if whole(x) => Ok(x as u64),
+        Ok(x) if x.is_finite() && x < 1.0 => {
+            Err(format!("the number of rounds must be at least 1, got {s}"))
+        }
+        Ok(x) if x.is_finite() && x > i64::MAX as f64 => Err(format!(
+            "the number of rounds must be at most 2^63 - 1, got {s}"
+        )),
+        Ok(x) if x.is_finite() && x.fract() != 0.0 => Err(format!(
+            "the number of rounds must be a whole number, got {s}"
+        )),
+        _ => Err(format!(
+            "`{s}` is not a number of rounds (a whole number such as 20000 or 1e6)"
+        )),
+    }
 }
 
 impl SimFlags {
@@ -406,7 +437,17 @@ fn parse_override(s: &str) -> Result<Override, String> {
 struct Usage(String);
 
 pub fn exit_code(e: &anyhow::Error) -> u8 {
-    if e.downcast_ref::<ScenarioError>().is_some() || e.downcast_ref::<Usage>().is_some() {
+    let non_finite = e
+        .chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| {
+            io.get_ref()
+                .is_some_and(|i| i.downcast_ref::<impasse::output::NonFinite>().is_some())
+        });
+    if non_finite
+        || e.downcast_ref::<ScenarioError>().is_some()
+        || e.downcast_ref::<Usage>().is_some()
+    {
         2
     } else {
         1
@@ -529,15 +570,53 @@ fn checked_stem(loaded: &Loaded) -> String {
 }
 
 /// `--out`, or `out/<scenario file stem>/`; refused if it exists and is not a directory.
-fn checked_out_dir(out: Option<PathBuf>, loaded: &Loaded) -> Result<PathBuf> {
-    let dir = out.unwrap_or_else(|| Path::new("out").join(checked_stem(loaded)));
+/// A shard with nothing to do still writes its (empty) part, so that the merge is complete; but
+/// it is most likely a mistake, so say so.
+fn warn_if_empty(shard: Option<Shard>, items: u64, what: &str) {
+    if let Some(s) = shard
+        && s.slice(items).is_empty()
+    {
+        eprintln!(
+            "warning: shard {}/{} is empty: the {} shards share {items} {what} (shards are \
+             numbered from 0); use fewer shards or more rounds",
+            s.index, s.count, s.count
+        );
+    }
+}
+
+/// Where `command` writes: `--out`, or `out/<stem>/` for a run and `out/<stem>-<command>/` for
+/// the others, so that no command's default overwrites another's results. A directory whose
+/// manifest.toml says another command wrote it is refused rather than mixed.
+fn checked_out_dir(out: Option<PathBuf>, loaded: &Loaded, command: &str) -> Result<PathBuf> {
+    let dir = out.unwrap_or_else(|| {
+        if command == "run" {
+            Path::new("out").join(checked_stem(loaded))
+        } else {
+            default_dir(loaded, command)
+        }
+    });
     if dir.exists() && !dir.is_dir() {
         bail!(Usage(format!(
             "--out {}: exists and is not a directory",
             dir.display()
         )));
     }
+    if let Some(other) = written_by(&dir).filter(|c| c != command) {
+        bail!(Usage(format!(
+            "{} holds the results of `impasse {other}` (its manifest.toml says so); writing those \
+             of `impasse {command}` there would mix them: choose another --out, or remove it first",
+            dir.display()
+        )));
+    }
     Ok(dir)
+}
+
+/// The command whose results `dir` holds, from its manifest.toml.
+fn written_by(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("manifest.toml")).ok()?;
+    let doc: toml::Table = text.parse().ok()?;
+    let command = doc.get("manifest")?.get("command")?.as_str()?;
+    Some(command.to_string())
 }
 
 #[cfg(test)]

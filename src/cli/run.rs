@@ -16,10 +16,11 @@ pub(super) fn run(a: RunArgs) -> Result<()> {
     let shard = f.shard()?;
     let loaded = load(a.scenario.as_deref(), a.scenario_args.set, &f.sim)?;
     let sc = &loaded.scenario;
-    let dir = checked_out_dir(f.out.clone(), &loaded)?;
+    let dir = checked_out_dir(f.out.clone(), &loaded, "run")?;
     let pool = pool(f.threads)?;
     let batches = runner::batch_count(sc.simulation.rounds);
     let slice = shard.map_or(0..batches, |s| s.slice(batches));
+    warn_if_empty(shard, batches, "batches of 16,384 rounds");
     let here = runner::rounds_of(&slice, sc.simulation.rounds);
     let bar = progress_bar(here.end - here.start, f.quiet, "rounds");
     let started = Instant::now();

@@ -18,15 +18,14 @@ pub(super) fn sweep(a: SweepArgs) -> Result<()> {
     let d = &a.design;
     let sw = Sweep::from_loaded(&loaded, &d.vary, d.design.as_deref(), d.points).map_err(Usage)?;
     let shard = f.shard()?;
-    let out = checked_out_dir(f.out.clone(), &loaded)?;
+    let out = checked_out_dir(f.out.clone(), &loaded, "sweep")?;
     // A shard keeps its points in its own part folder.
     let dir = shard.map_or(out.clone(), |s| out.join(s.dir_name()));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let slice = shard.map_or(0..sw.design.points, |s| s.slice(sw.design.points));
-    let store = Store::open(&dir, &sw.fingerprint(), a.resume).map_err(|e| match e {
-        StoreError::Io(io) => anyhow::Error::new(io),
-        other => Usage(other.to_string()).into(),
-    })?;
+    warn_if_empty(shard, sw.design.points, "points");
+    let store = open_store(&dir, &sw, a.resume, f.quiet)?;
+    on_interrupt(dir.clone(), slice.end - slice.start);
     let pool = pool(f.threads)?;
     let bar = progress_bar(slice.end - slice.start, f.quiet, "points");
     let rounds = AtomicU64::new(0);
@@ -84,4 +83,53 @@ pub(super) fn sweep(a: SweepArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Ctrl-C (SIGINT, SIGTERM) during a sweep: every finished point is already on disk, so say how
+/// many and how to go on, then stop with 130 (the shell's code for an interrupt).
+fn on_interrupt(dir: std::path::PathBuf, total: u64) {
+    let mut args: Vec<String> = std::env::args().collect();
+    if !args.iter().any(|a| a == "--resume") {
+        args.push("--resume".into());
+    }
+    let again = args
+        .iter()
+        .map(|a| {
+            if a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+".contains(c))
+            {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Only one handler per process; a second sweep in one process has none to add.
+    let _ = ctrlc::set_handler(move || {
+        let kept = impasse::sweep::store::kept_points(&dir).unwrap_or(0);
+        eprintln!(
+            "\ninterrupted: {kept} of {total} points are done and kept in {}; continue with\n  {again}",
+            dir.display()
+        );
+        std::process::exit(130);
+    });
+}
+
+/// The sweep's store in `dir`, saying so when an unfinished sweep there is started over.
+fn open_store(dir: &std::path::Path, sw: &Sweep, resume: bool, quiet: bool) -> Result<Store> {
+    if !resume
+        && !quiet
+        && let Some(kept) = impasse::sweep::store::kept_points(dir)
+    {
+        eprintln!(
+            "note: {} held an unfinished sweep ({kept} points done); starting over (--resume \
+             continues one instead)",
+            dir.display()
+        );
+    }
+    Store::open(dir, &sw.fingerprint(), resume).map_err(|e| match e {
+        StoreError::Io(io) => anyhow::Error::new(io),
+        other => Usage(other.to_string()).into(),
+    })
 }

@@ -22,9 +22,14 @@ pub(super) fn tournament(a: TournamentArgs) -> Result<()> {
     }
     let series = Series::new(&loaded, entrants).map_err(Usage)?;
     let shard = f.shard()?;
-    let dir = checked_out_dir(f.out.clone(), &loaded[0])?;
+    let dir = checked_out_dir(f.out.clone(), &loaded[0], "tournament")?;
     let pool = pool(f.threads)?;
     let slice = |batches: u64| shard.map_or(0..batches, |s| s.slice(batches));
+    warn_if_empty(
+        shard,
+        impasse::runner::batch_count(series.main().rounds),
+        "batches of 16,384 rounds",
+    );
     let bar = progress_bar(series.work(), f.quiet, "rounds");
     let started = Instant::now();
     let results = pool.install(|| series.run(&slice, &|n| bar.inc(n)));

@@ -75,10 +75,17 @@ pub fn summary_records(report: &Report, ids: &[String; PARTIES]) -> Records {
         .iter()
         .map(|m| {
             let [lo, hi] = ci(&m.value);
+            // A mean over no rounds (share_mean when no round ended in a deal) is empty, like an
+            // interval where none applies; any other NaN is an error the writer refuses.
+            let undefined = m.metric == "share_mean" && m.value.value.is_nan();
             vec![
                 m.metric.to_string(),
                 party_id(ids, m.party),
-                float(m.value.value),
+                if undefined {
+                    String::new()
+                } else {
+                    float(m.value.value)
+                },
                 lo,
                 hi,
             ]

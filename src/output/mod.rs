@@ -36,6 +36,12 @@ pub fn run_files(resolved: &str, sc: &Scenario, totals: &Totals) -> Files {
 /// Write `(file name, bytes)` pairs into `dir` atomically, creating `dir` if needed. All files
 /// are staged before any is renamed, so a failure leaves no new file at all.
 pub fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
+    // The last line of defence: no CSV leaves with a number that is not one.
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".csv")) {
+        if let Some(e) = non_finite(name, bytes) {
+            return Err(io::Error::other(e));
+        }
+    }
     std::fs::create_dir_all(dir)?;
     let mut staged = Vec::with_capacity(files.len());
     for (name, bytes) in files {
@@ -53,6 +59,37 @@ pub fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
         std::fs::rename(tmp, dest)?;
     }
     Ok(())
+}
+
+/// A CSV field that should have been a number and is not a finite one: the scenario's
+/// magnitudes went beyond what the statistics hold. Nothing is written (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{file}, line {line}: a result is not a finite number ({field}); the scenario's numbers are \
+     too large or too small for its statistics: rescale its units"
+)]
+pub struct NonFinite {
+    pub file: String,
+    pub line: usize,
+    pub field: String,
+}
+
+/// `Err` if a CSV text holds a field that is not a finite number (`NaN`, `inf`).
+pub fn check_finite(name: &str, bytes: &[u8]) -> io::Result<()> {
+    non_finite(name, bytes).map_or(Ok(()), |e| Err(io::Error::other(e)))
+}
+
+fn non_finite(name: &str, bytes: &[u8]) -> Option<NonFinite> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    text.lines().enumerate().find_map(|(k, line)| {
+        line.split(',')
+            .find(|f| matches!(*f, "NaN" | "inf" | "-inf"))
+            .map(|f| NonFinite {
+                file: name.to_string(),
+                line: k + 1,
+                field: f.to_string(),
+            })
+    })
 }
 
 /// A float as CSV holds it: the shortest text that reads back to the same bits.

@@ -13,7 +13,7 @@ mod validate;
 use std::fmt;
 use std::path::Path;
 
-pub use overrides::Override;
+pub use overrides::{Override, too_deep};
 pub use validate::{DEFAULT_BINS, DEFAULT_ROUNDS, DEFAULT_SEED, effect, validate};
 
 use crate::model::Scenario;
@@ -94,6 +94,15 @@ pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Loaded, Scenario
 }
 
 /// Read and validate scenario text; `file` names it in messages.
+/// A user's text as an error message quotes it: at most 100 characters.
+pub fn clip(s: &str) -> String {
+    if s.chars().count() > 100 {
+        format!("{}...", s.chars().take(100).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
 pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Loaded, ScenarioError> {
     let invalid =
         |text: &str, span: Option<std::ops::Range<usize>>, path, message| ScenarioError::Invalid {
@@ -103,20 +112,29 @@ pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Loaded
             message,
         };
     let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        invalid(text, e.span(), None, first_line(e.message()).to_string())
+        let message = match first_line(e.message()) {
+            "recursion limit" => format!(
+                "keys, tables or values nest too deeply to read (no scenario field is more than \
+                 {} deep)",
+                overrides::MAX_DEPTH
+            ),
+            m => m.to_string(),
+        };
+        invalid(text, e.span(), None, message)
     })?;
     for o in overrides {
         o.apply(&mut doc)?;
     }
     let resolved = doc.to_string();
     // Errors in a field that an override set point at the override, not at a line.
-    let blame = |path: &str, message: String| match overrides
-        .iter()
-        .rev()
-        .find(|o| path.starts_with(&o.path) || o.path.starts_with(path) && !path.is_empty())
-    {
+    // Validation names array elements `event[1].rate`; overrides say `event.1.rate`.
+    let dotted = |p: &str| p.replace('[', ".").replace(']', "");
+    let blame = |path: &str, message: String| match overrides.iter().rev().find(|o| {
+        let p = dotted(path);
+        p.starts_with(&o.path) || o.path.starts_with(&p) && !p.is_empty()
+    }) {
         Some(o) => ScenarioError::Override {
-            spec: o.to_string(),
+            spec: clip(&o.to_string()),
             message: format!("{path}: {message}"),
         },
         None => invalid(

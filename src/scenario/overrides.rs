@@ -13,6 +13,22 @@ use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
 use super::ScenarioError;
 
+/// No scenario field lies deeper than this (`event.0.effect.pressure.growth` is 5); a longer
+/// path is refused before anything walks it.
+pub const MAX_DEPTH: usize = 8;
+
+pub fn too_deep(path: &str) -> Option<String> {
+    let depth = path.split('.').count();
+    (depth > MAX_DEPTH).then(|| {
+        let shown: String = path.chars().take(60).collect();
+        format!(
+            "`{shown}{}` has {depth} segments; no scenario field is deeper than {MAX_DEPTH} \
+             (e.g. parties.iran.pressure.growth)",
+            if shown.len() < path.len() { "..." } else { "" }
+        )
+    })
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Override {
     pub path: String,
@@ -32,6 +48,8 @@ impl FromStr for Override {
                 "`{path}` is not a dotted path (e.g. parties.iran.stake)"
             ));
         }
+        // Depth is checked when the override is applied, where the message can quote the path
+        // shortened (clap would echo all of it).
         Ok(Override {
             path: path.replace('[', ".").replace(']', ""),
             value: value.trim().to_string(),
@@ -45,6 +63,9 @@ impl Override {
             .value
             .parse::<Value>()
             .unwrap_or_else(|_| Value::from(self.value.as_str()));
+        if let Some(message) = too_deep(&self.path) {
+            return Err(self.error(message));
+        }
         let segs: Vec<&str> = self.path.split('.').collect();
         if segs[0] == "parties" && segs.len() >= 2 {
             let known = doc
@@ -69,13 +90,20 @@ impl Override {
 
     fn error(&self, message: String) -> ScenarioError {
         ScenarioError::Override {
-            spec: self.to_string(),
+            spec: super::clip(&self.to_string()),
             message,
         }
     }
 }
 
 fn set_in_table(t: &mut Table, segs: &[&str], value: Value) -> Result<(), String> {
+    let missing = !t.contains_key(segs[0]);
+    if missing && segs.len() > 1 && segs[1].parse::<usize>().is_ok() {
+        return Err(format!(
+            "there is no `{}` {}: the scenario has no `{}` at all (add [[{}]] tables to the file)",
+            segs[0], segs[1], segs[0], segs[0]
+        ));
+    }
     let item = t.entry(segs[0]).or_insert(Item::None);
     if item.is_none() && segs.len() > 1 {
         *item = Item::Table(Table::new());

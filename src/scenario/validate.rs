@@ -36,9 +36,23 @@ enum Dom {
     Share,
 }
 
+/// No scenario number may exceed this in size: payoffs are sums and products of them, and their
+/// statistics square the payoffs, so much larger numbers would overflow an f64 or lose every
+/// digit of a spread. Rescale the units instead (millions of dollars, not dollars).
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
 fn num(path: &str, v: f64, d: Dom) -> R<f64> {
     if !v.is_finite() {
-        return invalid(path, format!("must be a finite number, got {v}"));
+        return invalid(path, format!("must be a finite number, got {v:?}"));
+    }
+    if v.abs() > MAX_MAGNITUDE {
+        return invalid(
+            path,
+            format!(
+                "must be within ±1e12 (larger numbers overflow the payoff statistics; rescale the \
+                 units), got {v:?}"
+            ),
+        );
     }
     let (ok, allowed) = match d {
         Dom::Any => (true, ""),
@@ -50,7 +64,7 @@ fn num(path: &str, v: f64, d: Dom) -> R<f64> {
     if ok {
         Ok(v)
     } else {
-        invalid(path, format!("{allowed}, got {v}"))
+        invalid(path, format!("{allowed}, got {v:?}"))
     }
 }
 
@@ -110,6 +124,16 @@ fn resolve(path: &str, raw: Option<&RawDist>) -> R<Resolve> {
         RawDistTable::Lognormal { mu, sigma } => {
             num(&f("mu"), mu, Dom::Any)?;
             num(&f("sigma"), sigma, Dom::NonNegative)?;
+            // Its 1e-9 and 1 - 1e-9 quantiles, e^(mu ± 6 sigma), must be numbers a payoff holds.
+            if (mu.abs() + 6.0 * sigma) > 27.0 {
+                return invalid(
+                    f("mu"),
+                    format!(
+                        "|mu| + 6 sigma must be at most 27 (e^27 is about 5e11), got mu {mu:?}, \
+                         sigma {sigma:?}"
+                    ),
+                );
+            }
             Resolve::LogNormal {
                 mu,
                 sigma,
@@ -121,7 +145,21 @@ fn resolve(path: &str, raw: Option<&RawDist>) -> R<Resolve> {
             d: Exp::new(1.0 / mean).expect("checked mean > 0"),
         },
         RawDistTable::Gamma { shape, scale } => Resolve::Gamma {
-            shape: num(&f("shape"), shape, Dom::Positive)?,
+            shape: {
+                // Its quantiles cost in proportion to the shape; above 1e4 (a coefficient of
+                // variation of 1 %) a normal or a constant says the same.
+                let shape = num(&f("shape"), shape, Dom::Positive)?;
+                if shape > 1e4 {
+                    return invalid(
+                        f("shape"),
+                        format!(
+                            "must be at most 1e4 (above, the gamma is a normal with a coefficient \
+                             of variation under 1 %: use distribution = \"normal\"), got {shape:?}"
+                        ),
+                    );
+                }
+                shape
+            },
             scale: num(&f("scale"), scale, Dom::Positive)?,
             d: Gamma::new(shape, scale).expect("checked shape, scale > 0"),
         },
@@ -260,6 +298,11 @@ pub fn effect(s: &str, party: Option<usize>) -> Result<Effect, String> {
         .map_err(|_| format!("`{rhs}` is not a number"))?;
     if !value.is_finite() {
         return Err(format!("the value must be a finite number, got {rhs}"));
+    }
+    if value.abs() > MAX_MAGNITUDE {
+        return Err(format!(
+            "the value must be within ±1e12 (larger numbers overflow the payoff statistics), got {value:?}"
+        ));
     }
     let (name, growth) = match lhs.strip_suffix(".growth") {
         Some(n) => (n, true),

@@ -198,12 +198,15 @@ pub enum MergeError {
     NotAPart(String),
     #[error("{path}: cannot read {PART_FILE}: {reason}")]
     Unreadable { path: String, reason: String },
-    #[error("{path} is a part of another {what} than {first}; refusing to mix them")]
+    #[error("{path} is a part of another {what} than {first} ({detail}); refusing to mix them")]
     Foreign {
         path: String,
         first: String,
         what: &'static str,
+        detail: String,
     },
+    #[error("{0}: no such file or directory")]
+    NotFound(String),
     #[error("shard {index} of {count} is given twice: {a} and {b}")]
     Duplicate {
         index: u64,
@@ -274,6 +277,9 @@ impl Part {
 pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, MergeError> {
     let mut out = Vec::new();
     for p in paths {
+        if !p.exists() {
+            return Err(MergeError::NotFound(p.display().to_string()));
+        }
         if p.join(PART_FILE).is_file() {
             out.push(p.clone());
             continue;
@@ -307,23 +313,45 @@ pub fn collect(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Part)>, MergeError> {
         return Err(MergeError::Empty);
     };
     for (d, p) in &parts {
-        let what = if p.command != first.command {
-            Some("command")
-        } else if p.fingerprint != first.fingerprint
-            || p.seed != first.seed
-            || p.rounds != first.rounds
-        {
-            Some("scenario, design, seed or round count")
+        let short = |f: &str| f.chars().take(12).collect::<String>();
+        let differs = if p.command != first.command {
+            Some((
+                "command",
+                format!("`{}` here, `{}` there", p.command, first.command),
+            ))
+        } else if p.seed != first.seed {
+            Some(("seed", format!("{} here, {} there", p.seed, first.seed)))
+        } else if p.rounds != first.rounds {
+            Some((
+                "round count",
+                format!("{} here, {} there", p.rounds, first.rounds),
+            ))
+        } else if p.fingerprint != first.fingerprint {
+            Some((
+                "scenario or design",
+                format!(
+                    "scenario {} with fingerprint {} here, {} with {} there: their scenario text, \
+                     --set or sweep settings differ",
+                    p.file,
+                    short(&p.fingerprint),
+                    first.file,
+                    short(&first.fingerprint)
+                ),
+            ))
         } else if p.shard.count != first.shard.count {
-            Some("split into shards")
+            Some((
+                "split into shards",
+                format!("{} shards here, {} there", p.shard.count, first.shard.count),
+            ))
         } else {
             None
         };
-        if let Some(what) = what {
+        if let Some((what, detail)) = differs {
             return Err(MergeError::Foreign {
                 path: d.display().to_string(),
                 first: first_dir.display().to_string(),
                 what,
+                detail,
             });
         }
     }

@@ -91,7 +91,13 @@ impl Axis {
         })?;
         let path = path.trim().replace('[', ".").replace(']', "");
         if path.is_empty() || path.split('.').any(str::is_empty) {
-            return Err(format!("`{path}` is not a dotted path"));
+            return Err(format!(
+                "`{}` is not a dotted path",
+                crate::scenario::clip(&path)
+            ));
+        }
+        if let Some(message) = crate::scenario::too_deep(&path) {
+            return Err(message);
         }
         Ok(Axis {
             spec: Spec::parse(text.trim())?,
@@ -122,6 +128,11 @@ impl Spec {
                 })?;
                 if n == 0 {
                     return Err(format!("`{s}` has zero steps: give at least 1 point"));
+                }
+                if n > MAX_POINTS {
+                    return Err(format!(
+                        "`{s}` asks for {n} points; a sweep has at most {MAX_POINTS}"
+                    ));
                 }
                 if n == 1 && a != b {
                     return Err(format!(

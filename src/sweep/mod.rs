@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::output::{self, csv};
 use crate::rng::derive_seed;
 use crate::runner;
-use crate::scenario::{self, Loaded, Override, ScenarioError};
+use crate::scenario::{self, Loaded, Override, ScenarioError, clip};
 
 /// A sweep ready to run.
 pub struct Sweep {
@@ -70,11 +70,11 @@ impl Sweep {
         let mut axes: Vec<Axis> = Vec::new();
         for (path, spec) in &table.vary {
             let axis = Axis::parse(&format!("{path}={spec}"))
-                .map_err(|e| format!("[sweep] vary {path:?} = {spec:?}: {e}"))?;
+                .map_err(|e| format!("[sweep] vary {:?} = {:?}: {e}", clip(path), clip(spec)))?;
             axes.push(axis);
         }
         for v in vary {
-            let axis = Axis::parse(v).map_err(|e| format!("--vary {v}: {e}"))?;
+            let axis = Axis::parse(v).map_err(|e| format!("--vary {}: {e}", clip(v)))?;
             match axes.iter_mut().find(|x| x.path == axis.path) {
                 Some(x) => *x = axis,
                 None => axes.push(axis),
@@ -99,7 +99,7 @@ impl Sweep {
                 ScenarioError::Override { message, .. } => message,
                 other => other.to_string(),
             };
-            format!("--vary {axis}: {message}")
+            format!("--vary {}: {message}", clip(&axis.to_string()))
         })?;
         Ok(sw)
     }

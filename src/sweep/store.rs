@@ -21,6 +21,11 @@ pub enum StoreError {
     #[error("{0}: nothing to resume (no sweep was started there)")]
     NothingToResume(String),
     #[error(
+        "{0}: nothing to resume: the sweep there is complete (sweep.csv is written). Run without \
+         --resume to run it again"
+    )]
+    Finished(String),
+    #[error(
         "{0} holds a sweep of another scenario or design; refusing to mix them. Run without \
          --resume to start afresh, or choose another --out"
     )]
@@ -42,8 +47,14 @@ impl Store {
         let dir = out.join(STATE);
         let fp = dir.join("fingerprint.txt");
         if resume {
-            let found = fs::read_to_string(&fp)
-                .map_err(|_| StoreError::NothingToResume(out.display().to_string()))?;
+            let found = fs::read_to_string(&fp).map_err(|_| {
+                let shown = out.display().to_string();
+                if out.join("sweep.csv").is_file() {
+                    StoreError::Finished(shown)
+                } else {
+                    StoreError::NothingToResume(shown)
+                }
+            })?;
             if found != fingerprint {
                 return Err(StoreError::Foreign(out.display().to_string()));
             }
@@ -68,6 +79,8 @@ impl Store {
 
     /// Record point `k`'s rows (already prefixed with its point, seed and values).
     pub fn save(&self, k: u64, summary_rows: &[u8], outcome_rows: &[u8]) -> io::Result<()> {
+        crate::output::check_finite("sweep.csv", summary_rows)?;
+        crate::output::check_finite("sweep_outcomes.csv", outcome_rows)?;
         let mut bytes = Vec::with_capacity(summary_rows.len() + outcome_rows.len() + 10);
         bytes.extend_from_slice(summary_rows);
         bytes.extend_from_slice(OUTCOMES_MARK.as_bytes());
@@ -85,6 +98,13 @@ impl Store {
 /// Point `k`'s file in the state folder `state` (`<out>/.sweep`).
 pub fn point_path(state: &Path, k: u64) -> PathBuf {
     state.join("points").join(format!("{k}.csv"))
+}
+
+/// How many points an unfinished sweep in `out` has kept (`None`: no unfinished sweep there).
+pub fn kept_points(out: &Path) -> Option<u64> {
+    let points = fs::read_dir(out.join(STATE).join("points")).ok()?;
+    let csv = |e: &fs::DirEntry| e.file_name().to_string_lossy().ends_with(".csv");
+    Some(points.filter_map(Result::ok).filter(csv).count() as u64)
 }
 
 /// The state folder of a sweep (or sweep shard) written to `out`.

@@ -1,0 +1,476 @@
+//! What a new user and a hostile one tripped over (the hardening issue), one regression test per
+//! probe, and the inputs the fuzz campaigns found (`tests/fuzz.rs`).
+
+mod common;
+use common::impasse;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn scenario_path(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn war() -> String {
+    scenario_path("war-of-attrition.toml")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+/// Exit code 2, stderr containing every needle, stderr short (no echo of a huge input), and no
+/// output directory left behind.
+fn refused(args: &[&str], needles: &[&str]) {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("o");
+    let a = impasse()
+        .args(args)
+        .arg("-o")
+        .arg(&out)
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    for n in needles {
+        assert!(err.contains(n), "`{n}` not in: {err}");
+    }
+    assert!(err.len() < 600, "a {} byte message", err.len());
+    assert!(!out.join("summary.csv").exists());
+}
+
+#[test]
+fn deep_paths_are_refused_with_their_depth_not_a_stack_overflow() {
+    let deep = vec!["a"; 15_000].join(".");
+    refused(
+        &["run", &war(), "--set", &format!("{deep}=1")],
+        &["15000 segments", "no scenario field is deeper than 8"],
+    );
+    let parties = vec!["parties"; 127].join(".");
+    refused(
+        &["run", &war(), "--set", &format!("{parties}=1")],
+        &["127 segments"],
+    );
+    refused(
+        &["sweep", &war(), "--vary", &format!("{parties}=0:1:2")],
+        &["127 segments"],
+    );
+    // The same in a [sweep] table, and as a dotted key in the file itself.
+    let dir = TempDir::new().unwrap();
+    let text = fs::read_to_string(war()).unwrap();
+    let in_table = write(
+        dir.path(),
+        "t.toml",
+        &format!("{text}\n[sweep]\nvary = {{ \"{deep}\" = \"0:1:2\" }}\n"),
+    );
+    refused(&["sweep", &in_table], &["[sweep] vary", "15000 segments"]);
+    let dotted = write(dir.path(), "d.toml", &format!("x.{deep} = 1\n{text}"));
+    refused(&["run", &dotted], &["d.toml", "nest too deeply"]);
+}
+
+const BAYES: &str = r#"
+[parties.a]
+stake = 1
+pressure = 0.1
+strategy = "bayesian"
+resolve = { distribution = "gamma", shape = SHAPE, scale = 1e-6 }
+[parties.b]
+stake = 1
+pressure = 0.1
+strategy = "bayesian"
+resolve = { distribution = "gamma", shape = 2, scale = 0.5 }
+[simulation]
+rounds = 100
+horizon = 100
+"#;
+
+#[test]
+fn a_gamma_of_huge_shape_is_refused_at_once_not_after_hours() {
+    let dir = TempDir::new().unwrap();
+    for shape in ["1e8", "1e12"] {
+        let f = write(dir.path(), "b.toml", &BAYES.replace("SHAPE", shape));
+        let started = Instant::now();
+        refused(&["run", &f], &["parties.a.resolve.shape", "at most 1e4"]);
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+    // 1e4 itself still runs.
+    let f = write(dir.path(), "b.toml", &BAYES.replace("SHAPE", "1e4"));
+    impasse()
+        .args(["run", &f, "-q", "-o"])
+        .arg(dir.path().join("ok"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn huge_numbers_are_refused_naming_the_field_and_the_range() {
+    refused(
+        &["run", &war(), "--set", "parties.a.stake=1e200"],
+        &["parties.a.stake", "±1e12", "got 1e200"],
+    );
+    refused(
+        &["run", &war(), "--set", "parties.b.pressure=1e308"],
+        &["parties.b.pressure", "±1e12"],
+    );
+    // An event rate of 1e308 is named as 1e308, not as a 309-digit number.
+    refused(
+        &[
+            "run",
+            &scenario_path("iran-p5plus1-2013.toml"),
+            "--set",
+            "event.1.rate=1e308",
+        ],
+        &["--set event.1.rate=1e308", "got 1e308"],
+    );
+    refused(
+        &[
+            "run",
+            &scenario_path("iran-p5plus1-2013.toml"),
+            "--set",
+            "event.1.effects=[\"pressure += 1e308\"]",
+        ],
+        &["effect", "±1e12"],
+    );
+    // Found by hand: a lognormal resolve with mu = 700 panicked in its quantile (exit 101).
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "l.toml",
+        &BAYES.replace(
+            "distribution = \"gamma\", shape = SHAPE, scale = 1e-6",
+            "distribution = \"lognormal\", mu = 700, sigma = 1",
+        ),
+    );
+    refused(&["run", &f], &["parties.a.resolve.mu", "at most 27"]);
+}
+
+fn summary(dir: &Path) -> Vec<Vec<String>> {
+    fs::read_to_string(dir.join("summary.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+fn row<'a>(rows: &'a [Vec<String>], metric: &str, party: &str) -> &'a [String] {
+    rows.iter()
+        .find(|r| r[0] == metric && r[1] == party)
+        .unwrap_or_else(|| panic!("no {metric} {party}"))
+}
+
+#[test]
+fn constant_results_have_exact_spreads_and_probabilities_end_at_0_and_1() {
+    // b concedes at 3.7 in every round: the end time and both payoffs are constants, so their
+    // sds are exactly 0 and their intervals have no width; a's concession probability is 0 and
+    // b's 1, so their intervals end exactly at 0 and 1. No round splits, so share_mean is empty.
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "c.toml",
+        r#"
+        [parties.a]
+        stake = 1
+        pressure = 0.013
+        strategy = "never"
+        [parties.b]
+        stake = 1
+        pressure = 0.029
+        strategy = { kind = "at_time", t = 3.7 }
+        [simulation]
+        rounds = 300000
+        horizon = 10
+        "#,
+    );
+    let out = dir.path().join("o");
+    impasse()
+        .args(["run", &f, "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = summary(&out);
+    assert_eq!(row(&rows, "time_sd", "")[2], "0.0");
+    assert_eq!(&row(&rows, "time_mean", "")[2..], ["3.7", "3.7", "3.7"]);
+    for p in ["a", "b"] {
+        assert_eq!(row(&rows, "payoff_sd", p)[2], "0.0");
+        let m = row(&rows, "payoff_mean", p);
+        assert_eq!((&m[3], &m[4]), (&m[2], &m[2]));
+    }
+    assert_eq!(row(&rows, "concede_probability", "a")[3], "0.0");
+    assert_eq!(row(&rows, "concede_probability", "b")[4], "1.0");
+    assert_eq!(row(&rows, "breakdown_probability", "")[3], "0.0");
+    let text = fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+    // Never vs never: no deal at all, so share_mean is empty rather than NaN.
+    let out = dir.path().join("nn");
+    impasse()
+        .args([
+            "run",
+            &f,
+            "-q",
+            "--set",
+            "parties.b.strategy=never",
+            "-n",
+            "100",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(row(&summary(&out), "share_mean", "a")[2], "");
+}
+
+#[test]
+fn merge_says_what_is_missing_or_different() {
+    let dir = TempDir::new().unwrap();
+    let missing = dir.path().join("nowhere");
+    impasse()
+        .arg("merge")
+        .arg(&missing)
+        .arg("-o")
+        .arg(dir.path().join("m"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file or directory"));
+    let part = |seed: &str, shard: &str, name: &str| -> PathBuf {
+        let out = dir.path().join(name);
+        impasse()
+            .args([
+                "run",
+                &war(),
+                "-n",
+                "1000",
+                "-q",
+                "--seed",
+                seed,
+                "--shard",
+                shard,
+            ])
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let (a, b) = (part("1", "0/2", "a"), part("5", "1/2", "b"));
+    impasse()
+        .arg("merge")
+        .args([&a, &b])
+        .arg("-o")
+        .arg(dir.path().join("m"))
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("another seed")
+                .and(predicate::str::contains("(5 here, 1 there)")),
+        );
+}
+
+#[test]
+fn resume_and_set_and_rounds_messages_say_what_is_wrong() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("s");
+    let sweep = |extra: &[&str]| {
+        let mut c = impasse();
+        c.args([
+            "sweep",
+            &war(),
+            "-n",
+            "200",
+            "-q",
+            "--vary",
+            "parties.a.pressure=0.1,0.2",
+        ])
+        .args(extra)
+        .arg("-o")
+        .arg(&out);
+        c
+    };
+    sweep(&[]).assert().success();
+    sweep(&["--resume"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the sweep there is complete"));
+    impasse()
+        .args(["run", &war(), "--set", "event.5.at=2", "-o"])
+        .arg(dir.path().join("e"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the scenario has no `event` at all",
+        ));
+    for (n, says) in [
+        ("-1", "must be at least 1"),
+        ("0", "from 1 to 2^63 - 1"),
+        ("2.5", "whole number"),
+        ("1e30", "at most 2^63 - 1"),
+        ("abc", "is not a number of rounds"),
+    ] {
+        impasse()
+            .args(["run", &war(), "-n", n, "-o"])
+            .arg(dir.path().join("n"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+    // Scientific notation is a number of rounds.
+    let r = dir.path().join("sci");
+    impasse()
+        .args(["run", &war(), "-q", "-n", "2e3", "-o"])
+        .arg(&r)
+        .assert()
+        .success();
+    assert_eq!(row(&summary(&r), "rounds", "")[2], "2000.0");
+}
+
+#[test]
+fn commands_keep_to_their_own_directories() {
+    let dir = TempDir::new().unwrap();
+    let run = |args: &[&str]| {
+        impasse()
+            .current_dir(dir.path())
+            .args(args)
+            .args(["-n", "500", "-q"])
+            .assert()
+    };
+    run(&["run", &war()]).success();
+    run(&["sweep", &war(), "--vary", "parties.a.pressure=0.1,0.2"]).success();
+    run(&[
+        "tournament",
+        &war(),
+        "--entrants",
+        "a=never,immediate",
+        "--entrants",
+        "b=never,immediate",
+    ])
+    .success();
+    for (d, file) in [
+        ("war-of-attrition", "summary.csv"),
+        ("war-of-attrition-sweep", "sweep.csv"),
+        ("war-of-attrition-tournament", "tournament.csv"),
+    ] {
+        assert!(dir.path().join("out").join(d).join(file).is_file(), "{d}");
+    }
+    // A sweep into the run's directory is refused, naming what is there.
+    run(&[
+        "sweep",
+        &war(),
+        "--vary",
+        "parties.a.pressure=0.1,0.2",
+        "-o",
+        "out/war-of-attrition",
+    ])
+    .code(2)
+    .stderr(predicate::str::contains(
+        "holds the results of `impasse run`",
+    ));
+}
+
+#[test]
+fn an_empty_shard_warns() {
+    let dir = TempDir::new().unwrap();
+    impasse()
+        .args(["run", &war(), "-n", "1000", "-q", "--shard", "0/4", "-o"])
+        .arg(dir.path().join("p"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("shard 0/4 is empty"));
+}
+
+#[test]
+fn an_interrupted_sweep_says_how_to_go_on_and_resumes_to_the_same_bytes() {
+    let dir = TempDir::new().unwrap();
+    let args = |out: &Path| -> Vec<String> {
+        [
+            "sweep",
+            &war(),
+            "-n",
+            "3000000",
+            "-j",
+            "1",
+            "-q",
+            "--no-report",
+            "--vary",
+            "parties.a.pressure=0.05:0.2:16",
+            "-o",
+            &out.display().to_string(),
+        ]
+        .map(str::to_string)
+        .to_vec()
+    };
+    let (cut, whole) = (dir.path().join("cut"), dir.path().join("whole"));
+    let bin = assert_cmd::cargo::cargo_bin("impasse");
+    let child = std::process::Command::new(&bin)
+        .args(args(&cut))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once a point is kept (and long before the last: 16 points of 3 million rounds take about 1.5 s).
+    let points = cut.join(".sweep").join("points");
+    let started = Instant::now();
+    while fs::read_dir(&points).map_or(0, |d| d.count()) == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no point saved"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{err}");
+    assert!(err.contains("points are done and kept in"), "{err}");
+    assert!(err.contains("--resume"), "{err}");
+    let mut resumed = args(&cut);
+    resumed.push("--resume".into());
+    impasse().args(&resumed).assert().success();
+    impasse().args(args(&whole)).assert().success();
+    common::same_bytes(&cut, &whole, &["sweep.csv", "sweep_outcomes.csv"]);
+}
+
+#[test]
+fn found_by_fuzzing_a_grid_of_huge_size_is_refused() {
+    // `0:1:9223372036854775807` asked for a vector of 2^63 values: "capacity overflow" (panic).
+    refused(
+        &[
+            "sweep",
+            &war(),
+            "--vary",
+            "parties.a.pressure=0:1:9223372036854775807",
+        ],
+        &["asks for 9223372036854775807 points", "at most 1000000"],
+    );
+}
+
+#[test]
+fn no_csv_is_written_with_a_number_that_is_not_one() {
+    // The output's last line of defence: a NaN or an infinity in any field refuses the whole
+    // set of files (nothing written), and the CLI maps the error to exit code 2.
+    let dir = TempDir::new().unwrap();
+    for bad in ["NaN", "inf", "-inf"] {
+        let files = [
+            ("good.csv", b"metric,value\nrounds,1.0\n".to_vec()),
+            ("bad.csv", format!("metric,value\nx,{bad}\n").into_bytes()),
+        ];
+        let e = impasse::output::write_files(dir.path(), &files).unwrap_err();
+        assert!(e.to_string().contains("bad.csv, line 2"), "{e}");
+        assert!(!dir.path().join("good.csv").exists() && !dir.path().join("bad.csv").exists());
+    }
+    // A field that merely contains the letters is fine.
+    let files = [("ok.csv", b"name,value\ninflation,1.0\n".to_vec())];
+    impasse::output::write_files(dir.path(), &files).unwrap();
+}
