@@ -48,6 +48,30 @@ pub struct Counts {
     pub sketch: Sketch,
 }
 
+/// The smallest and largest of `first` and `values`, in `LANES` lanes so that it vectorises
+/// (payoffs are never NaN: the output refuses them).
+#[inline]
+fn min_max(first: f64, values: &[f64]) -> (f64, f64) {
+    let (mut lo, mut hi) = ([first; LANES], [first; LANES]);
+    let chunks = values.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for x in chunks {
+        for j in 0..LANES {
+            lo[j] = if x[j] < lo[j] { x[j] } else { lo[j] };
+            hi[j] = if x[j] > hi[j] { x[j] } else { hi[j] };
+        }
+    }
+    let lo = rest
+        .iter()
+        .chain(&lo)
+        .fold(first, |a, &b| if b < a { b } else { a });
+    let hi = rest
+        .iter()
+        .chain(&hi)
+        .fold(first, |a, &b| if b > a { b } else { a });
+    (lo, hi)
+}
+
 /// The smallest range holding both (`None`: no value yet).
 fn widen(a: Option<(f64, f64)>, b: Option<(f64, f64)>) -> Option<(f64, f64)> {
     match (a, b) {
@@ -188,10 +212,7 @@ impl Tally {
         for (i, range) in self.counts.payoff_range.iter_mut().enumerate() {
             let column = &self.columns[COL_PAYOFF + i][..n];
             if let Some(&first) = column.first() {
-                let seen = column
-                    .iter()
-                    .fold((first, first), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-                *range = widen(*range, Some(seen));
+                *range = widen(*range, Some(min_max(first, column)));
             }
         }
         let c = &mut self.counts;
@@ -396,5 +417,29 @@ impl Report {
             .iter()
             .find(|m| m.metric == name && m.party == party)
             .map(|m| &m.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lane-wise range is the plain fold's, for every length and the extremes anywhere.
+    #[test]
+    fn min_max_in_lanes_is_the_plain_fold() {
+        for len in 0..40 {
+            for at in 0..len.max(1) {
+                let mut v: Vec<f64> = (0..len).map(|k| ((k * 7919) % 13) as f64 - 6.0).collect();
+                if len > 0 {
+                    v[at] = -1e9;
+                    v[len - 1 - at] = 1e9;
+                }
+                let first: f64 = 0.5;
+                let plain = v
+                    .iter()
+                    .fold((first, first), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+                assert_eq!(min_max(first, &v), plain, "len {len} at {at}");
+            }
+        }
     }
 }
