@@ -112,6 +112,11 @@ fn cases() -> u32 {
 
 /// Run `f` on its own thread: a panic or a run over 20 s is a finding, reported with `input`.
 fn must_finish(input: String, f: impl FnOnce() + Send + 'static) -> Result<(), TestCaseError> {
+    // IMPASSE_FUZZ_LOG=1 prints each input first, so that one that kills the process (out of
+    // memory, say) is the last line printed.
+    if std::env::var_os("IMPASSE_FUZZ_LOG").is_some() {
+        eprintln!("case: {input}");
+    }
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
         .stack_size(8 << 20)

@@ -474,3 +474,18 @@ fn no_csv_is_written_with_a_number_that_is_not_one() {
     let files = [("ok.csv", b"name,value\ninflation,1.0\n".to_vec())];
     impasse::output::write_files(dir.path(), &files).unwrap();
 }
+
+#[test]
+fn found_by_fuzzing_meetings_too_close_together_are_refused() {
+    // `talks.every = 1e-9` planned 5e12 meetings: "memory allocation of 8589934592 bytes
+    // failed" (abort). Now at most a million meetings before the end.
+    refused(
+        &[
+            "run",
+            &scenario_path("brinkmanship.toml"),
+            "--set",
+            "talks.every=1e-9",
+        ],
+        &["talks.every", "at most 1e6 are allowed"],
+    );
+}

@@ -41,6 +41,9 @@ enum Dom {
 /// digit of a spread. Rescale the units instead (millions of dollars, not dollars).
 pub const MAX_MAGNITUDE: f64 = 1e12;
 
+/// At most this many meetings of `[talks]` before the game's end.
+const MAX_MEETINGS: f64 = 1e6;
+
 fn num(path: &str, v: f64, d: Dom) -> R<f64> {
     if !v.is_finite() {
         return invalid(path, format!("must be a finite number, got {v:?}"));
@@ -674,6 +677,21 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
         Some(t) => {
             let every = num("talks.every", t.every, Dom::Positive)?;
             let first = num("talks.first", t.first.unwrap_or(every), Dom::NonNegative)?;
+            // The equilibrium plans every meeting up to the end: keep that a plan, not a
+            // memory exhaustion (found by fuzzing: every = 1e-9 asked for 8 GB).
+            let end = deadline.as_ref().map(|d| d.at).or(horizon).unwrap_or(0.0);
+            let count = (end - first) / every;
+            if count > MAX_MEETINGS {
+                return invalid(
+                    "talks.every",
+                    format!(
+                        "meetings every {every:?} until the end at {end:?} make {count:.3e} \
+                         meetings; at most {MAX_MEETINGS:e} are allowed (make `every` at least \
+                         {:?})",
+                        (end - first) / MAX_MEETINGS
+                    ),
+                );
+            }
             Some(Talks { every, first })
         }
     };
