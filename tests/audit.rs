@@ -94,31 +94,9 @@ fn the_audit_manifest_reproduces_it_and_shards_merge_into_the_same_bytes() {
         .assert()
         .success();
     same_bytes(&whole, &again, &["audit.csv", "deviations.csv"]);
-    let parts = dir.path().join("parts");
-    for i in 0..3 {
-        impasse()
-            .args([
-                "audit",
-                &file,
-                "--grid",
-                "9",
-                "-q",
-                "--shard",
-                &format!("{i}/3"),
-                "-o",
-            ])
-            .arg(&parts)
-            .assert()
-            .success();
-    }
-    let merged = dir.path().join("merged");
-    impasse()
-        .arg("merge")
-        .arg(&parts)
-        .args(["-q", "-o"])
-        .arg(&merged)
-        .assert()
-        .success();
+    let (parts, merged) = (dir.path().join("parts"), dir.path().join("merged"));
+    common::shards(&["audit", &file, "--grid", "9"], &parts, 3);
+    common::merge(&[&parts], &merged);
     same_bytes(
         &whole,
         &merged,

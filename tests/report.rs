@@ -249,23 +249,8 @@ fn a_merged_result_has_the_same_report_as_one_run_whole() {
     let dir = TempDir::new().unwrap();
     let whole = run(&dir, &["run"]);
     let file = dir.path().join("war.toml");
-    let parts = dir.path().join("parts");
-    for i in 0..2 {
-        impasse()
-            .arg("run")
-            .arg(&file)
-            .args(["-q", "--shard", &format!("{i}/2"), "-o"])
-            .arg(&parts)
-            .assert()
-            .success();
-    }
-    let merged = dir.path().join("merged");
-    impasse()
-        .arg("merge")
-        .arg(&parts)
-        .args(["-q", "-o"])
-        .arg(&merged)
-        .assert()
-        .success();
+    let (parts, merged) = (dir.path().join("parts"), dir.path().join("merged"));
+    common::shards(&["run", &file.display().to_string()], &parts, 2);
+    common::merge(&[&parts], &merged);
     common::same_bytes(&whole, &merged, &["report.html", "figures/survival.svg"]);
 }

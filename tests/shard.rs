@@ -56,14 +56,7 @@ fn sharded_equals_whole(dir: &Path, args: &[&str], files: &[&str], counts: &[u64
         .success();
     for &n in counts {
         let parts = dir.join(format!("parts-{n}"));
-        for i in 0..n {
-            impasse()
-                .args(args)
-                .args(["-q", "--shard", &format!("{i}/{n}"), "-o"])
-                .arg(&parts)
-                .assert()
-                .success();
-        }
+        common::shards(args, &parts, n);
         let mut dirs: Vec<PathBuf> = (0..n)
             .map(|i| parts.join(format!("part-{i}-of-{n}")))
             .collect();
@@ -172,14 +165,7 @@ fn tournament_shards_merge_into_the_same_bytes() {
 
 fn parts(dir: &Path, args: &[&str], n: u64) -> PathBuf {
     let out = dir.join(format!("p{n}-{}", args.len()));
-    for i in 0..n {
-        impasse()
-            .args(args)
-            .args(["-q", "--shard", &format!("{i}/{n}"), "-o"])
-            .arg(&out)
-            .assert()
-            .success();
-    }
+    common::shards(args, &out, n);
     out
 }
 

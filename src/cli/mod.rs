@@ -623,6 +623,21 @@ fn written_by(dir: &Path) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// A result that is not a finite number is the user's scenario to fix: exit 2 however deep
+    /// the writer's error sits under context; any other I/O error stays 1.
+    #[test]
+    fn a_non_finite_result_exits_with_2() {
+        let written = impasse::output::write_files(
+            Path::new("/nonexistent-dir-never-created"),
+            &[("x.csv", b"a\nNaN\n".to_vec())],
+        )
+        .unwrap_err();
+        let e = anyhow::Error::new(written).context("cannot write results to x");
+        assert_eq!(exit_code(&e), 2);
+        let other = anyhow::Error::new(std::io::Error::other("disk full")).context("cannot write");
+        assert_eq!(exit_code(&other), 1);
+    }
+
     /// The flags `impasse slurm` forwards to its jobs parse back, with the job's own, into the
     /// command the user gave.
     #[test]

@@ -3,6 +3,7 @@
 //! palette, which colour-blind readers tell apart, on a page width that prints on A4.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// The Okabe–Ito palette (Okabe & Ito 2008), black last.
@@ -90,6 +91,33 @@ fn label_at(x: f64, label: &str, x0: f64, x1: f64) -> f64 {
 }
 
 /// Draw one chart on an area.
+/// A titled panel with numeric axes, their labels and a light grid: what `xy` and `stacked`
+/// draw on.
+fn axes<'a, 'b>(
+    area: &'a Area<'b>,
+    [title, x_label, y_label]: [&str; 3],
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Res<ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FONT, 16))
+        .margin(10)
+        .x_label_area_size(38)
+        .y_label_area_size(58)
+        .build_cartesian_2d(x, y)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .y_desc(y_label)
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .label_style((FONT, 12))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
 pub fn xy(area: &Area, c: &Chart) -> Res<()> {
     let xs = c
         .series
@@ -110,22 +138,7 @@ pub fn xy(area: &Area, c: &Chart) -> Res<()> {
                 .chain(c.levels.iter().map(|l| l.0)),
         )
     });
-    let mut chart = ChartBuilder::on(area)
-        .caption(&c.title, (FONT, 16))
-        .margin(10)
-        .x_label_area_size(38)
-        .y_label_area_size(58)
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc(c.x_label.as_str())
-        .y_desc(c.y_label.as_str())
-        .light_line_style(RGBColor(235, 235, 235))
-        .bold_line_style(RGBColor(215, 215, 215))
-        .label_style((FONT, 12))
-        .draw()
-        .map_err(err)?;
+    let mut chart = axes(area, [&c.title, &c.x_label, &c.y_label], x0..x1, y0..y1)?;
     for s in &c.series {
         let col = colour(s.colour);
         if !s.band.is_empty() {
@@ -221,22 +234,7 @@ pub fn stacked(area: &Area, s: &Stack) -> Res<()> {
         .first()
         .map_or(vec![0.0, 1.0], |l| l.2.iter().map(|p| p.0).collect());
     let (x0, x1) = range(xs.iter().copied().chain(s.marks.iter().map(|m| m.0)));
-    let mut chart = ChartBuilder::on(area)
-        .caption(&s.title, (FONT, 16))
-        .margin(10)
-        .x_label_area_size(38)
-        .y_label_area_size(58)
-        .build_cartesian_2d(x0..x1, 0.0..1.0)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc(s.x_label.as_str())
-        .y_desc(s.y_label.as_str())
-        .light_line_style(RGBColor(235, 235, 235))
-        .bold_line_style(RGBColor(215, 215, 215))
-        .label_style((FONT, 12))
-        .draw()
-        .map_err(err)?;
+    let mut chart = axes(area, [&s.title, &s.x_label, &s.y_label], x0..x1, 0.0..1.0)?;
     let mut below = vec![0.0; xs.len()];
     for (name, k, points) in &s.layers {
         let top: Vec<f64> = below.iter().zip(points).map(|(b, p)| b + p.1).collect();

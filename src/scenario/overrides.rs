@@ -18,13 +18,12 @@ use super::ScenarioError;
 pub const MAX_DEPTH: usize = 8;
 
 pub fn too_deep(path: &str) -> Option<String> {
+    // Every caller quotes the path (shortened) before this message, so it need not.
     let depth = path.split('.').count();
     (depth > MAX_DEPTH).then(|| {
-        let shown: String = path.chars().take(60).collect();
         format!(
-            "`{shown}{}` has {depth} segments; no scenario field is deeper than {MAX_DEPTH} \
-             (e.g. parties.iran.pressure.growth)",
-            if shown.len() < path.len() { "..." } else { "" }
+            "the path has {depth} segments; no scenario field is deeper than {MAX_DEPTH} \
+             (e.g. parties.iran.pressure.growth)"
         )
     })
 }

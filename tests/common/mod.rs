@@ -98,3 +98,26 @@ pub fn metric_se(r: &Report, name: &str, party: Option<usize>) -> f64 {
     let (lo, hi) = r.get(name, party).unwrap().ci.expect("an interval");
     (hi - lo) / (2.0 * impasse::aggregate::stats::Z95)
 }
+
+/// Run `args` (a command and its arguments) as shards `0/n` .. `n-1/n` into `out`.
+pub fn shards(args: &[&str], out: &std::path::Path, n: u64) {
+    for i in 0..n {
+        impasse()
+            .args(args)
+            .args(["-q", "--shard", &format!("{i}/{n}"), "-o"])
+            .arg(out)
+            .assert()
+            .success();
+    }
+}
+
+/// `impasse merge` of `parts` into `out`, which must succeed.
+pub fn merge(parts: &[&std::path::Path], out: &std::path::Path) {
+    impasse()
+        .arg("merge")
+        .args(parts)
+        .args(["-q", "-o"])
+        .arg(out)
+        .assert()
+        .success();
+}
