@@ -481,24 +481,22 @@ impl PayoffModel {
     /// The estimate of `sum_k w_k mean_k` with its normal 95 % interval (exact under CRN).
     pub fn combination(&self, w: &[(usize, f64)]) -> Estimate {
         let value: f64 = w.iter().map(|&(k, c)| c * self.mean[k]).sum();
-        let var: f64 = w
-            .iter()
-            .flat_map(|&(i, ci)| w.iter().map(move |&(j, cj)| (i, ci, j, cj)))
-            .map(|(i, ci, j, cj)| ci * cj * self.cov[i][j])
-            .sum::<f64>()
-            .max(0.0);
-        let half = Z95 * (var / self.n).sqrt();
+        let half = Z95 * self.standard_error(w);
         Estimate {
             value,
             ci: Some((value - half, value + half)),
         }
     }
 
-    /// The estimate of `sum_k w_k mean_k` and its standard error.
-    pub fn with_se(&self, w: &[(usize, f64)]) -> (f64, f64) {
-        let e = self.combination(w);
-        let (lo, hi) = e.ci.expect("a combination has an interval");
-        (e.value, (hi - lo) / (2.0 * Z95))
+    /// The standard error of the estimate of `sum_k w_k mean_k`, from the pairings' covariance.
+    pub fn standard_error(&self, w: &[(usize, f64)]) -> f64 {
+        let var: f64 = w
+            .iter()
+            .flat_map(|&(i, ci)| w.iter().map(move |&(j, cj)| (i, ci, j, cj)))
+            .map(|(i, ci, j, cj)| ci * cj * self.cov[i][j])
+            .sum::<f64>()
+            .max(0.0);
+        (var / self.n).sqrt()
     }
 
     /// The standard deviation of a single round's `U_i - U_j`.
@@ -615,8 +613,7 @@ pub fn regret_bound(t: &Tournament, r: &Results, e: &nash::Equilibrium) -> f64 {
             .map(|(k, j)| (idx(k, j), e.y[j] * (f64::from(u8::from(k == d)) - e.x[k])))
             .filter(|&(_, c)| c != 0.0)
             .collect();
-        let (_, se) = row_model.with_se(&w);
-        bound = bound.max(e.gains[0][d] + z * se);
+        bound = bound.max(e.gains[0][d] + z * row_model.standard_error(&w));
     }
     let col_model = PayoffModel::new(r, 1);
     for d in 0..cols {
@@ -625,8 +622,7 @@ pub fn regret_bound(t: &Tournament, r: &Results, e: &nash::Equilibrium) -> f64 {
             .map(|(i, j)| (idx(i, j), e.x[i] * (f64::from(u8::from(j == d)) - e.y[j])))
             .filter(|&(_, c)| c != 0.0)
             .collect();
-        let (_, se) = col_model.with_se(&w);
-        bound = bound.max(e.gains[1][d] + z * se);
+        bound = bound.max(e.gains[1][d] + z * col_model.standard_error(&w));
     }
     bound.max(0.0)
 }
