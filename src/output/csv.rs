@@ -57,6 +57,17 @@ pub fn rows_with_prefix(prefix: &[String], rows: &Records) -> Vec<u8> {
     w.into_inner().expect("writing to memory cannot fail")
 }
 
+/// An estimate's value, empty where no value applies: a statistic over no rounds (`share_mean`
+/// when no round ended in a deal) is NaN without an interval, written like a missing interval.
+/// Any other NaN keeps its text, which the writer refuses.
+fn value_cell(e: &Estimate) -> String {
+    if e.value.is_nan() && e.ci.is_none() {
+        String::new()
+    } else {
+        float(e.value)
+    }
+}
+
 fn opt(x: Option<f64>) -> String {
     x.map(float).unwrap_or_default()
 }
@@ -75,17 +86,10 @@ pub fn summary_records(report: &Report, ids: &[String; PARTIES]) -> Records {
         .iter()
         .map(|m| {
             let [lo, hi] = ci(&m.value);
-            // A mean over no rounds (share_mean when no round ended in a deal) is empty, like an
-            // interval where none applies; any other NaN is an error the writer refuses.
-            let undefined = m.metric == "share_mean" && m.value.value.is_nan();
             vec![
                 m.metric.to_string(),
                 party_id(ids, m.party),
-                if undefined {
-                    String::new()
-                } else {
-                    float(m.value.value)
-                },
+                value_cell(&m.value),
                 lo,
                 hi,
             ]
