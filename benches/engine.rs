@@ -25,25 +25,30 @@ fn load(text: &str) -> Scenario {
         .scenario
 }
 
+/// One side plays `kind`, the other the equilibrium of a symmetric game whose every line grows
+/// (pressure, leverage, audience cost, the breakdown hazard), with a deadline at 100: the
+/// equilibrium mixes from the start at a hazard rational in t, so a round lasts (12 on average
+/// when both play it).
 fn with_strategy(kind: &str) -> Scenario {
+    let side = |strategy: &str| {
+        format!(
+            "stake = 1\npressure = {{ initial = 0.02, growth = 0.002 }}\n\
+             leverage = {{ initial = 0.1, growth = 0.004 }}\n\
+             audience_cost = {{ initial = 0.05, growth = 0.002 }}\n\
+             breakdown_cost = 0.3\nstrategy = {strategy}\n"
+        )
+    };
     load(&format!(
-        r#"
-        [parties.a]
-        stake = 1
-        pressure = {{ initial = 0.02, growth = 0.001 }}
-        audience_cost = {{ initial = 0.1, growth = 0.01 }}
-        strategy = {kind}
-        [parties.b]
-        stake = 1
-        pressure = 0.02
-        strategy = "equilibrium"
-        [breakdown]
-        hazard = {{ initial = 0.002, growth = 0.0005 }}
-        [deadline]
-        at = 100
-        "#
+        "[parties.a]\n{}[parties.b]\n{}[breakdown]\nhazard = {{ initial = 0.002, growth = 0.0005 }}\n\
+         [deadline]\nat = 100\n",
+        side(kind),
+        side("\"equilibrium\"")
     ))
 }
+
+/// The time-varying scenarios of issue 17, measured beside the plain one (`plain/engine`).
+const IRAN_HORIZON: &str = include_str!("scenarios/iran-horizon.toml");
+const GROWING: &str = include_str!("scenarios/growing.toml");
 
 const ROUNDS: u64 = 100_000;
 
@@ -149,7 +154,6 @@ fn floor(rounds: u64, seed: u64, tally_on: bool) -> (Tally, f64, [u64; 4]) {
 
 fn engine_vs_bare(c: &mut Criterion) {
     let sc = load(PLAIN);
-    let engine = Engine::new(&sc);
     let mut g = c.benchmark_group("plain");
     g.throughput(Throughput::Elements(ROUNDS));
     g.bench_function("bare_loop", |b| b.iter(|| black_box(bare_loop(ROUNDS, 7))));
@@ -157,14 +161,23 @@ fn engine_vs_bare(c: &mut Criterion) {
     g.bench_function("floor_without_tally", |b| {
         b.iter(|| black_box(floor(ROUNDS, 7, false)))
     });
-    let mut scratch = engine.scratch();
-    g.bench_function("engine", |b| {
-        b.iter(|| {
-            let mut tally = Tally::new(sc.end_time(), 50);
-            engine.play_rounds(7, 0..ROUNDS, &mut scratch, |r| tally.push(r));
-            black_box(Totals::from(tally))
-        })
-    });
+    let iran = load(IRAN_HORIZON);
+    let growing = load(GROWING);
+    for (name, sc) in [
+        ("engine", &sc),
+        ("iran_horizon_5", &iran),
+        ("growing", &growing),
+    ] {
+        let engine = Engine::new(sc);
+        let mut scratch = engine.scratch();
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut tally = Tally::new(sc.end_time(), 50);
+                engine.play_rounds(7, 0..ROUNDS, &mut scratch, |r| tally.push(r));
+                black_box(Totals::from(tally))
+            })
+        });
+    }
     g.finish();
 }
 

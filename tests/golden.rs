@@ -67,6 +67,22 @@ const PINS: &[(&str, [&str; 3])] = &[
         ],
     ),
     (
+        "benches/scenarios/growing.toml",
+        [
+            "0730f5b9e272aac3f441b7ed913503bea96d8c6532f802775ccb9150a5efd7c7",
+            "d8a0697342e4454aa76e16f83afdc72d36ff4ecd076f2a024f6eb34d9a2bdc4d",
+            "3e7f9f4222fe9bb503b48e8b0176a95b2135658b3af84ede405ae42b2e676e5d",
+        ],
+    ),
+    (
+        "benches/scenarios/iran-horizon.toml",
+        [
+            "a983392e2dc391c60092d1bd93e95ef3faa352b3809dc1fdff1577e2b53ddbe9",
+            "a568dae9eb0b417f83e9f4afb985e43a6ae57893cb8a4e4b261125d508a67786",
+            "7bcb36130e077a4b4104632877af6d7d1e2426c5c0edca6c53395864fbb51174",
+        ],
+    ),
+    (
         "benches/scenarios/plain.toml",
         [
             "8ed1d1c67b09af5fd69f4a5b5e745fb4eeb3d8d743cdf246afc863918b96eca0",

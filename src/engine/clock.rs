@@ -4,7 +4,7 @@
 
 use super::Engine;
 use crate::model::{PARTIES, Scenario, Strategy};
-use crate::rate::{Rate, Step};
+use crate::rate::{Rate, Step, Table};
 use crate::strategy::bayesian;
 use crate::strategy::reputation;
 
@@ -124,6 +124,25 @@ impl Ender {
 #[inline]
 pub(super) fn run(rate: Rate, budget: f64, len: f64, t: f64, spent: &mut f64) -> f64 {
     match rate.advance(budget, len) {
+        Step::Fires(u) => t + u,
+        Step::Spent(x) => {
+            *spent = x;
+            f64::INFINITY
+        }
+    }
+}
+
+/// `run` for a rate tabulated over its segment (`rate::Table`), on the piece from `v0` to `v1`
+/// into the segment, which starts at `t - v0`.
+#[inline]
+pub(super) fn run_table(
+    table: &Table,
+    (v0, v1): (f64, f64),
+    budget: f64,
+    t: f64,
+    spent: &mut f64,
+) -> f64 {
+    match table.advance(v0, v1, budget) {
         Step::Fires(u) => t + u,
         Step::Spent(x) => {
             *spent = x;

@@ -287,9 +287,20 @@ impl Engine<'_> {
                             continue;
                         }
                     }
-                    let rate = seg.rate.shifted(t - seg.start);
                     let mut on_piece = 0.0;
-                    let mut time = clock::run(rate, budget[i] - spent, len, t, &mut on_piece);
+                    let left = budget[i] - spent;
+                    let mut time = match plan.and_then(|p| p.table(i, k)) {
+                        Some(table) => clock::run_table(
+                            table,
+                            (t - seg.start, t1 - seg.start),
+                            left,
+                            t,
+                            &mut on_piece,
+                        ),
+                        None => {
+                            clock::run(seg.rate.shifted(t - seg.start), left, len, t, &mut on_piece)
+                        }
+                    };
                     spent += on_piece;
                     if let Some(n) = next.filter(|n| n.start == t1 && n.atom > 0.0 && t1 < t_event)
                         && time.is_infinite()

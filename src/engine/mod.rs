@@ -81,6 +81,9 @@ pub struct Engine<'a> {
     shares: [Option<[f64; PARTIES]>; ROWS],
     /// No events, no moving lines, no talks: every round is one piece, played without the loop.
     single_piece: bool,
+    /// A side's plan concedes at t = 0 with certainty and nothing happens before: every round
+    /// ends at once, so it is one piece whatever the lines and events would do later.
+    ends_at_once: bool,
     kernel: Option<Kernel>,
     /// The deadline's breakdown probability (0 without one).
     deadline_breakdown: f64,
@@ -137,6 +140,7 @@ impl<'a> Engine<'a> {
             pressured: [0, 1].map(|i| can_move(crate::model::LineId::pressure(i).0)),
             shares,
             single_piece: sc.events.is_empty() && lines.mutable.is_empty() && sc.talks.is_none(),
+            ends_at_once: false,
             kernel: None,
             deadline_breakdown: sc.deadline.map_or(0.0, |d| d.breakdown_probability),
             lines,
@@ -163,6 +167,7 @@ impl<'a> Engine<'a> {
             };
             let mut plan = Plan::default();
             equilibrium::solve(sc, &start, &mut plan);
+            plan.tabulate(engine.end);
             engine.plan = Some(plan);
         }
         engine.start.rates = [0, 1].map(|i| match (&engine.clocks[i], &engine.plan) {
@@ -178,6 +183,16 @@ impl<'a> Engine<'a> {
             .as_ref()
             .is_none_or(|p| p.sides.iter().all(|s| s.len() == 1) && !p.end.is_finite());
         engine.single_piece &= one_segment;
+        engine.ends_at_once = sc.talks.is_none()
+            && engine.events.scheduled.first().is_none_or(|e| e.0 > 0.0)
+            && engine.plan.as_ref().is_some_and(|p| {
+                (0..PARTIES).any(|i| {
+                    matches!(engine.clocks[i], PartyClock::Equilibrium)
+                        && p.sides[i]
+                            .first()
+                            .is_some_and(|s| s.start == 0.0 && s.atom == 1.0)
+                })
+            });
         engine.kernel = Kernel::new(&engine);
         engine
     }
@@ -201,13 +216,27 @@ impl<'a> Engine<'a> {
         (self.start.rates, self.start.breakdown)
     }
 
-    /// The same engine without the one-piece shortcut: every round goes through the general
-    /// loop. For tests that the shortcut changes nothing.
+    /// The same engine without its shortcuts: every round goes through the general loop, which
+    /// integrates every hazard piece by piece from its closed form. For tests that the shortcuts
+    /// change nothing (or, for tabulated hazards, nothing beyond rounding).
     #[doc(hidden)]
     pub fn without_shortcuts(mut self) -> Self {
         self.single_piece = false;
+        self.ends_at_once = false;
         self.kernel = None;
+        if let Some(plan) = &mut self.plan {
+            plan.tables = Default::default();
+        }
         self
+    }
+
+    /// How many hazards of the plan from t = 0 are tabulated (for tests that the fast path is
+    /// taken).
+    #[doc(hidden)]
+    pub fn tabulated_hazards(&self) -> usize {
+        self.plan.as_ref().map_or(0, |p| {
+            p.tables.iter().flatten().filter(|t| t.is_some()).count()
+        })
     }
 
     pub fn scratch(&self) -> Scratch {
@@ -279,7 +308,9 @@ impl<'a> Engine<'a> {
             return self.play_memoryless(k, &draws);
         }
         let state = RoundState::new(theta, self.initial_belief, budget, budget_break);
-        if self.single_piece {
+        // A Poisson event drawn at exactly 0 would come first: the loop then.
+        let at_once = self.ends_at_once && scratch.next.iter().all(|&g| g > 0.0);
+        if self.single_piece || at_once {
             self.play_single_piece(&state, rng)
         } else {
             self.play_pieces(state, scratch, rng, None)

@@ -24,7 +24,9 @@ mod talks;
 pub use path::{Pending, Start};
 
 use crate::model::{DeadlineAction, PARTIES, Scenario};
-use crate::rate::Rate;
+use std::sync::Arc;
+
+use crate::rate::{Rate, Table};
 use continuous::{End, Regime};
 use path::{Path, Side};
 
@@ -86,6 +88,29 @@ pub struct Segment {
 pub struct Plan {
     pub sides: [Vec<Segment>; PARTIES],
     pub end: f64,
+    /// For each segment of each side, its rational hazard's integral tabulated (`Plan::tabulate`),
+    /// or none: empty for a plan solved during a round, which is played once.
+    pub tables: [Vec<Option<Arc<Table>>>; PARTIES],
+}
+
+impl Plan {
+    /// Tabulate the integral of every rational hazard up to the next segment or `end`, for a plan
+    /// that many rounds play.
+    pub fn tabulate(&mut self, end: f64) {
+        for (side, tables) in self.sides.iter().zip(&mut self.tables) {
+            tables.clear();
+            for (k, seg) in side.iter().enumerate() {
+                let until = side.get(k + 1).map_or(end, |n| n.start);
+                tables.push(Table::new(&seg.rate, until - seg.start).map(Arc::new));
+            }
+        }
+    }
+
+    /// Segment k of side x's table, if it has one.
+    #[inline]
+    pub fn table(&self, x: usize, k: usize) -> Option<&Table> {
+        self.tables[x].get(k).and_then(|t| t.as_deref())
+    }
 }
 
 /// How the game ends: the earliest of the global deadline and the parties' own deadlines, and
@@ -157,11 +182,7 @@ pub fn solve_at_start(sc: &Scenario) -> Plan {
 
 /// The equilibrium from `start` on, into `plan` (whose buffers are reused).
 pub fn solve(sc: &Scenario, start: &Start, plan: &mut Plan) {
-    let own = sc.parties.iter().filter_map(|p| p.deadline.map(|d| d.at));
-    let until = own
-        .chain(sc.deadline.map(|d| d.at))
-        .fold(f64::INFINITY, f64::min);
-    let path = Path::new(sc, start, until);
+    let path = Path::new(sc, start, until(sc));
     let end = ending(sc, &path);
     let horizon = sc.simulation.horizon;
     for side in &mut plan.sides {
@@ -191,6 +212,13 @@ pub fn solve(sc: &Scenario, start: &Start, plan: &mut Plan) {
             plan.end = f64::INFINITY;
         }
     }
+}
+
+/// The earliest of the global deadline and the parties' own: the game's course ends there.
+fn until(sc: &Scenario) -> f64 {
+    let own = sc.parties.iter().filter_map(|p| p.deadline.map(|d| d.at));
+    own.chain(sc.deadline.map(|d| d.at))
+        .fold(f64::INFINITY, f64::min)
 }
 
 /// Side x's segments from the backward solution.
