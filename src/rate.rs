@@ -151,6 +151,8 @@ pub struct Table {
     dv: Vec<f64>,
     /// `M` above.
     curvature: f64,
+    /// The log form's coefficients (`rational_antiderivative`), `None` where it uses the series.
+    log_form: Option<[f64; 4]>,
 }
 
 impl Table {
@@ -174,7 +176,13 @@ impl Table {
         if !positive {
             return None;
         }
-        let anti = |u: f64| rational_antiderivative(n, d0, d1, len, u);
+        let e = d1 / d0;
+        let log_form = ((e * len).abs() >= 0.05).then(|| {
+            let p1 = n[2] / d1;
+            let p0 = (n[1] - p1 * d0) / d1;
+            [p0, 0.5 * p1, (n[0] - p0 * d0) / d1, e]
+        });
+        let anti = |u: f64| antiderivative(log_form, n, d0, d1, len, u);
         let lam = |u: f64| num(u) / (d0 + d1 * u);
         let total = anti(len);
         let step = total / Self::NODES as f64;
@@ -209,6 +217,7 @@ impl Table {
             v,
             dv,
             curvature,
+            log_form,
         })
     }
 
@@ -220,8 +229,13 @@ impl Table {
         } else if v == self.len {
             self.total
         } else {
-            rational_antiderivative(self.n, self.d0, self.d1, self.len, v)
+            self.antiderivative(v)
         }
+    }
+
+    #[inline]
+    fn antiderivative(&self, v: f64) -> f64 {
+        antiderivative(self.log_form, self.n, self.d0, self.d1, self.len, v)
     }
 
     /// The rate at `v`.
@@ -263,7 +277,7 @@ impl Table {
             v = 0.5 * (lo + hi);
         }
         for _ in 0..64 {
-            let g = rational_antiderivative(self.n, self.d0, self.d1, self.len, v) - y;
+            let g = self.antiderivative(v) - y;
             if g == 0.0 {
                 return v;
             }
@@ -287,6 +301,23 @@ impl Table {
             }
         }
         v
+    }
+}
+
+/// `rational_antiderivative` with the log form's coefficients `[p0, p1 / 2, rem / d1, e]`
+/// computed once (a table's piece); the series form is unchanged.
+#[inline]
+fn antiderivative(
+    log_form: Option<[f64; 4]>,
+    n: [f64; 3],
+    d0: f64,
+    d1: f64,
+    len: f64,
+    v: f64,
+) -> f64 {
+    match log_form {
+        Some([p0, half_p1, q, e]) => v * (p0 + half_p1 * v) + q * (e * v).ln_1p(),
+        None => rational_antiderivative(n, d0, d1, len, v),
     }
 }
 

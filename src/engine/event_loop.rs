@@ -154,8 +154,12 @@ impl Engine<'_> {
             if let Some(talks) = sc.talks.filter(|k| t < k.first) {
                 t1 = t1.min(talks.first);
             }
-            for &k in &self.lines.moving {
-                t1 = t1.min(lines[k].next_clamp());
+            if pristine {
+                t1 = t1.min(self.lines.first_clamp);
+            } else {
+                for &k in &self.lines.moving {
+                    t1 = t1.min(lines[k].next_clamp());
+                }
             }
             if let Some(plan) = plan {
                 t1 = t1.min(plan.end);

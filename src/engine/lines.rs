@@ -14,6 +14,9 @@ pub(super) struct LineSetup {
     pub moving: Vec<usize>,
     /// The lines a round can change at all (moving, or the target of an event): reset per round.
     pub mutable: Vec<usize>,
+    /// When the first of the initial lines reaches a bound (the first piece's clamp, the same in
+    /// every round that no event has touched yet).
+    pub first_clamp: f64,
 }
 
 impl LineSetup {
@@ -38,10 +41,15 @@ impl LineSetup {
         let mutable = (0..LineId::COUNT)
             .filter(|&k| moving.contains(&k) || targeted(k))
             .collect();
+        let first_clamp = moving
+            .iter()
+            .map(|&k| initial[k].next_clamp())
+            .fold(f64::INFINITY, f64::min);
         LineSetup {
             initial,
             moving,
             mutable,
+            first_clamp,
         }
     }
 }
