@@ -6,8 +6,10 @@
 //! (a property test compares them round by round):
 //!
 //! - `event_loop`: the general loop over *pieces*, stretches between events and clamps on which
-//!   every line is linear; every clock integrates its `Rate` against a budget.
-//! - a round of one piece (no events, no moving lines, no talks) skips the loop;
+//!   every line is linear; every clock integrates its `Rate` against a budget (the plan's rational
+//!   hazards through tables made once per scenario, `rate::Table`: the same up to rounding).
+//! - a round of one piece (no events, no moving lines, no talks), or one that a plan ends at t = 0
+//!   for sure, skips the loop;
 //! - `kernel`: if moreover every clock is a fixed time, a constant rate or read off a plan solved
 //!   at t = 0, the memoryless kernel finds the ender in closed form and plays rounds in stages.
 //!
