@@ -69,7 +69,7 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "benches/scenarios/growing.toml",
         [
-            "0730f5b9e272aac3f441b7ed913503bea96d8c6532f802775ccb9150a5efd7c7",
+            "901dc09818760806d5047924a08148263a95642d5b234b78b9049d92cebd59bf",
             "d8a0697342e4454aa76e16f83afdc72d36ff4ecd076f2a024f6eb34d9a2bdc4d",
             "3e7f9f4222fe9bb503b48e8b0176a95b2135658b3af84ede405ae42b2e676e5d",
         ],

@@ -77,6 +77,51 @@ impl Engine<'_> {
         self.conclude(&scan, 0.0, lines, c.cost, c.theta, rng)
     }
 
+    /// The end of a round's first piece before its Poisson events, as the loop finds it at t = 0
+    /// with no event applied (`Engine::first_piece_end`).
+    pub(super) fn first_piece_end(&self) -> Option<f64> {
+        let first_scheduled = self.events.scheduled.first().map_or(f64::INFINITY, |e| e.0);
+        if self.sc.talks.is_some() || first_scheduled <= 0.0 {
+            return None;
+        }
+        let mut t1 = first_scheduled.min(self.end).min(self.lines.first_clamp);
+        if let Some(plan) = &self.plan {
+            t1 = t1.min(plan.end);
+            for (i, side) in plan.sides.iter().enumerate() {
+                if let PartyClock::Equilibrium = self.clocks[i] {
+                    let k = side.partition_point(|s| s.start <= 0.0);
+                    t1 = t1.min(side.get(k).map_or(f64::INFINITY, |s| s.start));
+                }
+            }
+        }
+        Some(t1)
+    }
+
+    /// The first piece of a round, `[0, t1]` cut at the round's first Poisson event (`next`),
+    /// scanned on the initial lines: the round's result if something ends it there, as the loop
+    /// would give it, else None (the loop then plays the round from the start).
+    pub(super) fn play_first_piece(
+        &self,
+        t1: f64,
+        c: &RoundState,
+        next: &[f64],
+        rng: &mut RoundRng,
+    ) -> Option<RoundResult> {
+        let mut t_event = self.events.scheduled.first().map_or(f64::INFINITY, |e| e.0);
+        for (k, ev) in self.events.poisson.iter().enumerate() {
+            if ev.max > 0 {
+                t_event = t_event.min(next[k]);
+            }
+        }
+        let lines = &self.lines.initial;
+        let piece = (0.0, t1.min(t_event), t_event);
+        let scan = self.scan(piece, true, lines, c, self.plan.as_ref(), None);
+        scan.best
+            .0
+            .is_finite()
+            .then(|| self.conclude(&scan, 0.0, lines, c.cost, c.theta, rng))
+    }
+
     /// The general loop, from t = 0 with the round's first draws made.
     pub(super) fn play_pieces(
         &self,

@@ -86,6 +86,11 @@ pub struct Engine<'a> {
     /// A side's plan concedes at t = 0 with certainty and nothing happens before: every round
     /// ends at once, so it is one piece whatever the lines and events would do later.
     ends_at_once: bool,
+    /// Where the first piece of a round that no event has touched ends, before the round's
+    /// Poisson events (the same in every round): such a round is scanned there without the
+    /// loop's setup, and goes through the loop only if nothing ends it there. None under talks or
+    /// with a scheduled event at 0.
+    first_piece_end: Option<f64>,
     kernel: Option<Kernel>,
     /// The deadline's breakdown probability (0 without one).
     deadline_breakdown: f64,
@@ -143,6 +148,7 @@ impl<'a> Engine<'a> {
             shares,
             single_piece: sc.events.is_empty() && lines.mutable.is_empty() && sc.talks.is_none(),
             ends_at_once: false,
+            first_piece_end: None,
             kernel: None,
             deadline_breakdown: sc.deadline.map_or(0.0, |d| d.breakdown_probability),
             lines,
@@ -195,6 +201,7 @@ impl<'a> Engine<'a> {
                             .is_some_and(|s| s.start == 0.0 && s.atom == 1.0)
                 })
             });
+        engine.first_piece_end = engine.first_piece_end();
         engine.kernel = Kernel::new(&engine);
         engine
     }
@@ -225,6 +232,7 @@ impl<'a> Engine<'a> {
     pub fn without_shortcuts(mut self) -> Self {
         self.single_piece = false;
         self.ends_at_once = false;
+        self.first_piece_end = None;
         self.kernel = None;
         if let Some(plan) = &mut self.plan {
             plan.tables = Default::default();
@@ -311,9 +319,13 @@ impl<'a> Engine<'a> {
         }
         let state = RoundState::new(theta, self.initial_belief, budget, budget_break);
         // A Poisson event drawn at exactly 0 would come first: the loop then.
-        let at_once = self.ends_at_once && scratch.next.iter().all(|&g| g > 0.0);
-        if self.single_piece || at_once {
+        let untouched = scratch.next.iter().all(|&g| g > 0.0);
+        if self.single_piece || (self.ends_at_once && untouched) {
             self.play_single_piece(&state, rng)
+        } else if let Some(t1) = self.first_piece_end.filter(|_| untouched)
+            && let Some(result) = self.play_first_piece(t1, &state, &scratch.next, rng)
+        {
+            result
         } else {
             self.play_pieces(state, scratch, rng, None)
         }
