@@ -99,14 +99,14 @@ impl Engine<'_> {
 
     /// The first piece of a round, `[0, t1]` cut at the round's first Poisson event (`next`),
     /// scanned on the initial lines: the round's result if something ends it there, as the loop
-    /// would give it, else None (the loop then plays the round from the start).
+    /// would give it, else the scan, which the loop then takes as its first piece's.
     pub(super) fn play_first_piece(
         &self,
         t1: f64,
         c: &RoundState,
         next: &[f64],
         rng: &mut RoundRng,
-    ) -> Option<RoundResult> {
+    ) -> Result<RoundResult, PieceScan> {
         let mut t_event = self.events.scheduled.first().map_or(f64::INFINITY, |e| e.0);
         for (k, ev) in self.events.poisson.iter().enumerate() {
             if ev.max > 0 {
@@ -116,19 +116,22 @@ impl Engine<'_> {
         let lines = &self.lines.initial;
         let piece = (0.0, t1.min(t_event), t_event);
         let scan = self.scan(piece, true, lines, c, self.plan.as_ref(), None);
-        scan.best
-            .0
-            .is_finite()
-            .then(|| self.conclude(&scan, 0.0, lines, c.cost, c.theta, rng))
+        if scan.best.0.is_finite() {
+            Ok(self.conclude(&scan, 0.0, lines, c.cost, c.theta, rng))
+        } else {
+            Err(scan)
+        }
     }
 
-    /// The general loop, from t = 0 with the round's first draws made.
+    /// The general loop, from t = 0 with the round's first draws made; `first`: the first piece's
+    /// scan, where `play_first_piece` made it already.
     pub(super) fn play_pieces(
         &self,
         mut c: RoundState,
         scratch: &mut Scratch,
         rng: &mut RoundRng,
         mut shadow: Option<&mut Shadow>,
+        mut first: Option<PieceScan>,
     ) -> RoundResult {
         let sc = self.sc;
         for &k in &self.lines.mutable {
@@ -217,7 +220,12 @@ impl Engine<'_> {
             }
 
             let watched = shadow.as_ref().map(|sh| sh.party);
-            let mut scan = self.scan((t, t1, t_event), pristine, lines, &c, plan, watched);
+            // The first piece may have been scanned already (`play_first_piece`), on the same
+            // lines and bounds.
+            let mut scan = match first.take() {
+                Some(scan) => scan,
+                None => self.scan((t, t1, t_event), pristine, lines, &c, plan, watched),
+            };
             if let Some(sh) = shadow.as_deref_mut() {
                 // The shadowed party's concession is recorded, and the round goes on without it.
                 let i = sh.party;

@@ -321,14 +321,16 @@ impl<'a> Engine<'a> {
         // A Poisson event drawn at exactly 0 would come first: the loop then.
         let untouched = scratch.next.iter().all(|&g| g > 0.0);
         if self.single_piece || (self.ends_at_once && untouched) {
-            self.play_single_piece(&state, rng)
-        } else if let Some(t1) = self.first_piece_end.filter(|_| untouched)
-            && let Some(result) = self.play_first_piece(t1, &state, &scratch.next, rng)
-        {
-            result
-        } else {
-            self.play_pieces(state, scratch, rng, None)
+            return self.play_single_piece(&state, rng);
         }
+        let mut first = None;
+        if let Some(t1) = self.first_piece_end.filter(|_| untouched) {
+            match self.play_first_piece(t1, &state, &scratch.next, rng) {
+                Ok(result) => return result,
+                Err(scan) => first = Some(scan),
+            }
+        }
+        self.play_pieces(state, scratch, rng, None, first)
     }
 
     /// Play round `round` of a run seeded with `seed` with `shadow`'s party shadowed (an audit):
@@ -354,7 +356,7 @@ impl<'a> Engine<'a> {
             scratch.fired[k] = 0;
         }
         let state = RoundState::new(theta, self.initial_belief, budget, budget_break);
-        self.play_pieces(state, scratch, rng, Some(shadow))
+        self.play_pieces(state, scratch, rng, Some(shadow), None)
     }
 
     /// The draws every round starts with, in this order: θ for each party, a unit exponential
