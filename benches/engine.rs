@@ -52,6 +52,25 @@ const GROWING: &str = include_str!("scenarios/growing.toml");
 
 const ROUNDS: u64 = 100_000;
 
+/// `ROUNDS` rounds of `sc` from `seed`, as the runner plays a batch: the engine and its
+/// aggregation.
+fn bench_rounds(
+    g: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>,
+    name: &str,
+    sc: &Scenario,
+    seed: u64,
+) {
+    let engine = Engine::new(sc);
+    let mut scratch = engine.scratch();
+    g.bench_function(name, |b| {
+        b.iter(|| {
+            let mut tally = Tally::new(sc.end_time(), 50);
+            engine.play_rounds(seed, 0..ROUNDS, &mut scratch, |r| tally.push(r));
+            black_box(Totals::from(tally))
+        })
+    });
+}
+
 fn rounds(c: &mut Criterion) {
     let mut g = c.benchmark_group("round");
     g.throughput(Throughput::Elements(ROUNDS));
@@ -64,16 +83,7 @@ fn rounds(c: &mut Criterion) {
         ("equilibrium", "\"equilibrium\""),
     ];
     for (name, spec) in families {
-        let sc = with_strategy(spec);
-        let engine = Engine::new(&sc);
-        let mut scratch = engine.scratch();
-        g.bench_function(name, |b| {
-            b.iter(|| {
-                let mut tally = Tally::new(sc.end_time(), 50);
-                engine.play_rounds(1, 0..ROUNDS, &mut scratch, |r| tally.push(r));
-                black_box(Totals::from(tally))
-            })
-        });
+        bench_rounds(&mut g, name, &with_strategy(spec), 1);
     }
     g.finish();
 }
@@ -168,15 +178,7 @@ fn engine_vs_bare(c: &mut Criterion) {
         ("iran_horizon_5", &iran),
         ("growing", &growing),
     ] {
-        let engine = Engine::new(sc);
-        let mut scratch = engine.scratch();
-        g.bench_function(name, |b| {
-            b.iter(|| {
-                let mut tally = Tally::new(sc.end_time(), 50);
-                engine.play_rounds(7, 0..ROUNDS, &mut scratch, |r| tally.push(r));
-                black_box(Totals::from(tally))
-            })
-        });
+        bench_rounds(&mut g, name, sc, 7);
     }
     g.finish();
 }

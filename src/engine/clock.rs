@@ -123,13 +123,7 @@ impl Ender {
 /// filled in.
 #[inline]
 pub(super) fn run(rate: Rate, budget: f64, len: f64, t: f64, spent: &mut f64) -> f64 {
-    match rate.advance(budget, len) {
-        Step::Fires(u) => t + u,
-        Step::Spent(x) => {
-            *spent = x;
-            f64::INFINITY
-        }
-    }
+    time(rate.advance(budget, len), t, spent)
 }
 
 /// `run` for a rate tabulated over its segment (`rate::Table`), on the piece from `v0` to `v1`
@@ -142,7 +136,13 @@ pub(super) fn run_table(
     t: f64,
     spent: &mut f64,
 ) -> f64 {
-    match table.advance(v0, v1, budget) {
+    time(table.advance(v0, v1, budget), t, spent)
+}
+
+/// A step on the piece starting at `t` as a firing time, or infinity with `spent` filled in.
+#[inline(always)]
+fn time(step: Step, t: f64, spent: &mut f64) -> f64 {
+    match step {
         Step::Fires(u) => t + u,
         Step::Spent(x) => {
             *spent = x;

@@ -77,42 +77,70 @@ impl Engine<'_> {
         self.conclude(&scan, 0.0, lines, c.cost, c.theta, rng)
     }
 
-    /// The end of a round's first piece before its Poisson events, as the loop finds it at t = 0
-    /// with no event applied (`Engine::first_piece_end`).
+    /// Where the first piece of a round ends at the latest, besides its events: the same in every
+    /// round (`Engine::first_piece_end`). None under talks or with a scheduled event at 0, whose
+    /// rounds take the loop from the start.
     pub(super) fn first_piece_end(&self) -> Option<f64> {
-        let first_scheduled = self.events.scheduled.first().map_or(f64::INFINITY, |e| e.0);
-        if self.sc.talks.is_some() || first_scheduled <= 0.0 {
-            return None;
+        let at_zero = self.events.scheduled.first().is_some_and(|e| e.0 <= 0.0);
+        (self.sc.talks.is_none() && !at_zero)
+            .then(|| self.piece_end(0.0, &self.lines.initial, true, self.plan.as_ref()))
+    }
+
+    /// The next event: the next scheduled one (the first from `next_sched`) or the earliest
+    /// Poisson event that can still fire.
+    fn next_event(&self, next_sched: usize, next: &[f64], fired: &[u32]) -> f64 {
+        let mut t_event = self
+            .events
+            .scheduled
+            .get(next_sched)
+            .map_or(f64::INFINITY, |e| e.0);
+        for (k, ev) in self.events.poisson.iter().enumerate() {
+            if fired[k] < ev.max {
+                t_event = t_event.min(next[k]);
+            }
         }
-        let mut t1 = first_scheduled.min(self.end).min(self.lines.first_clamp);
-        if let Some(plan) = &self.plan {
+        t_event
+    }
+
+    /// Where the piece from `t` ends at the latest, events aside: the round's end, the first
+    /// meeting of talks, a line's clamp (`pristine`: the initial lines' first, precomputed), the
+    /// plan's end or the start of an equilibrium side's next segment.
+    fn piece_end(&self, t: f64, lines: &Lines, pristine: bool, plan: Option<&Plan>) -> f64 {
+        let mut t1 = self.end;
+        if let Some(talks) = self.sc.talks.filter(|k| t < k.first) {
+            t1 = t1.min(talks.first);
+        }
+        if pristine {
+            t1 = t1.min(self.lines.first_clamp);
+        } else {
+            for &k in &self.lines.moving {
+                t1 = t1.min(lines[k].next_clamp());
+            }
+        }
+        if let Some(plan) = plan {
             t1 = t1.min(plan.end);
             for (i, side) in plan.sides.iter().enumerate() {
                 if let PartyClock::Equilibrium = self.clocks[i] {
-                    let k = side.partition_point(|s| s.start <= 0.0);
+                    let k = side.partition_point(|s| s.start <= t);
                     t1 = t1.min(side.get(k).map_or(f64::INFINITY, |s| s.start));
                 }
             }
         }
-        Some(t1)
+        t1
     }
 
-    /// The first piece of a round, `[0, t1]` cut at the round's first Poisson event (`next`),
-    /// scanned on the initial lines: the round's result if something ends it there, as the loop
-    /// would give it, else the scan, which the loop then takes as its first piece's.
+    /// The first piece of a round, `[0, t1]` cut at the round's first event (`next`, `fired`:
+    /// the Poisson clocks as drawn), scanned on the initial lines: the round's result if something
+    /// ends it there, as the loop would give it, else the scan, which the loop then takes as its
+    /// first piece's.
     pub(super) fn play_first_piece(
         &self,
         t1: f64,
         c: &RoundState,
-        next: &[f64],
+        (next, fired): (&[f64], &[u32]),
         rng: &mut RoundRng,
     ) -> Result<RoundResult, PieceScan> {
-        let mut t_event = self.events.scheduled.first().map_or(f64::INFINITY, |e| e.0);
-        for (k, ev) in self.events.poisson.iter().enumerate() {
-            if ev.max > 0 {
-                t_event = t_event.min(next[k]);
-            }
-        }
+        let t_event = self.next_event(0, next, fired);
         let lines = &self.lines.initial;
         let piece = (0.0, t1.min(t_event), t_event);
         let scan = self.scan(piece, true, lines, c, self.plan.as_ref(), None);
@@ -188,36 +216,8 @@ impl Engine<'_> {
             let plan = self.plan(&scratch.plan, c.replanned);
 
             // The piece [t, t1]: up to the next event, clamp or the end.
-            let mut t_event = self
-                .events
-                .scheduled
-                .get(next_sched)
-                .map_or(f64::INFINITY, |e| e.0);
-            for (k, ev) in self.events.poisson.iter().enumerate() {
-                if fired[k] < ev.max {
-                    t_event = t_event.min(next[k]);
-                }
-            }
-            let mut t1 = t_event.min(self.end);
-            if let Some(talks) = sc.talks.filter(|k| t < k.first) {
-                t1 = t1.min(talks.first);
-            }
-            if pristine {
-                t1 = t1.min(self.lines.first_clamp);
-            } else {
-                for &k in &self.lines.moving {
-                    t1 = t1.min(lines[k].next_clamp());
-                }
-            }
-            if let Some(plan) = plan {
-                t1 = t1.min(plan.end);
-                for (i, side) in plan.sides.iter().enumerate() {
-                    if let PartyClock::Equilibrium = self.clocks[i] {
-                        let k = side.partition_point(|s| s.start <= t);
-                        t1 = t1.min(side.get(k).map_or(f64::INFINITY, |s| s.start));
-                    }
-                }
-            }
+            let t_event = self.next_event(next_sched, next, fired);
+            let t1 = t_event.min(self.piece_end(t, lines, pristine, plan));
 
             let watched = shadow.as_ref().map(|sh| sh.party);
             // The first piece may have been scanned already (`play_first_piece`), on the same

@@ -96,6 +96,16 @@ pub struct Engine<'a> {
     deadline_breakdown: f64,
 }
 
+/// The shortcuts an engine takes: how many of the plan's hazards are tabulated, whether every
+/// round ends at once, whether the first piece is scanned without the loop.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shortcuts {
+    pub tables: usize,
+    pub ends_at_once: bool,
+    pub first_piece: bool,
+}
+
 /// Each party's hazard and the breakdown hazard at t = 0 (for `equilibrium`, its plan's, where the
 /// plan is that one rate from the start).
 struct StartRates {
@@ -240,13 +250,16 @@ impl<'a> Engine<'a> {
         self
     }
 
-    /// How many hazards of the plan from t = 0 are tabulated (for tests that the fast path is
-    /// taken).
+    /// Which shortcuts this engine's rounds take (for tests that they are taken).
     #[doc(hidden)]
-    pub fn tabulated_hazards(&self) -> usize {
-        self.plan.as_ref().map_or(0, |p| {
-            p.tables.iter().flatten().filter(|t| t.is_some()).count()
-        })
+    pub fn shortcuts(&self) -> Shortcuts {
+        Shortcuts {
+            tables: self.plan.as_ref().map_or(0, |p| {
+                p.tables.iter().flatten().filter(|t| t.is_some()).count()
+            }),
+            ends_at_once: self.ends_at_once,
+            first_piece: self.first_piece_end.is_some(),
+        }
     }
 
     pub fn scratch(&self) -> Scratch {
@@ -325,7 +338,7 @@ impl<'a> Engine<'a> {
         }
         let mut first = None;
         if let Some(t1) = self.first_piece_end.filter(|_| untouched) {
-            match self.play_first_piece(t1, &state, &scratch.next, rng) {
+            match self.play_first_piece(t1, &state, (&scratch.next, &scratch.fired), rng) {
                 Ok(result) => return result,
                 Err(scan) => first = Some(scan),
             }

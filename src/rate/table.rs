@@ -2,7 +2,7 @@
 //! play, inverted by an index, a cubic Hermite guess and Newton steps on the closed form
 //! (docs/model.md, section 7).
 
-use super::{Rate, Step, quadratic_roots, rational_antiderivative};
+use super::{Rate, Step, invert, quadratic_roots, rational_antiderivative};
 
 /// A rational rate's integral `Λ(v)` over `[0, len]`, tabulated once (for a segment of an
 /// equilibrium plan, the same in every round) so that inverting it costs an index and one Newton
@@ -12,8 +12,9 @@ use super::{Rate, Step, quadratic_roots, rational_antiderivative};
 /// integral, integrated from `v' = 1 / λ(v)` by Runge-Kutta steps (no logarithm), and its slope.
 /// A level's cell is found by division; inside it the cubic Hermite interpolant guesses `v`
 /// (within `Δ⁴ max|v⁗| / 384` of the nodes' curve, which is within the integration's error of the
-/// inverse), and Newton steps on the closed form refine it, bisecting the piece's bracket,
-/// narrowed by every evaluation, whenever a step would leave it. A step of size `δ` leaves an error of at most
+/// inverse), and Newton steps on the closed form refine it inside the piece's bracket, narrowed
+/// by every evaluation; a step that would leave it hands over to the bracketed iteration
+/// (`invert`), as do four steps without meeting the stopping rule. A step of size `δ` leaves an error of at most
 /// `M δ²`, `M = max |λ'| / (2 min λ)` over the piece (bounded from the nodes with a margin of 4),
 /// so the iteration stops once `M δ²` is below a quarter of an ulp of the result: the answer is
 /// the closed form's root to full precision, whatever the guess. Only rates positive on the
@@ -168,7 +169,9 @@ impl Table {
         if !(v >= lo && v <= hi) {
             v = 0.5 * (lo + hi);
         }
-        for _ in 0..64 {
+        // Newton from the guess while its steps stay in the bracket (one or two, as a rule);
+        // else the bracketed iteration every other inversion uses, on what is left.
+        for _ in 0..4 {
             let g = self.antiderivative(v) - y;
             if g == 0.0 {
                 return v;
@@ -180,19 +183,15 @@ impl Table {
             }
             let step = g / self.rate(v);
             let next = v - step;
-            if next >= lo && next <= hi {
-                v = next;
-                if self.curvature * step * step <= 0.25 * f64::EPSILON * v.abs() {
-                    return v;
-                }
-            } else {
-                v = 0.5 * (lo + hi);
+            if !(next >= lo && next <= hi) {
+                break;
             }
-            if hi - lo <= 4.0 * f64::EPSILON * hi.abs().max(1e-300) {
+            v = next;
+            if self.curvature * step * step <= 0.25 * f64::EPSILON * v.abs() {
                 return v;
             }
         }
-        v
+        invert(|u| self.antiderivative(u), |u| self.rate(u), lo, hi, y)
     }
 }
 

@@ -24,8 +24,6 @@ mod talks;
 pub use path::{Pending, Start};
 
 use crate::model::{DeadlineAction, PARTIES, Scenario};
-use std::sync::Arc;
-
 use crate::rate::{Rate, Table};
 use continuous::{End, Regime};
 use path::{Path, Side};
@@ -90,7 +88,7 @@ pub struct Plan {
     pub end: f64,
     /// For each segment of each side, its rational hazard's integral tabulated (`Plan::tabulate`),
     /// or none: empty for a plan solved during a round, which is played once.
-    pub tables: [Vec<Option<Arc<Table>>>; PARTIES],
+    pub tables: [Vec<Option<Table>>; PARTIES],
 }
 
 impl Plan {
@@ -101,7 +99,7 @@ impl Plan {
             tables.clear();
             for (k, seg) in side.iter().enumerate() {
                 let until = side.get(k + 1).map_or(end, |n| n.start);
-                tables.push(Table::new(&seg.rate, until - seg.start).map(Arc::new));
+                tables.push(Table::new(&seg.rate, until - seg.start));
             }
         }
     }
@@ -109,7 +107,7 @@ impl Plan {
     /// Segment k of side x's table, if it has one.
     #[inline]
     pub fn table(&self, x: usize, k: usize) -> Option<&Table> {
-        self.tables[x].get(k).and_then(|t| t.as_deref())
+        self.tables[x].get(k).and_then(Option::as_ref)
     }
 }
 
@@ -187,6 +185,10 @@ pub fn solve(sc: &Scenario, start: &Start, plan: &mut Plan) {
     let horizon = sc.simulation.horizon;
     for side in &mut plan.sides {
         side.clear();
+    }
+    // Tables describe the segments they were made for: a new plan has none until tabulated.
+    for tables in &mut plan.tables {
+        tables.clear();
     }
     match sc.talks {
         Some(talks) => {
