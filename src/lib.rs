@@ -25,7 +25,7 @@
 //! - [`shard`]: any run, sweep or tournament in slices that merge back exactly; [`slurm`] writes
 //!   the job scripts.
 //!
-//! Each module imports only from those below it (`tests/architecture.rs`).
+//! Each module imports only from those below it (`tests/suite/architecture.rs`).
 
 pub mod aggregate;
 pub mod audit;

@@ -1,7 +1,7 @@
 //! `impasse sweep`: designs and their bad inputs, reproducing a point with `run`, thread
 //! independence, resuming after SIGKILL, and a comparative static that theory predicts.
 
-mod common;
+use crate::common;
 use common::{impasse, same_bytes};
 
 use std::fs;

@@ -1,7 +1,7 @@
 //! The engine on cases with exact answers: ties, deterministic clocks, clamps, party deadlines,
 //! Poisson events and the order of things at one instant (docs/model.md, section 7).
 
-mod common;
+use crate::common;
 use common::*;
 use impasse::model::Outcome;
 

@@ -1,8 +1,8 @@
 //! `impasse discover`: its files and report on a real sweep, a box that theory places, and every
 //! bad input refused with exit 2 and the field named. (Parity with EMA Workbench is in
-//! `tests/reference.rs`.)
+//! `tests/suite/reference.rs`.)
 
-mod common;
+use crate::common;
 use common::impasse;
 
 use std::fs;

@@ -1,7 +1,7 @@
 //! `impasse audit` as users meet it: its files and table, the manifest that reproduces it, shards
 //! that merge into the same bytes, and bad input refused with exit code 2.
 
-mod common;
+use crate::common;
 use common::{impasse, same_bytes};
 
 use std::fs;

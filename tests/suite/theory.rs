@@ -1,8 +1,8 @@
 //! Validation against game theory: each test runs a scenario with a closed-form answer and checks
 //! the simulated figures within 4 standard errors. Each expected value is derived in the comment.
-//! Run with `cargo test --test theory -- --nocapture` to see expected, measured and se.
+//! Run with `cargo test --release theory:: -- --nocapture` to see expected, measured and se.
 
-mod common;
+use crate::common;
 use common::*;
 use impasse::model::Outcome;
 

@@ -1,7 +1,7 @@
 //! `impasse tournament`: the meta-game of a game of chicken, dominated entrants, the variance
 //! reduction of common random numbers, and bad entrant specs.
 
-mod common;
+use crate::common;
 use common::impasse;
 
 use std::fs;

@@ -1,7 +1,7 @@
 //! The command line as users meet it: every command, every class of bad input (exit code 2, a
 //! message that says where and what, no panic), files written only when a run succeeds.
 
-mod common;
+use crate::common;
 use common::{impasse, same_bytes};
 
 use std::fs;
@@ -535,7 +535,7 @@ fn fails_when_bayesian_is_played_outside_its_model() {
         "pressure = 1",
         "pressure = 1\nresolve = { distribution = \"uniform\", low = 0, high = 1 }",
     );
-    // Asymmetric parties are solved (tests/theory.rs); the two sides must select one equilibrium.
+    // Asymmetric parties are solved (tests/suite/theory.rs); the two sides must select one equilibrium.
     let asymmetric = b.replacen("stake = 1", "stake = 2", 1);
     accepts(asymmetric.as_bytes());
     let pivots = b

@@ -1,12 +1,12 @@
 //! A sweep through a real Slurm cluster: `impasse slurm`, `submit.sh --wait`, and a merged result
-//! byte-identical to the same sweep run locally. Ignored by a plain `cargo test` (it needs Slurm);
+//! byte-identical to the same sweep run locally. Ignored by a plain `cargo test --release` (it needs Slurm);
 //! `.ci/run` starts a single-node cluster and runs it with `--ignored`.
 
 use std::time::Instant;
 
 use assert_cmd::Command;
 
-mod common;
+use crate::common;
 use common::same_bytes;
 
 #[test]

@@ -1,7 +1,7 @@
 //! What a new user and a hostile one tripped over (the hardening issue), one regression test per
-//! probe, and the inputs the fuzz campaigns found (`tests/fuzz.rs`).
+//! probe, and the inputs the fuzz campaigns found (`tests/suite/fuzz.rs`).
 
-mod common;
+use crate::common;
 use common::impasse;
 
 use std::fs;

@@ -4,10 +4,10 @@
 //! Negative controls (profiles that are not equilibria) must show a gain, of the size their
 //! closed form says.
 //!
-//! `IMPASSE_CASES=N IMPASSE_ROUNDS=R cargo test --release --test equilibrium -- --nocapture`
+//! `IMPASSE_CASES=N IMPASSE_ROUNDS=R cargo test --release equilibrium:: -- --nocapture`
 //! explores more cases, printing each.
 
-mod common;
+use crate::common;
 
 use impasse::audit;
 use impasse::model::Scenario;

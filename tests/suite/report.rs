@@ -2,7 +2,7 @@
 //! closed form's survival within Monte Carlo error, and report.html stands alone: it links only
 //! to files beside it and fetches nothing.
 
-mod common;
+use crate::common;
 use common::impasse;
 
 use std::fs;

@@ -2,7 +2,7 @@
 //! batches), merging the parts, in any order, gives files byte-identical to an unsharded run; a
 //! missing, duplicate or foreign part is refused by name.
 
-mod common;
+use crate::common;
 use common::{impasse, same_bytes};
 
 use std::fs;

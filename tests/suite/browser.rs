@@ -1,8 +1,8 @@
 //! A real browser renders a run's report: headless Chromium takes a screenshot of report.html,
-//! and the page must not be blank (enough colours and enough ink). Ignored by a plain `cargo test`;
-//! `.ci/run` installs Debian's chromium and runs it with `cargo test --test browser -- --ignored`.
+//! and the page must not be blank (enough colours and enough ink). Ignored by a plain `cargo test --release`;
+//! `.ci/run` installs Debian's chromium and runs it with `cargo test --release browser:: -- --ignored`.
 
-mod common;
+use crate::common;
 use common::impasse;
 
 use std::process::Command;

@@ -3,7 +3,7 @@
 //! and round count. A change that is meant to leave results alone must leave these alone; a change
 //! that alters results on purpose updates the pins in the same commit and says why.
 //!
-//! `IMPASSE_PRINT_GOLDEN=1 cargo test --test golden -- --nocapture` prints the current digests in
+//! `IMPASSE_PRINT_GOLDEN=1 cargo test --release golden:: -- --nocapture` prints the current digests in
 //! the form of the table below.
 
 use impasse::output;

@@ -7,7 +7,7 @@
 //! CI runs a few hundred cases of each. A long campaign (README, "Development"):
 //!
 //! ```sh
-//! IMPASSE_FUZZ_CASES=100000 cargo test --release --test fuzz -- --nocapture
+//! IMPASSE_FUZZ_CASES=100000 cargo test --release fuzz:: -- --nocapture
 //! ```
 //!
 //! Every input a campaign found is kept below as a regression test (`found_*`).
@@ -23,12 +23,12 @@ use impasse::scenario::{Override, load_str};
 use impasse::sweep::Sweep;
 
 const SCENARIOS: [&str; 6] = [
-    include_str!("../scenarios/iran-p5plus1-2013.toml"),
-    include_str!("../scenarios/war-of-attrition.toml"),
-    include_str!("../scenarios/brinkmanship.toml"),
-    include_str!("../scenarios/rising-sanctions.toml"),
-    include_str!("../benches/scenarios/strategy-bayesian-asymmetric.toml"),
-    include_str!("../benches/scenarios/strategy-talks.toml"),
+    include_str!("../../scenarios/iran-p5plus1-2013.toml"),
+    include_str!("../../scenarios/war-of-attrition.toml"),
+    include_str!("../../scenarios/brinkmanship.toml"),
+    include_str!("../../scenarios/rising-sanctions.toml"),
+    include_str!("../../benches/scenarios/strategy-bayesian-asymmetric.toml"),
+    include_str!("../../benches/scenarios/strategy-talks.toml"),
 ];
 
 /// Numbers a hostile user tries.
