@@ -32,6 +32,7 @@ pub mod audit;
 pub mod discover;
 pub mod engine;
 pub mod model;
+pub mod numeric;
 pub mod output;
 pub mod predict;
 pub mod rate;

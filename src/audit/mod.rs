@@ -33,8 +33,7 @@ pub fn grid(sc: &Scenario, points: usize, extra: &[f64]) -> Vec<f64> {
             g.push(t);
         }
     }
-    g.extend(sc.parties.iter().filter_map(|p| p.deadline.map(|d| d.at)));
-    g.extend(sc.deadline.map(|d| d.at));
+    g.extend(sc.deadlines().map(|d| d.0));
     g.extend(extra.iter().copied());
     if let Some(talks) = sc.talks {
         for t in &mut g {

@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use super::clock::{Ender, PartyClock};
 use super::{Engine, ROWS, row};
-use crate::model::payoff;
+use crate::model::payoff::{self, Terms};
 use crate::model::{LineId, Outcome, PARTIES, RoundResult};
 use crate::rate::{self, Rate};
 use crate::rng::round_rng;
@@ -70,7 +70,7 @@ struct Ending {
 #[derive(Clone, Copy, Debug)]
 struct KernelEnd {
     outcome: Outcome,
-    terms: [(f64, f64); PARTIES],
+    terms: [Terms<f64>; PARTIES],
     shares: [f64; PARTIES],
     split: bool,
 }
@@ -123,11 +123,11 @@ impl Kernel {
 }
 
 /// The kernel's endings, `[breaks][tie][k]` flattened (see `Kernel::endings`), with each party's
-/// payoff terms `(a, b)` at the lines' initial values: exact here, where nothing moves.
+/// payoff terms `(A, B)` at the lines' initial values: exact here, where nothing moves.
 fn endings(engine: &Engine) -> [KernelEnd; 16] {
     let sc = engine.sc;
     let initial = &engine.lines.initial;
-    let terms: [[(f64, f64); PARTIES]; ROWS] = std::array::from_fn(|row| {
+    let terms: [[Terms<f64>; PARTIES]; ROWS] = std::array::from_fn(|row| {
         // The demands that met are a compromise at their own split.
         let outcome = Outcome::ALL
             .get(row)

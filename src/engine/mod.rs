@@ -34,7 +34,9 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use crate::model::payoff::{self, EndState};
-use crate::model::{DeadlineAction, Outcome, PARTIES, RoundResult, Scenario, Strategy};
+use crate::model::{
+    DeadlineAction, DeadlineKind, Outcome, PARTIES, RoundResult, Scenario, Strategy,
+};
 use crate::rate::Rate;
 use crate::rng::{RoundRng, round_rng};
 use crate::strategy::equilibrium::{self, Pending, Plan, Start};
@@ -423,19 +425,21 @@ fn fixed_end(sc: &Scenario) -> ((f64, Ender), Option<[f64; PARTIES]>) {
     if let Some((t, _)) = met {
         fixed.push((t, Ender::Meet));
     }
-    for (i, q) in sc.parties.iter().enumerate() {
-        if let Some(d) = q.deadline {
-            fixed.push((
-                d.at,
-                match d.action {
-                    DeadlineAction::Concede => Ender::DeadlineConcede(i),
-                    DeadlineAction::WalkOut => Ender::DeadlineWalkOut(i),
-                },
-            ));
-        }
-    }
-    if let Some(d) = sc.deadline {
-        fixed.push((d.at, Ender::GlobalDeadline));
+    for (at, kind) in sc.deadlines() {
+        fixed.push((
+            at,
+            match kind {
+                DeadlineKind::Own {
+                    party,
+                    action: DeadlineAction::Concede,
+                } => Ender::DeadlineConcede(party),
+                DeadlineKind::Own {
+                    party,
+                    action: DeadlineAction::WalkOut,
+                } => Ender::DeadlineWalkOut(party),
+                DeadlineKind::Global { .. } => Ender::GlobalDeadline,
+            },
+        ));
     }
     if let Some(h) = sc.simulation.horizon {
         fixed.push((h, Ender::Horizon));

@@ -91,6 +91,19 @@ pub enum DeadlineAction {
     Concede,
 }
 
+/// A deadline of the game (docs/model.md, section 5): a party's own or the global one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DeadlineKind {
+    /// Party `party`'s own deadline: it walks out or gives in there.
+    Own {
+        party: usize,
+        action: DeadlineAction,
+    },
+    /// The global deadline: the talks end in a breakdown with this probability, else in the
+    /// status quo.
+    Global { breakdown_probability: f64 },
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Simultaneous {
     Split,
@@ -215,6 +228,32 @@ impl Scenario {
     pub fn end_time(&self) -> f64 {
         let d = self.deadline.map_or(f64::INFINITY, |d| d.at);
         d.min(self.simulation.horizon.unwrap_or(f64::INFINITY))
+    }
+
+    /// Every deadline of the game with its time: each party's own, in file order, then the
+    /// global one. The one place deadline times are read; at one instant a party's concession
+    /// comes before a walkout, and both before the global deadline (docs/model.md, section 7).
+    pub fn deadlines(&self) -> impl Iterator<Item = (f64, DeadlineKind)> + '_ {
+        let own = self.parties.iter().enumerate().filter_map(|(party, p)| {
+            p.deadline.map(|d| {
+                let action = d.action;
+                (d.at, DeadlineKind::Own { party, action })
+            })
+        });
+        own.chain(self.deadline.map(|d| {
+            let breakdown_probability = d.breakdown_probability;
+            (
+                d.at,
+                DeadlineKind::Global {
+                    breakdown_probability,
+                },
+            )
+        }))
+    }
+
+    /// The earliest deadline, where the game's course ends (infinite if it has none).
+    pub fn game_end(&self) -> f64 {
+        self.deadlines().map(|d| d.0).fold(f64::INFINITY, f64::min)
     }
 
     /// The mean of party i's belief about the opponent's type at the start of a round.

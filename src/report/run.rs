@@ -6,7 +6,7 @@ use std::path::Path;
 use super::data::{Table, num};
 use super::plot::{self, Bars, Chart, Series, Stack};
 use super::{Figure, ReportError, escape};
-use crate::model::{EventTiming, Outcome, Scenario};
+use crate::model::{DeadlineKind, EventTiming, Outcome, Scenario};
 
 /// The times worth marking on a time axis: the deadlines and every scheduled event.
 pub(super) fn marks(sc: &Scenario) -> Vec<(f64, String)> {
@@ -18,13 +18,12 @@ pub(super) fn marks(sc: &Scenario) -> Vec<(f64, String)> {
             EventTiming::Poisson { .. } => None,
         })
         .collect();
-    for p in &sc.parties {
-        if let Some(d) = p.deadline {
-            m.push((d.at, format!("{}'s deadline", p.label)));
-        }
-    }
-    if let Some(d) = sc.deadline {
-        m.push((d.at, "deadline".into()));
+    for (at, kind) in sc.deadlines() {
+        let name = match kind {
+            DeadlineKind::Own { party, .. } => format!("{}'s deadline", sc.parties[party].label),
+            DeadlineKind::Global { .. } => "deadline".into(),
+        };
+        m.push((at, name));
     }
     m
 }

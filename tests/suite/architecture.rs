@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// on a lower floor.
 const LAYERS: &[&[&str]] = &[
     // Numbers and streams: the per-round generator, rates and their integrals.
-    &["rng", "rate"],
+    &["rng", "rate", "numeric"],
     // What a scenario means.
     &["model"],
     // Reading scenarios, the strategies' mathematics, streaming statistics.

@@ -17,50 +17,48 @@
 //! it can be and by a stage just before the event where it cannot. The result is a list of
 //! stretches, each with its regime, and the atoms.
 
+use super::hold::{asymptote, hold};
+use super::indifference::Indifference;
 use super::path::{Path, Side, Span};
+use super::regime::{End, Regime, Solution, Stretch};
 use super::stage::Stage;
-use super::{OpponentView, numerator};
-use crate::model::{LineId, PARTIES};
+use crate::model::PARTIES;
+use crate::numeric::{Quadratic, regula_falsi};
 
-/// What the sides do on a stretch of time.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) enum Regime {
-    Mixed,
-    /// Both hold; `value` is what each expects at `at`, the stretch's right end.
-    Hold {
-        at: f64,
-        value: [f64; PARTIES],
-    },
-    /// This side concedes at once.
-    Concedes(usize),
-}
+/// Values closer than this, relative to the game's largest payoff, are equal: the rounding of
+/// values carried back by quadrature (about 1e-14) with room to spare, and far below any
+/// difference a round could show.
+const VALUE_TOL: f64 = 1e-12;
 
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Stretch {
-    pub start: f64,
-    pub end: f64,
-    pub regime: Regime,
-}
+/// Two times closer than this (relative, at least 1 in absolute terms) are one instant: where both
+/// sides stop being committed "at the same moment" going back, and how far before an event the
+/// stage it cannot bridge is played (far enough to be its own instant in a double, near enough
+/// that nothing moves in between).
+const INSTANT: f64 = 1e-9;
 
-/// The backward solution: stretches in time order and the atoms `(time, [p_a, p_b])`.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Solution {
-    pub stretches: Vec<Stretch>,
-    pub atoms: Vec<(f64, [f64; PARTIES])>,
-}
+/// The commitment boundary is refined to this relative width (a few ulps of a time).
+const CROSSING: f64 = 1e-13;
 
-/// How the game ends, if it does: at `at`, with what each side gets (time-0 units) if neither
-/// concedes there.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct End {
-    pub at: f64,
-    pub hold: [f64; PARTIES],
-}
+/// Steps of regula falsi at most: the Illinois variant reaches `CROSSING` in well under 100.
+const FALSI_STEPS: usize = 100;
+
+/// While both hold, a side's commitment is checked at this many points of a span before the
+/// crossing is refined: a side that becomes uncommitted and committed again between two of them
+/// is not seen (the values are smooth, so that takes a stretch shorter than a sixteenth of a
+/// span).
+const GRID: usize = 16;
+
+/// Regimes that end where they start, in a row, before the walk holds the regime reached.
+const IDLE_STEPS: usize = 4;
+
+/// At most this many stages cascade before an event (each shrinks the shortfall by (L − T)/(G − T)
+/// < 1, so 200 leave less than its 200th power).
+const MOST_STAGES: usize = 200;
 
 /// The moment before an event that the sides cannot bridge by an atom at the event: a stage
 /// this long before it, on the event's pre-values.
 fn before(s: f64) -> f64 {
-    s - 1e-9 * s.abs().max(1.0)
+    s - INSTANT * s.abs().max(1.0)
 }
 
 struct Solver<'p, 'a> {
@@ -83,7 +81,7 @@ pub(super) fn solve(path: &Path, end: Option<End>, horizon: Option<f64>) -> Solu
         .fold(1.0, f64::max);
     let mut solver = Solver {
         path,
-        tol: 1e-12 * scale,
+        tol: VALUE_TOL * scale,
         out: Solution::default(),
     };
     solver.run(end, horizon);
@@ -123,8 +121,8 @@ impl Solver<'_, '_> {
 
     /// x's numerator of section 6 on span s (x's own incentive: negative where x would rather
     /// wait a moment even if its opponent never conceded), as a polynomial in `t - s.start`.
-    fn numerator(&self, s: &Span, x: usize) -> [f64; 3] {
-        numerator(&view(self.path, s, x, s.start)).0
+    fn numerator(&self, s: &Span, x: usize) -> Quadratic {
+        Indifference::on(self.path, s, x, s.start).numerator
     }
 
     fn hold(&self, s: &Span, x: usize, t: f64, at: f64, v: f64) -> f64 {
@@ -132,15 +130,15 @@ impl Solver<'_, '_> {
     }
 
     /// Holding on (both) from t to `at`, where x expects `v`: the largest t in `[lo, hi)` below
-    /// which x would rather concede, if any. Values are carried back grid point by grid point, so
-    /// each costs one short integral, and the crossing is refined by bisection.
+    /// which x would rather concede, if any. Values are carried back `GRID` point by point, so
+    /// each costs one short integral, and the crossing is refined by regula falsi on the values
+    /// carried from the last point.
     fn uncommitted(&self, s: &Span, x: usize, lo: f64, hi: f64, at: f64, v: f64) -> Option<f64> {
-        const GRID: usize = 16;
         let tol = self.tol;
         let gap = |t: f64, v: f64| v - self.concede(s, x, t);
         let (mut prev, mut value) = (hi, self.hold(s, x, hi, at, v));
         // Negative right below hi: the regime stops at once.
-        let just = hi - (hi - lo) * 1e-9;
+        let just = hi - (hi - lo) * INSTANT;
         if gap(just, self.hold(s, x, just, hi, value)) < -tol {
             return Some(hi);
         }
@@ -150,36 +148,9 @@ impl Solver<'_, '_> {
             let here = self.hold(s, x, t, prev, value);
             let g = gap(t, here);
             if g < -tol {
-                // The crossing in (t, prev): regula falsi (Illinois), values carried from prev.
                 let f = |m: f64| gap(m, self.hold(s, x, m, prev, value)) + tol;
-                let (mut a, mut fa, mut b, mut fb) = (t, g + tol, prev, g_prev + tol);
-                let mut side = 0;
-                for _ in 0..100 {
-                    if (b - a).abs() <= 1e-13 * b.abs().max(1.0) {
-                        break;
-                    }
-                    let m = if fb != fa {
-                        b - fb * (b - a) / (fb - fa)
-                    } else {
-                        0.5 * (a + b)
-                    };
-                    let m = if m > a && m < b { m } else { 0.5 * (a + b) };
-                    let fm = f(m);
-                    if fm < 0.0 {
-                        (a, fa) = (m, fm);
-                        if side == -1 {
-                            fb *= 0.5;
-                        }
-                        side = -1;
-                    } else {
-                        (b, fb) = (m, fm);
-                        if side == 1 {
-                            fa *= 0.5;
-                        }
-                        side = 1;
-                    }
-                }
-                return Some(b);
+                let bracket = ((t, g + tol), (prev, g_prev + tol));
+                return Some(regula_falsi(f, bracket.0, bracket.1, CROSSING, FALSI_STEPS));
             }
             (prev, value, g_prev) = (t, here, g);
         }
@@ -227,7 +198,7 @@ impl Solver<'_, '_> {
                 if u >= t {
                     // A regime that ends where it starts: after a few, hold the regime reached.
                     idle += 1;
-                    if idle > 4 {
+                    if idle > IDLE_STEPS {
                         (u, next) = (lo, None);
                     }
                 } else {
@@ -287,8 +258,10 @@ impl Solver<'_, '_> {
     fn step(&self, s: &Span, lo: f64, hi: f64, regime: Regime) -> (f64, Option<Regime>) {
         match regime {
             Regime::Mixed => {
-                let stop =
-                    [0, 1].map(|x| last_negative(self.numerator(s, x), lo - s.start, hi - s.start));
+                let stop = [0, 1].map(|x| {
+                    self.numerator(s, x)
+                        .last_negative(lo - s.start, hi - s.start)
+                });
                 let u = stop
                     .iter()
                     .flatten()
@@ -310,7 +283,10 @@ impl Solver<'_, '_> {
                 (u, Some(next))
             }
             Regime::Concedes(c) => {
-                match last_negative(self.numerator(s, c), lo - s.start, hi - s.start) {
+                match self
+                    .numerator(s, c)
+                    .last_negative(lo - s.start, hi - s.start)
+                {
                     None => (lo, None),
                     Some(v) => {
                         // c would rather wait until u and concede there; the other holds.
@@ -330,7 +306,7 @@ impl Solver<'_, '_> {
                 let stop = [0, 1].map(|x| self.uncommitted(s, x, lo, hi, at, value[x]));
                 match stop {
                     [None, None] => (lo, None),
-                    [Some(a), Some(b)] if (a - b).abs() <= 1e-9 * a.abs().max(1.0) => {
+                    [Some(a), Some(b)] if (a - b).abs() <= INSTANT * a.abs().max(1.0) => {
                         (a.max(b), Some(Regime::Mixed))
                     }
                     _ => {
@@ -401,7 +377,7 @@ impl Solver<'_, '_> {
     /// (L − T)/(G − T) < 1 a stage, until it is gone.
     fn stage_before(&mut self, s: f64, post: [f64; PARTIES]) -> Regime {
         let (mut next, mut value) = (s, post);
-        for _ in 0..200 {
+        for _ in 0..MOST_STAGES {
             let at = before(next);
             let sp = self.path.span(at, Side::After);
             let stage = Stage {
@@ -437,199 +413,4 @@ impl Solver<'_, '_> {
         }
         Regime::Mixed
     }
-}
-
-/// What x expects at t from both holding until `at` (both on span s), where it expects `v`: the
-/// breakdown payoffs the hazard may bring on the way, and `v` if it does not.
-pub(super) fn hold(path: &Path, s: &Span, x: usize, t: f64, at: f64, v: f64) -> f64 {
-    let (h0, h1) = s.line[LineId::HAZARD.0];
-    if (h0 == 0.0 && h1 == 0.0) || at <= t {
-        return v;
-    }
-    let hz = |u: f64| h0 + h1 * (u - s.start);
-    // H(t, u) = ∫_t^u h
-    let big_h = |u: f64| h0 * (u - t) + 0.5 * h1 * ((u - s.start).powi(2) - (t - s.start).powi(2));
-    // Beyond where the talks have survived the hazard with probability e^-40, nothing counts.
-    const GONE: f64 = 40.0;
-    let mut end = at;
-    if big_h(at) > GONE {
-        let (mut lo, mut hi) = (t, at);
-        for _ in 0..60 {
-            let m = 0.5 * (lo + hi);
-            if big_h(m) > GONE { hi = m } else { lo = m }
-        }
-        end = hi;
-    }
-    let broken = |u: f64| path.value(s, x, u, path.broken(s, x, u));
-    let integrand = |u: f64| hz(u) * (-big_h(u)).exp() * broken(u);
-    let r = path.sc.parties[x].discount_rate;
-    // Eight Gauss–Legendre nodes integrate e^-x to 1e-14 over a width of 2 in x.
-    let pieces = (1.0 + (0.5 * (big_h(end) + r * (end - t))).ceil()).clamp(1.0, 100.0) as usize;
-    let tail = if end < at {
-        0.0
-    } else {
-        (-big_h(at)).exp() * v
-    };
-    gauss_legendre(integrand, t, end, pieces) + tail
-}
-
-/// `hold` across any number of spans: what x expects at `from` from both holding until `to`.
-pub(super) fn hold_across(path: &Path, x: usize, from: f64, to: f64, v: f64) -> f64 {
-    let (mut at, mut value) = (to, v);
-    while at > from {
-        let s = path.span(at, Side::Before);
-        let t = s.start.max(from);
-        value = hold(path, s, x, t, at, value);
-        at = t;
-    }
-    value
-}
-
-/// Far out on the last span s of a game without an end (beyond every event, clamp and sign change
-/// of the numerators) the regime is fixed: where both numerators stay non-negative, the mix,
-/// unless a side is committed at infinity (`committed_at_infinity`); where one is negative for
-/// ever, that side waits and the other concedes at once; where both are, both hold, anchored at
-/// the simulation's horizon on what it pays there. Returns where that begins, and the regime.
-pub(super) fn asymptote(path: &Path, s: &Span, horizon: Option<f64>) -> (f64, Regime) {
-    let n = [0, 1].map(|x| numerator(&view(path, s, x, s.start)).0);
-    let roots = n.iter().flat_map(|p| real_roots(*p)).filter(|r| *r > 0.0);
-    let far = s.start + roots.fold(0.0, f64::max) + 1.0;
-    let negative = [0, 1].map(|x| poly(n[x], far - s.start) < 0.0);
-    let waits = match negative {
-        [false, false] => [0, 1].map(|x| committed_at_infinity(path, s, x)),
-        w => w,
-    };
-    let regime = match waits {
-        [false, false] => Regime::Mixed,
-        [true, false] => Regime::Concedes(1),
-        [false, true] => Regime::Concedes(0),
-        [true, true] => {
-            let at = horizon.unwrap_or(far).max(far);
-            let value = [0, 1].map(|x| {
-                let sq = path.sc.parties[x].status_quo;
-                path.value(s, x, at, sq)
-            });
-            return (at, Regime::Hold { at, value });
-        }
-    };
-    (far, regime)
-}
-
-/// Whether x, mixing on the last span s, would rather never concede: its indifference between
-/// conceding at t and at any later time holds, but "never" (the game going on for ever, paying
-/// in the limit its status quo) beats every finite time if the opponent's survival S(t) times
-/// x's loss from conceding late, s_x − L_x(t), does not vanish (transversality). On the last span
-/// every line is linear, so the limit follows from the hazard's form: with discounting or a
-/// breakdown hazard S decays exponentially (no commitment); the opponent's hazard N/(d0 + d1 u)
-/// with a constant numerator n0 decays like (n0/d1)/u, so S like u^(−n0/d1), and the loss grows
-/// like d1 u: x is committed when n0 ≤ d1 (or, with no hazard at all, when s_x > L_x).
-fn committed_at_infinity(path: &Path, s: &Span, x: usize) -> bool {
-    let v = view(path, s, x, s.start);
-    let (h0, h1) = v.hazard;
-    if v.discount_rate > 0.0 || h0 > 0.0 || h1 > 0.0 {
-        return false;
-    }
-    let (n, _, d1) = numerator(&v);
-    if n[1] != 0.0 || n[2] != 0.0 {
-        // A growing numerator keeps the hazard from vanishing.
-        return false;
-    }
-    if d1 > 0.0 {
-        n[0] <= d1
-    } else {
-        n[0] <= 0.0 && path.sc.parties[x].status_quo > path.concede(s, x, s.start)
-    }
-}
-
-/// The view of party x's values on span s from time `t` (the lines at t), for its opponent's
-/// hazard: what `numerator` and `hazard` read.
-pub(super) fn view(path: &Path, s: &Span, x: usize, t: f64) -> OpponentView {
-    let p = &path.sc.parties;
-    let y = 1 - x;
-    let piece = |id: LineId| (Path::level(s, id, t), s.line[id.0].1);
-    let (d0, d1) = s.drift[x];
-    OpponentView {
-        wbar: s.wbar[x],
-        demand_self: p[y].demand,
-        demand_opp: p[x].demand,
-        discount_rate: p[x].discount_rate,
-        breakdown_cost: p[x].breakdown_cost,
-        pressure: piece(LineId::pressure(x)),
-        audience_cost: piece(LineId::audience_cost(x)),
-        leverage: piece(LineId::leverage(x)),
-        hazard: piece(LineId::HAZARD),
-        drift: (d0 + d1 * (t - s.start), d1),
-    }
-}
-
-fn poly(n: [f64; 3], u: f64) -> f64 {
-    n[0] + u * (n[1] + u * n[2])
-}
-
-/// The real roots of `n0 + n1 u + n2 u^2`.
-fn real_roots(n: [f64; 3]) -> Vec<f64> {
-    let [c, b, a] = n;
-    if a == 0.0 {
-        return if b != 0.0 { vec![-c / b] } else { vec![] };
-    }
-    let disc = b * b - 4.0 * a * c;
-    if disc < 0.0 {
-        return vec![];
-    }
-    let q = -0.5 * (b + b.signum() * disc.sqrt());
-    if q == 0.0 {
-        return vec![0.0];
-    }
-    vec![q / a, c / q]
-}
-
-/// The largest u in `[lo, hi)` with the polynomial negative just below it (`hi` itself if it is
-/// negative just below `hi`): where, going back from `hi`, it first turns negative.
-fn last_negative(n: [f64; 3], lo: f64, hi: f64) -> Option<f64> {
-    let mut cuts: Vec<f64> = real_roots(n)
-        .into_iter()
-        .filter(|r| *r > lo && *r < hi)
-        .collect();
-    cuts.push(lo);
-    cuts.push(hi);
-    cuts.sort_by(f64::total_cmp);
-    let scale = n[0].abs() + n[1].abs() * hi.abs().max(1.0) + n[2].abs() * hi * hi;
-    for w in cuts.windows(2).rev() {
-        let (a, b) = (w[0], w[1]);
-        let mid = if b.is_finite() {
-            0.5 * (a + b)
-        } else {
-            a + 1.0
-        };
-        if b > a && poly(n, mid) < -1e-14 * scale {
-            return Some(b);
-        }
-    }
-    None
-}
-
-/// ∫_a^b f by Gauss–Legendre with 8 nodes on each of `pieces` equal parts.
-fn gauss_legendre(f: impl Fn(f64) -> f64, a: f64, b: f64, pieces: usize) -> f64 {
-    const X: [f64; 4] = [
-        0.183_434_642_495_649_8,
-        0.525_532_409_916_329,
-        0.796_666_477_413_626_7,
-        0.960_289_856_497_536_3,
-    ];
-    const W: [f64; 4] = [
-        0.362_683_783_378_362,
-        0.313_706_645_877_887_3,
-        0.222_381_034_453_374_5,
-        0.101_228_536_290_376_3,
-    ];
-    let h = (b - a) / pieces as f64;
-    let mut total = 0.0;
-    for k in 0..pieces {
-        let mid = a + (k as f64 + 0.5) * h;
-        let half = 0.5 * h;
-        for (x, w) in X.iter().zip(W) {
-            total += w * half * (f(mid - half * x) + f(mid + half * x));
-        }
-    }
-    total
 }

@@ -7,7 +7,8 @@
 //! party's choices then compare directly across times, and holding on while nothing happens
 //! changes no value.
 
-use crate::model::{LineId, Lines, Op, PARTIES, Scenario, Simultaneous, Target};
+use crate::model::payoff::{self, Linear, Terms};
+use crate::model::{LineId, Lines, Op, Outcome, PARTIES, Scenario, Target};
 use crate::rate::discounted_integral;
 
 /// A stretch of the path on which every line is linear.
@@ -53,6 +54,8 @@ pub(super) struct Path<'a> {
     pub sc: &'a Scenario,
     pub t0: f64,
     pub spans: Vec<Span>,
+    /// The split of the pie for each outcome (model::payoff::shares).
+    shares: [Option<[f64; PARTIES]>; Outcome::COUNT],
 }
 
 /// Which of two spans meeting at a time to read: the one ending there or the one starting there.
@@ -131,10 +134,12 @@ impl<'a> Path<'a> {
                 break;
             }
         }
+        let demand = [sc.parties[0].demand, sc.parties[1].demand];
         Path {
             sc,
             t0: start.t0,
             spans,
+            shares: Outcome::ALL.map(|o| payoff::shares(o, demand, sc.simultaneous)),
         }
     }
 
@@ -147,10 +152,6 @@ impl<'a> Path<'a> {
         &self.spans[k]
     }
 
-    fn party(&self, x: usize) -> &crate::model::Party {
-        &self.sc.parties[x]
-    }
-
     /// A line's value at `t` on span `s`.
     pub fn level(s: &Span, id: LineId, t: f64) -> f64 {
         let (v, slope) = s.line[id.0];
@@ -161,24 +162,56 @@ impl<'a> Path<'a> {
         }
     }
 
-    /// Current-value payoffs of x at t on s: conceding, winning, a tie, a breakdown.
+    /// x's payoff terms `(A, B)` of ending at t on s in `outcome` (model::payoff, the engine's
+    /// definition), with its audience cost and leverage there.
+    pub fn terms(&self, s: &Span, x: usize, t: f64, outcome: Outcome) -> Terms<f64> {
+        let share = self.shares[outcome.index()].map(|sh| sh[x]);
+        let (a, l) = (LineId::audience_cost(x), LineId::leverage(x));
+        let party = &self.sc.parties[x];
+        payoff::terms(
+            party,
+            x,
+            outcome,
+            share,
+            Self::level(s, a, t),
+            Self::level(s, l, t),
+        )
+    }
+
+    /// The same terms as lines in time on s from t, in local time `time - t`.
+    pub fn terms_from(&self, s: &Span, x: usize, t: f64, outcome: Outcome) -> Terms<Linear> {
+        let share = self.shares[outcome.index()].map(|sh| sh[x]);
+        let line = |id: LineId| Linear {
+            at: Self::level(s, id, t),
+            slope: s.line[id.0].1,
+        };
+        let (a, l) = (LineId::audience_cost(x), LineId::leverage(x));
+        let party = &self.sc.parties[x];
+        payoff::terms(party, x, outcome, share, line(a), line(l))
+    }
+
+    /// x's current-value payoff of ending at t on s in `outcome`, at the worth W̄_x the game is
+    /// solved for.
+    fn current(&self, s: &Span, x: usize, t: f64, outcome: Outcome) -> f64 {
+        self.terms(s, x, t, outcome).value(s.wbar[x])
+    }
+
+    /// Current-value payoffs of x at t on s: conceding (L_x), winning (G_x), a tie (T_x), a
+    /// breakdown (B_x), the status quo (s_x).
     pub fn concede(&self, s: &Span, x: usize, t: f64) -> f64 {
-        (1.0 - self.party(1 - x).demand) * s.wbar[x] - Self::level(s, LineId::audience_cost(x), t)
+        self.current(s, x, t, Outcome::concession(x))
     }
     pub fn win(&self, s: &Span, x: usize) -> f64 {
-        self.party(x).demand * s.wbar[x]
+        self.current(s, x, s.start, Outcome::concession(1 - x))
     }
     pub fn tie(&self, s: &Span, x: usize) -> f64 {
-        match self.sc.simultaneous {
-            Simultaneous::Split => {
-                let (a, b) = (self.party(x).demand, self.party(1 - x).demand);
-                (a - 0.5 * (a + b - 1.0)) * s.wbar[x]
-            }
-            Simultaneous::StatusQuo => self.party(x).status_quo,
-        }
+        self.current(s, x, s.start, Outcome::Compromise)
     }
     pub fn broken(&self, s: &Span, x: usize, t: f64) -> f64 {
-        Self::level(s, LineId::leverage(x), t) * s.wbar[x] - self.party(x).breakdown_cost
+        self.current(s, x, t, Outcome::Breakdown)
+    }
+    pub fn status_quo(&self, s: &Span, x: usize) -> f64 {
+        self.current(s, x, s.start, Outcome::DeadlineStatusQuo)
     }
 
     /// A current-value payoff of x at t on s in time-0 units.
@@ -307,7 +340,7 @@ fn drift_kink(
             }
             // a0 + a1 u = lowers: the jump is -lowers above, -a below.
             let u = (lowers - a0) / a1;
-            // A kink a rounding error away is the one the last span ended at.
+            // A kink a rounding error away (1e-9 relative) is the one the last span ended at.
             if u > 1e-9 * t.abs().max(1.0) && t + u < end {
                 first = Some(first.map_or(t + u, |f: f64| f.min(t + u)));
             }

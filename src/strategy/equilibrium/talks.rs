@@ -5,8 +5,9 @@
 //! there, the root in [0, 1] of `(T_j − L_j) p² − (G_j − L_j + k_j) p + k_j = 0`, k_j what one
 //! more gap costs j.
 
-use super::continuous::{End, Regime, asymptote, hold_across};
+use super::hold::{asymptote, hold_across};
 use super::path::{Path, Side};
+use super::regime::{End, Regime};
 use super::stage::Stage;
 use crate::model::{PARTIES, Talks};
 
