@@ -1,11 +1,11 @@
 //! The audit's files: audit.csv (per party: its payoff, the best deviation and the gain; a last
 //! row with the NashConv) and deviations.csv (each party's value curve).
 
-use super::{PartyAudit, nash_conv};
+use super::{PartyAudit, Totals, nash_conv};
 use crate::aggregate::stats::Estimate;
 use crate::model::{PARTIES, Scenario};
+use crate::output::csv::float;
 use crate::output::csv::{self, Records};
-use crate::output::float;
 
 pub const AUDIT_HEADER: [&str; 10] = [
     "party",
@@ -96,4 +96,15 @@ pub fn deviations_csv(sc: &Scenario, parties: &[PartyAudit; PARTIES]) -> Vec<u8>
         }
     }
     csv::to_csv(&DEVIATIONS_HEADER, &[], &rows)
+}
+
+/// The files an audit writes (and a merge of audit shards): audit.csv, deviations.csv and the
+/// manifest.
+pub fn files(sc: &Scenario, totals: &Totals, manifest: Vec<u8>) -> crate::output::Files {
+    let parties = totals.report();
+    vec![
+        ("audit.csv", audit_csv(sc, &parties)),
+        ("deviations.csv", deviations_csv(sc, &parties)),
+        ("manifest.toml", manifest),
+    ]
 }

@@ -8,9 +8,7 @@
 //! `Totals`, exact sums that merge across threads and shards; `Totals::report` turns them into
 //! each party's value curve, best deviation, gain and the profile's NashConv.
 
-mod files;
-
-pub use files::{AUDIT_HEADER, DEVIATIONS_HEADER, audit_csv, deviations_csv};
+pub mod files;
 
 use serde::{Deserialize, Serialize};
 
@@ -249,17 +247,6 @@ pub fn nash_conv(parties: &[PartyAudit; PARTIES]) -> Estimate {
         value,
         ci: Some((value - h, value + h)),
     }
-}
-
-/// The files an audit writes (and a merge of audit shards): audit.csv, deviations.csv and the
-/// manifest.
-pub fn files(sc: &Scenario, totals: &Totals, manifest: Vec<u8>) -> crate::output::Files {
-    let parties = totals.report();
-    vec![
-        ("audit.csv", audit_csv(sc, &parties)),
-        ("deviations.csv", deviations_csv(sc, &parties)),
-        ("manifest.toml", manifest),
-    ]
 }
 
 /// The standard error behind an estimate's normal interval.

@@ -47,7 +47,7 @@ pub(super) fn audit(a: AuditArgs) -> Result<()> {
         };
         return write_part(&dir, &Part::new(whole, shard, slice, payload), f.quiet);
     }
-    output::write_files(&dir, &audit::files(sc, &totals, manifest))
+    output::write_files(&dir, &audit::files::files(sc, &totals, manifest))
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
     if !f.no_report {
         report(&dir, true)?;

@@ -27,7 +27,7 @@ pub(super) fn write_part(dir: &Path, part: &Part, quiet: bool) -> Result<()> {
 }
 
 pub(super) fn merge(a: MergeArgs) -> Result<()> {
-    let merged = shards::merge(&a.dirs, &a.out).map_err(|e| match e {
+    let merged = shards::merge::merge(&a.dirs, &a.out).map_err(|e| match e {
         MergeError::Io { .. } => anyhow::Error::new(e),
         other => Usage(other.to_string()).into(),
     })?;

@@ -69,14 +69,14 @@ pub(super) fn tournament(a: TournamentArgs) -> Result<()> {
         files,
         matrices: [pa, pb],
         equilibria,
-    } = series.files(&results, manifest);
+    } = tm::report::series_files(&series, &results, manifest);
     output::write_files(&dir, &files)
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
     if !f.no_report {
         report(&dir, true)?;
     }
     if !f.quiet {
-        print!("{}", tm::table(series.main(), &pa, &pb, &equilibria));
+        print!("{}", tm::table::table(series.main(), &pa, &pb, &equilibria));
         println!(
             "\n  {} pairings x {} rounds in {:.2} s; results in {}",
             series.main().pairings.len(),

@@ -284,8 +284,8 @@ pub fn discover(dir: &Path, cond: &Condition, ask: Ask) -> Result<Discovery, Dis
             if interest == 0 { "none" } else { "all" },
             y.len(),
             cond.metric,
-            output::float(range.0),
-            output::float(range.1)
+            output::csv::float(range.0),
+            output::csv::float(range.1)
         )));
     }
     let mut prim = Prim::new(&points.x, &y, s);
@@ -330,7 +330,7 @@ pub fn discover(dir: &Path, cond: &Condition, ask: Ask) -> Result<Discovery, Dis
 }
 
 fn cell(x: Option<f64>) -> String {
-    x.map_or(String::new(), output::float)
+    x.map_or(String::new(), output::csv::float)
 }
 
 impl Discovery {
@@ -343,9 +343,9 @@ impl Discovery {
                 traj.push(vec![
                     (b + 1).to_string(),
                     i.to_string(),
-                    output::float(s.coverage),
-                    output::float(s.density),
-                    output::float(s.mass),
+                    output::csv::float(s.coverage),
+                    output::csv::float(s.density),
+                    output::csv::float(s.mass),
                     s.restricted.to_string(),
                 ]);
             }
@@ -354,8 +354,8 @@ impl Discovery {
                 lims.push(vec![
                     (b + 1).to_string(),
                     path.clone(),
-                    output::float(s.limits[d].0),
-                    output::float(s.limits[d].1),
+                    output::csv::float(s.limits[d].0),
+                    output::csv::float(s.limits[d].1),
                     cell(s.qp[d].0),
                     cell(s.qp[d].1),
                 ]);
@@ -370,10 +370,10 @@ impl Discovery {
              steps = [{}]\n",
             self.condition.text,
             self.ask.boxes,
-            output::float(st.threshold),
-            output::float(st.peel_alpha),
-            output::float(st.paste_alpha),
-            output::float(st.mass_min),
+            output::csv::float(st.threshold),
+            output::csv::float(st.peel_alpha),
+            output::csv::float(st.paste_alpha),
+            output::csv::float(st.mass_min),
             self.points.value.len(),
             self.interest,
             steps.join(", ")
@@ -449,7 +449,7 @@ impl Discovery {
                 let _ = writeln!(
                     out,
                     "  Its density is below the threshold {}: covering stops here.",
-                    output::float(self.ask.settings.threshold)
+                    output::csv::float(self.ask.settings.threshold)
                 );
             }
         }

@@ -2,9 +2,9 @@
 //! an exhaustive match, so a new kind cannot be forgotten), the enders that can close a round
 //! (`Ender`), and the rates of the clocks that integrate a hazard against a budget.
 
-use super::Engine;
 use crate::model::{PARTIES, Scenario, Strategy};
-use crate::rate::{Rate, Step, Table};
+use crate::rate::table::Table;
+use crate::rate::{Rate, Step};
 use crate::strategy::bayesian;
 use crate::strategy::reputation;
 
@@ -147,25 +147,6 @@ fn time(step: Step, t: f64, spent: &mut f64) -> f64 {
         Step::Spent(x) => {
             *spent = x;
             f64::INFINITY
-        }
-    }
-}
-
-impl Engine<'_> {
-    /// The rate of party i's `hazard` clock on the piece starting at `t` (`Rate::ZERO` for any
-    /// other clock; `equilibrium` plays its plan).
-    pub(super) fn budget_rate(&self, i: usize, t: f64) -> Rate {
-        match self.clocks[i] {
-            PartyClock::Hazard { rate, growth } => Rate::Linear {
-                a: rate + growth * t,
-                b: growth,
-            },
-            PartyClock::Never
-            | PartyClock::At(_)
-            | PartyClock::Equilibrium
-            | PartyClock::Threshold { .. }
-            | PartyClock::Bayesian(_)
-            | PartyClock::Reputation(_) => Rate::ZERO,
         }
     }
 }

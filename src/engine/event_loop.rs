@@ -8,10 +8,11 @@ use rand_distr::{Distribution, Exp1};
 
 use super::clock::{self, Ender, PartyClock};
 use super::lines::{self, Lines};
+use super::setup::{Setup, row};
 use super::shadow::Shadow;
-use super::{Engine, Scratch, row};
-use crate::model::payoff::{self, EndState};
-use crate::model::{DeadlineAction, LineId, Outcome, PARTIES, RoundResult};
+use super::state::{RoundState, Scratch};
+use crate::model::payoff::EndState;
+use crate::model::{LineId, PARTIES, RoundResult};
 use crate::rng::RoundRng;
 use crate::strategy::equilibrium::{self, Plan, Start};
 use crate::strategy::threshold;
@@ -27,106 +28,13 @@ pub(super) struct PieceScan {
     atom_done: [f64; PARTIES],
 }
 
-/// What a round carries from piece to piece, besides its lines.
-pub(super) struct RoundState {
-    /// Each party's drawn type (events may change it).
-    pub theta: [f64; PARTIES],
-    /// The mean of each party's belief about the opponent's type.
-    pub belief: [f64; PARTIES],
-    /// Discounted waiting cost so far.
-    pub cost: [f64; PARTIES],
-    /// What is left of each concession clock's budget, and of the breakdown clock's.
-    pub budget: [f64; PARTIES],
-    pub budget_break: f64,
-    /// The meeting at which a `hazard` clock that already fired takes effect.
-    pub pending: [f64; PARTIES],
-    /// The equilibrium was solved again during the round: the plan in the scratch is the one.
-    pub replanned: bool,
-    /// The time of the last planned atom each party's budget has paid for (an atom falls at the
-    /// end of the piece before it, or at the start of the piece after an event there).
-    pub atom_done: [f64; PARTIES],
-}
-
-impl RoundState {
-    /// A round at t = 0 with its first draws made.
-    pub fn new(
-        theta: [f64; PARTIES],
-        belief: [f64; PARTIES],
-        budget: [f64; PARTIES],
-        budget_break: f64,
-    ) -> RoundState {
-        RoundState {
-            theta,
-            belief,
-            cost: [0.0; PARTIES],
-            budget,
-            budget_break,
-            pending: [f64::INFINITY; PARTIES],
-            replanned: false,
-            atom_done: [f64::NEG_INFINITY; PARTIES],
-        }
-    }
-}
-
-impl Engine<'_> {
+impl Setup<'_> {
     /// A round of one piece, `[0, end]`: nothing changes during it.
     pub(super) fn play_single_piece(&self, c: &RoundState, rng: &mut RoundRng) -> RoundResult {
         let lines = &self.lines.initial;
         let piece = (0.0, self.end, f64::INFINITY);
         let scan = self.scan(piece, true, lines, c, self.plan.as_ref(), None);
         self.conclude(&scan, 0.0, lines, c.cost, c.theta, rng)
-    }
-
-    /// Where the first piece of a round ends at the latest, besides its events: the same in every
-    /// round (`Engine::first_piece_end`). None under talks or with a scheduled event at 0, whose
-    /// rounds take the loop from the start.
-    pub(super) fn first_piece_end(&self) -> Option<f64> {
-        let at_zero = self.events.scheduled.first().is_some_and(|e| e.0 <= 0.0);
-        (self.sc.talks.is_none() && !at_zero)
-            .then(|| self.piece_end(0.0, &self.lines.initial, true, self.plan.as_ref()))
-    }
-
-    /// The next event: the next scheduled one (the first from `next_sched`) or the earliest
-    /// Poisson event that can still fire.
-    fn next_event(&self, next_sched: usize, next: &[f64], fired: &[u32]) -> f64 {
-        let mut t_event = self
-            .events
-            .scheduled
-            .get(next_sched)
-            .map_or(f64::INFINITY, |e| e.0);
-        for (k, ev) in self.events.poisson.iter().enumerate() {
-            if fired[k] < ev.max {
-                t_event = t_event.min(next[k]);
-            }
-        }
-        t_event
-    }
-
-    /// Where the piece from `t` ends at the latest, events aside: the round's end, the first
-    /// meeting of talks, a line's clamp (`pristine`: the initial lines' first, precomputed), the
-    /// plan's end or the start of an equilibrium side's next segment.
-    fn piece_end(&self, t: f64, lines: &Lines, pristine: bool, plan: Option<&Plan>) -> f64 {
-        let mut t1 = self.end;
-        if let Some(talks) = self.sc.talks.filter(|k| t < k.first) {
-            t1 = t1.min(talks.first);
-        }
-        if pristine {
-            t1 = t1.min(self.lines.first_clamp);
-        } else {
-            for &k in &self.lines.moving {
-                t1 = t1.min(lines[k].next_clamp());
-            }
-        }
-        if let Some(plan) = plan {
-            t1 = t1.min(plan.end);
-            for (i, side) in plan.sides.iter().enumerate() {
-                if let PartyClock::Equilibrium = self.clocks[i] {
-                    let k = side.partition_point(|s| s.start <= t);
-                    t1 = t1.min(side.get(k).map_or(f64::INFINITY, |s| s.start));
-                }
-            }
-        }
-        t1
     }
 
     /// The first piece of a round, `[0, t1]` cut at the round's first event (`next`, `fired`:
@@ -448,99 +356,5 @@ impl Engine<'_> {
             leverage: lines[LineId::leverage(i).0].at(tau),
         };
         self.finish(ended, tau, [state(0), state(1)], row(ended, who))
-    }
-
-    /// The outcome an ender produces. Two concessions at one instant are a compromise; the
-    /// global deadline breaks down if `deadline_breaks` says so (asked only then).
-    #[inline(always)]
-    pub(super) fn ending(
-        &self,
-        who: Ender,
-        tau: f64,
-        conceding_at: [f64; PARTIES],
-        deadline_breaks: impl FnOnce() -> bool,
-    ) -> Outcome {
-        let p = &self.sc.parties;
-        match who {
-            Ender::Meet => Outcome::Compromise,
-            Ender::Concede(i) if conceding_at[1 - i] == tau => Outcome::Compromise,
-            Ender::Concede(i) => Outcome::concession(i),
-            Ender::Breakdown => Outcome::Breakdown,
-            Ender::DeadlineConcede(i) => {
-                let j = 1 - i;
-                let other = p[j]
-                    .deadline
-                    .is_some_and(|d| d.at == tau && d.action == DeadlineAction::Concede);
-                if other {
-                    Outcome::Compromise
-                } else {
-                    Outcome::concession(i)
-                }
-            }
-            Ender::DeadlineWalkOut(i) => Outcome::walkout(i),
-            Ender::GlobalDeadline if deadline_breaks() => Outcome::DeadlineBreakdown,
-            Ender::GlobalDeadline => Outcome::DeadlineStatusQuo,
-            Ender::Horizon => Outcome::Horizon,
-        }
-    }
-
-    /// The round's result; `row` of the tables: the outcome's, or `MET`.
-    #[inline(always)]
-    pub(super) fn finish(
-        &self,
-        outcome: Outcome,
-        tau: f64,
-        state: [EndState; PARTIES],
-        row: usize,
-    ) -> RoundResult {
-        let sc = self.sc;
-        let share = self.shares[row];
-        let pay = |i: usize| {
-            payoff::payoff(
-                &sc.parties[i],
-                i,
-                outcome,
-                tau,
-                share.map(|s| s[i]),
-                &state[i],
-            )
-        };
-        RoundResult {
-            outcome,
-            time: tau,
-            payoff: [pay(0), pay(1)],
-            cost: [state[0].cost, state[1].cost],
-            shares: share.unwrap_or_default(),
-            split: share.is_some(),
-        }
-    }
-
-    /// Party i's payoff if the round ended at `at` (on the piece from `t`, with the state `c`
-    /// there) in `outcome`.
-    pub(super) fn payoff_at(
-        &self,
-        i: usize,
-        outcome: Outcome,
-        at: f64,
-        (t, lines, c): (f64, &Lines, &RoundState),
-    ) -> f64 {
-        let state = EndState {
-            resolve: c.theta[i],
-            cost: if self.pressured[i] {
-                c.cost[i] + self.cost_between(i, lines, t, at)
-            } else {
-                c.cost[i]
-            },
-            audience_cost: lines[LineId::audience_cost(i).0].at(at),
-            leverage: lines[LineId::leverage(i).0].at(at),
-        };
-        let share = self.shares[outcome.index()].map(|s| s[i]);
-        payoff::payoff(&self.sc.parties[i], i, outcome, at, share, &state)
-    }
-
-    /// Party i's waiting cost on `[t, t1]`.
-    #[inline]
-    pub(super) fn cost_between(&self, i: usize, lines: &Lines, t: f64, t1: f64) -> f64 {
-        lines::cost_between(self.sc.parties[i].discount_rate, lines, i, t, t1)
     }
 }

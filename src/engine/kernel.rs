@@ -10,7 +10,7 @@ use std::hint::select_unpredictable;
 use std::ops::Range;
 
 use super::clock::{Ender, PartyClock};
-use super::{Engine, ROWS, row};
+use super::setup::{ROWS, Setup, row};
 use crate::model::payoff::{self, Terms};
 use crate::model::{LineId, Outcome, PARTIES, RoundResult};
 use crate::rate::{self, Rate};
@@ -18,7 +18,7 @@ use crate::rng::round_rng;
 use crate::strategy::reputation;
 
 /// Rounds the kernel plays together.
-const STAGE: usize = 64;
+pub(super) const STAGE: usize = 64;
 
 /// A clock of a memoryless round, from t = 0 on a piece of length `len`. Every variant carries a
 /// float (never is `At(inf)`): see `Rate::ZERO` for why no variant may leave its slot stale.
@@ -54,9 +54,9 @@ pub(super) struct Draws {
 /// plays the draws; any other plays its rounds from the stream itself, the same numbers.
 #[derive(Clone, Debug, Default)]
 pub struct Stage {
-    seed: u64,
-    rounds: Range<u64>,
-    draws: Vec<Draws>,
+    pub(super) seed: u64,
+    pub(super) rounds: Range<u64>,
+    pub(super) draws: Vec<Draws>,
 }
 
 /// How a memoryless round ended: when, and its entry in `Kernel::endings`.
@@ -88,7 +88,7 @@ pub(super) struct Kernel {
 
 impl Kernel {
     /// The kernel, if every round of the engine's scenario is memoryless.
-    pub fn new(engine: &Engine) -> Option<Kernel> {
+    pub fn new(engine: &Setup) -> Option<Kernel> {
         let sc = engine.sc;
         if !engine.single_piece || sc.demands_compatible() {
             return None;
@@ -124,7 +124,7 @@ impl Kernel {
 
 /// The kernel's endings, `[breaks][tie][k]` flattened (see `Kernel::endings`), with each party's
 /// payoff terms `(A, B)` at the lines' initial values: exact here, where nothing moves.
-fn endings(engine: &Engine) -> [KernelEnd; 16] {
+fn endings(engine: &Setup) -> [KernelEnd; 16] {
     let sc = engine.sc;
     let initial = &engine.lines.initial;
     let terms: [[Terms<f64>; PARTIES]; ROWS] = std::array::from_fn(|row| {
@@ -174,7 +174,7 @@ fn endings(engine: &Engine) -> [KernelEnd; 16] {
     out.try_into().expect("16 endings")
 }
 
-impl Engine<'_> {
+impl Setup<'_> {
     /// A memoryless round: the general loop's `scan` on the one piece `[0, end]` with every
     /// clock's time known in closed form.
     #[inline(always)]
@@ -206,7 +206,7 @@ impl Engine<'_> {
     /// The draws of `play_with`, in its order (a memoryless round has no Poisson events), of
     /// `rounds` into `out`.
     #[inline(always)]
-    fn draw_into(&self, seed: u64, rounds: Range<u64>, out: &mut [Draws]) {
+    pub(super) fn draw_into(&self, seed: u64, rounds: Range<u64>, out: &mut [Draws]) {
         for (d, r) in out.iter_mut().zip(rounds) {
             let rng = &mut round_rng(seed, r);
             let (theta, budget_break, budget) = self.first_draws(rng);
@@ -221,7 +221,12 @@ impl Engine<'_> {
 
     /// All the endings of up to `STAGE` rounds' draws, then all their results, into `sink`.
     #[inline(always)]
-    fn settle_block(&self, k: &Kernel, draws: &[Draws], sink: &mut impl FnMut(&RoundResult)) {
+    pub(super) fn settle_block(
+        &self,
+        k: &Kernel,
+        draws: &[Draws],
+        sink: &mut impl FnMut(&RoundResult),
+    ) {
         let mut endings = [Ending::default(); STAGE];
         for (e, d) in endings.iter_mut().zip(draws) {
             *e = self.memoryless_ending(k, d);
@@ -229,45 +234,6 @@ impl Engine<'_> {
         for (e, d) in endings.iter().zip(draws) {
             sink(&self.settle_memoryless(k, d, e));
         }
-    }
-
-    /// Play the rounds of `stage` (drawn by an engine with the same draws, see `Stage`).
-    pub fn play_stage(
-        &self,
-        stage: &Stage,
-        scratch: &mut super::Scratch,
-        mut sink: impl FnMut(&RoundResult),
-    ) {
-        match &self.kernel {
-            Some(k) => {
-                for block in stage.draws.chunks(STAGE) {
-                    self.settle_block(k, block, &mut sink);
-                }
-            }
-            None => {
-                for r in stage.rounds.clone() {
-                    sink(&self.play(stage.seed, r, scratch));
-                }
-            }
-        }
-    }
-
-    /// Draw `rounds` of the stream `seed` into `stage`, for every engine that shares this one's
-    /// draws to play (`Engine::shares_draws`).
-    pub fn stage(&self, seed: u64, rounds: Range<u64>, stage: &mut Stage) {
-        stage
-            .draws
-            .resize((rounds.end - rounds.start) as usize, Draws::default());
-        self.draw_into(seed, rounds.clone(), &mut stage.draws);
-        stage.seed = seed;
-        stage.rounds = rounds;
-    }
-
-    /// Whether this engine's rounds draw what `other`'s do: the same resolve distributions and
-    /// the same deadline draw, as every pairing of a tournament (they differ in strategies only).
-    pub fn shares_draws(&self, other: &Engine) -> bool {
-        let resolve = |e: &Engine| e.sc.parties.each_ref().map(|p| p.resolve.clone());
-        resolve(self) == resolve(other) && self.deadline_breakdown == other.deadline_breakdown
     }
 
     /// When a clock of a memoryless round fires (infinite if it does not before `len`).

@@ -5,10 +5,10 @@
 //! The party's own concession, the first time its strategy would have conceded, gives its payoff
 //! in the profile the same way.
 
-use super::Engine;
 use super::clock::Ender;
-use super::event_loop::RoundState;
 use super::lines::Lines;
+use super::setup::Setup;
+use super::state::RoundState;
 use crate::model::Outcome;
 
 /// The shadowed party and what a round tells of it.
@@ -48,7 +48,7 @@ impl<'g> Shadow<'g> {
     /// `None`: the round had ended before `q` as it did anyway.
     fn at(
         &self,
-        engine: &Engine,
+        engine: &Setup,
         q: f64,
         piece: (f64, &Lines, &RoundState),
         ends: Option<(f64, Ender)>,
@@ -71,7 +71,7 @@ impl<'g> Shadow<'g> {
     /// to and including the end if the round ends on it.
     pub(super) fn visit(
         &mut self,
-        engine: &Engine,
+        engine: &Setup,
         t: f64,
         t1: f64,
         lines: &Lines,

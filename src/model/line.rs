@@ -53,9 +53,6 @@ impl Line {
     }
 }
 
-/// Every tracked line of a round, indexed by `LineId`.
-pub type Lines = [LineState; super::LineId::COUNT];
-
 /// A tracked line during a round: `value(t) = clamp(level + slope (t - t0))`.
 #[derive(Clone, Copy, Debug)]
 pub struct LineState {

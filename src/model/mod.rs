@@ -7,16 +7,17 @@
 mod dist;
 mod line;
 mod outcome;
+mod party;
 pub mod payoff;
 mod strategy;
+mod tracked;
 
 pub use dist::Resolve;
-pub use line::{Domain, Line, LineState, Lines};
+pub use line::{Domain, Line, LineState};
 pub use outcome::{Outcome, RoundResult};
+pub use party::{DeadlineAction, PARTIES, Party, PartyDeadline};
 pub use strategy::{CATALOG, Strategy, StrategyInfo};
-
-/// The two parties, always in file order: index 0 is the first party in the scenario file.
-pub const PARTIES: usize = 2;
+pub use tracked::{LineId, Lines};
 
 #[derive(Clone, Debug)]
 pub struct Scenario {
@@ -34,26 +35,6 @@ pub struct Scenario {
     /// Scheduled events sorted by time (ties keep file order), then Poisson events.
     pub events: Vec<Event>,
     pub simulation: Simulation,
-}
-
-#[derive(Clone, Debug)]
-pub struct Party {
-    /// The table key (`iran` in `[parties.iran]`); what CSV `party` columns hold.
-    pub id: String,
-    pub label: String,
-    pub stake: f64,
-    pub demand: f64,
-    pub discount_rate: f64,
-    pub pressure: Line,
-    pub leverage: Line,
-    pub breakdown_cost: f64,
-    pub audience_cost: Line,
-    pub status_quo: f64,
-    pub deadline: Option<PartyDeadline>,
-    pub resolve: Resolve,
-    /// This party's belief about the opponent's resolve; `None`: the opponent's true distribution.
-    pub belief: Option<Resolve>,
-    pub strategy: Strategy,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -77,18 +58,6 @@ impl Talks {
 pub struct Deadline {
     pub at: f64,
     pub breakdown_probability: f64,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct PartyDeadline {
-    pub at: f64,
-    pub action: DeadlineAction,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DeadlineAction {
-    WalkOut,
-    Concede,
 }
 
 /// A deadline of the game (docs/model.md, section 5): a party's own or the global one.
@@ -161,39 +130,6 @@ pub enum Target {
     Resolve { party: usize },
     /// The mean of the party's belief about the opponent's type.
     Belief { party: usize },
-}
-
-/// The piecewise-linear quantities the engine tracks, as indices into one array.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LineId(pub usize);
-
-impl LineId {
-    pub const HAZARD: LineId = LineId(0);
-    pub const COUNT: usize = 1 + 3 * PARTIES;
-
-    pub fn pressure(party: usize) -> LineId {
-        LineId(1 + 3 * party)
-    }
-    pub fn leverage(party: usize) -> LineId {
-        LineId(2 + 3 * party)
-    }
-    pub fn audience_cost(party: usize) -> LineId {
-        LineId(3 + 3 * party)
-    }
-    /// The quantity's name in effects and scenario files.
-    pub fn name(self) -> &'static str {
-        match self.0 {
-            0 => "breakdown.hazard",
-            k => ["pressure", "leverage", "audience_cost"][(k - 1) % 3],
-        }
-    }
-    pub fn domain(self) -> Domain {
-        if self.0 != 0 && (self.0 - 1) % 3 == 1 {
-            Domain::Unit
-        } else {
-            Domain::NonNegative
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

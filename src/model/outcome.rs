@@ -1,7 +1,7 @@
 //! How a round ends: `Outcome`, the nine endings in the row order of outcomes.csv, and
 //! `RoundResult`, what one round produced (the engine's output and the aggregates' input).
 
-use super::PARTIES;
+use super::party::PARTIES;
 
 /// How a round ended. The order is the row order of outcomes.csv.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

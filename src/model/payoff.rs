@@ -9,7 +9,9 @@
 
 use std::ops::{Add, Neg};
 
-use super::{Outcome, Party, Simultaneous};
+use super::Simultaneous;
+use super::outcome::Outcome;
+use super::party::Party;
 
 /// The state of one party at the end of a round, as the payoff needs it.
 #[derive(Clone, Copy, Debug)]

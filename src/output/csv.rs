@@ -4,10 +4,21 @@
 //! Each file is a header and records; a sweep writes the same records behind its own leading
 //! columns (`point`, `seed`, the varied paths), so both go through `Table`.
 
-use super::float;
 use crate::aggregate::stats::{Estimate, wilson};
 use crate::aggregate::{Histogram, Report};
 use crate::model::{Outcome, PARTIES};
+
+/// A float as CSV holds it: the shortest text that reads back to the same bits.
+pub fn float(x: f64) -> String {
+    if x.is_nan() {
+        "NaN".into()
+    } else if x == 0.0 {
+        // Also -0.0: a sign on zero only confuses a reader.
+        "0.0".into()
+    } else {
+        format!("{x:?}")
+    }
+}
 
 pub const SUMMARY_HEADER: [&str; 5] = ["metric", "party", "value", "ci_low", "ci_high"];
 pub const OUTCOMES_HEADER: [&str; 7] = [

@@ -5,6 +5,7 @@
 //! never leaves a file that looks complete but is not.
 
 pub mod csv;
+
 pub mod manifest;
 pub mod table;
 
@@ -90,16 +91,4 @@ fn non_finite(name: &str, bytes: &[u8]) -> Option<NonFinite> {
                 field: f.to_string(),
             })
     })
-}
-
-/// A float as CSV holds it: the shortest text that reads back to the same bits.
-pub fn float(x: f64) -> String {
-    if x.is_nan() {
-        "NaN".into()
-    } else if x == 0.0 {
-        // Also -0.0: a sign on zero only confuses a reader.
-        "0.0".into()
-    } else {
-        format!("{x:?}")
-    }
 }

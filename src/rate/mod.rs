@@ -7,9 +7,7 @@
 //! clamped at 0) and discounted linear (`w e^{-r u} (a + b u)`). Integrals are closed form;
 //! inverses are closed form for the linear rate and a bracketed Newton iteration otherwise.
 
-mod table;
-
-pub use table::Table;
+pub mod table;
 
 /// Result of integrating a rate over a piece against a budget.
 #[derive(Clone, Copy, Debug, PartialEq)]

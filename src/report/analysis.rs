@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use super::data::{Table, num};
+use super::figure::{Figure, ReportError, escape};
 use super::plot::{self, Bars, Chart, LimitRow, Limits, Series};
-use super::{Figure, ReportError, escape};
 use crate::model::Scenario;
 
 /// The metrics the sensitivity figure shows, where the file has them.

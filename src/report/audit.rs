@@ -4,9 +4,8 @@
 use std::path::Path;
 
 use super::data::{Table, num};
+use super::figure::{Figure, ReportError, escape, marks, short};
 use super::plot::{self, Chart, Series};
-use super::run::marks;
-use super::{Figure, ReportError, escape};
 use crate::model::Scenario;
 
 pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>), ReportError> {
@@ -121,13 +120,5 @@ fn best_text(s: &str) -> String {
     {
         Some(t) => format!("concede at {t:.4}"),
         None => s.replace('_', " "),
-    }
-}
-
-/// A CSV number in four decimals (empty stays empty).
-pub(super) fn short(s: &str) -> String {
-    match s.parse::<f64>() {
-        Ok(x) => format!("{x:.4}"),
-        Err(_) => escape(s),
     }
 }

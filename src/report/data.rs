@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::ReportError;
+use super::figure::ReportError;
 
 /// A CSV file: its header and its rows.
 pub struct Table {

@@ -10,6 +10,7 @@
 mod analysis;
 mod audit;
 mod data;
+mod figure;
 mod plot;
 mod run;
 mod sweep;
@@ -17,30 +18,11 @@ mod tournament;
 
 use std::path::Path;
 
+pub use figure::{Figure, ReportError};
+
 use crate::model::Scenario;
 use crate::scenario;
-
-/// One figure: its id (`survival`), caption and SVG.
-pub struct Figure {
-    pub id: String,
-    pub caption: String,
-    pub svg: String,
-}
-
-/// Why a report could not be drawn.
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    #[error(
-        "{0}: not a result directory (no outcomes.csv, sweep.csv, tournament.csv or audit.csv in it)"
-    )]
-    NotAResult(String),
-    #[error("{file}: {why}")]
-    Unreadable { file: String, why: String },
-    #[error("drawing a figure: {0}")]
-    Drawing(String),
-    #[error("cannot write the report: {0}")]
-    Io(#[from] std::io::Error),
-}
+use figure::escape;
 
 /// What a result directory holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,14 +54,6 @@ impl Kind {
             Kind::Audit => "audit",
         }
     }
-}
-
-/// Text for HTML.
-pub(crate) fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn scenario_of(dir: &Path) -> Result<Scenario, ReportError> {

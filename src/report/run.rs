@@ -4,29 +4,9 @@
 use std::path::Path;
 
 use super::data::{Table, num};
+use super::figure::{Figure, ReportError, escape, marks, short};
 use super::plot::{self, Bars, Chart, Series, Stack};
-use super::{Figure, ReportError, escape};
-use crate::model::{DeadlineKind, EventTiming, Outcome, Scenario};
-
-/// The times worth marking on a time axis: the deadlines and every scheduled event.
-pub(super) fn marks(sc: &Scenario) -> Vec<(f64, String)> {
-    let mut m: Vec<(f64, String)> = sc
-        .events
-        .iter()
-        .filter_map(|e| match e.when {
-            EventTiming::At(t) => Some((t, e.name.clone())),
-            EventTiming::Poisson { .. } => None,
-        })
-        .collect();
-    for (at, kind) in sc.deadlines() {
-        let name = match kind {
-            DeadlineKind::Own { party, .. } => format!("{}'s deadline", sc.parties[party].label),
-            DeadlineKind::Global { .. } => "deadline".into(),
-        };
-        m.push((at, name));
-    }
-    m
-}
+use crate::model::{Outcome, Scenario};
 
 /// How an outcome row is named in a figure: by the party's label.
 fn outcome_name(sc: &Scenario, o: Outcome) -> String {
@@ -258,7 +238,7 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
                 num(&r[o_p]),
                 num(&r[o_lo]),
                 num(&r[o_hi]),
-                super::audit::short(&r[outcomes.col("time_mean")?]),
+                short(&r[outcomes.col("time_mean")?]),
             ));
         }
     }

@@ -4,9 +4,10 @@
 
 use std::path::Path;
 
+use super::analysis;
 use super::data::{Table, num};
+use super::figure::{Figure, ReportError, escape};
 use super::plot::{self, Chart, Heat, Series};
-use super::{Figure, ReportError, analysis, escape};
 use crate::model::Scenario;
 
 /// Up to this many points a sweep's figure shows each point; above, binned means.

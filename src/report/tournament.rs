@@ -3,10 +3,9 @@
 
 use std::path::Path;
 
-use super::audit::short;
 use super::data::{Table, num};
+use super::figure::{Figure, ReportError, escape, short};
 use super::plot::{self, Bars, Chart, Heat, Series};
-use super::{Figure, ReportError, escape};
 use crate::model::Scenario;
 
 pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>), ReportError> {

@@ -6,13 +6,14 @@
 //! kept) is what the manifest records. Errors of every stage are a `ScenarioError` that names the
 //! file, line and column, the field's path, the value and what is allowed.
 
+mod error;
 mod overrides;
 pub mod raw;
 mod validate;
 
-use std::fmt;
 use std::path::Path;
 
+pub use error::{ScenarioError, clip};
 pub use overrides::{Override, too_deep};
 pub use validate::{DEFAULT_BINS, DEFAULT_ROUNDS, DEFAULT_SEED, effect, validate};
 
@@ -22,33 +23,6 @@ use raw::RawScenario;
 /// The bundled Iran–P5+1 scenario of January 2013, run when no scenario is given.
 pub const BUNDLED: &str = include_str!("../../scenarios/iran-p5plus1-2013.toml");
 pub const BUNDLED_NAME: &str = "iran-p5plus1-2013.toml";
-
-/// A scenario that could not be read. `Display` is the message a user sees.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ScenarioError {
-    #[error("{file}: {reason}")]
-    Read { file: String, reason: String },
-    #[error("{file}{}: {}{message}", fmt_at(*.at), fmt_path(path.as_deref()))]
-    Invalid {
-        file: String,
-        /// 1-based line and column, where known.
-        at: Option<(usize, usize)>,
-        path: Option<String>,
-        message: String,
-    },
-    #[error("--set {spec}: {message}")]
-    Override { spec: String, message: String },
-}
-
-fn fmt_at(at: Option<(usize, usize)>) -> String {
-    at.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default()
-}
-
-fn fmt_path(path: Option<&str>) -> String {
-    path.filter(|p| !p.is_empty())
-        .map(|p| format!("{p}: "))
-        .unwrap_or_default()
-}
 
 /// A scenario ready to run, with the text it was read from after overrides.
 #[derive(Clone, Debug)]
@@ -94,15 +68,6 @@ pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Loaded, Scenario
 }
 
 /// Read and validate scenario text; `file` names it in messages.
-/// A user's text as an error message quotes it: at most 100 characters.
-pub fn clip(s: &str) -> String {
-    if s.chars().count() > 100 {
-        format!("{}...", s.chars().take(100).collect::<String>())
-    } else {
-        s.to_string()
-    }
-}
-
 pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Loaded, ScenarioError> {
     let invalid =
         |text: &str, span: Option<std::ops::Range<usize>>, path, message| ScenarioError::Invalid {
@@ -303,10 +268,4 @@ fn path_segments(path: &str) -> Vec<Seg<'_>> {
         }
     }
     out
-}
-
-impl fmt::Display for Override {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}", self.path, self.value)
-    }
 }

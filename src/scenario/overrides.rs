@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
-use super::ScenarioError;
+use super::error::{ScenarioError, clip};
 
 /// No scenario field lies deeper than this (`event.0.effect.pressure.growth` is 5); a longer
 /// path is refused before anything walks it.
@@ -89,7 +89,7 @@ impl Override {
 
     fn error(&self, message: String) -> ScenarioError {
         ScenarioError::Override {
-            spec: super::clip(&self.to_string()),
+            spec: clip(&self.to_string()),
             message,
         }
     }
@@ -210,4 +210,10 @@ fn index(seg: &str, len: usize) -> Result<usize, String> {
 
 fn out_of_range(i: usize, len: usize) -> String {
     format!("index {i} is out of range: the list has {len} element(s), numbered from 0")
+}
+
+impl std::fmt::Display for Override {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.path, self.value)
+    }
 }

@@ -93,7 +93,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
             let loaded = scenario::load_str(&first.file, resolved, &[])
                 .map_err(|e| MergeError::Scenario(e.to_string()))?;
             let manifest = first.manifest.clone().into_bytes();
-            let files = crate::audit::files(&loaded.scenario, &all, manifest);
+            let files = crate::audit::files::files(&loaded.scenario, &all, manifest);
             output::write_files(out, &files).map_err(io)?;
             "audit".to_string()
         }

@@ -12,9 +12,7 @@
 //! sliced by pairings: its paired confidence intervals need round r of every pairing together.)
 //! `merge` (in `merge.rs`) turns a complete set of parts into the files of an unsharded run.
 
-mod merge;
-
-pub use merge::{Merged, merge};
+pub mod merge;
 
 use std::io;
 use std::ops::Range;

@@ -51,7 +51,7 @@ pub fn value_text(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 9.0e15 {
         format!("{}", x as i64)
     } else {
-        output::float(x)
+        output::csv::float(x)
     }
 }
 

@@ -319,7 +319,7 @@ pub fn write(dir: &Path, seed: u64) -> Result<(), SensitivityError> {
         .collect();
     let cell = |x: Option<f64>| {
         x.filter(|v| v.is_finite())
-            .map_or(String::new(), output::float)
+            .map_or(String::new(), output::csv::float)
     };
     let mut rows = Vec::new();
     for ((metric, party), ix) in keyed.iter().map(|(k, _)| k).zip(&results) {

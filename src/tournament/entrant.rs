@@ -24,7 +24,7 @@ fn number_text(v: &str, spec: &str) -> Result<String, String> {
             v.trim()
         ));
     }
-    Ok(crate::output::float(x))
+    Ok(crate::output::csv::float(x))
 }
 
 impl Entrant {

@@ -17,10 +17,9 @@ mod entrant;
 pub mod nash;
 pub mod replicator;
 pub mod report;
-mod table;
+pub mod table;
 
 pub use entrant::{Entrant, resolve_entrants};
-pub use table::table;
 
 use crate::aggregate::stats::{Estimate, Z95};
 use crate::aggregate::{ExactSum, Tally, Totals};
@@ -372,22 +371,6 @@ impl Series {
             identity.push_str(text);
         }
         identity
-    }
-
-    /// Every file the series writes, from its results.
-    pub fn files(&self, results: &[Results], manifest: Vec<u8>) -> report::Outputs {
-        let others: Vec<(String, &Tournament, &Results)> = self.scenarios[1..]
-            .iter()
-            .zip(&results[1..])
-            .map(|((file, _, t), r)| (file.clone(), t, r))
-            .collect();
-        report::files(
-            self.main(),
-            &results[0],
-            &others,
-            &self.scenarios[0].0,
-            manifest,
-        )
     }
 }
 

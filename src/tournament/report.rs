@@ -3,11 +3,12 @@
 
 use super::nash::{self, Equilibria};
 use super::{
-    Rank, Results, Tournament, matrices, ranking as rank_entrants, regret_bound,
+    Rank, Results, Series, Tournament, matrices, ranking as rank_entrants, regret_bound,
     replicator as dynamics,
 };
+use crate::output::Files;
+use crate::output::csv::float;
 use crate::output::csv::{self, Records};
-use crate::output::{Files, float};
 
 pub const TOURNAMENT_PREFIX: [&str; 2] = ["row_strategy", "column_strategy"];
 pub const RANKING_HEADER: [&str; 6] = ["party", "strategy", "metric", "value", "ci_low", "ci_high"];
@@ -190,4 +191,20 @@ pub fn files(
         matrices: [pa, pb],
         equilibria: eq,
     }
+}
+
+/// Every file a series of tournaments writes, from its results.
+pub fn series_files(series: &Series, results: &[Results], manifest: Vec<u8>) -> Outputs {
+    let others: Vec<(String, &Tournament, &Results)> = series.scenarios[1..]
+        .iter()
+        .zip(&results[1..])
+        .map(|((file, _, t), r)| (file.clone(), t, r))
+        .collect();
+    files(
+        series.main(),
+        &results[0],
+        &others,
+        &series.scenarios[0].0,
+        manifest,
+    )
 }

@@ -41,8 +41,8 @@ pub(super) fn hold(path: &Path, s: &Span, x: usize, t: f64, at: f64, v: f64) -> 
     let integrand = |u: f64| hz(u) * (-big_h(u)).exp() * broken(u);
     let r = path.sc.parties[x].discount_rate;
     // Eight Gauss–Legendre nodes integrate e^-x to 1e-14 over a width of 2 in x.
-    let pieces = (1.0 + (0.5 * (big_h(end) + r * (end - t))).ceil()).clamp(1.0, MOST_PIECES);
-    let pieces = pieces as usize;
+    let pieces: f64 = 1.0 + (0.5 * (big_h(end) + r * (end - t))).ceil();
+    let pieces = pieces.clamp(1.0, MOST_PIECES) as usize;
     let tail = if end < at {
         0.0
     } else {

@@ -10,7 +10,8 @@ use super::indifference::Indifference;
 use super::path::{Path, Side};
 use super::regime::{Regime, Solution, Stretch};
 use crate::model::PARTIES;
-use crate::rate::{Rate, Table};
+use crate::rate::Rate;
+use crate::rate::table::Table;
 
 /// One stretch of a side's plan: from `start` until the next segment's start, the side concedes
 /// at `start` with probability `atom` and then at hazard `rate` (in time from `start`).
