@@ -33,14 +33,7 @@ pub(super) fn audit(a: AuditArgs) -> Result<()> {
     let manifest =
         output::manifest::manifest_with(&loaded.resolved, sc, "audit", &[("audit", table)]);
     if let Some(shard) = shard {
-        let whole = Whole {
-            command: "audit",
-            identity: String::from_utf8(manifest.clone()).expect("the manifest is UTF-8"),
-            manifest,
-            file: loaded.file.clone(),
-            seed,
-            rounds: sc.simulation.rounds,
-        };
+        let whole = Whole::of("audit", &loaded, manifest, None);
         let payload = Payload::Audit {
             resolved: loaded.resolved.clone(),
             totals,

@@ -30,14 +30,7 @@ pub(super) fn run(a: RunArgs) -> Result<()> {
     let elapsed = started.elapsed();
     if let Some(shard) = shard {
         let manifest = output::manifest::manifest(&loaded.resolved, sc, "run");
-        let whole = Whole {
-            command: "run",
-            identity: String::from_utf8(manifest.clone()).expect("the manifest is UTF-8"),
-            manifest,
-            file: loaded.file.clone(),
-            seed,
-            rounds: sc.simulation.rounds,
-        };
+        let whole = Whole::of("run", &loaded, manifest, None);
         let payload = Payload::Run {
             resolved: loaded.resolved.clone(),
             totals,

@@ -49,14 +49,7 @@ pub(super) fn sweep(a: SweepArgs) -> Result<()> {
         &[("sweep", sw.design.to_table())],
     );
     if let Some(shard) = shard {
-        let whole = Whole {
-            command: "sweep",
-            identity: sw.fingerprint(),
-            manifest,
-            file: loaded.file.clone(),
-            seed: sw.seed,
-            rounds: sw.rounds,
-        };
+        let whole = Whole::of("sweep", &loaded, manifest, Some(sw.fingerprint()));
         let payload = Payload::Sweep {
             prefix_header: sw.prefix_header(),
             points: sw.design.points,

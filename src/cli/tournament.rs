@@ -37,14 +37,8 @@ pub(super) fn tournament(a: TournamentArgs) -> Result<()> {
     let manifest = series.manifest(&loaded[0]);
     if let Some(shard) = shard {
         let main = series.main();
-        let whole = Whole {
-            command: "tournament",
-            identity: series.identity(&manifest),
-            manifest,
-            file: loaded[0].file.clone(),
-            seed: main.seed,
-            rounds: main.rounds,
-        };
+        let identity = Some(series.identity(&manifest));
+        let whole = Whole::of("tournament", &loaded[0], manifest, identity);
         let parts = series.scenarios.iter().zip(results);
         let scenarios = parts
             .map(|((file, resolved, _), results)| TournamentPart {

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::output::{self, csv};
+use crate::sweep::results::SweepTable;
 pub use prim::{Prim, Settings, Step, Trajectory};
 
 pub const TRAJECTORY_HEADER: [&str; 6] =
@@ -134,53 +135,31 @@ pub fn read_points(dir: &Path, cond: &Condition) -> Result<Points, DiscoverError
             dir.display()
         )));
     }
-    let bad = |why: String| usage(format!("{}: {why}", path.display()));
-    let mut r = ::csv::Reader::from_path(&path).map_err(|e| bad(e.to_string()))?;
-    let header: Vec<String> = r
-        .headers()
-        .map_err(|e| bad(e.to_string()))?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let Some(m) = header.iter().position(|h| h == "metric") else {
-        return Err(bad("no metric column: not a sweep.csv".into()));
-    };
-    if m < 3 || header[0] != "point" || header.len() != m + 5 {
-        return Err(bad(
-            "not a sweep.csv (point, seed, the varied paths, metric, party, value, ...)".into(),
-        ));
-    }
-    let paths = header[2..m].to_vec();
-    let mut x: Vec<Vec<f64>> = vec![Vec::new(); paths.len()];
-    let mut value: Vec<f64> = Vec::new();
-    let mut keys: Vec<String> = Vec::new();
+    let table = SweepTable::read(&path).map_err(usage)?;
+    // The metrics in file order, each once, and the parties that have `cond`'s metric.
+    let mut keys: Vec<String> = vec!["rounds".to_string()];
     let mut parties: Vec<String> = Vec::new();
-    let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
-    for rec in r.records() {
-        let rec = rec.map_err(|e| bad(e.to_string()))?;
-        let p: usize = rec[0]
-            .parse()
-            .map_err(|_| bad(format!("`{}` is not a point number", &rec[0])))?;
-        if p >= value.len() {
-            value.resize(p + 1, f64::NAN);
-            for (d, c) in x.iter_mut().enumerate() {
-                c.resize(p + 1, f64::NAN);
-                c[p] = num(&rec[2 + d]);
-            }
+    for (metric, party) in table.metrics.keys() {
+        if !keys.contains(metric) {
+            keys.push(metric.clone());
         }
-        let (metric, party) = (&rec[m], &rec[m + 1]);
-        if !keys.iter().any(|k| k == metric) {
-            keys.push(metric.to_string());
-        }
-        if metric == cond.metric {
-            if !party.is_empty() && !parties.iter().any(|k| k == party) {
-                parties.push(party.to_string());
-            }
-            if party == cond.party {
-                value[p] = num(&rec[m + 2]);
-            }
+        if *metric == cond.metric && !party.is_empty() && !parties.contains(party) {
+            parties.push(party.clone());
         }
     }
+    let value: Vec<f64> = if cond.metric == "rounds" {
+        table.rounds.clone()
+    } else {
+        let key = (cond.metric.clone(), cond.party.clone());
+        table.metrics.get(&key).map_or_else(
+            || vec![f64::NAN; table.points()],
+            |m| {
+                let mut v = m[0].clone();
+                v.resize(table.points(), f64::NAN);
+                v
+            },
+        )
+    };
     if !keys.contains(&cond.metric) {
         return Err(usage(format!(
             "--where {}: the sweep has no metric `{}`; it has {}",
@@ -219,7 +198,11 @@ pub fn read_points(dir: &Path, cond: &Condition) -> Result<Points, DiscoverError
             value.len()
         )));
     }
-    Ok(Points { paths, x, value })
+    Ok(Points {
+        paths: table.paths,
+        x: table.x,
+        value,
+    })
 }
 
 /// What `--boxes`, `--step` and the PRIM settings ask for.

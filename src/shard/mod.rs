@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::aggregate::Totals;
+use crate::scenario::Loaded;
 use crate::tournament::{Entrant, Results};
 
 pub const PART_FILE: &str = "part.json";
@@ -134,6 +135,29 @@ pub struct Whole {
     pub file: String,
     pub seed: u64,
     pub rounds: u64,
+}
+
+impl Whole {
+    /// The whole of a command run on `loaded`: its seed, rounds and file, with `manifest` as the
+    /// merged result's and `identity` (the manifest's text if `None`) as what identifies it.
+    pub fn of(
+        command: &'static str,
+        loaded: &Loaded,
+        manifest: Vec<u8>,
+        identity: Option<String>,
+    ) -> Whole {
+        let sim = &loaded.scenario.simulation;
+        Whole {
+            command,
+            identity: identity.unwrap_or_else(|| {
+                String::from_utf8(manifest.clone()).expect("the manifest is UTF-8")
+            }),
+            manifest,
+            file: loaded.file.clone(),
+            seed: sim.seed,
+            rounds: sim.rounds,
+        }
+    }
 }
 
 /// One shard's partial result.

@@ -25,6 +25,7 @@ use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
+use super::results::SweepTable;
 use crate::aggregate::stats::Z95;
 use crate::output::{self, csv};
 use crate::rng::derive_seed;
@@ -228,50 +229,15 @@ pub type Metrics = IndexMap<(String, String), Series>;
 /// The metrics of a sweep.csv over a Saltelli design, keyed by (metric, party) in file order:
 /// those with a value at every point (the `rounds` row, the design's own, left out).
 pub fn read_series(path: &Path) -> Result<(Vec<String>, Metrics), SensitivityError> {
-    let bad = |why: String| SensitivityError::Data(format!("{}: {why}", path.display()));
-    let mut r = ::csv::Reader::from_path(path).map_err(|e| bad(e.to_string()))?;
-    let header: Vec<String> = r
-        .headers()
-        .map_err(|e| bad(e.to_string()))?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let k = header.len().saturating_sub(7);
-    if header.len() < 9 || header[0] != "point" || header[k + 2] != "metric" {
-        return Err(bad("not a sweep.csv with two or more varied paths".into()));
+    let table = SweepTable::read(path).map_err(SensitivityError::Data)?;
+    if table.paths.len() < 2 {
+        let why = "not a sweep.csv with two or more varied paths";
+        return Err(SensitivityError::Data(format!("{}: {why}", path.display())));
     }
-    let paths = header[2..k + 2].to_vec();
-    type Raw = (Vec<f64>, Vec<f64>, Vec<f64>);
-    let mut raw: IndexMap<(String, String), Raw> = IndexMap::new();
-    let mut rounds: Vec<f64> = Vec::new();
-    let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
-    for rec in r.records() {
-        let rec = rec.map_err(|e| bad(e.to_string()))?;
-        let p: usize = rec[0]
-            .parse()
-            .map_err(|_| bad(format!("`{}` is not a point number", &rec[0])))?;
-        let grow = |v: &mut Vec<f64>| {
-            if v.len() <= p {
-                v.resize(p + 1, f64::NAN);
-            }
-        };
-        let (metric, party) = (&rec[k + 2], &rec[k + 3]);
-        if metric == "rounds" {
-            grow(&mut rounds);
-            rounds[p] = num(&rec[k + 4]);
-            continue;
-        }
-        let e = raw
-            .entry((metric.to_string(), party.to_string()))
-            .or_default();
-        for (v, col) in [(&mut e.0, k + 4), (&mut e.1, k + 5), (&mut e.2, k + 6)] {
-            grow(v);
-            v[p] = num(&rec[col]);
-        }
-    }
+    let (paths, rounds) = (table.paths, table.rounds);
     let points = rounds.len();
     let mut out = IndexMap::new();
-    for (key, (value, lo, hi)) in raw {
+    for (key, [value, lo, hi]) in table.metrics {
         if value.len() != points || value.iter().any(|x| !x.is_finite()) {
             continue;
         }

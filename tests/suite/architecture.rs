@@ -21,7 +21,9 @@ const LAYERS: &[&[&str]] = &[
     // Files and tables.
     &["output"],
     // What is built on runs.
-    &["sweep", "tournament", "audit", "discover", "report"],
+    &["sweep", "tournament", "audit", "report"],
+    // What is built on a sweep's points.
+    &["discover"],
     // Runs, sweeps and tournaments in slices, merged.
     &["shard"],
     // Job scripts.
