@@ -5,7 +5,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use impasse::shard::{Part, Payload, Whole};
-use impasse::{audit, output, runner};
+use impasse::{audit, output};
 
 use super::cluster::write_part;
 use super::*;
@@ -19,11 +19,7 @@ pub(super) fn audit(a: AuditArgs) -> Result<()> {
     let grid = audit::grid(sc, points as usize, &at);
     let dir = checked_out_dir(f.out.clone(), &loaded, "audit")?;
     let pool = pool(f.threads)?;
-    let batches = runner::batch_count(sc.simulation.rounds);
-    let slice = shard.map_or(0..batches, |s| s.slice(batches));
-    warn_if_empty(shard, batches, "batches of 16,384 rounds");
-    let here = runner::rounds_of(&slice, sc.simulation.rounds);
-    let bar = progress_bar(here.end - here.start, f.quiet, "rounds");
+    let (slice, bar) = round_batches(shard, sc.simulation.rounds, f.quiet);
     let started = Instant::now();
     let seed = sc.simulation.seed;
     let totals =

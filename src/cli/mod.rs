@@ -572,6 +572,20 @@ fn checked_stem(loaded: &Loaded) -> String {
 /// `--out`, or `out/<scenario file stem>/`; refused if it exists and is not a directory.
 /// A shard with nothing to do still writes its (empty) part, so that the merge is complete; but
 /// it is most likely a mistake, so say so.
+/// The batches of `rounds` this process plays (its shard's slice, or all of them), warning if a
+/// shard has none, and a progress bar over their rounds.
+fn round_batches(
+    shard: Option<Shard>,
+    rounds: u64,
+    quiet: bool,
+) -> (std::ops::Range<u64>, ProgressBar) {
+    let batches = impasse::runner::batch_count(rounds);
+    let slice = shard.map_or(0..batches, |s| s.slice(batches));
+    warn_if_empty(shard, batches, "batches of 16,384 rounds");
+    let here = impasse::runner::rounds_of(&slice, rounds);
+    (slice, progress_bar(here.end - here.start, quiet, "rounds"))
+}
+
 fn warn_if_empty(shard: Option<Shard>, items: u64, what: &str) {
     if let Some(s) = shard
         && s.slice(items).is_empty()

@@ -18,11 +18,7 @@ pub(super) fn run(a: RunArgs) -> Result<()> {
     let sc = &loaded.scenario;
     let dir = checked_out_dir(f.out.clone(), &loaded, "run")?;
     let pool = pool(f.threads)?;
-    let batches = runner::batch_count(sc.simulation.rounds);
-    let slice = shard.map_or(0..batches, |s| s.slice(batches));
-    warn_if_empty(shard, batches, "batches of 16,384 rounds");
-    let here = runner::rounds_of(&slice, sc.simulation.rounds);
-    let bar = progress_bar(here.end - here.start, f.quiet, "rounds");
+    let (slice, bar) = round_batches(shard, sc.simulation.rounds, f.quiet);
     let started = Instant::now();
     let seed = sc.simulation.seed;
     let totals = pool.install(|| runner::run_batches(sc, seed, slice.clone(), &|n| bar.inc(n)));
