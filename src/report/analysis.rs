@@ -43,6 +43,17 @@ fn percent(x: f64) -> String {
     }
 }
 
+/// sensitivity.csv's columns.
+struct SobolColumns {
+    metric: usize,
+    party: usize,
+    parameter: usize,
+    index: usize,
+    value: usize,
+    lo: usize,
+    hi: usize,
+}
+
 /// The `sensitivity` figure and a table of total indices, if the sweep has sensitivity.csv.
 pub(super) fn sensitivity(
     dir: &Path,
@@ -52,21 +63,21 @@ pub(super) fn sensitivity(
         return Ok(None);
     }
     let t = Table::read(dir, "sensitivity.csv")?;
-    let (metric, party, parameter, index, value, lo, hi) = (
-        t.col("metric")?,
-        t.col("party")?,
-        t.col("parameter")?,
-        t.col("index")?,
-        t.col("value")?,
-        t.col("ci_low")?,
-        t.col("ci_high")?,
-    );
+    let c = SobolColumns {
+        metric: t.col("metric")?,
+        party: t.col("party")?,
+        parameter: t.col("parameter")?,
+        index: t.col("index")?,
+        value: t.col("value")?,
+        lo: t.col("ci_low")?,
+        hi: t.col("ci_high")?,
+    };
     let shown: Vec<(String, String)> = headline_metrics(sc)
         .into_iter()
         .filter(|(m, p)| {
-            t.filter(&[(metric, m), (party, p), (index, "total")])
+            t.filter(&[(c.metric, m), (c.party, p), (c.index, "total")])
                 .iter()
-                .any(|r| num(&r[value]).is_finite())
+                .any(|r| num(&r[c.value]).is_finite())
         })
         .collect();
     if shown.is_empty() {
@@ -74,29 +85,51 @@ pub(super) fn sensitivity(
     }
     let mut params: Vec<String> = Vec::new();
     for r in &t.rows {
-        if !r[parameter].is_empty() && !params.contains(&r[parameter]) {
-            params.push(r[parameter].clone());
+        if !r[c.parameter].is_empty() && !params.contains(&r[c.parameter]) {
+            params.push(r[c.parameter].clone());
         }
     }
+    let figure = Figure {
+        id: "sensitivity".into(),
+        caption: "First-order (blue) and total (vermillion) Sobol' indices of each varied path, \
+                  with 95 % bootstrap intervals over the base points. A total well above the \
+                  first-order index means the path acts through interactions; the noise share is \
+                  the part of the variance that is Monte Carlo noise within points (raise the \
+                  rounds when it rivals the indices)."
+            .into(),
+        svg: sobol_bars(&t, &c, &shown, &params, sc)?,
+    };
+    Ok(Some((sobol_table(&t, &c, &shown, &params, sc), figure)))
+}
+
+/// A panel of bars per metric shown: each path's first-order and total index.
+fn sobol_bars(
+    t: &Table,
+    c: &SobolColumns,
+    shown: &[(String, String)],
+    params: &[String],
+    sc: &Scenario,
+) -> Result<String, ReportError> {
     let panels: Vec<Bars> = shown
         .iter()
         .map(|(m, p)| {
-            let rows = t.filter(&[(metric, m), (party, p)]);
+            let rows = t.filter(&[(c.metric, m), (c.party, p)]);
             let noise = rows
                 .iter()
-                .find(|r| r[index] == "noise")
-                .map_or(f64::NAN, |r| num(&r[value]));
+                .find(|r| r[c.index] == "noise")
+                .map_or(f64::NAN, |r| num(&r[c.value]));
             let mut bars = Vec::new();
-            for path in &params {
+            for path in params {
                 for (ix, colour, label) in [
                     ("first", 0, format!("{path}: first")),
                     ("total", 1, "total".to_string()),
                 ] {
                     if let Some(r) = rows
                         .iter()
-                        .find(|r| r[parameter] == *path && r[index] == ix)
+                        .find(|r| r[c.parameter] == *path && r[c.index] == ix)
                     {
-                        bars.push((label, num(&r[value]), num(&r[lo]), num(&r[hi]), colour));
+                        let v = |k: usize| num(&r[k]);
+                        bars.push((label, v(c.value), v(c.lo), v(c.hi), colour));
                     }
                 }
             }
@@ -115,24 +148,34 @@ pub(super) fn sensitivity(
         .iter()
         .map(|b| 90 + 24 * b.bars.len() as u32)
         .collect();
-    let svg =
-        plot::svg_rows(&heights, |k, a| plot::bars(a, &panels[k])).map_err(ReportError::Drawing)?;
+    plot::svg_rows(&heights, |k, a| plot::bars(a, &panels[k])).map_err(ReportError::Drawing)
+}
+
+/// The table of total (first-order) indices: a row per path, a column per metric shown.
+fn sobol_table(
+    t: &Table,
+    c: &SobolColumns,
+    shown: &[(String, String)],
+    params: &[String],
+    sc: &Scenario,
+) -> String {
     let mut html = String::from(
         "<h2>Sensitivity</h2>\n<p>Total Sobol' index of each varied path (first-order in \
          brackets): the share of the metric's variance across the sweep that the path accounts \
          for with (without) its interactions.</p>\n<table><tr><th>path</th>",
     );
-    for (m, p) in &shown {
+    for (m, p) in shown {
         html.push_str(&format!("<th>{}</th>", escape(&title(m, p, sc))));
     }
     html.push_str("</tr>\n");
-    for path in &params {
+    for path in params {
         html.push_str(&format!("<tr><td>{}</td>", escape(path)));
-        for (m, p) in &shown {
+        for (m, p) in shown {
             let get = |ix: &str| {
-                t.filter(&[(metric, m), (party, p), (parameter, path), (index, ix)])
+                let key = [(c.metric, m.as_str()), (c.party, p), (c.parameter, path), (c.index, ix)];
+                t.filter(&key)
                     .first()
-                    .map_or(f64::NAN, |r| num(&r[value]))
+                    .map_or(f64::NAN, |r| num(&r[c.value]))
             };
             html.push_str(&format!(
                 "<td>{:.2} ({:.2})</td>",
@@ -143,17 +186,7 @@ pub(super) fn sensitivity(
         html.push_str("</tr>\n");
     }
     html.push_str("</table>\n");
-    let figure = Figure {
-        id: "sensitivity".into(),
-        caption: "First-order (blue) and total (vermillion) Sobol' indices of each varied path, \
-                  with 95 % bootstrap intervals over the base points. A total well above the \
-                  first-order index means the path acts through interactions; the noise share is \
-                  the part of the variance that is Monte Carlo noise within points (raise the \
-                  rounds when it rivals the indices)."
-            .into(),
-        svg,
-    };
-    Ok(Some((html, figure)))
+    html
 }
 
 /// Each path's range over the sweep's points.
@@ -212,27 +245,52 @@ pub(super) fn prim(dir: &Path) -> Result<Option<(String, Vec<Figure>)>, ReportEr
     }
     let traj = Table::read(dir, "prim_trajectory.csv")?;
     let lims = Table::read(dir, "prim_boxes.csv")?;
-    let (tb, ts, tc, td) = (
-        traj.col("box")?,
-        traj.col("step")?,
-        traj.col("coverage")?,
-        traj.col("density")?,
-    );
-    let (lb, lp, ll, lh, lql, lqh) = (
-        lims.col("box")?,
-        lims.col("parameter")?,
-        lims.col("low")?,
-        lims.col("high")?,
-        lims.col("qp_low")?,
-        lims.col("qp_high")?,
-    );
     let (cond, steps) = asked(dir);
+    let tb = traj.col("box")?;
     let mut boxes: Vec<String> = Vec::new();
     for r in &traj.rows {
         if !boxes.contains(&r[tb]) {
             boxes.push(r[tb].clone());
         }
     }
+    let tradeoff = tradeoff(&traj, &boxes, &steps, &cond)?;
+    let (html, boxes_svg) = box_limits(dir, &lims, &boxes, &cond)?;
+    Ok(Some((
+        html,
+        vec![
+            Figure {
+                id: "prim-tradeoff".into(),
+                caption: format!(
+                    "Coverage against density at each step of PRIM's peeling and pasting \
+                     trajectory for {cond}; black marks the box given in prim_boxes.csv."
+                ),
+                svg: tradeoff,
+            },
+            Figure {
+                id: "prim-box".into(),
+                caption: "Each box's limits (blue) on the range of each varied path over the \
+                          sweep (grey); a path the box leaves free is grey throughout. Quasi-p \
+                          values test each restriction (small: the restriction matters)."
+                    .into(),
+                svg: boxes_svg,
+            },
+        ],
+    )))
+}
+
+/// Coverage against density along each box's trajectory, the box given marked.
+fn tradeoff(
+    traj: &Table,
+    boxes: &[String],
+    steps: &[usize],
+    cond: &str,
+) -> Result<String, ReportError> {
+    let (tb, ts, tc, td) = (
+        traj.col("box")?,
+        traj.col("step")?,
+        traj.col("coverage")?,
+        traj.col("density")?,
+    );
     let mut series = Vec::new();
     let mut chosen = Vec::new();
     for (k, b) in boxes.iter().enumerate() {
@@ -277,7 +335,24 @@ pub(super) fn prim(dir: &Path) -> Result<Option<(String, Vec<Figure>)>, ReportEr
         y_range: Some((0.0, 1.02)),
         legend_low: true,
     };
-    let tradeoff = plot::svg(1, |_, a| plot::xy(a, &chart)).map_err(ReportError::Drawing)?;
+    plot::svg(1, |_, a| plot::xy(a, &chart)).map_err(ReportError::Drawing)
+}
+
+/// Each box's limits on each path's range (a panel a box), and the table of its restrictions.
+fn box_limits(
+    dir: &Path,
+    lims: &Table,
+    boxes: &[String],
+    cond: &str,
+) -> Result<(String, String), ReportError> {
+    let (lb, lp, ll, lh, lql, lqh) = (
+        lims.col("box")?,
+        lims.col("parameter")?,
+        lims.col("low")?,
+        lims.col("high")?,
+        lims.col("qp_low")?,
+        lims.col("qp_high")?,
+    );
     let mut paths: Vec<String> = Vec::new();
     for r in &lims.rows {
         if !paths.contains(&r[lp]) {
@@ -289,32 +364,26 @@ pub(super) fn prim(dir: &Path) -> Result<Option<(String, Vec<Figure>)>, ReportEr
     let mut html = format!(
         "<h2>Scenario discovery</h2>\n<p>PRIM's boxes where {}:</p>\n<table><tr><th>box</th>\
          <th>path</th><th>low</th><th>high</th><th>quasi-p (low, high)</th></tr>\n",
-        escape(&cond)
+        escape(cond)
     );
-    for b in &boxes {
-        let rows = lims.filter(&[(lb, b)]);
+    for b in boxes {
         let mut limit_rows = Vec::new();
-        for r in &rows {
+        for r in lims.filter(&[(lb, b)]) {
             let d = paths.iter().position(|p| *p == r[lp]).expect("listed");
             let (a, z) = range[d];
             let (lo, hi) = (num(&r[ll]), num(&r[lh]));
             let restricted = !r[lql].is_empty() || !r[lqh].is_empty();
             let scale = |v: f64| if z > a { (v - a) / (z - a) } else { 0.5 };
+            let (ql, qh) = (qp_text(&r[lql]), qp_text(&r[lqh]));
             let text = if restricted {
-                format!(
-                    "{lo:.4} to {hi:.4} (quasi-p {}, {})",
-                    qp_text(&r[lql]),
-                    qp_text(&r[lqh])
-                )
+                format!("{lo:.4} to {hi:.4} (quasi-p {ql}, {qh})")
             } else {
                 "free".to_string()
             };
             if restricted {
                 html.push_str(&format!(
-                    "<tr><td>{b}</td><td>{}</td><td>{lo:.4}</td><td>{hi:.4}</td><td>{}, {}</td></tr>\n",
+                    "<tr><td>{b}</td><td>{}</td><td>{lo:.4}</td><td>{hi:.4}</td><td>{ql}, {qh}</td></tr>\n",
                     escape(&r[lp]),
-                    qp_text(&r[lql]),
-                    qp_text(&r[lqh])
                 ));
             }
             limit_rows.push(LimitRow {
@@ -335,27 +404,7 @@ pub(super) fn prim(dir: &Path) -> Result<Option<(String, Vec<Figure>)>, ReportEr
         .iter()
         .map(|p| 90 + 36 * p.rows.len() as u32)
         .collect();
-    let boxes_svg = plot::svg_rows(&heights, |k, a| plot::limits(a, &panels[k]))
+    let svg = plot::svg_rows(&heights, |k, a| plot::limits(a, &panels[k]))
         .map_err(ReportError::Drawing)?;
-    Ok(Some((
-        html,
-        vec![
-            Figure {
-                id: "prim-tradeoff".into(),
-                caption: format!(
-                    "Coverage against density at each step of PRIM's peeling and pasting \
-                     trajectory for {cond}; black marks the box given in prim_boxes.csv."
-                ),
-                svg: tradeoff,
-            },
-            Figure {
-                id: "prim-box".into(),
-                caption: "Each box's limits (blue) on the range of each varied path over the \
-                          sweep (grey); a path the box leaves free is grey throughout. Quasi-p \
-                          values test each restriction (small: the restriction matters)."
-                    .into(),
-                svg: boxes_svg,
-            },
-        ],
-    )))
+    Ok((html, svg))
 }

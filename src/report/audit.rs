@@ -76,6 +76,12 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
             .into(),
         svg,
     };
+    Ok((table(&audit, sc)?, vec![figure]))
+}
+
+/// The audit's table: each party's strategy, payoff, best deviation and gain; the NashConv.
+fn table(audit: &Table, sc: &Scenario) -> Result<String, ReportError> {
+    let a_party = audit.col("party")?;
     let mut html = String::from(
         "<table><tr><th>party</th><th>strategy</th><th>payoff</th><th>best deviation</th>\
          <th>gain</th><th>95 % interval</th></tr>",
@@ -109,7 +115,7 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
         ));
     }
     html.push_str("</table>");
-    Ok((html, vec![figure]))
+    Ok(html)
 }
 
 /// `at_time:t=1.3165829145728642` as `at_time:t=1.3166`.

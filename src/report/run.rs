@@ -26,36 +26,72 @@ fn party_index(sc: &Scenario, id: &str) -> Option<usize> {
     sc.parties.iter().position(|p| p.id == id)
 }
 
-pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>), ReportError> {
-    let survival = Table::read(dir, "survival.csv")?;
-    let outcomes = Table::read(dir, "outcomes.csv")?;
-    let summary = Table::read(dir, "summary.csv")?;
-    let times = Table::read(dir, "times.csv")?;
-    let unit = &sc.time_unit;
-    let draw = |e: String| ReportError::Drawing(e);
-    let (curve, party, time, value, lo, hi) = (
-        survival.col("curve")?,
-        survival.col("party")?,
-        survival.col("time")?,
-        survival.col("value")?,
-        survival.col("ci_low")?,
-        survival.col("ci_high")?,
-    );
-    let mut figures = Vec::new();
-    let s: Vec<&Vec<String>> = survival.filter(&[(curve, "still_negotiating")]);
-    // Show time up to where nearly every round has ended (or the last mark, if later).
-    let settled = s
-        .iter()
-        .find(|r| num(&r[value]) <= 1e-3)
-        .map_or(f64::INFINITY, |r| num(&r[time]));
-    let last_mark = marks(sc).iter().map(|m| m.0).fold(0.0, f64::max);
-    let shown = |t: f64| t <= (1.1 * settled).max(last_mark).max(1e-9);
-    let s: Vec<&Vec<String>> = s.into_iter().filter(|r| shown(num(&r[time]))).collect();
+/// A run's files, as the figures read them.
+struct RunFiles {
+    survival: Table,
+    outcomes: Table,
+    summary: Table,
+    times: Table,
+    /// The rows of S(t) within the time shown.
+    still: Vec<Vec<String>>,
+    /// The time the figures show: where nearly every round has ended, or the last mark if later.
+    shown_until: f64,
+}
 
-    // Survival.
+impl RunFiles {
+    fn read(dir: &Path, sc: &Scenario) -> Result<RunFiles, ReportError> {
+        let survival = Table::read(dir, "survival.csv")?;
+        let (curve, time, value) = (
+            survival.col("curve")?,
+            survival.col("time")?,
+            survival.col("value")?,
+        );
+        let s = survival.filter(&[(curve, "still_negotiating")]);
+        let settled = s
+            .iter()
+            .find(|r| num(&r[value]) <= 1e-3)
+            .map_or(f64::INFINITY, |r| num(&r[time]));
+        let last_mark = marks(sc).iter().map(|m| m.0).fold(0.0, f64::max);
+        let shown_until = (1.1 * settled).max(last_mark).max(1e-9);
+        let still = s
+            .into_iter()
+            .filter(|r| num(&r[time]) <= shown_until)
+            .cloned()
+            .collect();
+        Ok(RunFiles {
+            outcomes: Table::read(dir, "outcomes.csv")?,
+            summary: Table::read(dir, "summary.csv")?,
+            times: Table::read(dir, "times.csv")?,
+            survival,
+            still,
+            shown_until,
+        })
+    }
+}
+
+fn draw(e: String) -> ReportError {
+    ReportError::Drawing(e)
+}
+
+pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>), ReportError> {
+    let f = RunFiles::read(dir, sc)?;
+    let figures = vec![
+        survival(sc, &f)?,
+        incidence(sc, &f)?,
+        hazard(sc, &f)?,
+        outcomes(sc, &f)?,
+    ];
+    Ok((headline(sc, &f)?, figures))
+}
+
+/// How long the talks survive: S(t) with its band.
+fn survival(sc: &Scenario, f: &RunFiles) -> Result<Figure, ReportError> {
+    let t = &f.survival;
+    let (time, value, lo, hi) = (t.col("time")?, t.col("value")?, t.col("ci_low")?, t.col("ci_high")?);
+    let s = &f.still;
     let chart = Chart {
         title: "Still negotiating".into(),
-        x_label: format!("time ({unit})"),
+        x_label: format!("time ({})", sc.time_unit),
         y_label: "share of rounds".into(),
         series: vec![Series {
             name: String::new(),
@@ -72,24 +108,28 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
         y_range: Some((0.0, 1.02)),
         legend_low: false,
     };
-    figures.push(Figure {
+    Ok(Figure {
         id: "survival".into(),
         caption: "The share of rounds still negotiating at each time, S(t), with its 95 % band; \
                   the deadline and scheduled events are marked."
             .into(),
         svg: plot::svg(1, |_, a| plot::xy(a, &chart)).map_err(draw)?,
-    });
+    })
+}
 
-    // Cumulative incidence, stacked.
+/// How the rounds have ended by each time: the cumulative incidences, stacked.
+fn incidence(sc: &Scenario, f: &RunFiles) -> Result<Figure, ReportError> {
+    let t = &f.survival;
+    let (curve, party, time, value) = (t.col("curve")?, t.col("party")?, t.col("time")?, t.col("value")?);
     let mut layers = Vec::new();
     for (k, o) in Outcome::ALL.iter().enumerate() {
         let id = o
             .party()
             .map_or(String::new(), |i| sc.parties[i].id.clone());
-        let rows: Vec<&Vec<String>> = survival
+        let rows: Vec<&Vec<String>> = t
             .filter(&[(curve, o.name()), (party, id.as_str())])
             .into_iter()
-            .filter(|r| shown(num(&r[time])))
+            .filter(|r| num(&r[time]) <= f.shown_until)
             .collect();
         if rows.last().is_some_and(|r| num(&r[value]) > 0.0) {
             let points = rows
@@ -101,21 +141,27 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
     }
     let stack = Stack {
         title: "How the rounds have ended by each time".into(),
-        x_label: format!("time ({unit})"),
+        x_label: format!("time ({})", sc.time_unit),
         y_label: "share of rounds".into(),
         layers,
         marks: marks(sc),
     };
-    figures.push(Figure {
+    Ok(Figure {
         id: "incidence".into(),
         caption: "The cumulative incidence of each outcome, stacked: at each time the coloured \
                   bands are the shares of rounds that have ended so far in each way, and the white \
                   above them the share still negotiating."
             .into(),
         svg: plot::svg(1, |_, a| plot::stacked(a, &stack)).map_err(draw)?,
-    });
+    })
+}
 
-    // Concession hazards, from the histogram of end times.
+/// Each party's concession hazard, from the histogram of end times, with the closed form where
+/// `impasse check` has one.
+fn hazard(sc: &Scenario, f: &RunFiles) -> Result<Figure, ReportError> {
+    let (summary, times) = (&f.summary, &f.times);
+    let value = f.survival.col("value")?;
+    let unit = &sc.time_unit;
     let (m_col, v_col) = (summary.col("metric")?, summary.col("value")?);
     let rounds = summary
         .filter(&[(m_col, "rounds")])
@@ -131,13 +177,9 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
     // Per bin, the total hazard -ln(S(end) / S(start)) / width, shared among the outcomes by
     // their counts: exact for constant hazards within a bin. Bins with fewer than 100 rounds at
     // risk, or where every round ends, are left out.
-    let surv: Vec<f64> = s.iter().map(|r| num(&r[value])).collect();
-    let ended_in = |b: usize| -> f64 {
-        times
-            .filter(&[(t_out, "all")])
-            .get(b)
-            .map_or(f64::NAN, |r| num(&r[t_count]))
-    };
+    let surv: Vec<f64> = f.still.iter().map(|r| num(&r[value])).collect();
+    let all = times.filter(&[(t_out, "all")]);
+    let ended_in = |b: usize| -> f64 { all.get(b).map_or(f64::NAN, |r| num(&r[t_count])) };
     let prediction = crate::predict::predict(sc);
     let mut series = Vec::new();
     let mut levels = Vec::new();
@@ -182,7 +224,7 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
         y_range: None,
         legend_low: false,
     };
-    figures.push(Figure {
+    Ok(Figure {
         id: "hazard".into(),
         caption: "Each party's concession hazard over time, measured on the bins of times.csv \
                   (the bin's total hazard, -ln(S(end)/S(start)) over its width, shared by the \
@@ -190,9 +232,12 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
                   with the closed-form equilibrium hazard where `impasse check` has one."
             .into(),
         svg: plot::svg(1, |_, a| plot::xy(a, &chart)).map_err(draw)?,
-    });
+    })
+}
 
-    // Outcome probabilities.
+/// The probability of each outcome with its interval.
+fn outcomes(sc: &Scenario, f: &RunFiles) -> Result<Figure, ReportError> {
+    let outcomes = &f.outcomes;
     let (o_out, o_party, o_p, o_lo, o_hi, o_count) = (
         outcomes.col("outcome")?,
         outcomes.col("party")?,
@@ -220,13 +265,23 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
         x_label: "probability".into(),
         bars: bars_data,
     };
-    figures.push(Figure {
+    Ok(Figure {
         id: "outcomes".into(),
         caption: "The probability of each outcome with its 95 % Wilson interval.".into(),
         svg: plot::svg(1, |_, a| plot::bars(a, &b)).map_err(draw)?,
-    });
+    })
+}
 
-    // The headline table.
+/// The headline tables: each outcome's probability and mean time, each party's mean payoff.
+fn headline(sc: &Scenario, f: &RunFiles) -> Result<String, ReportError> {
+    let (outcomes, summary) = (&f.outcomes, &f.summary);
+    let (o_p, o_lo, o_hi, o_count, o_time) = (
+        outcomes.col("probability")?,
+        outcomes.col("ci_low")?,
+        outcomes.col("ci_high")?,
+        outcomes.col("count")?,
+        outcomes.col("time_mean")?,
+    );
     let mut html = String::from(
         "<table><tr><th>outcome</th><th>probability</th><th>95 % interval</th><th>mean time</th></tr>",
     );
@@ -238,7 +293,7 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
                 num(&r[o_p]),
                 num(&r[o_lo]),
                 num(&r[o_hi]),
-                short(&r[outcomes.col("time_mean")?]),
+                short(&r[o_time]),
             ));
         }
     }
@@ -267,5 +322,5 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
         }
     }
     html.push_str("</table>");
-    Ok((html, figures))
+    Ok(html)
 }

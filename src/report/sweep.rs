@@ -61,6 +61,18 @@ fn binned_means(pts: &[(f64, f64)]) -> Series {
     }
 }
 
+/// One metric's points over the sweep: its rows of sweep.csv and how to name it.
+struct Metric<'t> {
+    rows: Vec<&'t Vec<String>>,
+    title: String,
+    /// The metric's name, for an axis.
+    name: String,
+    /// Columns of sweep.csv: the value and its interval.
+    value: usize,
+    lo: usize,
+    hi: usize,
+}
+
 pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>), ReportError> {
     let t = Table::read(dir, "sweep.csv")?;
     let (metric, party, value, lo, hi) = (
@@ -90,157 +102,26 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
         if !rows.iter().any(|r| num(&r[value]).is_finite()) {
             continue;
         }
-        let title = format!("{}{}", m.replace('_', " "), label(p));
         let id = if p.is_empty() {
             format!("sweep-{m}")
         } else {
             format!("sweep-{m}-{p}")
         };
-        let distinct = |k: usize| {
-            let mut v: Vec<f64> = rows.iter().map(|r| num(&r[k])).collect();
-            v.sort_by(f64::total_cmp);
-            v.dedup();
-            v
+        let metric = Metric {
+            rows,
+            title: format!("{}{}", m.replace('_', " "), label(p)),
+            name: m.replace('_', " "),
+            value,
+            lo,
+            hi,
         };
-        let mut multi = false;
-        let svg = match paths.as_slice() {
-            [(k, name)] => {
-                let mut pts: Vec<(f64, f64, f64, f64)> = rows
-                    .iter()
-                    .map(|r| (num(&r[*k]), num(&r[value]), num(&r[lo]), num(&r[hi])))
-                    .collect();
-                pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-                let chart = Chart {
-                    title: title.clone(),
-                    x_label: name.clone(),
-                    y_label: m.replace('_', " "),
-                    series: vec![Series {
-                        name: String::new(),
-                        points: pts.iter().map(|q| (q.0, q.1)).collect(),
-                        band: pts
-                            .iter()
-                            .filter(|q| q.2.is_finite() && q.3.is_finite())
-                            .map(|q| (q.0, q.2, q.3))
-                            .collect(),
-                        colour: 0,
-                        scatter: false,
-                    }],
-                    marks: vec![],
-                    levels: vec![],
-                    y_range: None,
-                    legend_low: false,
-                };
-                plot::svg(1, |_, a| plot::xy(a, &chart))
-            }
-            [(ka, na), (kb, nb)] if distinct(*ka).len() * distinct(*kb).len() == rows.len() => {
-                let (va, vb) = (distinct(*ka), distinct(*kb));
-                let mut values = vec![vec![f64::NAN; vb.len()]; va.len()];
-                for r in &rows {
-                    let a = va.iter().position(|x| *x == num(&r[*ka])).expect("seen");
-                    let b = vb.iter().position(|x| *x == num(&r[*kb])).expect("seen");
-                    // Highest first, so that the first path rises up the page.
-                    values[va.len() - 1 - a][b] = num(&r[value]);
-                }
-                let show = |x: &f64| format!("{x}");
-                let heat = Heat {
-                    title: title.clone(),
-                    x_label: nb.clone(),
-                    y_label: na.clone(),
-                    rows: va.iter().rev().map(show).collect(),
-                    cols: vb.iter().map(show).collect(),
-                    values,
-                    annotate: va.len() * vb.len() <= 100,
-                };
-                plot::svg(1, |_, a| plot::heat(a, &heat))
-            }
-            _ => {
-                let charts: Vec<Chart> = paths
-                    .iter()
-                    .map(|(k, name)| {
-                        let pts: Vec<(f64, f64)> = rows
-                            .iter()
-                            .map(|r| (num(&r[*k]), num(&r[value])))
-                            .filter(|p| p.1.is_finite())
-                            .collect();
-                        let series = if pts.len() <= SCATTER_MAX {
-                            Series {
-                                name: String::new(),
-                                points: pts,
-                                band: vec![],
-                                colour: 0,
-                                scatter: true,
-                            }
-                        } else {
-                            binned_means(&pts)
-                        };
-                        Chart {
-                            title: title.clone(),
-                            x_label: name.clone(),
-                            y_label: m.replace('_', " "),
-                            series: vec![series],
-                            marks: vec![],
-                            levels: vec![],
-                            y_range: None,
-                            legend_low: false,
-                        }
-                    })
-                    .collect();
-                // One y scale for every panel, so that the paths' effects compare by eye.
-                let ys = charts.iter().flat_map(|c| {
-                    c.series.iter().flat_map(|s| {
-                        s.points
-                            .iter()
-                            .map(|p| p.1)
-                            .chain(s.band.iter().flat_map(|b| [b.1, b.2]))
-                    })
-                });
-                let (y0, y1) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), y| {
-                    (l.min(y), h.max(y))
-                });
-                let pad = if y1 > y0 {
-                    0.04 * (y1 - y0)
-                } else {
-                    0.1 * y0.abs().max(1.0)
-                };
-                let mut charts = charts;
-                if y0.is_finite() {
-                    for c in &mut charts {
-                        c.y_range = Some((y0 - pad, y1 + pad));
-                    }
-                }
-                multi = rows.len() > SCATTER_MAX;
-                plot::svg(charts.len(), |i, a| plot::xy(a, &charts[i]))
-            }
-        }
-        .map_err(ReportError::Drawing)?;
-        let caption = if multi {
-            format!(
-                "{title}: its mean over the points in each of {BINS} equal bins of each varied \
-                 path (the band: 95 % of that mean's spread over the points), one panel a path."
-            )
-        } else if paths.len() > 1 {
-            format!("{title} at each point of the sweep, against each varied path.")
-        } else {
-            format!("{title} at each point of the sweep.")
-        };
-        figures.push(Figure { id, caption, svg });
+        figures.push(metric_figure(id, &metric, &paths)?);
     }
-    let points = t
-        .rows
-        .iter()
-        .map(|r| r[0].clone())
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
-    let mut html = format!(
-        "<p>{points} points over {}.</p>",
-        escape(
-            &paths
-                .iter()
-                .map(|p| p.1.clone())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    );
+    let html = format!("<p>{} points over {}.</p>", point_count(&t), {
+        let names: Vec<String> = paths.iter().map(|p| p.1.clone()).collect();
+        escape(&names.join(", "))
+    });
+    let mut html = html;
     if let Some((h, f)) = analysis::sensitivity(dir, sc)? {
         html.push_str(&h);
         figures.push(f);
@@ -250,4 +131,167 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
         figures.extend(f);
     }
     Ok((html, figures))
+}
+
+/// How many points sweep.csv holds.
+fn point_count(t: &Table) -> usize {
+    let points: std::collections::BTreeSet<&String> = t.rows.iter().map(|r| &r[0]).collect();
+    points.len()
+}
+
+/// One metric's figure: a line with its band over one path, a heat map over a grid of two, a
+/// panel a path otherwise.
+fn metric_figure(id: String, m: &Metric, paths: &[(usize, String)]) -> Result<Figure, ReportError> {
+    let distinct = |k: usize| {
+        let mut v: Vec<f64> = m.rows.iter().map(|r| num(&r[k])).collect();
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+        v
+    };
+    let title = &m.title;
+    let (svg, caption) = match paths {
+        [(k, name)] => (
+            one_path(m, *k, name),
+            format!("{title} at each point of the sweep."),
+        ),
+        [(ka, na), (kb, nb)] if distinct(*ka).len() * distinct(*kb).len() == m.rows.len() => (
+            grid_of_two(m, (*ka, na), (*kb, nb), (distinct(*ka), distinct(*kb))),
+            format!("{title} at each point of the sweep, against each varied path."),
+        ),
+        _ => {
+            let caption = if m.rows.len() > SCATTER_MAX {
+                format!(
+                    "{title}: its mean over the points in each of {BINS} equal bins of each \
+                     varied path (the band: 95 % of that mean's spread over the points), one \
+                     panel a path."
+                )
+            } else {
+                format!("{title} at each point of the sweep, against each varied path.")
+            };
+            (panels(m, paths), caption)
+        }
+    };
+    Ok(Figure {
+        id,
+        caption,
+        svg: svg.map_err(ReportError::Drawing)?,
+    })
+}
+
+/// The metric against the one varied path, with its band.
+fn one_path(m: &Metric, k: usize, name: &str) -> Result<String, String> {
+    let mut pts: Vec<(f64, f64, f64, f64)> = m
+        .rows
+        .iter()
+        .map(|r| (num(&r[k]), num(&r[m.value]), num(&r[m.lo]), num(&r[m.hi])))
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let chart = Chart {
+        title: m.title.clone(),
+        x_label: name.to_string(),
+        y_label: m.name.clone(),
+        series: vec![Series {
+            name: String::new(),
+            points: pts.iter().map(|q| (q.0, q.1)).collect(),
+            band: pts
+                .iter()
+                .filter(|q| q.2.is_finite() && q.3.is_finite())
+                .map(|q| (q.0, q.2, q.3))
+                .collect(),
+            colour: 0,
+            scatter: false,
+        }],
+        marks: vec![],
+        levels: vec![],
+        y_range: None,
+        legend_low: false,
+    };
+    plot::svg(1, |_, a| plot::xy(a, &chart))
+}
+
+/// The metric over a grid of two paths, as a heat map (`va`, `vb`: each path's distinct values).
+fn grid_of_two(
+    m: &Metric,
+    (ka, na): (usize, &str),
+    (kb, nb): (usize, &str),
+    (va, vb): (Vec<f64>, Vec<f64>),
+) -> Result<String, String> {
+    let mut values = vec![vec![f64::NAN; vb.len()]; va.len()];
+    for r in &m.rows {
+        let a = va.iter().position(|x| *x == num(&r[ka])).expect("seen");
+        let b = vb.iter().position(|x| *x == num(&r[kb])).expect("seen");
+        // Highest first, so that the first path rises up the page.
+        values[va.len() - 1 - a][b] = num(&r[m.value]);
+    }
+    let show = |x: &f64| format!("{x}");
+    let heat = Heat {
+        title: m.title.clone(),
+        x_label: nb.to_string(),
+        y_label: na.to_string(),
+        rows: va.iter().rev().map(show).collect(),
+        cols: vb.iter().map(show).collect(),
+        values,
+        annotate: va.len() * vb.len() <= 100,
+    };
+    plot::svg(1, |_, a| plot::heat(a, &heat))
+}
+
+/// The metric against each path in its own panel, on one y scale; binned means above
+/// `SCATTER_MAX` points.
+fn panels(m: &Metric, paths: &[(usize, String)]) -> Result<String, String> {
+    let mut charts: Vec<Chart> = paths
+        .iter()
+        .map(|(k, name)| {
+            let pts: Vec<(f64, f64)> = m
+                .rows
+                .iter()
+                .map(|r| (num(&r[*k]), num(&r[m.value])))
+                .filter(|p| p.1.is_finite())
+                .collect();
+            let series = if pts.len() <= SCATTER_MAX {
+                Series {
+                    name: String::new(),
+                    points: pts,
+                    band: vec![],
+                    colour: 0,
+                    scatter: true,
+                }
+            } else {
+                binned_means(&pts)
+            };
+            Chart {
+                title: m.title.clone(),
+                x_label: name.clone(),
+                y_label: m.name.clone(),
+                series: vec![series],
+                marks: vec![],
+                levels: vec![],
+                y_range: None,
+                legend_low: false,
+            }
+        })
+        .collect();
+    // One y scale for every panel, so that the paths' effects compare by eye.
+    let ys = charts.iter().flat_map(|c| {
+        c.series.iter().flat_map(|s| {
+            s.points
+                .iter()
+                .map(|p| p.1)
+                .chain(s.band.iter().flat_map(|b| [b.1, b.2]))
+        })
+    });
+    let (y0, y1) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), y| {
+        (l.min(y), h.max(y))
+    });
+    let pad = if y1 > y0 {
+        0.04 * (y1 - y0)
+    } else {
+        0.1 * y0.abs().max(1.0)
+    };
+    if y0.is_finite() {
+        for c in &mut charts {
+            c.y_range = Some((y0 - pad, y1 + pad));
+        }
+    }
+    plot::svg(charts.len(), |i, a| plot::xy(a, &charts[i]))
 }

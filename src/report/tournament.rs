@@ -10,9 +10,18 @@ use crate::model::Scenario;
 
 pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>), ReportError> {
     let t = Table::read(dir, "tournament.csv")?;
-    let ranking = Table::read(dir, "ranking.csv")?;
-    let replicator = Table::read(dir, "replicator.csv")?;
-    let draw = ReportError::Drawing;
+    let mut figures = payoff_maps(&t, sc)?;
+    figures.push(ranking(&Table::read(dir, "ranking.csv")?, sc)?);
+    figures.push(replicator(&Table::read(dir, "replicator.csv")?, sc)?);
+    let html = match Table::read(dir, "equilibria.csv") {
+        Ok(eq) => equilibria(&eq),
+        Err(_) => String::new(),
+    };
+    Ok((html, figures))
+}
+
+/// Each party's mean payoff in every pairing, as a heat map (`payoffs-<party>`).
+fn payoff_maps(t: &Table, sc: &Scenario) -> Result<Vec<Figure>, ReportError> {
     let (row_s, col_s, metric, party, value) = (
         t.col("row_strategy")?,
         t.col("column_strategy")?,
@@ -53,9 +62,14 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
                 "{}'s mean payoff in every pairing (rows: {}'s entrants, columns: {}'s).",
                 p.label, sc.parties[0].label, sc.parties[1].label
             ),
-            svg: plot::svg(1, |_, a| plot::heat(a, &heat)).map_err(draw)?,
+            svg: plot::svg(1, |_, a| plot::heat(a, &heat)).map_err(ReportError::Drawing)?,
         });
     }
+    Ok(figures)
+}
+
+/// Each entrant's mean payoff across the opponent's entrants (`ranking`).
+fn ranking(ranking: &Table, sc: &Scenario) -> Result<Figure, ReportError> {
     let (r_party, r_strategy, r_metric, r_value, r_lo, r_hi) = (
         ranking.col("party")?,
         ranking.col("strategy")?,
@@ -81,13 +95,17 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
                 .collect(),
         })
         .collect();
-    figures.push(Figure {
+    Ok(Figure {
         id: "ranking".into(),
         caption: "Each entrant's mean payoff across the opponent's entrants, with its 95 % \
                   interval (exact under common random numbers)."
             .into(),
-        svg: plot::svg(2, |k, a| plot::bars(a, &bars[k])).map_err(draw)?,
-    });
+        svg: plot::svg(2, |k, a| plot::bars(a, &bars[k])).map_err(ReportError::Drawing)?,
+    })
+}
+
+/// The two populations' shares under the replicator dynamics (`replicator`).
+fn replicator(replicator: &Table, sc: &Scenario) -> Result<Figure, ReportError> {
     let (x_time, x_party, x_strategy, x_share) = (
         replicator.col("time")?,
         replicator.col("party")?,
@@ -104,25 +122,22 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
                     names.push(r[x_strategy].clone());
                 }
             }
+            let curve = |(k, n): (usize, &String)| Series {
+                name: n.clone(),
+                points: replicator
+                    .filter(&[(x_party, p.id.as_str()), (x_strategy, n.as_str())])
+                    .iter()
+                    .map(|r| (num(&r[x_time]), num(&r[x_share])))
+                    .collect(),
+                band: vec![],
+                colour: k,
+                scatter: false,
+            };
             Chart {
                 title: format!("{}'s population", p.label),
                 x_label: "replicator time".into(),
                 y_label: "share".into(),
-                series: names
-                    .iter()
-                    .enumerate()
-                    .map(|(k, n)| Series {
-                        name: n.clone(),
-                        points: replicator
-                            .filter(&[(x_party, p.id.as_str()), (x_strategy, n.as_str())])
-                            .iter()
-                            .map(|r| (num(&r[x_time]), num(&r[x_share])))
-                            .collect(),
-                        band: vec![],
-                        colour: k,
-                        scatter: false,
-                    })
-                    .collect(),
+                series: names.iter().enumerate().map(curve).collect(),
                 marks: vec![],
                 levels: vec![],
                 y_range: Some((0.0, 1.0)),
@@ -130,27 +145,28 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
             }
         })
         .collect();
-    figures.push(Figure {
+    Ok(Figure {
         id: "replicator".into(),
         caption: "Two-population replicator dynamics from the uniform mix: which entrants survive."
             .into(),
-        svg: plot::svg(2, |k, a| plot::xy(a, &charts[k])).map_err(draw)?,
-    });
-    let mut html = String::new();
-    if let Ok(eq) = Table::read(dir, "equilibria.csv") {
-        html.push_str(
-            "<table><tr><th>equilibrium</th><th>party</th><th>strategy</th><th>probability</th>\
-             <th>expected payoff</th></tr>",
-        );
-        for r in &eq.rows {
-            html.push_str("<tr>");
-            for (k, c) in r.iter().enumerate().take(5) {
-                let cell = if k >= 3 { short(c) } else { escape(c) };
-                html.push_str(&format!("<td>{cell}</td>"));
-            }
-            html.push_str("</tr>");
+        svg: plot::svg(2, |k, a| plot::xy(a, &charts[k])).map_err(ReportError::Drawing)?,
+    })
+}
+
+/// The equilibria of the meta-game, as a table.
+fn equilibria(eq: &Table) -> String {
+    let mut html = String::from(
+        "<table><tr><th>equilibrium</th><th>party</th><th>strategy</th><th>probability</th>\
+         <th>expected payoff</th></tr>",
+    );
+    for r in &eq.rows {
+        html.push_str("<tr>");
+        for (k, c) in r.iter().enumerate().take(5) {
+            let cell = if k >= 3 { short(c) } else { escape(c) };
+            html.push_str(&format!("<td>{cell}</td>"));
         }
-        html.push_str("</table>");
+        html.push_str("</tr>");
     }
-    Ok((html, figures))
+    html.push_str("</table>");
+    html
 }
