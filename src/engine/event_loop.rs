@@ -14,7 +14,7 @@ use super::state::{RoundState, Scratch};
 use crate::model::payoff::EndState;
 use crate::model::{LineId, PARTIES, RoundResult};
 use crate::rng::RoundRng;
-use crate::strategy::equilibrium::{self, Plan, Start};
+use crate::strategy::equilibrium::{self, Pending, Plan, Start};
 use crate::strategy::threshold;
 
 /// What one piece's clocks say: the earliest ender (infinite time if none falls on the piece),
@@ -69,7 +69,6 @@ impl Setup<'_> {
         mut shadow: Option<&mut Shadow>,
         mut first: Option<PieceScan>,
     ) -> RoundResult {
-        let sc = self.sc;
         for &k in &self.lines.mutable {
             scratch.lines[k] = self.lines.initial[k];
         }
@@ -78,47 +77,16 @@ impl Setup<'_> {
         let mut t = 0.0;
         let mut next_sched = 0;
         loop {
-            let mut pristine = t == 0.0;
-            // Events due now, scheduled in order, then Poisson.
-            while let Some(&(at, e)) = self.events.scheduled.get(next_sched) {
-                if at > t {
-                    break;
-                }
-                sc.apply_event(e, t, lines, &mut c.theta, &mut c.belief);
-                pristine = false;
-                next_sched += 1;
-            }
-            let mut changed = false;
-            for (k, ev) in self.events.poisson.iter().enumerate() {
-                while next[k] <= t && fired[k] < ev.max {
-                    sc.apply_event(ev.event, t, lines, &mut c.theta, &mut c.belief);
-                    pristine = false;
-                    changed |= ev.changes_game;
-                    fired[k] += 1;
-                    let gap: f64 = Exp1.sample(rng);
-                    next[k] += gap / ev.rate;
-                }
-            }
+            let (touched, changed) =
+                self.apply_due(t, &mut next_sched, lines, &mut c, (next, fired), rng);
+            let pristine = t == 0.0 && !touched;
             // A Poisson event changed the game, or the plan runs out: solve it again from here.
             let plan_end = self
                 .plan(&scratch.plan, c.replanned)
                 .map_or(f64::INFINITY, |p| p.end);
             if self.plan.is_some() && (changed || t >= plan_end) {
-                let pending = &mut scratch.pending;
-                pending.clear();
-                for (k, ev) in self.events.poisson.iter().enumerate() {
-                    if fired[k] < ev.max {
-                        pending.push(ev.pending());
-                    }
-                }
-                let start = Start {
-                    t0: t,
-                    lines,
-                    belief: c.belief,
-                    scheduled: &self.events.scheduled[next_sched..],
-                    poisson: pending,
-                };
-                equilibrium::solve(sc, &start, &mut scratch.plan);
+                let state = (t, next_sched, &*lines, c.belief, &**fired);
+                self.replan(state, &mut scratch.pending, &mut scratch.plan);
                 c.replanned = true;
             }
             let plan = self.plan(&scratch.plan, c.replanned);
@@ -135,19 +103,7 @@ impl Setup<'_> {
                 None => self.scan((t, t1, t_event), pristine, lines, &c, plan, watched),
             };
             if let Some(sh) = shadow.as_deref_mut() {
-                // The shadowed party's concession is recorded, and the round goes on without it.
-                let i = sh.party;
-                let at = scan.conceding_at[i];
-                let happens = at <= t1 && at < t_event;
-                if sh.own.is_infinite()
-                    && (happens || (self.clocks[i].commits_between_meetings() && at.is_finite()))
-                {
-                    sh.own = at;
-                }
-                scan.conceding_at[i] = f64::INFINITY;
-                let (best, who) = scan.best;
-                let ends = best.is_finite().then_some((best, who));
-                sh.visit(self, t, t1, lines, &c, ends);
+                self.shadow_piece(sh, &mut scan, (t, t1, t_event), lines, &c);
             }
             if scan.best.0.is_finite() {
                 let result = self.conclude(&scan, t, lines, c.cost, c.theta, rng);
@@ -166,18 +122,107 @@ impl Setup<'_> {
             }
 
             // Nothing ended the round on this piece: carry everything to t1.
-            for i in 0..PARTIES {
-                if self.pressured[i] {
-                    c.cost[i] += self.cost_between(i, lines, t, t1);
-                }
-                c.budget[i] -= scan.spent_conc[i];
-            }
-            c.budget_break -= scan.spent_break;
-            c.atom_done = scan.atom_done;
-            for &k in &self.lines.moving {
-                lines[k].rebase(t1);
-            }
+            self.carry(&scan, &mut c, lines, (t, t1));
             t = t1;
+        }
+    }
+
+    /// Apply the events due at t, scheduled in order and then Poisson (drawing each fired one's
+    /// next gap): whether any did, and whether a Poisson event changed the game.
+    fn apply_due(
+        &self,
+        t: f64,
+        next_sched: &mut usize,
+        lines: &mut Lines,
+        c: &mut RoundState,
+        (next, fired): (&mut [f64], &mut [u32]),
+        rng: &mut RoundRng,
+    ) -> (bool, bool) {
+        let sc = self.sc;
+        let (mut touched, mut changed) = (false, false);
+        while let Some(&(at, e)) = self.events.scheduled.get(*next_sched) {
+            if at > t {
+                break;
+            }
+            sc.apply_event(e, t, lines, &mut c.theta, &mut c.belief);
+            touched = true;
+            *next_sched += 1;
+        }
+        for (k, ev) in self.events.poisson.iter().enumerate() {
+            while next[k] <= t && fired[k] < ev.max {
+                sc.apply_event(ev.event, t, lines, &mut c.theta, &mut c.belief);
+                touched = true;
+                changed |= ev.changes_game;
+                fired[k] += 1;
+                let gap: f64 = Exp1.sample(rng);
+                next[k] += gap / ev.rate;
+            }
+        }
+        (touched, changed)
+    }
+
+    /// Solve the equilibrium again from the round's state at t (the scheduled events from
+    /// `next_sched`, the Poisson events that can still fire) into `plan`.
+    fn replan(
+        &self,
+        (t, next_sched, lines, belief, fired): (f64, usize, &Lines, [f64; PARTIES], &[u32]),
+        pending: &mut Vec<Pending>,
+        plan: &mut Plan,
+    ) {
+        pending.clear();
+        for (k, ev) in self.events.poisson.iter().enumerate() {
+            if fired[k] < ev.max {
+                pending.push(ev.pending());
+            }
+        }
+        let start = Start {
+            t0: t,
+            lines,
+            belief,
+            scheduled: &self.events.scheduled[next_sched..],
+            poisson: pending,
+        };
+        equilibrium::solve(self.sc, &start, plan);
+    }
+
+    /// An audit's piece: the shadowed party's concession is recorded (the first time its strategy
+    /// would concede), taken out of the scan so the round goes on without it, and the deviations
+    /// that fall on the piece are valued.
+    fn shadow_piece(
+        &self,
+        sh: &mut Shadow,
+        scan: &mut PieceScan,
+        (t, t1, t_event): (f64, f64, f64),
+        lines: &Lines,
+        c: &RoundState,
+    ) {
+        let i = sh.party;
+        let at = scan.conceding_at[i];
+        let happens = at <= t1 && at < t_event;
+        if sh.own.is_infinite()
+            && (happens || (self.clocks[i].commits_between_meetings() && at.is_finite()))
+        {
+            sh.own = at;
+        }
+        scan.conceding_at[i] = f64::INFINITY;
+        let (best, who) = scan.best;
+        let ends = best.is_finite().then_some((best, who));
+        sh.visit(self, t, t1, lines, c, ends);
+    }
+
+    /// Carry the round from t to t1 when nothing ended it on the piece: waiting costs, the
+    /// clocks' budgets, the atoms paid for, the lines.
+    fn carry(&self, scan: &PieceScan, c: &mut RoundState, lines: &mut Lines, (t, t1): (f64, f64)) {
+        for i in 0..PARTIES {
+            if self.pressured[i] {
+                c.cost[i] += self.cost_between(i, lines, t, t1);
+            }
+            c.budget[i] -= scan.spent_conc[i];
+        }
+        c.budget_break -= scan.spent_break;
+        c.atom_done = scan.atom_done;
+        for &k in &self.lines.moving {
+            lines[k].rebase(t1);
         }
     }
 
@@ -234,49 +279,9 @@ impl Setup<'_> {
                     clock::run(r, budget[i], len, t, &mut spent_conc[i])
                 }
                 PartyClock::Equilibrium => {
-                    let side = &plan.expect("a plan for an equilibrium party").sides[i];
-                    let k = side.partition_point(|s| s.start <= t).max(1) - 1;
-                    let (seg, next) = (side[k], side.get(k + 1));
-                    // Atoms and hazards run against the budget, an atom of probability π taking
-                    // -ln(1 - π) of it. An atom is paid for once: at the end of the piece before
-                    // it unless an event falls there (events come first), else at the start of
-                    // the piece after.
-                    let jump = |p: f64| -(-p).ln_1p();
-                    let mut spent = 0.0;
-                    if seg.start == t && seg.atom > 0.0 && t > atom_done[i] {
-                        spent = jump(seg.atom);
-                        atom_done[i] = t;
-                        if budget[i] < spent {
-                            conceding_at[i] = t;
-                            consider(t, Ender::Concede(i));
-                            continue;
-                        }
-                    }
-                    let mut on_piece = 0.0;
-                    let left = budget[i] - spent;
-                    let mut time = match plan.and_then(|p| p.table(i, k)) {
-                        Some(table) => clock::run_table(
-                            table,
-                            (t - seg.start, t1 - seg.start),
-                            left,
-                            t,
-                            &mut on_piece,
-                        ),
-                        None => {
-                            clock::run(seg.rate.shifted(t - seg.start), left, len, t, &mut on_piece)
-                        }
-                    };
-                    spent += on_piece;
-                    if let Some(n) = next.filter(|n| n.start == t1 && n.atom > 0.0 && t1 < t_event)
-                        && time.is_infinite()
-                    {
-                        let j = jump(n.atom);
-                        atom_done[i] = t1;
-                        if budget[i] - spent < j {
-                            time = t1;
-                        }
-                        spent += j;
-                    }
+                    let plan = plan.expect("a plan for an equilibrium party");
+                    let piece = (t, t1, t_event);
+                    let (time, spent) = plan_clock(plan, i, piece, budget[i], &mut atom_done[i]);
                     spent_conc[i] = spent;
                     if time.is_finite() {
                         // Planned concessions fall at meetings already.
@@ -291,16 +296,7 @@ impl Setup<'_> {
                     None => continue,
                 },
                 PartyClock::Threshold { fraction } => {
-                    let (remaining, r) = threshold::clock(
-                        *fraction,
-                        theta[i],
-                        p[i].stake,
-                        c.cost[i],
-                        p[i].discount_rate,
-                        lines[LineId::pressure(i).0].piece(),
-                        t,
-                    );
-                    clock::run(r, remaining, len, t, &mut 0.0)
+                    self.threshold_time(i, *fraction, c, lines, (t, len))
                 }
             };
             // Under talks a concession takes effect at the next meeting.
@@ -330,6 +326,30 @@ impl Setup<'_> {
         }
     }
 
+    /// When party i's `threshold` rule fires on the piece of length `len` from t: its discounted
+    /// waiting cost reaching `fraction` of its worth.
+    #[inline(always)]
+    fn threshold_time(
+        &self,
+        i: usize,
+        fraction: f64,
+        c: &RoundState,
+        lines: &Lines,
+        (t, len): (f64, f64),
+    ) -> f64 {
+        let p = &self.sc.parties[i];
+        let (remaining, r) = threshold::clock(
+            fraction,
+            c.theta[i],
+            p.stake,
+            c.cost[i],
+            p.discount_rate,
+            lines[LineId::pressure(i).0].piece(),
+            t,
+        );
+        clock::run(r, remaining, len, t, &mut 0.0)
+    }
+
     /// End the round as `scan` found, on the piece that started at `t`.
     #[inline(always)]
     fn conclude(
@@ -357,4 +377,62 @@ impl Setup<'_> {
         };
         self.finish(ended, tau, [state(0), state(1)], row(ended, who))
     }
+}
+
+/// Side i's plan on the piece `[t, t1]` (events at `t_event` come first) against what is left of
+/// its budget: when it concedes (infinite if not on the piece) and how much of the budget the
+/// piece used. Atoms and hazards run against the budget, an atom of probability π taking
+/// −ln(1 − π) of it. An atom is paid for once (`atom_done`, the time of the last one paid): at
+/// the end of the piece before it unless an event falls there (events come first), else at the
+/// start of the piece after.
+#[inline(always)]
+fn plan_clock(
+    plan: &Plan,
+    i: usize,
+    (t, t1, t_event): (f64, f64, f64),
+    budget: f64,
+    atom_done: &mut f64,
+) -> (f64, f64) {
+    let side = &plan.sides[i];
+    let k = side.partition_point(|s| s.start <= t).max(1) - 1;
+    let (seg, next) = (side[k], side.get(k + 1));
+    let jump = |p: f64| -(-p).ln_1p();
+    let mut spent = 0.0;
+    if seg.start == t && seg.atom > 0.0 && t > *atom_done {
+        spent = jump(seg.atom);
+        *atom_done = t;
+        if budget < spent {
+            return (t, 0.0);
+        }
+    }
+    let mut on_piece = 0.0;
+    let left = budget - spent;
+    let mut time = match plan.table(i, k) {
+        Some(table) => clock::run_table(
+            table,
+            (t - seg.start, t1 - seg.start),
+            left,
+            t,
+            &mut on_piece,
+        ),
+        None => clock::run(
+            seg.rate.shifted(t - seg.start),
+            left,
+            t1 - t,
+            t,
+            &mut on_piece,
+        ),
+    };
+    spent += on_piece;
+    if let Some(n) = next.filter(|n| n.start == t1 && n.atom > 0.0 && t1 < t_event)
+        && time.is_infinite()
+    {
+        let j = jump(n.atom);
+        *atom_done = t1;
+        if budget - spent < j {
+            time = t1;
+        }
+        spent += j;
+    }
+    (time, spent)
 }

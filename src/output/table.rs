@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::aggregate::Report;
 use crate::aggregate::stats::Estimate;
-use crate::model::{DeadlineAction, EventTiming, PARTIES, Scenario, Simultaneous};
+use crate::model::{DeadlineAction, EventTiming, PARTIES, Party, Scenario, Simultaneous};
 use crate::predict::Prediction;
 
 fn num(x: f64) -> String {
@@ -156,55 +156,85 @@ fn line(l: &crate::model::Line) -> String {
 pub fn describe(sc: &Scenario, prediction: Option<&Prediction>) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "ok: {}", sc.title.as_deref().unwrap_or("scenario"));
-    for (i, p) in sc.parties.iter().enumerate() {
-        let other = &sc.parties[1 - i];
-        let _ = writeln!(o, "\nparty {} ({})", p.id, p.label);
-        let _ = writeln!(
-            o,
-            "  stake {}  demand {}  discount_rate {}",
-            n(p.stake),
-            n(p.demand),
-            n(p.discount_rate)
-        );
-        let _ = writeln!(o, "  pressure {}", line(&p.pressure));
-        let _ = writeln!(o, "  leverage {}", line(&p.leverage));
-        let _ = writeln!(o, "  audience_cost {}", line(&p.audience_cost));
-        let _ = writeln!(
-            o,
-            "  breakdown_cost {}  status_quo {}",
-            n(p.breakdown_cost),
-            n(p.status_quo)
-        );
-        let _ = writeln!(
-            o,
-            "  resolve {} (mean {})",
-            resolve_text(&p.resolve),
-            n(p.resolve.mean())
-        );
-        let belief = match &p.belief {
-            Some(b) => resolve_text(b),
-            None => format!("{}'s true resolve", other.id),
-        };
-        let _ = writeln!(
-            o,
-            "  belief about {}: {belief} (mean {})",
-            other.id,
-            n(sc.believed_type(i))
-        );
-        match p.deadline {
-            Some(d) => {
-                let action = match d.action {
-                    DeadlineAction::WalkOut => "walks out",
-                    DeadlineAction::Concede => "concedes",
-                };
-                let _ = writeln!(o, "  deadline at {}: {action}", n(d.at));
-            }
-            None => {
-                let _ = writeln!(o, "  deadline none");
-            }
-        }
-        let _ = writeln!(o, "  strategy {}", p.strategy.describe());
+    for i in 0..PARTIES {
+        describe_party(&mut o, sc, i);
     }
+    describe_game(&mut o, sc);
+    describe_prediction(&mut o, sc, prediction);
+    o
+}
+
+/// Party i's every field. The pattern names them all, so a new field is a compile error here
+/// until it is shown.
+fn describe_party(o: &mut String, sc: &Scenario, i: usize) {
+    let Party {
+        id,
+        label,
+        stake,
+        demand,
+        discount_rate,
+        pressure,
+        leverage,
+        breakdown_cost,
+        audience_cost,
+        status_quo,
+        deadline,
+        resolve,
+        belief,
+        strategy,
+    } = &sc.parties[i];
+    let other = &sc.parties[1 - i];
+    let _ = writeln!(o, "\nparty {id} ({label})");
+    let _ = writeln!(
+        o,
+        "  stake {}  demand {}  discount_rate {}",
+        n(*stake),
+        n(*demand),
+        n(*discount_rate)
+    );
+    let _ = writeln!(o, "  pressure {}", line(pressure));
+    let _ = writeln!(o, "  leverage {}", line(leverage));
+    let _ = writeln!(o, "  audience_cost {}", line(audience_cost));
+    let _ = writeln!(
+        o,
+        "  breakdown_cost {}  status_quo {}",
+        n(*breakdown_cost),
+        n(*status_quo)
+    );
+    let _ = writeln!(
+        o,
+        "  resolve {} (mean {})",
+        resolve_text(resolve),
+        n(resolve.mean())
+    );
+    let belief = match belief {
+        Some(b) => resolve_text(b),
+        None => format!("{}'s true resolve", other.id),
+    };
+    let _ = writeln!(
+        o,
+        "  belief about {}: {belief} (mean {})",
+        other.id,
+        n(sc.believed_type(i))
+    );
+    match deadline {
+        Some(d) => {
+            let action = match d.action {
+                DeadlineAction::WalkOut => "walks out",
+                DeadlineAction::Concede => "concedes",
+            };
+            let _ = writeln!(o, "  deadline at {}: {action}", n(d.at));
+        }
+        None => {
+            let _ = writeln!(o, "  deadline none");
+        }
+    }
+    let _ = writeln!(o, "  strategy {}", strategy.describe());
+}
+
+/// The scenario's own fields: the breakdown hazard, the deadline, talks, ties, events and the
+/// simulation settings.
+fn describe_game(o: &mut String, sc: &Scenario) {
     let _ = writeln!(o, "\nbreakdown hazard {}", line(&sc.hazard));
     let _ = match sc.deadline {
         Some(d) => writeln!(
@@ -253,6 +283,10 @@ pub fn describe(sc: &Scenario, prediction: Option<&Prediction>) -> String {
         s.horizon.map_or("none".into(), n),
         s.bins
     );
+}
+
+/// The closed-form predictions, or why there are none.
+fn describe_prediction(o: &mut String, sc: &Scenario, prediction: Option<&Prediction>) {
     match prediction {
         Some(p) => {
             let _ = writeln!(
@@ -282,7 +316,6 @@ pub fn describe(sc: &Scenario, prediction: Option<&Prediction>) -> String {
             );
         }
     }
-    o
 }
 
 fn resolve_text(r: &crate::model::Resolve) -> String {

@@ -172,7 +172,12 @@ fn sobol_table(
         html.push_str(&format!("<tr><td>{}</td>", escape(path)));
         for (m, p) in shown {
             let get = |ix: &str| {
-                let key = [(c.metric, m.as_str()), (c.party, p), (c.parameter, path), (c.index, ix)];
+                let key = [
+                    (c.metric, m.as_str()),
+                    (c.party, p),
+                    (c.parameter, path),
+                    (c.index, ix),
+                ];
                 t.filter(&key)
                     .first()
                     .map_or(f64::NAN, |r| num(&r[c.value]))

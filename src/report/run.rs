@@ -87,7 +87,12 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
 /// How long the talks survive: S(t) with its band.
 fn survival(sc: &Scenario, f: &RunFiles) -> Result<Figure, ReportError> {
     let t = &f.survival;
-    let (time, value, lo, hi) = (t.col("time")?, t.col("value")?, t.col("ci_low")?, t.col("ci_high")?);
+    let (time, value, lo, hi) = (
+        t.col("time")?,
+        t.col("value")?,
+        t.col("ci_low")?,
+        t.col("ci_high")?,
+    );
     let s = &f.still;
     let chart = Chart {
         title: "Still negotiating".into(),
@@ -120,7 +125,12 @@ fn survival(sc: &Scenario, f: &RunFiles) -> Result<Figure, ReportError> {
 /// How the rounds have ended by each time: the cumulative incidences, stacked.
 fn incidence(sc: &Scenario, f: &RunFiles) -> Result<Figure, ReportError> {
     let t = &f.survival;
-    let (curve, party, time, value) = (t.col("curve")?, t.col("party")?, t.col("time")?, t.col("value")?);
+    let (curve, party, time, value) = (
+        t.col("curve")?,
+        t.col("party")?,
+        t.col("time")?,
+        t.col("value")?,
+    );
     let mut layers = Vec::new();
     for (k, o) in Outcome::ALL.iter().enumerate() {
         let id = o

@@ -515,85 +515,17 @@ const MAX_BINS: u32 = 100_000;
 const MAX_EVENTS_PER_ROUND: f64 = 1e6;
 
 pub fn validate(raw: &RawScenario) -> R<Scenario> {
-    let ids: Vec<&String> = raw.parties.keys().collect();
-    if ids.len() != PARTIES {
-        let found = if ids.is_empty() {
-            "none".to_string()
-        } else {
-            format!(
-                "{} ({})",
-                ids.len(),
-                ids.iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
-        return invalid(
-            "parties",
-            format!("a scenario needs exactly two parties as [parties.<id>] tables, found {found}"),
-        );
-    }
-    let global_deadline = raw.deadline.as_ref().map(|d| d.at);
-    let parties = [
-        party(ids[0], &raw.parties[0], global_deadline)?,
-        party(ids[1], &raw.parties[1], global_deadline)?,
-    ];
+    let parties = parties(raw)?;
+    let hazard_raw = raw.breakdown.as_ref().and_then(|b| b.hazard);
     if let Some(i) =
         (0..PARTIES).find(|&i| matches!(parties[i].strategy, Strategy::Bayesian { .. }))
     {
-        bayesian_model(&parties, i, raw.breakdown.as_ref().and_then(|b| b.hazard))?;
+        bayesian_model(&parties, i, hazard_raw)?;
     }
-    for i in 0..PARTIES {
-        if matches!(parties[i].strategy, Strategy::Reputation { .. }) {
-            let (me, other) = (&parties[i], &parties[1 - i]);
-            let at = |k: &str| format!("parties.{}.{k}", me.id);
-            if !matches!(other.strategy, Strategy::Reputation { .. }) {
-                return invalid(
-                    at("strategy"),
-                    format!(
-                        "`reputation` is a two-sided model: `{}` must play it too",
-                        other.id
-                    ),
-                );
-            }
-            if me.discount_rate <= 0.0 {
-                return invalid(
-                    at("discount_rate"),
-                    "`reputation` needs discounting: must be > 0",
-                );
-            }
-            if me.demand >= 1.0 {
-                return invalid(
-                    at("demand"),
-                    "`reputation` needs a demand below the whole pie: must be < 1",
-                );
-            }
-            // Abreu & Gul's concession rates come from discounting alone.
-            for (field, line) in [
-                ("pressure", me.pressure),
-                ("audience_cost", me.audience_cost),
-            ] {
-                if line != Line::ZERO {
-                    return invalid(
-                        at(field),
-                        "`reputation` is solved with discounting as the only cost of waiting: \
-                         must be 0",
-                    );
-                }
-            }
-            if raw
-                .breakdown
-                .as_ref()
-                .and_then(|b| b.hazard)
-                .is_some_and(|h| h.initial != 0.0 || h.growth != 0.0)
-            {
-                return invalid(
-                    "breakdown.hazard",
-                    "`reputation` is solved without a breakdown hazard: must be 0",
-                );
-            }
-        }
+    if let Some(i) =
+        (0..PARTIES).find(|&i| matches!(parties[i].strategy, Strategy::Reputation { .. }))
+    {
+        reputation_model(&parties, i, hazard_raw)?;
     }
     let deadline = match &raw.deadline {
         None => None,
@@ -606,24 +538,14 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
             )?,
         }),
     };
-    let hazard = line(
-        "breakdown.hazard",
-        raw.breakdown.as_ref().and_then(|b| b.hazard),
-        Domain::NonNegative,
-    )?;
-    let id_pair = [ids[0].clone(), ids[1].clone()];
+    let hazard = line("breakdown.hazard", hazard_raw, Domain::NonNegative)?;
+    let id_pair = [parties[0].id.clone(), parties[1].id.clone()];
     let events = raw
         .event
         .iter()
         .enumerate()
         .map(|(k, e)| event(k, e, &id_pair))
         .collect::<R<Vec<_>>>()?;
-    let end = deadline.map_or(f64::INFINITY, |d| d.at).min(
-        raw.simulation
-            .as_ref()
-            .and_then(|s| s.horizon)
-            .unwrap_or(f64::INFINITY),
-    );
     if let Some(p) = parties.iter().find(|p| {
         matches!(
             p.strategy,
@@ -632,6 +554,106 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
     }) {
         solved_at_start(p.strategy.name(), &parties, deadline.is_some(), &events)?;
     }
+    let simulation = simulation(raw, deadline.is_some())?;
+    let end = deadline
+        .map_or(f64::INFINITY, |d| d.at)
+        .min(simulation.horizon.unwrap_or(f64::INFINITY));
+    poisson_rates(&events, end)?;
+    let talks = talks(raw, deadline.map(|d| d.at).or(simulation.horizon))?;
+    Ok(Scenario {
+        title: raw.title.clone(),
+        description: raw.description.clone(),
+        time_unit: raw.time_unit.clone().unwrap_or_else(|| "time units".into()),
+        talks,
+        parties,
+        deadline,
+        hazard,
+        simultaneous: match raw.simultaneous {
+            None | Some(RawSimultaneous::Split) => Simultaneous::Split,
+            Some(RawSimultaneous::StatusQuo) => Simultaneous::StatusQuo,
+        },
+        events,
+        simulation,
+    })
+}
+
+/// The two parties, in file order.
+fn parties(raw: &RawScenario) -> R<[Party; PARTIES]> {
+    let ids: Vec<&String> = raw.parties.keys().collect();
+    if ids.len() != PARTIES {
+        let found = if ids.is_empty() {
+            "none".to_string()
+        } else {
+            let names: Vec<&str> = ids.iter().map(|s| s.as_str()).collect();
+            format!("{} ({})", ids.len(), names.join(", "))
+        };
+        return invalid(
+            "parties",
+            format!("a scenario needs exactly two parties as [parties.<id>] tables, found {found}"),
+        );
+    }
+    let global_deadline = raw.deadline.as_ref().map(|d| d.at);
+    Ok([
+        party(ids[0], &raw.parties[0], global_deadline)?,
+        party(ids[1], &raw.parties[1], global_deadline)?,
+    ])
+}
+
+/// `reputation` is Abreu and Gul's model: both sides play it, with discounting as the only cost
+/// of waiting, demands below the whole pie and no breakdown hazard.
+fn reputation_model(parties: &[Party; PARTIES], i: usize, hazard: Option<RawLine>) -> R<()> {
+    for (me, other) in [
+        (&parties[i], &parties[1 - i]),
+        (&parties[1 - i], &parties[i]),
+    ] {
+        let at = |k: &str| format!("parties.{}.{k}", me.id);
+        if !matches!(other.strategy, Strategy::Reputation { .. }) {
+            return invalid(
+                at("strategy"),
+                format!(
+                    "`reputation` is a two-sided model: `{}` must play it too",
+                    other.id
+                ),
+            );
+        }
+        if me.discount_rate <= 0.0 {
+            return invalid(
+                at("discount_rate"),
+                "`reputation` needs discounting: must be > 0",
+            );
+        }
+        if me.demand >= 1.0 {
+            return invalid(
+                at("demand"),
+                "`reputation` needs a demand below the whole pie: must be < 1",
+            );
+        }
+        // Abreu & Gul's concession rates come from discounting alone.
+        for (field, line) in [
+            ("pressure", me.pressure),
+            ("audience_cost", me.audience_cost),
+        ] {
+            if line != Line::ZERO {
+                return invalid(
+                    at(field),
+                    "`reputation` is solved with discounting as the only cost of waiting: \
+                     must be 0",
+                );
+            }
+        }
+    }
+    if hazard.is_some_and(|h| h.initial != 0.0 || h.growth != 0.0) {
+        return invalid(
+            "breakdown.hazard",
+            "`reputation` is solved without a breakdown hazard: must be 0",
+        );
+    }
+    Ok(())
+}
+
+/// Poisson events that would fire more than `MAX_EVENTS_PER_ROUND` times in an average round up
+/// to `end` are refused.
+fn poisson_rates(events: &[Event], end: f64) -> R<()> {
     for (k, e) in events.iter().enumerate() {
         if let EventTiming::Poisson { rate, max } = e.when {
             let expected = rate * end;
@@ -649,6 +671,11 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
             }
         }
     }
+    Ok(())
+}
+
+/// `[simulation]`: rounds, seed, the horizon (required without a global deadline) and bins.
+fn simulation(raw: &RawScenario, has_deadline: bool) -> R<Simulation> {
     let sim = raw.simulation.as_ref();
     let rounds = sim.and_then(|s| s.rounds).unwrap_or(DEFAULT_ROUNDS);
     if rounds == 0 {
@@ -665,56 +692,44 @@ pub fn validate(raw: &RawScenario) -> R<Scenario> {
             format!("must be in 1..={MAX_BINS}, got {bins}"),
         );
     }
-    if deadline.is_none() && horizon.is_none() {
+    if !has_deadline && horizon.is_none() {
         return invalid(
             "simulation.horizon",
             "without a global deadline a round could run forever: add `horizon = <time>` under \
              [simulation] (a hard stop, outcome `horizon`) or a deadline `deadline = { at = <time> }`",
         );
     }
-    let talks = match &raw.talks {
-        None => None,
-        Some(t) => {
-            let every = num("talks.every", t.every, Dom::Positive)?;
-            let first = num("talks.first", t.first.unwrap_or(every), Dom::NonNegative)?;
-            // The equilibrium plans every meeting up to the end: keep that a plan, not a
-            // memory exhaustion (found by fuzzing: every = 1e-9 asked for 8 GB).
-            let end = deadline.as_ref().map(|d| d.at).or(horizon).unwrap_or(0.0);
-            let count = (end - first) / every;
-            if count > MAX_MEETINGS {
-                return invalid(
-                    "talks.every",
-                    format!(
-                        "meetings every {every:?} until the end at {end:?} make {count:.3e} \
-                         meetings; at most {MAX_MEETINGS:e} are allowed (make `every` at least \
-                         {:?})",
-                        (end - first) / MAX_MEETINGS
-                    ),
-                );
-            }
-            Some(Talks { every, first })
-        }
-    };
-    Ok(Scenario {
-        title: raw.title.clone(),
-        description: raw.description.clone(),
-        time_unit: raw.time_unit.clone().unwrap_or_else(|| "time units".into()),
-        talks,
-        parties,
-        deadline,
-        hazard,
-        simultaneous: match raw.simultaneous {
-            None | Some(RawSimultaneous::Split) => Simultaneous::Split,
-            Some(RawSimultaneous::StatusQuo) => Simultaneous::StatusQuo,
-        },
-        events,
-        simulation: Simulation {
-            rounds,
-            seed: sim.and_then(|s| s.seed).unwrap_or(DEFAULT_SEED),
-            horizon,
-            bins,
-        },
+    Ok(Simulation {
+        rounds,
+        seed: sim.and_then(|s| s.seed).unwrap_or(DEFAULT_SEED),
+        horizon,
+        bins,
     })
+}
+
+/// `talks = { every, first }`, with at most `MAX_MEETINGS` meetings before `end` (the global
+/// deadline, else the horizon).
+fn talks(raw: &RawScenario, end: Option<f64>) -> R<Option<Talks>> {
+    let Some(t) = &raw.talks else {
+        return Ok(None);
+    };
+    let every = num("talks.every", t.every, Dom::Positive)?;
+    let first = num("talks.first", t.first.unwrap_or(every), Dom::NonNegative)?;
+    // The equilibrium plans every meeting up to the end: keep that a plan, not a memory
+    // exhaustion (found by fuzzing: every = 1e-9 asked for 8 GB).
+    let end = end.unwrap_or(0.0);
+    let count = (end - first) / every;
+    if count > MAX_MEETINGS {
+        return invalid(
+            "talks.every",
+            format!(
+                "meetings every {every:?} until the end at {end:?} make {count:.3e} meetings; at \
+                 most {MAX_MEETINGS:e} are allowed (make `every` at least {:?})",
+                (end - first) / MAX_MEETINGS
+            ),
+        );
+    }
+    Ok(Some(Talks { every, first }))
 }
 
 #[cfg(test)]

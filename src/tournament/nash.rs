@@ -454,70 +454,74 @@ mod tests {
         (0..m).all(|i| row(i) <= q.u[0] + tol) && (0..n).all(|j| col(j) <= q.u[1] + tol)
     }
 
+    /// Every vertex of `{z >= 0 : mat z <= 1}` by brute force: each choice of `dims` tight
+    /// inequalities solved in rationals, kept if feasible; with its labels (`var_label[k]` where
+    /// z_k = 0, `row_label[r]` where row r is tight).
+    fn brute(mat: &[Vec<BigInt>], var_label: Vec<usize>, row_label: Vec<usize>) -> Vec<Vertex> {
+        let (rows, dims) = (mat.len(), mat[0].len());
+        let mut out: Vec<Vertex> = Vec::new();
+        for choice in 0u64..1 << (rows + dims) {
+            if choice.count_ones() as usize != dims {
+                continue;
+            }
+            // Tight: z_k = 0 for chosen k < dims, row r = 1 for chosen dims + r.
+            let mut sys: Vec<(Vec<BigRational>, BigRational)> = Vec::new();
+            for k in 0..dims + rows {
+                if choice & (1 << k) == 0 {
+                    continue;
+                }
+                if k < dims {
+                    let mut e = vec![BigRational::zero(); dims];
+                    e[k] = BigRational::one();
+                    sys.push((e, BigRational::zero()));
+                } else {
+                    let row = mat[k - dims]
+                        .iter()
+                        .map(|v| BigRational::from_integer(v.clone()))
+                        .collect();
+                    sys.push((row, BigRational::one()));
+                }
+            }
+            let Some(z) = solve(sys) else { continue };
+            let feasible = z.iter().all(|v| !v.is_negative())
+                && mat.iter().all(|row| {
+                    let s: BigRational = row
+                        .iter()
+                        .zip(&z)
+                        .map(|(c, v)| BigRational::from_integer(c.clone()) * v)
+                        .sum();
+                    s <= BigRational::one()
+                });
+            if !feasible || out.iter().any(|v| v.z == z) {
+                continue;
+            }
+            let mut labels = 0u64;
+            for (k, v) in z.iter().enumerate() {
+                if v.is_zero() {
+                    labels |= 1 << var_label[k];
+                }
+            }
+            for (r, row) in mat.iter().enumerate() {
+                let s: BigRational = row
+                    .iter()
+                    .zip(&z)
+                    .map(|(c, v)| BigRational::from_integer(c.clone()) * v)
+                    .sum();
+                if s == BigRational::one() {
+                    labels |= 1 << row_label[r];
+                }
+            }
+            out.push(Vertex { z, labels });
+        }
+        out
+    }
+
     /// The same equilibria found by brute force: every vertex of each polytope from every choice
     /// of `dims` tight inequalities, solved in rationals; then the same pairing by labels.
     fn reference(a: &[&[f64]], b: &[&[f64]]) -> Equilibria {
         let (m, n) = (a.len(), a[0].len());
         let av: Vec<Vec<f64>> = a.iter().map(|r| r.to_vec()).collect();
         let bt: Vec<Vec<f64>> = (0..n).map(|j| (0..m).map(|i| b[i][j]).collect()).collect();
-        let brute = |mat: &[Vec<BigInt>], var_label: Vec<usize>, row_label: Vec<usize>| {
-            let (rows, dims) = (mat.len(), mat[0].len());
-            let mut out: Vec<Vertex> = Vec::new();
-            for choice in 0u64..1 << (rows + dims) {
-                if choice.count_ones() as usize != dims {
-                    continue;
-                }
-                // Tight: z_k = 0 for chosen k < dims, row r = 1 for chosen dims + r.
-                let mut sys: Vec<(Vec<BigRational>, BigRational)> = Vec::new();
-                for k in 0..dims + rows {
-                    if choice & (1 << k) == 0 {
-                        continue;
-                    }
-                    if k < dims {
-                        let mut e = vec![BigRational::zero(); dims];
-                        e[k] = BigRational::one();
-                        sys.push((e, BigRational::zero()));
-                    } else {
-                        let row = mat[k - dims]
-                            .iter()
-                            .map(|v| BigRational::from_integer(v.clone()))
-                            .collect();
-                        sys.push((row, BigRational::one()));
-                    }
-                }
-                let Some(z) = solve(sys) else { continue };
-                let feasible = z.iter().all(|v| !v.is_negative())
-                    && mat.iter().all(|row| {
-                        let s: BigRational = row
-                            .iter()
-                            .zip(&z)
-                            .map(|(c, v)| BigRational::from_integer(c.clone()) * v)
-                            .sum();
-                        s <= BigRational::one()
-                    });
-                if !feasible || out.iter().any(|v| v.z == z) {
-                    continue;
-                }
-                let mut labels = 0u64;
-                for (k, v) in z.iter().enumerate() {
-                    if v.is_zero() {
-                        labels |= 1 << var_label[k];
-                    }
-                }
-                for (r, row) in mat.iter().enumerate() {
-                    let s: BigRational = row
-                        .iter()
-                        .zip(&z)
-                        .map(|(c, v)| BigRational::from_integer(c.clone()) * v)
-                        .sum();
-                    if s == BigRational::one() {
-                        labels |= 1 << row_label[r];
-                    }
-                }
-                out.push(Vertex { z, labels });
-            }
-            out
-        };
         let p = brute(
             &positive_integers(&bt),
             (0..m).collect(),
