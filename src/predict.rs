@@ -4,7 +4,7 @@
 
 use crate::engine::Engine;
 use crate::model::Strategy;
-use crate::model::{PARTIES, Scenario};
+use crate::model::{PARTIES, Party, Scenario};
 use crate::rate::Rate;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -24,15 +24,32 @@ pub struct Prediction {
 
 /// The prediction, or `None` when the scenario is outside the closed form's assumptions.
 pub fn predict(sc: &Scenario) -> Option<Prediction> {
-    let p = &sc.parties;
-    let constant = sc.hazard.is_constant()
-        && p.iter().all(|q| {
-            q.strategy == Strategy::Equilibrium
-                && q.pressure.is_constant()
-                && q.leverage.is_constant()
-                && q.audience_cost.is_constant()
-                && q.deadline.is_none()
-        });
+    // Every field named: a new one does not compile here until it is decided whether the closed
+    // form holds with it (numbers do, through the engine's rates; lines must be constant).
+    let stationary = |q: &Party| {
+        let Party {
+            id: _,
+            label: _,
+            stake: _,
+            demand: _,
+            discount_rate: _,
+            pressure,
+            leverage,
+            breakdown_cost: _,
+            audience_cost,
+            status_quo: _,
+            deadline,
+            resolve: _,
+            belief: _,
+            strategy,
+        } = q;
+        *strategy == Strategy::Equilibrium
+            && pressure.is_constant()
+            && leverage.is_constant()
+            && audience_cost.is_constant()
+            && deadline.is_none()
+    };
+    let constant = sc.hazard.is_constant() && sc.parties.iter().all(stationary);
     // A global deadline makes the equilibrium stop early or end in a game of chicken.
     if !constant
         || !sc.events.is_empty()

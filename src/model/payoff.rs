@@ -170,6 +170,25 @@ pub fn terms<T: Level>(
     audience_cost: T,
     leverage: T,
 ) -> Terms<T> {
+    // Every field named: a new one does not compile here until it is decided whether and how it
+    // enters a payoff (the stake and discount rate enter in `settle`, pressure through the
+    // waiting cost D, the lines through their values at the end, passed in).
+    let Party {
+        id: _,
+        label: _,
+        stake: _,
+        demand: _,
+        discount_rate: _,
+        pressure: _,
+        leverage: _,
+        breakdown_cost,
+        audience_cost: _,
+        status_quo,
+        deadline: _,
+        resolve: _,
+        belief: _,
+        strategy: _,
+    } = party;
     let t = |a: T, b: T| Terms { a, b };
     match outcome {
         Outcome::Concession0 | Outcome::Concession1 => {
@@ -182,12 +201,12 @@ pub fn terms<T: Level>(
         }
         Outcome::Compromise => match share {
             Some(share) => t(T::of(share), T::of(0.0)),
-            None => t(T::of(0.0), T::of(party.status_quo)),
+            None => t(T::of(0.0), T::of(*status_quo)),
         },
         Outcome::Breakdown | Outcome::Walkout0 | Outcome::Walkout1 | Outcome::DeadlineBreakdown => {
-            t(leverage, T::of(-party.breakdown_cost))
+            t(leverage, T::of(-breakdown_cost))
         }
-        Outcome::DeadlineStatusQuo | Outcome::Horizon => t(T::of(0.0), T::of(party.status_quo)),
+        Outcome::DeadlineStatusQuo | Outcome::Horizon => t(T::of(0.0), T::of(*status_quo)),
     }
 }
 

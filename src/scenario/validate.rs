@@ -606,7 +606,25 @@ fn reputation_model(parties: &[Party; PARTIES], i: usize, hazard: Option<RawLine
         (&parties[i], &parties[1 - i]),
         (&parties[1 - i], &parties[i]),
     ] {
-        let at = |k: &str| format!("parties.{}.{k}", me.id);
+        // Every field named: a new one does not compile here until it is decided whether Abreu
+        // and Gul's model allows it (a payoff field usually not: refuse it below).
+        let Party {
+            id,
+            label: _,
+            stake: _,
+            demand,
+            discount_rate,
+            pressure,
+            leverage: _,
+            breakdown_cost: _,
+            audience_cost,
+            status_quo: _,
+            deadline: _,
+            resolve: _,
+            belief: _,
+            strategy: _,
+        } = me;
+        let at = |k: &str| format!("parties.{id}.{k}");
         if !matches!(other.strategy, Strategy::Reputation { .. }) {
             return invalid(
                 at("strategy"),
@@ -616,24 +634,21 @@ fn reputation_model(parties: &[Party; PARTIES], i: usize, hazard: Option<RawLine
                 ),
             );
         }
-        if me.discount_rate <= 0.0 {
+        if *discount_rate <= 0.0 {
             return invalid(
                 at("discount_rate"),
                 "`reputation` needs discounting: must be > 0",
             );
         }
-        if me.demand >= 1.0 {
+        if *demand >= 1.0 {
             return invalid(
                 at("demand"),
                 "`reputation` needs a demand below the whole pie: must be < 1",
             );
         }
         // Abreu & Gul's concession rates come from discounting alone.
-        for (field, line) in [
-            ("pressure", me.pressure),
-            ("audience_cost", me.audience_cost),
-        ] {
-            if line != Line::ZERO {
+        for (field, line) in [("pressure", pressure), ("audience_cost", audience_cost)] {
+            if *line != Line::ZERO {
                 return invalid(
                     at(field),
                     "`reputation` is solved with discounting as the only cost of waiting: \

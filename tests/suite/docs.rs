@@ -235,3 +235,117 @@ bins = 13
         );
     }
 }
+
+/// Every identifier defined in `src/` and `tests/` (functions, types, traits, constants, modules,
+/// enum variants, fields) or named in an attribute (`deny_unknown_fields`).
+fn defined_in_code() -> std::collections::HashSet<String> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    let mut texts = Vec::new();
+    walk(std::path::Path::new("src"), &mut texts);
+    walk(std::path::Path::new("tests"), &mut texts);
+    let mut names = std::collections::HashSet::new();
+    for text in &texts {
+        let words: Vec<&str> = text
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        for w in words.windows(2) {
+            if [
+                "fn", "struct", "enum", "trait", "const", "type", "mod", "static",
+            ]
+            .contains(&w[0])
+            {
+                names.insert(w[1].to_string());
+            }
+        }
+        // Enum variants and fields: a capitalised or lower-case name at the start of a line,
+        // followed by `,`, `(`, `{` or `:`.
+        for line in text.lines() {
+            if line.trim_start().starts_with("#[") {
+                let words = line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+                names.extend(words.filter(|w| !w.is_empty()).map(String::from));
+            }
+            let t = line
+                .trim_start()
+                .trim_start_matches("pub(super) ")
+                .trim_start_matches("pub ");
+            let name: String = t
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let rest = &t[name.len()..];
+            if !name.is_empty() && [",", "(", " {", ":"].iter().any(|s| rest.starts_with(s)) {
+                names.insert(name);
+            }
+        }
+    }
+    names
+}
+
+/// docs/extending.md names files and code: every path it names exists, and every identifier it
+/// names (in backticks: `Setup`, `PartyClock::compile`, `terms`, ...) is defined in `src/`, so it
+/// cannot drift from the code unnoticed.
+#[test]
+fn every_path_and_identifier_extending_md_names_exists() {
+    let doc = std::fs::read_to_string("docs/extending.md").unwrap();
+    let defined = defined_in_code();
+    let mut missing = Vec::new();
+    for (k, code) in doc.split('`').enumerate() {
+        if k % 2 == 0 || code.contains(' ') || code.is_empty() {
+            continue;
+        }
+        if code.contains('/') || code.ends_with(".rs") || code.ends_with(".md") {
+            // A file or folder, from the top of the repository or (a bare file name) in src/.
+            let path = code.trim_end_matches('/');
+            let found = std::path::Path::new(path).exists()
+                || [
+                    "src/engine/",
+                    "src/strategy/equilibrium/",
+                    "src/model/",
+                    "src/",
+                ]
+                .iter()
+                .any(|d| std::path::Path::new(&format!("{d}{path}")).exists());
+            if !found {
+                missing.push(format!("file {code}"));
+            }
+            continue;
+        }
+        let ident = code.trim_end_matches("()");
+        if !ident
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+        {
+            continue;
+        }
+        // `a::b::c`: every segment is something the code defines (a module, type or item), or a
+        // scenario word (a strategy's name, a field).
+        for seg in ident.split("::") {
+            if !defined.contains(seg) && !is_strategy_or_field(seg) {
+                missing.push(format!("`{code}` ({seg})"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/extending.md names what src/ does not have: {missing:?}"
+    );
+}
+
+/// Scenario words the docs name in backticks that are strategy names or scenario fields rather
+/// than code (`time_dependent`, `breakdown_cost`).
+fn is_strategy_or_field(word: &str) -> bool {
+    impasse::model::CATALOG.iter().any(|s| s.name == word)
+        || std::fs::read_to_string("docs/scenario-reference.md")
+            .unwrap()
+            .contains(&format!("`{word}`"))
+}

@@ -551,3 +551,136 @@ fn print_plan() {
     }
     println!("end {}", plan.end);
 }
+
+/// The solver values every ending from the one payoff definition the engine settles rounds
+/// with: on random scenarios (lines that move and clamp, discounting, demands, audience costs,
+/// leverage, scheduled events on levels and slopes, both tie rules), a round made to end at a
+/// random t in each way pays each party what `payoffs_on_path` says that ending is worth. The
+/// two compute waiting costs and discounting along different routes (the engine piece by piece,
+/// the solver span by span), so they agree to rounding: 1e-9 of the payoffs' scale.
+#[test]
+fn the_solver_values_each_ending_as_the_engine_pays_it() {
+    use impasse::model::Outcome;
+    use impasse::strategy::equilibrium::payoffs_on_path;
+    for case in 0..60u64 {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(77 + case);
+        let mut u = |a: f64, b: f64| a + (b - a) * rng.random::<f64>();
+        let tie_rule = if u(0.0, 1.0) < 0.5 {
+            "split"
+        } else {
+            "status_quo"
+        };
+        let mut base = format!("simultaneous = \"{tie_rule}\"\n");
+        for id in ["a", "b"] {
+            base += &format!(
+                "[parties.{id}]\nstake = {:.3}\ndemand = {:.3}\ndiscount_rate = {:.3}\n\
+                 pressure = {{ initial = {:.3}, growth = {:.4} }}\n\
+                 leverage = {{ initial = {:.3}, growth = {:.4} }}\n\
+                 audience_cost = {{ initial = {:.3}, growth = {:.4} }}\n\
+                 breakdown_cost = {:.3}\nstatus_quo = {:.3}\nSTRATEGY_{id}\nDEADLINE_{id}\n",
+                u(0.5, 2.0),
+                u(0.55, 1.0),
+                u(0.0, 0.2),
+                u(0.0, 0.4),
+                u(-0.1, 0.05),
+                u(0.0, 0.8),
+                u(-0.1, 0.1),
+                u(0.0, 0.3),
+                u(-0.05, 0.05),
+                u(0.0, 1.5),
+                u(-0.5, 0.5),
+            );
+        }
+        for e in 0..(u(0.0, 4.0) as usize) {
+            let q = ["pressure", "leverage", "audience_cost"][u(0.0, 3.0) as usize];
+            let effect = if u(0.0, 1.0) < 0.5 {
+                format!("{q} += {:.3}", u(-0.2, 0.2))
+            } else {
+                format!("{q}.growth = {:.4}", u(-0.1, 0.1))
+            };
+            let party = if u(0.0, 1.0) < 0.5 { "a" } else { "b" };
+            base += &format!(
+                "[[event]]\nname = \"e{e}\"\nat = {:.3}\nparty = \"{party}\"\neffects = [\"{effect}\"]\n",
+                u(0.0, 6.0)
+            );
+        }
+        let t = (u(0.0, 8.0) * 1000.0).round() / 1000.0;
+        let at = format!("strategy = {{ kind = \"at_time\", t = {t} }}");
+        let never = "strategy = \"never\"".to_string();
+        // How to make the round end at t in each way, and which entry of payoffs_on_path
+        // (concede, win, tie, breakdown, status quo) prices it for party a.
+        let ways: [(&str, [&str; 4], String, usize); 5] = [
+            (
+                "a concedes",
+                [&at, &never, "", ""],
+                format!("[simulation]\nhorizon = {}", t + 1.0),
+                0,
+            ),
+            (
+                "b concedes",
+                [&never, &at, "", ""],
+                format!("[simulation]\nhorizon = {}", t + 1.0),
+                1,
+            ),
+            (
+                "both concede",
+                [&at, &at, "", ""],
+                format!("[simulation]\nhorizon = {}", t + 1.0),
+                2,
+            ),
+            (
+                "a walks out",
+                [
+                    &never,
+                    &never,
+                    &format!("deadline = {{ at = {t}, action = \"walk_out\" }}"),
+                    "",
+                ],
+                format!("[simulation]\nhorizon = {}", t + 1.0),
+                3,
+            ),
+            (
+                "the deadline passes",
+                [&never, &never, "", ""],
+                format!("[deadline]\nat = {t}\n"),
+                4,
+            ),
+        ];
+        for (what, [sa, sb, da, db], tail, k) in ways {
+            if t == 0.0 && k == 4 {
+                continue; // a deadline must be positive
+            }
+            let text = base
+                .replace("STRATEGY_a", sa)
+                .replace("STRATEGY_b", sb)
+                .replace("DEADLINE_a", da)
+                .replace("DEADLINE_b", db)
+                + &tail;
+            let sc = scenario(&text, 1, 1);
+            let r = common::rounds(&sc)[0];
+            let expected = match k {
+                0 => Outcome::Concession0,
+                1 => Outcome::Concession1,
+                2 => Outcome::Compromise,
+                3 => Outcome::Walkout0,
+                _ => Outcome::DeadlineStatusQuo,
+            };
+            assert_eq!((r.outcome, r.time), (expected, t), "{what}\n{text}");
+            for x in 0..2 {
+                // The other side's view of the same ending: b's concession is a's win.
+                let kx = match (k, x) {
+                    (0, 1) => 1,
+                    (1, 1) => 0,
+                    _ => k,
+                };
+                let solver = payoffs_on_path(&sc, x, t)[kx];
+                let scale = 1.0 + solver.abs() + r.payoff[x].abs();
+                assert!(
+                    (solver - r.payoff[x]).abs() <= 1e-9 * scale,
+                    "case {case}, {what}, party {x}: the engine pays {}, the solver values {solver}\n{text}",
+                    r.payoff[x]
+                );
+            }
+        }
+    }
+}

@@ -107,6 +107,39 @@ pub fn solve_at_start(sc: &Scenario) -> Plan {
     plan
 }
 
+/// Party x's payoffs, on the game's course from t = 0, of the round ending at t (after the events
+/// at t) by x conceding, by x's opponent conceding, in a tie, in a breakdown and in the status
+/// quo, in time-0 units (discounted and net of the waiting cost), as the solver values them:
+/// for tests that they are what the engine pays.
+#[doc(hidden)]
+pub fn payoffs_on_path(sc: &Scenario, x: usize, t: f64) -> [f64; 5] {
+    let mut scheduled: Vec<(f64, usize)> = Vec::new();
+    for (k, e) in sc.events.iter().enumerate() {
+        if let crate::model::EventTiming::At(at) = e.when {
+            scheduled.push((at, k));
+        }
+    }
+    scheduled.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let lines = sc.initial_lines();
+    let start = Start {
+        t0: 0.0,
+        lines: &lines,
+        belief: [0, 1].map(|i| sc.believed_type(i)),
+        scheduled: &scheduled,
+        poisson: &[],
+    };
+    let path = Path::new(sc, &start, sc.game_end().max(t));
+    let s = path.span(t, Side::After);
+    let current = [
+        path.concede(s, x, t),
+        path.win(s, x),
+        path.tie(s, x),
+        path.broken(s, x, t),
+        path.status_quo(s, x),
+    ];
+    current.map(|c| path.value(s, x, t, c))
+}
+
 /// The equilibrium from `start` on, into `plan` (whose buffers are reused).
 pub fn solve(sc: &Scenario, start: &Start, plan: &mut Plan) {
     let path = Path::new(sc, start, sc.game_end());
