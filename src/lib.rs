@@ -12,8 +12,9 @@
 //! - [`output`]: CSV files, the manifest, the terminal tables.
 //!
 //! Beside it: [`strategy`], the mathematics of the strategies that reason (equilibria solved from
-//! the scenario); [`rate`], hazards and their exact integrals; [`rng`], the per-round streams;
-//! [`predict`], closed-form predictions for `impasse check`.
+//! the scenario); [`rate`], hazards and their exact integrals; [`numeric`], the root finders and
+//! quadrature they use; [`rng`], the per-round streams; [`predict`], closed-form predictions for
+//! `impasse check`.
 //!
 //! Built on it:
 //!
@@ -21,11 +22,14 @@
 //! - [`tournament`]: every entrant against every other with common random numbers; the meta-game.
 //! - [`audit`]: how much each party could gain by deviating from its strategy.
 //! - [`discover`]: scenario discovery (PRIM) over a sweep's points; a Sobol' sweep's indices are
-//!   in [`sweep::sensitivity`].
+//!   in [`sweep::sensitivity`], and both read [`sweep::results`].
 //! - [`shard`]: any run, sweep or tournament in slices that merge back exactly; [`slurm`] writes
 //!   the job scripts.
 //!
-//! Each module imports only from those below it (`tests/suite/architecture.rs`).
+//! Each module imports only from those below it, and no file imports one that imports it back
+//! (`tests/suite/architecture.rs`). Every public item is documented (`missing_docs`).
+
+#![warn(missing_docs)]
 
 pub mod aggregate;
 pub mod audit;

@@ -7,6 +7,7 @@ use crate::model::Strategy;
 use crate::model::{PARTIES, Party, Scenario};
 use crate::rate::Rate;
 
+/// The closed form of the stationary equilibrium with constant lines (`impasse check`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prediction {
     /// λ_i: each party's concession hazard.
@@ -15,6 +16,7 @@ pub struct Prediction {
     pub breakdown_hazard: f64,
     /// P(party i concedes first, before breakdown and the end).
     pub concede: [f64; PARTIES],
+    /// P(the breakdown hazard fires first).
     pub breakdown: f64,
     /// P(the round reaches the deadline or horizon).
     pub reach_end: f64,

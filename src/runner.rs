@@ -23,6 +23,7 @@ pub const BATCH: u64 = 16_384;
 /// Partial results that merge exactly: the merge is associative and commutative, so any
 /// grouping of batches (threads, shards) gives the same result.
 pub trait Merge {
+    /// Add `other`'s rounds to these.
     fn merge(&mut self, other: &Self);
 }
 

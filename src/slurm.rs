@@ -16,10 +16,13 @@ pub struct Job {
     pub scenario: PathBuf,
     /// The command's own flags.
     pub args: Vec<String>,
+    /// How many shards (array tasks).
     pub shards: u64,
     /// Where the scripts, logs, parts and merged results go; absolute.
     pub dir: PathBuf,
+    /// The Slurm partition (the cluster's default when `None`).
     pub partition: Option<String>,
+    /// The time limit of each task (Slurm's `--time`).
     pub time: Option<String>,
     /// CPUs per shard (Slurm's default when `None`: one).
     pub cpus: Option<u64>,
@@ -51,6 +54,7 @@ impl Job {
         h
     }
 
+    /// array.sbatch: one array task per shard.
     pub fn array_sbatch(&self) -> String {
         let mut s = self.header(&format!("impasse-{}", self.command), "shard-%a.log");
         s = s.replacen(
@@ -73,6 +77,7 @@ impl Job {
         s
     }
 
+    /// merge.sbatch: merges the shards once every task succeeded.
     pub fn merge_sbatch(&self) -> String {
         let mut s = self.header("impasse-merge", "merge.log");
         s.push_str(&format!(
@@ -84,6 +89,7 @@ impl Job {
         s
     }
 
+    /// submit.sh: submits the array and the merge (`--dependency=afterok`); `--wait` waits for both.
     pub fn submit_sh(&self) -> String {
         format!(
             r#"#!/usr/bin/env bash

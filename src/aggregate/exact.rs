@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A sum of doubles kept exactly, as non-overlapping partials (Shewchuk), so that the order of
+/// additions never changes the result: merges of batches, threads and shards give the same bits.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExactSum {
     partials: Vec<f64>,
@@ -35,6 +37,7 @@ impl ExactSum {
         self.partials.push(x);
     }
 
+    /// Add another sum.
     pub fn merge(&mut self, other: &ExactSum) {
         for &p in &other.partials {
             self.add(p);

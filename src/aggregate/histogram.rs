@@ -8,9 +8,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Outcome;
 
+/// End times in `bins` equal bins over `[0, end]`, a row per outcome; merging adds.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Histogram {
+    /// The right end of the last bin.
     pub end: f64,
+    /// How many bins.
     pub bins: usize,
     /// bins / end
     scale: f64,
@@ -34,6 +37,7 @@ impl PartialEq for Histogram {
 }
 
 impl Histogram {
+    /// Empty, with `bins` bins over `[0, end]`.
     pub fn new(end: f64, bins: usize) -> Histogram {
         Histogram {
             end,
@@ -59,6 +63,7 @@ impl Histogram {
         }
     }
 
+    /// Add another's counts.
     pub fn merge(&mut self, other: &Histogram) {
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             *a += b;

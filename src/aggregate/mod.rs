@@ -44,7 +44,9 @@ pub struct Counts {
     /// spread of exactly 0, which their sums of squares cannot give).
     #[serde(default)]
     pub payoff_range: [Option<(f64, f64)>; PARTIES],
+    /// The end times, per outcome, in equal bins.
     pub histogram: Histogram,
+    /// The end times' quantiles.
     pub sketch: Sketch,
 }
 
@@ -117,6 +119,7 @@ impl Counts {
         self.histogram.outcome_counts()
     }
 
+    /// How many rounds were counted.
     pub fn rounds(&self) -> u64 {
         self.outcomes().iter().sum()
     }
@@ -176,6 +179,7 @@ impl Tally {
         }
     }
 
+    /// Count one round.
     #[inline]
     pub fn push(&mut self, r: &RoundResult) {
         let k = self.len % CHUNK;
@@ -237,6 +241,7 @@ impl Tally {
 /// Statistics over any number of batches. Merging is exact, associative and commutative.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Totals {
+    /// Counts, merged by addition.
     pub counts: Counts,
     sums: Vec<ExactSum>,
 }
@@ -267,10 +272,12 @@ impl From<Tally> for Totals {
 }
 
 impl Totals {
+    /// No rounds yet, with `bins` bins of the end times over `[0, end]`.
     pub fn empty(end: f64, bins: usize) -> Totals {
         Totals::from(Tally::new(end, bins))
     }
 
+    /// Add another's rounds.
     pub fn merge(&mut self, o: &Totals) {
         self.counts.merge(&o.counts);
         for (a, b) in self.sums.iter_mut().zip(&o.sums) {
@@ -373,8 +380,11 @@ impl Totals {
 /// One row of summary.csv.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Metric {
+    /// Its name (`payoff_mean`).
     pub metric: &'static str,
+    /// Its party, or none for a whole-game metric.
     pub party: Option<usize>,
+    /// Its value and 95 % interval.
     pub value: Estimate,
 }
 
@@ -398,15 +408,22 @@ impl Metric {
 /// One row of outcomes.csv.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutcomeRow {
+    /// The outcome.
     pub outcome: Outcome,
+    /// How many rounds ended so.
     pub count: u64,
+    /// Their share, with its Wilson interval.
     pub probability: Estimate,
+    /// Their mean end time (none without rounds).
     pub time_mean: Option<f64>,
 }
 
+/// What summary.csv and outcomes.csv hold: the statistics of a run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Report {
+    /// summary.csv's rows, in order.
     pub metrics: Vec<Metric>,
+    /// outcomes.csv's nine rows, in order.
     pub outcomes: Vec<OutcomeRow>,
 }
 

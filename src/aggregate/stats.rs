@@ -3,9 +3,12 @@
 /// z for a two-sided 95 % interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
 
+/// A value and its 95 % interval, where one applies.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Estimate {
+    /// The estimate.
     pub value: f64,
+    /// Its interval.
     pub ci: Option<(f64, f64)>,
 }
 

@@ -7,6 +7,7 @@ use crate::model::{PARTIES, Scenario};
 use crate::output::csv::float;
 use crate::output::csv::{self, Records};
 
+/// audit.csv's columns.
 pub const AUDIT_HEADER: [&str; 10] = [
     "party",
     "strategy",
@@ -20,6 +21,7 @@ pub const AUDIT_HEADER: [&str; 10] = [
     "gain_ci_high",
 ];
 
+/// deviations.csv's columns.
 pub const DEVIATIONS_HEADER: [&str; 9] = [
     "party",
     "deviation",
@@ -48,6 +50,7 @@ fn label(p: &PartyAudit, k: usize) -> String {
     }
 }
 
+/// audit.csv: each party's payoff, best deviation and gain, and the NashConv.
 pub fn audit_csv(sc: &Scenario, parties: &[PartyAudit; PARTIES]) -> Vec<u8> {
     let mut rows = Records::new();
     for (i, p) in parties.iter().enumerate() {
@@ -76,6 +79,7 @@ pub fn audit_csv(sc: &Scenario, parties: &[PartyAudit; PARTIES]) -> Vec<u8> {
     csv::to_csv(&AUDIT_HEADER, &[], &rows)
 }
 
+/// deviations.csv: each party's value curve.
 pub fn deviations_csv(sc: &Scenario, parties: &[PartyAudit; PARTIES]) -> Vec<u8> {
     let mut rows = Records::new();
     for (i, p) in parties.iter().enumerate() {

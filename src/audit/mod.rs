@@ -56,6 +56,7 @@ struct Sums {
 /// The audit's exact sums over any number of rounds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Totals {
+    /// The deviations' times.
     pub grid: Vec<f64>,
     rounds: u64,
     parties: [Sums; PARTIES],
@@ -78,6 +79,7 @@ impl Merge for Totals {
 }
 
 impl Totals {
+    /// No rounds yet, over `grid`.
     pub fn empty(grid: &[f64]) -> Totals {
         let sums = || Sums {
             profile: Default::default(),
@@ -90,6 +92,7 @@ impl Totals {
         }
     }
 
+    /// How many rounds were played.
     pub fn rounds(&self) -> u64 {
         self.rounds
     }
@@ -170,7 +173,9 @@ pub fn run_batches(
 /// One deviation of one party: conceding at `time` (`None`: never).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Deviation {
+    /// When (none: never).
     pub time: Option<f64>,
+    /// Its expected payoff and 95 % interval.
     pub payoff: Estimate,
     /// Its payoff less the profile's, with the interval of the paired differences.
     pub difference: Estimate,
@@ -190,7 +195,9 @@ impl Deviation {
 /// What the audit finds for one party.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PartyAudit {
+    /// The party's payoff in the profile.
     pub payoff: Estimate,
+    /// Each deviation: the grid's times in order, then never.
     pub deviations: Vec<Deviation>,
     /// The deviation that pays most: its index in `deviations`.
     pub best: usize,
@@ -204,6 +211,7 @@ impl PartyAudit {
 }
 
 impl Totals {
+    /// Each party's value curve, best deviation and gain.
     pub fn report(&self) -> [PartyAudit; PARTIES] {
         let n = self.rounds;
         let est = |s: &[ExactSum]| mean_ci(s[0].value(), s[1].value(), n);

@@ -14,15 +14,19 @@ use crate::output::{self, csv};
 use crate::sweep::results::SweepTable;
 pub use prim::{Prim, Settings, Step, Trajectory};
 
+/// prim_trajectory.csv's columns.
 pub const TRAJECTORY_HEADER: [&str; 6] =
     ["box", "step", "coverage", "density", "mass", "restricted"];
+/// prim_boxes.csv's columns.
 pub const BOXES_HEADER: [&str; 6] = ["box", "parameter", "low", "high", "qp_low", "qp_high"];
 
 /// Why discovery could not run. `Usage` is the user's to fix (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
+    /// A bad condition or option, or a directory that is not a sweep's: the user's to fix.
     #[error("{0}")]
     Usage(String),
+    /// Reading or writing the files failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -34,18 +38,28 @@ fn usage(s: impl Into<String>) -> DiscoverError {
 /// `METRIC[:PARTY] > X` (or `<`, `>=`, `<=`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Condition {
+    /// The metric, as summary.csv names it.
     pub metric: String,
+    /// The party's key, or empty for a whole-game metric.
     pub party: String,
+    /// The comparison.
     pub op: Op,
+    /// The threshold.
     pub value: f64,
+    /// The condition as the user wrote it.
     pub text: String,
 }
 
+/// How a condition compares a point's value with its threshold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
+    /// `>`
     Above,
+    /// `>=`
     AtLeast,
+    /// `<`
     Below,
+    /// `<=`
     AtMost,
 }
 
@@ -61,6 +75,7 @@ impl Op {
 }
 
 impl Condition {
+    /// Parse `METRIC[:PARTY] OP X`; the error says what is wrong.
     pub fn parse(s: &str) -> Result<Condition, String> {
         let example =
             "e.g. --where 'breakdown_probability > 0.2' or 'concede_probability:iran < 0.5'";
@@ -109,6 +124,7 @@ impl Condition {
         })
     }
 
+    /// Whether a value meets the condition.
     pub fn holds(&self, v: f64) -> bool {
         match self.op {
             Op::Above => v > self.value,
@@ -121,8 +137,11 @@ impl Condition {
 
 /// A sweep's points: the varied paths' values (one column per path) and one metric's value.
 pub struct Points {
+    /// The varied paths.
     pub paths: Vec<String>,
+    /// Each path's value at each point.
     pub x: Vec<Vec<f64>>,
+    /// The condition's metric at each point.
     pub value: Vec<f64>,
 }
 
@@ -208,22 +227,34 @@ pub fn read_points(dir: &Path, cond: &Condition) -> Result<Points, DiscoverError
 /// What `--boxes`, `--step` and the PRIM settings ask for.
 #[derive(Clone, Copy, Debug)]
 pub struct Ask {
+    /// How many boxes to look for (covering).
     pub boxes: usize,
+    /// The step of each trajectory to report (default: EMA Workbench's choice, the last).
     pub step: Option<usize>,
+    /// PRIM's settings.
     pub settings: Settings,
 }
 
 /// One box found: its trajectory and the step chosen.
 pub struct Found {
+    /// Its peeling and pasting trajectory.
     pub trajectory: Trajectory,
+    /// The step given in prim_boxes.csv.
     pub step: usize,
 }
 
+/// What `impasse discover` found: the condition, the sweep's points, how many are of interest, and
+/// each box.
 pub struct Discovery {
+    /// The condition.
     pub condition: Condition,
+    /// The sweep's points with the condition's metric.
     pub points: Points,
+    /// How many points meet the condition.
     pub interest: usize,
+    /// The boxes, in the order covering found them.
     pub boxes: Vec<Found>,
+    /// What was asked.
     pub ask: Ask,
 }
 

@@ -20,8 +20,11 @@ use statrs::distribution::{Binomial, DiscreteCDF};
 /// PRIM's settings (EMA Workbench's defaults by `Default`).
 #[derive(Clone, Copy, Debug)]
 pub struct Settings {
+    /// The share of a box's points one peel may cut off (α).
     pub peel_alpha: f64,
+    /// The share of the points beyond a limit one paste may add.
     pub paste_alpha: f64,
+    /// The smallest share of all points a box may hold.
     pub mass_min: f64,
     /// The density a box must reach for covering to look for another.
     pub threshold: f64,
@@ -43,13 +46,17 @@ impl Default for Settings {
 pub struct Step {
     /// (lower, upper) per input.
     pub limits: Vec<(f64, f64)>,
+    /// The share of all points of interest inside the box.
     pub coverage: f64,
+    /// The share of the box's points that are of interest.
     pub density: f64,
+    /// The share of all points inside the box.
     pub mass: f64,
     /// How many inputs the box restricts.
     pub restricted: usize,
-    /// Points inside, and points of interest inside.
+    /// Points inside.
     pub n: usize,
+    /// Points of interest inside.
     pub k: usize,
     /// Per input, the quasi-p values of its (lower, upper) restriction; `None` where that end is
     /// not restricted.
@@ -59,6 +66,7 @@ pub struct Step {
 /// One box's peeling and pasting trajectory (step 0 the box around every remaining point).
 #[derive(Clone, Debug)]
 pub struct Trajectory {
+    /// Its boxes, from the box around every point to the last peeled and pasted.
     pub steps: Vec<Step>,
     /// The points inside the last step.
     pub inside: Vec<usize>,
@@ -98,6 +106,7 @@ pub fn quantile(data: &mut [f64], q: f64) -> f64 {
 }
 
 impl<'a> Prim<'a> {
+    /// PRIM over the points `x` (one row per input) with the points of interest `y`.
     pub fn new(x: &'a [Vec<f64>], y: &'a [bool], s: Settings) -> Prim<'a> {
         let n = y.len();
         let init = x
@@ -357,6 +366,7 @@ impl<'a> Prim<'a> {
         self.remaining.retain(|&i| !gone[i]);
     }
 
+    /// The settings it runs with.
     pub fn settings(&self) -> Settings {
         self.s
     }

@@ -13,6 +13,7 @@ use crate::model::Outcome;
 
 /// The shadowed party and what a round tells of it.
 pub struct Shadow<'g> {
+    /// The party.
     pub party: usize,
     /// The times of the deviations, in order.
     grid: &'g [f64],
@@ -30,6 +31,8 @@ pub struct Shadow<'g> {
 }
 
 impl<'g> Shadow<'g> {
+    /// Shadow `party`, whose deviations are to concede at each time of `grid`; `payoffs` receives
+    /// their payoffs.
     pub fn new(party: usize, grid: &'g [f64], payoffs: &'g mut [f64]) -> Shadow<'g> {
         Shadow {
             party,

@@ -9,35 +9,58 @@ use rand_distr::{Beta, Distribution, Exp, Gamma, LogNormal, Normal, Uniform};
 /// parameters are already known to be valid for `rand_distr`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Resolve {
+    /// Always this value: a known type.
     Constant(f64),
+    /// Uniform on `[low, high]`.
     Uniform {
+        /// The lower end.
         low: f64,
+        /// The upper end.
         high: f64,
+        /// The sampler.
         d: Uniform<f64>,
     },
     /// Normal truncated to `[0, inf)` by rejection; validation keeps `P(X >= 0)` above 2 %.
     Normal {
+        /// The mean before truncation.
         mean: f64,
+        /// The standard deviation before truncation.
         sd: f64,
+        /// The sampler (before truncation).
         d: Normal<f64>,
     },
+    /// `e^X` with X normal.
     LogNormal {
+        /// The mean of X.
         mu: f64,
+        /// The standard deviation of X.
         sigma: f64,
+        /// The sampler.
         d: LogNormal<f64>,
     },
+    /// Exponential.
     Exponential {
+        /// The mean.
         mean: f64,
+        /// The sampler.
         d: Exp<f64>,
     },
+    /// Gamma.
     Gamma {
+        /// The shape k.
         shape: f64,
+        /// The scale θ (the mean is k θ).
         scale: f64,
+        /// The sampler.
         d: Gamma<f64>,
     },
+    /// Beta on `[0, 1]`.
     Beta {
+        /// α
         alpha: f64,
+        /// β
         beta: f64,
+        /// The sampler.
         d: Beta<f64>,
     },
 }

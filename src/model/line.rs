@@ -12,10 +12,12 @@ pub enum Domain {
 }
 
 impl Domain {
+    /// The lowest value.
     pub fn lo(self) -> f64 {
         0.0
     }
 
+    /// The highest value.
     pub fn hi(self) -> f64 {
         match self {
             Domain::NonNegative => f64::INFINITY,
@@ -23,6 +25,7 @@ impl Domain {
         }
     }
 
+    /// `v` moved into the domain.
     pub fn clamp(self, v: f64) -> f64 {
         v.clamp(self.lo(), self.hi())
     }
@@ -31,16 +34,20 @@ impl Domain {
 /// A line as written in a scenario: a number (constant) or `{ initial, growth }`.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct Line {
+    /// The value at t = 0.
     pub initial: f64,
+    /// The slope.
     pub growth: f64,
 }
 
 impl Line {
+    /// Zero for ever.
     pub const ZERO: Line = Line {
         initial: 0.0,
         growth: 0.0,
     };
 
+    /// Always `v`.
     pub fn constant(v: f64) -> Line {
         Line {
             initial: v,
@@ -48,6 +55,7 @@ impl Line {
         }
     }
 
+    /// Whether the slope is zero.
     pub fn is_constant(&self) -> bool {
         self.growth == 0.0
     }
@@ -56,14 +64,20 @@ impl Line {
 /// A tracked line during a round: `value(t) = clamp(level + slope (t - t0))`.
 #[derive(Clone, Copy, Debug)]
 pub struct LineState {
+    /// The time `level` is at.
     pub t0: f64,
+    /// The value at `t0`, clamped.
     pub level: f64,
+    /// The slope from `t0` (the value runs on from the clamp once it is reached).
     pub slope: f64,
+    /// The domain's lower end.
     pub lo: f64,
+    /// The domain's upper end.
     pub hi: f64,
 }
 
 impl LineState {
+    /// The value at t, clamped to the domain.
     #[inline]
     pub fn at(&self, t: f64) -> f64 {
         if self.slope == 0.0 {

@@ -19,27 +19,38 @@ pub use party::{DeadlineAction, PARTIES, Party, PartyDeadline};
 pub use strategy::{CATALOG, Strategy, StrategyInfo};
 pub use tracked::{LineId, Lines};
 
+/// A validated scenario: two parties, the global deadline, the breakdown hazard, ties, talks,
+/// events and the simulation settings (docs/model.md, sections 3 to 5).
 #[derive(Clone, Debug)]
 pub struct Scenario {
+    /// A title for tables and reports.
     pub title: Option<String>,
+    /// A sentence on what the scenario asks.
     pub description: Option<String>,
     /// What one unit of time is ("weeks"), for tables and figures.
     pub time_unit: String,
+    /// The two parties, in file order.
     pub parties: [Party; PARTIES],
+    /// The global deadline, if any.
     pub deadline: Option<Deadline>,
     /// The exogenous breakdown hazard h(t).
     pub hazard: Line,
+    /// What two concessions at one instant pay.
     pub simultaneous: Simultaneous,
     /// Meetings: concessions take effect only at `first + k * every`.
     pub talks: Option<Talks>,
     /// Scheduled events sorted by time (ties keep file order), then Poisson events.
     pub events: Vec<Event>,
+    /// Rounds, seed, horizon and bins.
     pub simulation: Simulation,
 }
 
+/// Meetings: concessions take effect only at `first + k * every`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Talks {
+    /// Time between meetings.
     pub every: f64,
+    /// The first meeting.
     pub first: f64,
 }
 
@@ -54,9 +65,13 @@ impl Talks {
     }
 }
 
+/// The global deadline: the talks end at `at`, in a breakdown with `breakdown_probability`, else
+/// in the status quo.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Deadline {
+    /// When.
     pub at: f64,
+    /// The probability that the talks end in a breakdown there.
     pub breakdown_probability: f64,
 }
 
@@ -65,40 +80,63 @@ pub struct Deadline {
 pub enum DeadlineKind {
     /// Party `party`'s own deadline: it walks out or gives in there.
     Own {
+        /// The party.
         party: usize,
+        /// What it does there.
         action: DeadlineAction,
     },
     /// The global deadline: the talks end in a breakdown with this probability, else in the
     /// status quo.
-    Global { breakdown_probability: f64 },
+    Global {
+        /// The probability that the talks end in a breakdown there.
+        breakdown_probability: f64,
+    },
 }
 
+/// What two concessions at one instant pay (`simultaneous`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Simultaneous {
+    /// Split the difference between the demands, no audience cost.
     Split,
+    /// Each side's status quo.
     StatusQuo,
 }
 
+/// An event: when it happens and what it changes (docs/model.md, section 5).
 #[derive(Clone, Debug)]
 pub struct Event {
+    /// Its name, as the scenario gives it.
     pub name: String,
+    /// Scheduled or Poisson.
     pub when: EventTiming,
     /// Index of the party whose quantities change, if any.
     pub party: Option<usize>,
+    /// What it changes, in order.
     pub effects: Vec<Effect>,
 }
 
+/// When an event happens.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum EventTiming {
+    /// Scheduled at this time.
     At(f64),
-    Poisson { rate: f64, max: Option<u32> },
+    /// Poisson: this many per time unit, at most `max` times in a round.
+    Poisson {
+        /// Events per time unit.
+        rate: f64,
+        /// The most times it fires in one round (none: no limit).
+        max: Option<u32>,
+    },
 }
 
 /// One parsed effect string, e.g. `"leverage.growth += 0.004"`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Effect {
+    /// What it changes.
     pub target: Target,
+    /// How.
     pub op: Op,
+    /// By how much (or to what).
     pub value: f64,
 }
 
@@ -125,22 +163,39 @@ impl std::fmt::Display for Effect {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     /// A line's level or slope; `LineId` says which line (and so which party).
-    Line { line: LineId, growth: bool },
+    Line {
+        /// Which line.
+        line: LineId,
+        /// The slope (`.growth`) rather than the level.
+        growth: bool,
+    },
     /// The party's own drawn type θ, from the event on.
-    Resolve { party: usize },
+    Resolve {
+        /// Whose.
+        party: usize,
+    },
     /// The mean of the party's belief about the opponent's type.
-    Belief { party: usize },
+    Belief {
+        /// Whose belief.
+        party: usize,
+    },
 }
 
+/// How an effect changes its target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
+    /// `+=`
     Add,
+    /// `-=`
     Sub,
+    /// `*=`
     Mul,
+    /// `=`
     Set,
 }
 
 impl Op {
+    /// The new value of a quantity that was `current`.
     pub fn apply(self, current: f64, x: f64) -> f64 {
         match self {
             Op::Add => current + x,
@@ -151,11 +206,16 @@ impl Op {
     }
 }
 
+/// How many rounds to play and how: `[simulation]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Simulation {
+    /// Rounds to play.
     pub rounds: u64,
+    /// The run's seed.
     pub seed: u64,
+    /// A hard stop outside the game (required without a global deadline).
     pub horizon: Option<f64>,
+    /// Bins of the histogram of end times.
     pub bins: u32,
 }
 

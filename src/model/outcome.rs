@@ -10,17 +10,26 @@ pub enum Outcome {
     Concession0,
     /// Party 1 conceded.
     Concession1,
+    /// Both conceded at one instant.
     Compromise,
+    /// The breakdown hazard fired.
     Breakdown,
+    /// Party 0 walked out at its deadline.
     Walkout0,
+    /// Party 1 walked out at its deadline.
     Walkout1,
+    /// The global deadline passed and the talks broke down.
     DeadlineBreakdown,
+    /// The global deadline passed without a deal or a breakdown.
     DeadlineStatusQuo,
+    /// The simulation's horizon stopped the round (outside the game).
     Horizon,
 }
 
 impl Outcome {
+    /// How many outcomes there are.
     pub const COUNT: usize = 9;
+    /// Every outcome, in the row order of outcomes.csv.
     pub const ALL: [Outcome; 9] = [
         Outcome::Concession0,
         Outcome::Concession1,
@@ -33,6 +42,7 @@ impl Outcome {
         Outcome::Horizon,
     ];
 
+    /// Its row in outcomes.csv.
     pub fn index(self) -> usize {
         self as usize
     }
@@ -59,10 +69,12 @@ impl Outcome {
         }
     }
 
+    /// Party `party` conceded.
     pub fn concession(party: usize) -> Outcome {
         [Outcome::Concession0, Outcome::Concession1][party]
     }
 
+    /// Party `party` walked out.
     pub fn walkout(party: usize) -> Outcome {
         [Outcome::Walkout0, Outcome::Walkout1][party]
     }
@@ -87,15 +99,18 @@ impl Outcome {
 /// What one round produced.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RoundResult {
+    /// How it ended.
     pub outcome: Outcome,
     /// When the round ended.
     pub time: f64,
+    /// Each party's payoff U_i (docs/model.md, section 4).
     pub payoff: [f64; PARTIES],
     /// Discounted waiting cost D_i(τ).
     pub cost: [f64; PARTIES],
     /// Shares of the pie if the round ended in a split of it (`split`), else zeros: a plain
     /// array, so that consumers read it without a branch on `split`.
     pub shares: [f64; PARTIES],
+    /// Whether the round ended in a split of the pie (`shares` holds it).
     pub split: bool,
 }
 

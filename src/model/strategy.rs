@@ -11,23 +11,49 @@ pub enum Strategy {
     /// Concedes at t = 0.
     Immediate,
     /// Concedes at a fixed time.
-    AtTime { t: f64 },
+    AtTime {
+        /// When.
+        t: f64,
+    },
     /// Concedes with hazard `rate + growth * t` (clamped at 0).
-    Hazard { rate: f64, growth: f64 },
+    Hazard {
+        /// The hazard at t = 0.
+        rate: f64,
+        /// Its slope in time.
+        growth: f64,
+    },
     /// Concedes once its discounted waiting cost reaches `fraction * θ * V`.
-    Threshold { fraction: f64 },
+    Threshold {
+        /// The share of its worth of the pie the waiting cost must reach.
+        fraction: f64,
+    },
     /// The stationary mixed equilibrium of the complete-information game.
     Equilibrium,
     /// The demand falls to `reservation` by `by` along `(t/by)^(1/e)`; a deal when demands meet.
-    TimeDependent { e: f64, reservation: f64, by: f64 },
+    TimeDependent {
+        /// The concession exponent: below 1 it holds its demand late (Boulware), above 1 it
+        /// gives way early (conceder).
+        e: f64,
+        /// The lowest demand it reaches.
+        reservation: f64,
+        /// When it reaches it.
+        by: f64,
+    },
     /// Abreu & Gul reputational bargaining: obstinate with probability `obstinate`.
-    Reputation { obstinate: f64 },
+    Reputation {
+        /// The probability that the side is the obstinate type.
+        obstinate: f64,
+    },
     /// The Bayesian equilibrium of the war of attrition with private values; `pivot` selects
     /// among the asymmetric game's equilibria (the quantile whose types concede together).
-    Bayesian { pivot: f64 },
+    Bayesian {
+        /// The quantile whose types concede together.
+        pivot: f64,
+    },
 }
 
 impl Strategy {
+    /// Its name in scenario files (`at_time`).
     pub fn name(&self) -> &'static str {
         match self {
             Strategy::Never => "never",
@@ -78,13 +104,17 @@ impl Strategy {
 
 /// What `impasse strategies` prints about one strategy.
 pub struct StrategyInfo {
+    /// The name scenario files use.
     pub name: &'static str,
     /// `(parameter, meaning)` pairs.
     pub params: &'static [(&'static str, &'static str)],
+    /// What it does, in a sentence.
     pub summary: &'static str,
+    /// Where it comes from (the literature, or a rule of thumb).
     pub source: &'static str,
 }
 
+/// Every strategy, in the order `impasse strategies` lists them.
 pub const CATALOG: &[StrategyInfo] = &[
     StrategyInfo {
         name: "never",

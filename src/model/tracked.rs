@@ -12,15 +12,20 @@ pub type Lines = [LineState; LineId::COUNT];
 pub struct LineId(pub usize);
 
 impl LineId {
+    /// The breakdown hazard h(t).
     pub const HAZARD: LineId = LineId(0);
+    /// How many lines a round tracks.
     pub const COUNT: usize = 1 + 3 * PARTIES;
 
+    /// Party `party`'s pressure.
     pub fn pressure(party: usize) -> LineId {
         LineId(1 + 3 * party)
     }
+    /// Party `party`'s leverage.
     pub fn leverage(party: usize) -> LineId {
         LineId(2 + 3 * party)
     }
+    /// Party `party`'s audience cost.
     pub fn audience_cost(party: usize) -> LineId {
         LineId(3 + 3 * party)
     }
@@ -31,6 +36,7 @@ impl LineId {
             k => ["pressure", "leverage", "audience_cost"][(k - 1) % 3],
         }
     }
+    /// Where its values may lie.
     pub fn domain(self) -> Domain {
         if self.0 != 0 && (self.0 - 1) % 3 == 1 {
             Domain::Unit

@@ -20,7 +20,9 @@ pub fn float(x: f64) -> String {
     }
 }
 
+/// summary.csv's columns.
 pub const SUMMARY_HEADER: [&str; 5] = ["metric", "party", "value", "ci_low", "ci_high"];
+/// outcomes.csv's columns.
 pub const OUTCOMES_HEADER: [&str; 7] = [
     "outcome",
     "party",
@@ -30,8 +32,10 @@ pub const OUTCOMES_HEADER: [&str; 7] = [
     "ci_high",
     "time_mean",
 ];
+/// survival.csv's columns.
 pub const SURVIVAL_HEADER: [&str; 6] = ["curve", "party", "time", "value", "ci_low", "ci_high"];
 
+/// times.csv's columns.
 pub const TIMES_HEADER: [&str; 6] = [
     "outcome",
     "party",
@@ -44,6 +48,7 @@ pub const TIMES_HEADER: [&str; 6] = [
 /// Rows of text fields, written as CSV by `to_csv` (the csv crate quotes where needed).
 pub type Records = Vec<Vec<String>>;
 
+/// CSV text: the header (after `prefix_header`, a sweep's) and the rows.
 pub fn to_csv(header: &[&str], prefix_header: &[String], rows: &Records) -> Vec<u8> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let head: Vec<&str> = prefix_header
@@ -91,6 +96,7 @@ fn ci(e: &Estimate) -> [String; 2] {
     [opt(e.ci.map(|c| c.0)), opt(e.ci.map(|c| c.1))]
 }
 
+/// summary.csv's rows.
 pub fn summary_records(report: &Report, ids: &[String; PARTIES]) -> Records {
     report
         .metrics
@@ -108,6 +114,7 @@ pub fn summary_records(report: &Report, ids: &[String; PARTIES]) -> Records {
         .collect()
 }
 
+/// outcomes.csv's rows.
 pub fn outcome_records(report: &Report, ids: &[String; PARTIES]) -> Records {
     report
         .outcomes
@@ -182,18 +189,22 @@ pub fn survival_records(h: &Histogram, ids: &[String; PARTIES]) -> Records {
     out
 }
 
+/// survival.csv: S(t) and each outcome's cumulative incidence at every bin edge.
 pub fn survival(h: &Histogram, ids: &[String; PARTIES]) -> Vec<u8> {
     to_csv(&SURVIVAL_HEADER, &[], &survival_records(h, ids))
 }
 
+/// summary.csv.
 pub fn summary(report: &Report, ids: &[String; PARTIES]) -> Vec<u8> {
     to_csv(&SUMMARY_HEADER, &[], &summary_records(report, ids))
 }
 
+/// outcomes.csv.
 pub fn outcomes(report: &Report, ids: &[String; PARTIES]) -> Vec<u8> {
     to_csv(&OUTCOMES_HEADER, &[], &outcome_records(report, ids))
 }
 
+/// times.csv: the end times' histogram per outcome and for all rounds.
 pub fn times(h: &Histogram, ids: &[String; PARTIES]) -> Vec<u8> {
     to_csv(&TIMES_HEADER, &[], &times_records(h, ids))
 }

@@ -7,6 +7,8 @@ use toml_edit::{DocumentMut, Item, Table, value};
 
 use crate::model::Scenario;
 
+/// manifest.toml for `command` run on the scenario text `resolved`: itself a scenario that
+/// reproduces the run.
 pub fn manifest(resolved: &str, sc: &Scenario, command: &str) -> Vec<u8> {
     manifest_with(resolved, sc, command, &[])
 }

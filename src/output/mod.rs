@@ -70,8 +70,11 @@ pub fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
      too large or too small for its statistics: rescale its units"
 )]
 pub struct NonFinite {
+    /// The file it would have gone to.
     pub file: String,
+    /// The line (1-based).
     pub line: usize,
+    /// The field's text.
     pub field: String,
 }
 

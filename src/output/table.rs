@@ -51,6 +51,8 @@ fn columns(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// A run's tables for the terminal: each outcome's probability and mean time, each party's payoff,
+/// waiting cost, share of deals and probability of conceding.
 pub fn render(sc: &Scenario, report: &Report) -> String {
     let ids: [&str; PARTIES] = [&sc.parties[0].id, &sc.parties[1].id];
     let mut out = String::new();

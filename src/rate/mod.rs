@@ -18,17 +18,39 @@ pub enum Step {
     Spent(f64),
 }
 
+/// A hazard on one piece, in local time u.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Rate {
     /// `max(0, a + b u)`; no clock at all is `Rate::ZERO`, a zero line, rather than a variant of
     /// its own: a variant without a payload leaves stale bits where the optimiser may read `a`
     /// and `b` speculatively, and stale bits that happen to be subnormal cost a microcode assist
     /// per operation (it made every `bayesian` round 2.2 times slower).
-    Linear { a: f64, b: f64 },
+    Linear {
+        /// The value at u = 0.
+        a: f64,
+        /// The slope.
+        b: f64,
+    },
     /// `max(0, n0 + n1 u + n2 u^2) / (d0 + d1 u)`, with `d0 + d1 u > 0` on the piece.
-    Rational { n: [f64; 3], d0: f64, d1: f64 },
+    Rational {
+        /// The numerator's coefficients, from the constant up.
+        n: [f64; 3],
+        /// The denominator at u = 0.
+        d0: f64,
+        /// The denominator's slope.
+        d1: f64,
+    },
     /// `w e^{-r u} (a + b u)`, with `r > 0` and `a + b u >= 0` on the piece.
-    Discounted { w: f64, r: f64, a: f64, b: f64 },
+    Discounted {
+        /// The weight at u = 0.
+        w: f64,
+        /// The discount rate.
+        r: f64,
+        /// The line at u = 0.
+        a: f64,
+        /// Its slope.
+        b: f64,
+    },
 }
 
 impl Rate {

@@ -6,22 +6,34 @@ use crate::model::{DeadlineKind, EventTiming, Scenario};
 
 /// One figure: its id (`survival`), caption and SVG.
 pub struct Figure {
+    /// Its id: the `<figure id>` and the file's name in figures/.
     pub id: String,
+    /// What it shows, under it.
     pub caption: String,
+    /// The drawing.
     pub svg: String,
 }
 
 /// Why a report could not be drawn.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// A directory that holds no result.
     #[error(
         "{0}: not a result directory (no outcomes.csv, sweep.csv, tournament.csv or audit.csv in it)"
     )]
     NotAResult(String),
+    /// A file it reads is not what it should be.
     #[error("{file}: {why}")]
-    Unreadable { file: String, why: String },
+    Unreadable {
+        /// The file.
+        file: String,
+        /// Why.
+        why: String,
+    },
+    /// plotters could not draw.
     #[error("drawing a figure: {0}")]
     Drawing(String),
+    /// Writing the figures or the page failed.
     #[error("cannot write the report: {0}")]
     Io(#[from] std::io::Error),
 }

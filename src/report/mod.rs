@@ -27,13 +27,18 @@ use figure::escape;
 /// What a result directory holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// `impasse run`'s (outcomes.csv).
     Run,
+    /// `impasse sweep`'s (sweep.csv).
     Sweep,
+    /// `impasse tournament`'s (tournament.csv).
     Tournament,
+    /// `impasse audit`'s (audit.csv).
     Audit,
 }
 
 impl Kind {
+    /// What `dir` holds, by the files in it.
     pub fn of(dir: &Path) -> Option<Kind> {
         [
             ("audit.csv", Kind::Audit),

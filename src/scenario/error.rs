@@ -4,18 +4,34 @@
 /// A scenario that could not be read. `Display` is the message a user sees.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ScenarioError {
+    /// The file could not be read.
     #[error("{file}: {reason}")]
-    Read { file: String, reason: String },
+    Read {
+        /// The file's name as given.
+        file: String,
+        /// Why.
+        reason: String,
+    },
+    /// The text is not a valid scenario.
     #[error("{file}{}: {}{message}", fmt_at(*.at), fmt_path(path.as_deref()))]
     Invalid {
+        /// The file's name as given.
         file: String,
         /// 1-based line and column, where known.
         at: Option<(usize, usize)>,
+        /// The field's dotted path, where known.
         path: Option<String>,
+        /// What is wrong and what is allowed.
         message: String,
     },
+    /// A `--set PATH=VALUE` that cannot be applied.
     #[error("--set {spec}: {message}")]
-    Override { spec: String, message: String },
+    Override {
+        /// The override as the user wrote it (shortened).
+        spec: String,
+        /// Why it cannot be applied.
+        message: String,
+    },
 }
 
 fn fmt_at(at: Option<(usize, usize)>) -> String {

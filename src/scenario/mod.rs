@@ -6,7 +6,10 @@
 //! kept) is what the manifest records. Errors of every stage are a `ScenarioError` that names the
 //! file, line and column, the field's path, the value and what is allowed.
 
+mod check;
 mod error;
+mod events;
+mod models;
 mod overrides;
 pub mod raw;
 mod validate;
@@ -14,19 +17,22 @@ mod validate;
 use std::path::Path;
 
 pub use error::{ScenarioError, clip};
+pub use events::effect;
 pub use overrides::{Override, too_deep};
-pub use validate::{DEFAULT_BINS, DEFAULT_ROUNDS, DEFAULT_SEED, effect, validate};
+pub use validate::{DEFAULT_BINS, DEFAULT_ROUNDS, DEFAULT_SEED, validate};
 
 use crate::model::Scenario;
 use raw::RawScenario;
 
 /// The bundled Iran–P5+1 scenario of January 2013, run when no scenario is given.
 pub const BUNDLED: &str = include_str!("../../scenarios/iran-p5plus1-2013.toml");
+/// The bundled scenario's file name, as results name it.
 pub const BUNDLED_NAME: &str = "iran-p5plus1-2013.toml";
 
 /// A scenario ready to run, with the text it was read from after overrides.
 #[derive(Clone, Debug)]
 pub struct Loaded {
+    /// The validated scenario.
     pub scenario: Scenario,
     /// The TOML after overrides: a valid scenario that reproduces this one.
     pub resolved: String,

@@ -17,6 +17,8 @@ use super::error::{ScenarioError, clip};
 /// path is refused before anything walks it.
 pub const MAX_DEPTH: usize = 8;
 
+/// A message if `path` has more segments than any scenario field (a path that deep could only
+/// overflow the stack of the TOML writer), else `None`.
 pub fn too_deep(path: &str) -> Option<String> {
     // Every caller quotes the path (shortened) before this message, so it need not.
     let depth = path.split('.').count();
@@ -28,9 +30,12 @@ pub fn too_deep(path: &str) -> Option<String> {
     })
 }
 
+/// `--set PATH=VALUE`: a scenario field by its dotted path, and the value as TOML.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Override {
+    /// The dotted path (`parties.iran.pressure.growth`, `event.0.at`).
     pub path: String,
+    /// The value, as TOML text (`0.02`, `"never"`, `{ initial = 1, growth = 0 }`).
     pub value: String,
 }
 
@@ -57,6 +62,7 @@ impl FromStr for Override {
 }
 
 impl Override {
+    /// Set the field in the parsed TOML, creating tables on the way; refuse a path into a value.
     pub fn apply(&self, doc: &mut DocumentMut) -> Result<(), ScenarioError> {
         let value = self
             .value

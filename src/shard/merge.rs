@@ -15,7 +15,9 @@ use crate::tournament::{self, Tournament, report};
 /// What was merged: the number of parts and what they were parts of.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Merged {
+    /// How many parts.
     pub parts: usize,
+    /// What they were parts of (`a run of iran.toml`).
     pub what: String,
 }
 

@@ -26,11 +26,15 @@ use crate::aggregate::Totals;
 use crate::scenario::Loaded;
 use crate::tournament::{Entrant, Results};
 
+/// The file a shard's partial result is written to, in its directory.
 pub const PART_FILE: &str = "part.json";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Slice `index` of `count` (`--shard I/N`, from 0).
 pub struct Shard {
+    /// Which slice, from 0.
     pub index: u64,
+    /// How many slices.
     pub count: u64,
 }
 
@@ -54,6 +58,7 @@ impl FromStr for Shard {
 }
 
 impl Shard {
+    /// Shard `index` of `count`; the error says why it is not one.
     pub fn new(index: u64, count: u64) -> Result<Shard, String> {
         if count == 0 {
             return Err("the shard count must be at least 1".into());
@@ -126,6 +131,7 @@ pub fn fingerprint(text: &str) -> String {
 /// What a sharded run is, whole: what every one of its parts records.
 #[derive(Clone, Debug)]
 pub struct Whole {
+    /// `run`, `sweep`, `tournament` or `audit`.
     pub command: &'static str,
     /// The text whose SHA-256 identifies the run (for a run, its manifest).
     pub identity: String,
@@ -133,7 +139,9 @@ pub struct Whole {
     pub manifest: Vec<u8>,
     /// The scenario file's name, as the whole run would report it.
     pub file: String,
+    /// Its seed.
     pub seed: u64,
+    /// Its rounds (per point, for a sweep).
     pub rounds: u64,
 }
 
@@ -165,10 +173,15 @@ impl Whole {
 pub struct Part {
     /// The impasse version that wrote it.
     pub impasse: String,
+    /// `run`, `sweep`, `tournament` or `audit`.
     pub command: String,
+    /// SHA-256 of what identifies the whole (its manifest, or a sweep's design and scenario).
     pub fingerprint: String,
+    /// The whole run's seed.
     pub seed: u64,
+    /// The whole run's rounds (per point, for a sweep).
     pub rounds: u64,
+    /// Which shard this is.
     pub shard: Shard,
     /// The slice of batches (run, tournament) or points (sweep) it holds.
     pub items: Range<u64>,
@@ -176,28 +189,40 @@ pub struct Part {
     pub file: String,
     /// manifest.toml of the merged result, byte for byte.
     pub manifest: String,
+    /// The partial results.
     pub payload: Payload,
 }
 
+/// What a part holds besides its identity: the command's partial totals.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Payload {
+    /// A run's exact totals over its batches.
     Run {
+        /// The scenario as run (overrides applied).
         resolved: String,
+        /// The totals.
         totals: Totals,
     },
     /// The points themselves are files in the part's `.sweep/points/`.
     Sweep {
+        /// sweep.csv's columns before summary.csv's: point, seed, the varied paths.
         prefix_header: Vec<String>,
+        /// The whole sweep's number of points.
         points: u64,
         /// A Sobol' design's merge also writes sensitivity.csv.
         #[serde(default)]
         sobol: bool,
     },
+    /// Each scenario of a tournament's partial results.
     Tournament {
+        /// One per scenario of the series.
         scenarios: Vec<TournamentPart>,
     },
+    /// An audit's exact sums over its batches.
     Audit {
+        /// The scenario as run.
         resolved: String,
+        /// The sums.
         totals: crate::audit::Totals,
     },
 }
@@ -205,46 +230,80 @@ pub enum Payload {
 /// One scenario of a tournament shard.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TournamentPart {
+    /// The scenario file's name.
     pub file: String,
+    /// The scenario as run.
     pub resolved: String,
+    /// Each party's entrants.
     pub entrants: [Vec<Entrant>; 2],
+    /// The pairings' partial results.
     pub results: Results,
 }
 
 /// Why parts could not be merged.
 #[derive(Debug, thiserror::Error)]
 pub enum MergeError {
+    /// No directory was given.
     #[error("no partial results given")]
     Empty,
+    /// A directory holds no part.
     #[error("{0}: not a partial result (no {PART_FILE} in it, nor in part-* folders inside it)")]
     NotAPart(String),
+    /// A part file could not be read or parsed.
     #[error("{path}: cannot read {PART_FILE}: {reason}")]
-    Unreadable { path: String, reason: String },
+    Unreadable {
+        /// The part's directory.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A part of another command, scenario, design, seed or round count than the first.
     #[error("{path} is a part of another {what} than {first} ({detail}); refusing to mix them")]
     Foreign {
+        /// The part's directory.
         path: String,
+        /// The first part's directory.
         first: String,
+        /// What differs.
         what: &'static str,
+        /// The two values.
         detail: String,
     },
+    /// A directory given does not exist.
     #[error("{0}: no such file or directory")]
     NotFound(String),
+    /// Two parts are the same shard.
     #[error("shard {index} of {count} is given twice: {a} and {b}")]
     Duplicate {
+        /// The shard's index.
         index: u64,
+        /// The number of shards.
         count: u64,
+        /// One directory.
         a: String,
+        /// The other.
         b: String,
     },
+    /// Some shards are missing.
     #[error("shard(s) {missing} of {count} missing; run them, then merge all {count}")]
-    Missing { missing: String, count: u64 },
+    Missing {
+        /// Their indices.
+        missing: String,
+        /// The number of shards.
+        count: u64,
+    },
+    /// `--out` names a file.
     #[error("--out {0}: exists and is not a directory")]
     OutNotADirectory(String),
+    /// The parts' scenario no longer loads.
     #[error("the parts' scenario: {0}")]
     Scenario(String),
+    /// Writing the merged result failed.
     #[error("cannot write results to {path}: {source}")]
     Io {
+        /// Where.
         path: String,
+        /// The error.
         source: std::io::Error,
     },
 }
@@ -279,11 +338,13 @@ impl Part {
         )
     }
 
+    /// Write it to `dir/part.json` (to a temporary name, then renamed into place).
     pub fn write(&self, dir: &Path) -> io::Result<()> {
         let bytes = serde_json::to_vec(self).map_err(io::Error::other)?;
         crate::output::write_files(dir, &[(PART_FILE, bytes)])
     }
 
+    /// Read `dir/part.json`.
     pub fn read(dir: &Path) -> Result<Part, MergeError> {
         let path = dir.join(PART_FILE);
         let unreadable = |reason: String| MergeError::Unreadable {

@@ -111,8 +111,11 @@ impl Plan {
 /// One side of the game: the prior of its type, its stake and its cost of waiting.
 #[derive(Clone, Copy, Debug)]
 pub struct Side<'a> {
+    /// The prior of its type.
     pub prior: &'a Resolve,
+    /// Its stake.
     pub stake: f64,
+    /// Its constant cost of waiting.
     pub cost: f64,
 }
 

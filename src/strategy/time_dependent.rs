@@ -10,16 +10,23 @@
 /// One party's demand path.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum DemandPath {
+    /// A demand that does not move.
     Fixed(f64),
+    /// A demand falling from `demand` to `reservation` by `by`.
     Falling {
+        /// The demand at t = 0.
         demand: f64,
+        /// The lowest demand.
         reservation: f64,
+        /// The exponent: `demand − (demand − reservation) (t/by)^(1/e)`.
         e: f64,
+        /// When it reaches `reservation`.
         by: f64,
     },
 }
 
 impl DemandPath {
+    /// The demand at t.
     pub fn at(&self, t: f64) -> f64 {
         match *self {
             DemandPath::Fixed(a) => a,

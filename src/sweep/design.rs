@@ -13,28 +13,48 @@ use crate::rng::derive_seed;
 /// Designs above this many points are refused.
 pub const MAX_POINTS: u64 = 1_000_000;
 
+/// The values one varied path takes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Spec {
     /// `a:b:n`: n points from a to b inclusive.
-    Grid { a: f64, b: f64, n: u64 },
+    Grid {
+        /// The first value.
+        a: f64,
+        /// The last.
+        b: f64,
+        /// How many.
+        n: u64,
+    },
     /// `a,b,c`
     List(Vec<f64>),
     /// `a..b`: for random and Latin-hypercube designs.
-    Range { a: f64, b: f64 },
+    Range {
+        /// The lower end.
+        a: f64,
+        /// The upper end.
+        b: f64,
+    },
 }
 
+/// One varied path and its values (`--vary PATH=SPEC`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Axis {
+    /// The scenario field's dotted path.
     pub path: String,
+    /// Its values.
     pub spec: Spec,
     /// The text it was given as, for messages and the manifest.
     pub text: String,
 }
 
+/// How a sweep's points are chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// Every combination of the axes' grids and lists.
     Grid,
+    /// Points drawn uniformly from the ranges.
     Random,
+    /// A Latin hypercube over the ranges.
     Lhs,
     /// Saltelli's design for first- and total-order Sobol' indices over k ranges: a 2k-dimensional
     /// Owen-scrambled Sobol' sequence (the `sobol_burley` crate) of N points gives the rows of two
@@ -46,6 +66,7 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// `grid`, `random`, `lhs` or `sobol`; the error lists them.
     pub fn parse(s: &str) -> Result<Kind, String> {
         match s {
             "grid" => Ok(Kind::Grid),
@@ -58,6 +79,7 @@ impl Kind {
         }
     }
 
+    /// Its name in flags and manifests.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Grid => "grid",
@@ -108,6 +130,7 @@ impl Axis {
 }
 
 impl Spec {
+    /// `a:b:n`, `a,b,c` or `a..b`; the error says what is wrong.
     pub fn parse(s: &str) -> Result<Spec, String> {
         if let Some((a, b)) = s.split_once("..") {
             let (a, b) = (number(a, s)?, number(b, s)?);
@@ -274,7 +297,9 @@ fn saltelli(ranges: &[(f64, f64)], n: u64, seed: u64) -> Vec<Vec<f64>> {
 /// A validated design, able to produce point `k`'s values.
 #[derive(Clone, Debug)]
 pub struct Design {
+    /// How the points are chosen.
     pub kind: Kind,
+    /// The varied paths.
     pub axes: Vec<Axis>,
     /// How many points the sweep runs.
     pub points: u64,

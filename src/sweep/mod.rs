@@ -25,23 +25,33 @@ use crate::scenario::{self, Loaded, Override, ScenarioError, clip};
 pub struct Sweep {
     /// The base scenario text (overrides applied) and its file name.
     pub base: String,
+    /// The scenario file's name.
     pub file: String,
+    /// The points.
     pub design: Design,
+    /// The sweep's seed, from which each point's is derived.
     pub seed: u64,
+    /// Rounds per point.
     pub rounds: u64,
 }
 
 /// Why a sweep stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
+    /// A point whose scenario is invalid.
     #[error("point {point} ({values}): {error}")]
     Point {
+        /// The point's index.
         point: u64,
+        /// Its varied paths' values.
         values: String,
+        /// Why.
         error: Box<ScenarioError>,
     },
+    /// The point store could not be opened or written.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Writing the results failed.
     #[error("cannot write the sweep's results: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -133,6 +143,7 @@ impl Sweep {
         o
     }
 
+    /// Point `k`'s scenario: the base with the point's values set, and its own seed.
     pub fn scenario(&self, k: u64) -> Result<Loaded, SweepError> {
         scenario::load_str(&self.file, &self.base, &self.overrides(k)).map_err(|error| {
             SweepError::Point {

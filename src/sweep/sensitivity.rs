@@ -30,6 +30,7 @@ use crate::aggregate::stats::Z95;
 use crate::output::{self, csv};
 use crate::rng::derive_seed;
 
+/// sensitivity.csv's columns.
 pub const HEADER: [&str; 7] = [
     "metric",
     "party",
@@ -46,8 +47,11 @@ pub const RESAMPLES: usize = 100;
 /// An estimate with its 95 % interval.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Interval {
+    /// The estimate.
     pub value: f64,
+    /// The 95 % interval's lower end.
     pub low: f64,
+    /// Its upper end.
     pub high: f64,
 }
 
@@ -55,14 +59,19 @@ pub struct Interval {
 /// metric is constant over the design (every index 0/0), or has no standard error (noise).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Indices {
+    /// Each parameter's first-order index.
     pub first: Vec<Option<Interval>>,
+    /// Each parameter's total index.
     pub total: Vec<Option<Interval>>,
+    /// The share of the metric's variance that is Monte Carlo noise within points.
     pub noise: Option<Interval>,
 }
 
 /// One metric over the design's points: its values and each point's squared standard error.
 pub struct Series {
+    /// The metric at each point.
     pub value: Vec<f64>,
+    /// Each point's squared standard error, where the metric has one.
     pub se2: Option<Vec<f64>>,
 }
 
@@ -217,8 +226,10 @@ fn noise(
 /// Why sensitivity.csv could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum SensitivityError {
+    /// sweep.csv does not hold what the analysis needs.
     #[error("{0}")]
     Data(String),
+    /// Reading or writing failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

@@ -11,6 +11,8 @@ const STATE: &str = ".sweep";
 /// Separates a point file's summary rows from its outcome rows.
 const OUTCOMES_MARK: &str = "#outcomes\n";
 
+/// A sweep's finished points, one file each in the result directory's `.sweep/points/`, so that
+/// a sweep that was stopped continues where it left off.
 pub struct Store {
     dir: PathBuf,
 }
@@ -18,18 +20,22 @@ pub struct Store {
 /// Why a store could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// `--resume` where no sweep was started.
     #[error("{0}: nothing to resume (no sweep was started there)")]
     NothingToResume(String),
     #[error(
         "{0}: nothing to resume: the sweep there is complete (sweep.csv is written). Run without \
          --resume to run it again"
     )]
+    /// `--resume` on a sweep that finished.
     Finished(String),
     #[error(
         "{0} holds a sweep of another scenario or design; refusing to mix them. Run without \
          --resume to start afresh, or choose another --out"
     )]
+    /// `--resume` on another scenario's or design's sweep.
     Foreign(String),
+    /// Reading or writing a point failed.
     #[error("{0}")]
     Io(#[from] io::Error),
 }
@@ -73,6 +79,7 @@ impl Store {
         point_path(&self.dir, k)
     }
 
+    /// Whether point `k` is done.
     pub fn is_done(&self, k: u64) -> bool {
         self.point_path(k).exists()
     }

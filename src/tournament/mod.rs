@@ -34,21 +34,30 @@ pub const MAX_ENTRANTS: usize = 20;
 /// A tournament on one scenario: the pairings' scenarios, row-major (first party's entrant a,
 /// second's b at `a * cols + b`).
 pub struct Tournament {
+    /// Each party's entrants.
     pub entrants: [Vec<Entrant>; PARTIES],
+    /// Each pairing's scenario, row-major.
     pub pairings: Vec<Scenario>,
+    /// The seed every pairing plays (common random numbers).
     pub seed: u64,
+    /// Rounds per pairing.
     pub rounds: u64,
 }
 
 /// Why a tournament could not be set up.
 #[derive(Debug, thiserror::Error)]
 pub enum TournamentError {
+    /// An entrant that does not make a valid scenario.
     #[error("entrant `{entrant}` for `{party}`: {error}")]
     Entrant {
+        /// The party's key.
         party: String,
+        /// The entrant as written.
         entrant: String,
+        /// Why its pairing's scenario is invalid.
         error: Box<ScenarioError>,
     },
+    /// Entrants or scenarios that do not make a tournament.
     #[error("{0}")]
     Invalid(String),
 }
@@ -122,6 +131,7 @@ impl Tournament {
         })
     }
 
+    /// Each party's key.
     pub fn ids(&self) -> [String; PARTIES] {
         [
             self.pairings[0].parties[0].id.clone(),
@@ -297,6 +307,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 pub struct Series {
     /// `(file, resolved text, tournament)` of each scenario.
     pub scenarios: Vec<(String, String, Tournament)>,
+    /// Each party's entrants, the same in every scenario.
     pub entrants: [Vec<Entrant>; PARTIES],
 }
 
@@ -327,6 +338,7 @@ impl Series {
         })
     }
 
+    /// The first scenario's tournament.
     pub fn main(&self) -> &Tournament {
         &self.scenarios[0].2
     }
@@ -379,6 +391,7 @@ impl Series {
 /// row-major) and each pairing's sum, from which the correlations follow.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Results {
+    /// Each pairing's totals, row-major.
     pub pairings: Vec<Totals>,
     cross: [Vec<ExactSum>; PARTIES],
     sampled: [Vec<ExactSum>; PARTIES],
@@ -391,6 +404,7 @@ impl Merge for Results {
 }
 
 impl Results {
+    /// Add another's rounds.
     pub fn merge(&mut self, o: &Results) {
         for (a, b) in self.pairings.iter_mut().zip(&o.pairings) {
             a.merge(b);
@@ -410,12 +424,14 @@ impl Results {
 /// pairing's variance from all rounds, the correlations from the sampled rounds (so the matrix
 /// is a correlation matrix scaled, positive semi-definite like any covariance).
 pub struct PayoffModel {
+    /// Each pairing's mean payoff.
     pub mean: Vec<f64>,
     cov: Vec<Vec<f64>>,
     n: f64,
 }
 
 impl PayoffModel {
+    /// Party `party`'s payoffs across the pairings of `r`.
     pub fn new(r: &Results, party: usize) -> PayoffModel {
         let p = r.pairings.len();
         let rounds = r.pairings[0].counts.rounds();
@@ -493,9 +509,13 @@ impl PayoffModel {
 /// One row of ranking.csv.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rank {
+    /// The party.
     pub party: usize,
+    /// The entrant's index.
     pub entrant: usize,
+    /// `mean_payoff`, `worst_payoff`, ...
     pub metric: &'static str,
+    /// Its value and 95 % interval.
     pub value: Estimate,
 }
 

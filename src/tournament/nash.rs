@@ -27,10 +27,12 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
+/// One extreme equilibrium of the meta-game.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Equilibrium {
-    /// Row player's mixed strategy, column player's.
+    /// The row player's mixed strategy.
     pub x: Vec<f64>,
+    /// The column player's.
     pub y: Vec<f64>,
     /// Expected payoffs.
     pub u: [f64; 2],
@@ -41,6 +43,7 @@ pub struct Equilibrium {
     pub gains: [Vec<f64>; 2],
 }
 
+/// Every extreme equilibrium of a bimatrix game, and how many components they form.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Equilibria {
     /// Every extreme equilibrium, component by component.

@@ -10,8 +10,11 @@ use crate::output::Files;
 use crate::output::csv::float;
 use crate::output::csv::{self, Records};
 
+/// tournament.csv's columns before summary.csv's.
 pub const TOURNAMENT_PREFIX: [&str; 2] = ["row_strategy", "column_strategy"];
+/// ranking.csv's columns.
 pub const RANKING_HEADER: [&str; 6] = ["party", "strategy", "metric", "value", "ci_low", "ci_high"];
+/// equilibria.csv's columns.
 pub const EQUILIBRIA_HEADER: [&str; 7] = [
     "equilibrium",
     "party",
@@ -21,6 +24,7 @@ pub const EQUILIBRIA_HEADER: [&str; 7] = [
     "component",
     "regret_ci_high",
 ];
+/// replicator.csv's columns.
 pub const REPLICATOR_HEADER: [&str; 4] = ["time", "party", "strategy", "share"];
 
 /// tournament.csv: row_strategy, column_strategy, then summary.csv's columns.
@@ -40,6 +44,7 @@ pub fn tournament(t: &Tournament, r: &Results) -> Vec<u8> {
     csv::to_csv(&csv::SUMMARY_HEADER, &prefix, &rows)
 }
 
+/// ranking.csv: each entrant's ranking metrics.
 pub fn ranking(t: &Tournament, ranks: &[Rank]) -> Vec<u8> {
     let ids = t.ids();
     let rows = ranks
@@ -61,6 +66,7 @@ pub fn ranking(t: &Tournament, ranks: &[Rank]) -> Vec<u8> {
     csv::to_csv(&RANKING_HEADER, &[], &rows)
 }
 
+/// equilibria.csv: every extreme equilibrium's support, with its component and regret bound.
 pub fn equilibria(t: &Tournament, r: &Results, eq: &Equilibria) -> Vec<u8> {
     let ids = t.ids();
     let mut rows = Records::new();
@@ -83,6 +89,7 @@ pub fn equilibria(t: &Tournament, r: &Results, eq: &Equilibria) -> Vec<u8> {
     csv::to_csv(&EQUILIBRIA_HEADER, &[], &rows)
 }
 
+/// replicator.csv: each population's shares along the replicator dynamics.
 pub fn replicator(t: &Tournament, path: &[(f64, Vec<f64>, Vec<f64>)]) -> Vec<u8> {
     let ids = t.ids();
     let mut rows = Records::new();
@@ -101,6 +108,7 @@ pub fn replicator(t: &Tournament, path: &[(f64, Vec<f64>, Vec<f64>)]) -> Vec<u8>
     csv::to_csv(&REPLICATOR_HEADER, &[], &rows)
 }
 
+/// robustness.csv's columns.
 pub const ROBUSTNESS_HEADER: [&str; 5] = ["party", "strategy", "metric", "scenario", "value"];
 
 /// robustness.csv: each entrant's mean payoff across opponents in every scenario, then its mean
@@ -153,9 +161,11 @@ pub fn robustness(t: &Tournament, per_scenario: &[(String, Vec<Rank>)]) -> Vec<u
 
 /// A tournament's files, and its meta-game for the terminal.
 pub struct Outputs {
+    /// The files, by name.
     pub files: Files,
     /// Mean payoffs `[party][row][column]`.
     pub matrices: [Vec<Vec<f64>>; 2],
+    /// The meta-game's equilibria.
     pub equilibria: Equilibria,
 }
 

@@ -34,19 +34,24 @@ pub(super) struct Span {
 /// A Poisson event that can still fire: its index in the scenario and its rate.
 #[derive(Clone, Copy, Debug)]
 pub struct Pending {
+    /// The event's index in the scenario.
     pub event: usize,
+    /// Its rate.
     pub rate: f64,
 }
 
 /// Where the path starts: the state of a round at t0, after the events at t0.
 #[derive(Clone, Copy, Debug)]
 pub struct Start<'a> {
+    /// The time the path starts at.
     pub t0: f64,
+    /// The lines there.
     pub lines: &'a Lines,
     /// Each party's belief's mean about its opponent's type.
     pub belief: [f64; PARTIES],
     /// The scheduled events still to come, as `(time, event)` by time.
     pub scheduled: &'a [(f64, usize)],
+    /// The Poisson events that can still fire.
     pub poisson: &'a [Pending],
 }
 

@@ -17,8 +17,11 @@ use crate::rate::table::Table;
 /// at `start` with probability `atom` and then at hazard `rate` (in time from `start`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Segment {
+    /// When the segment starts.
     pub start: f64,
+    /// The probability of conceding at `start` (of those still holding).
     pub atom: f64,
+    /// The hazard after `start`, in time from `start`.
     pub rate: Rate,
 }
 
@@ -26,7 +29,9 @@ pub struct Segment {
 /// covers only the next meetings of talks without an end: the engine solves again there).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Plan {
+    /// Each side's segments in time order.
     pub sides: [Vec<Segment>; PARTIES],
+    /// Where the plan ends (infinite but under talks without an end, where the engine solves again).
     pub end: f64,
     /// For each segment of each side, its rational hazard's integral tabulated (`Plan::tabulate`),
     /// or none: empty for a plan solved during a round, which is played once.
