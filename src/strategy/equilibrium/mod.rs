@@ -79,8 +79,9 @@ fn ending(sc: &Scenario, path: &Path) -> Option<End> {
     Some(End { at, hold })
 }
 
-/// The equilibrium from the start of a round (before any Poisson event).
-pub fn solve_at_start(sc: &Scenario) -> Plan {
+/// The events of a round from its start: the scheduled ones as `(time, event)` by time (ties in
+/// file order), and the Poisson ones that can fire.
+fn events_at_start(sc: &Scenario) -> (Vec<(f64, usize)>, Vec<Pending>) {
     let mut scheduled: Vec<(f64, usize)> = Vec::new();
     let mut poisson = Vec::new();
     for (k, e) in sc.events.iter().enumerate() {
@@ -94,6 +95,12 @@ pub fn solve_at_start(sc: &Scenario) -> Plan {
         }
     }
     scheduled.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    (scheduled, poisson)
+}
+
+/// The equilibrium from the start of a round (before any Poisson event).
+pub fn solve_at_start(sc: &Scenario) -> Plan {
+    let (scheduled, poisson) = events_at_start(sc);
     let lines = sc.initial_lines();
     let start = Start {
         t0: 0.0,
@@ -113,13 +120,7 @@ pub fn solve_at_start(sc: &Scenario) -> Plan {
 /// for tests that they are what the engine pays.
 #[doc(hidden)]
 pub fn payoffs_on_path(sc: &Scenario, x: usize, t: f64) -> [f64; 5] {
-    let mut scheduled: Vec<(f64, usize)> = Vec::new();
-    for (k, e) in sc.events.iter().enumerate() {
-        if let crate::model::EventTiming::At(at) = e.when {
-            scheduled.push((at, k));
-        }
-    }
-    scheduled.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (scheduled, _) = events_at_start(sc);
     let lines = sc.initial_lines();
     let start = Start {
         t0: 0.0,
