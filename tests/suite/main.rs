@@ -10,6 +10,7 @@ mod architecture;
 mod audit;
 mod browser;
 mod cli;
+mod consistency;
 mod determinism;
 mod discover;
 mod docs;
