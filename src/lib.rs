@@ -25,6 +25,7 @@
 //!   in [`sweep::sensitivity`], and both read [`sweep::results`].
 //! - [`shard`]: any run, sweep or tournament in slices that merge back exactly; [`slurm`] writes
 //!   the job scripts.
+//! - [`cli`]: the commands, as the `impasse` binary and the Python package (`python/`) run them.
 //!
 //! Each module imports only from those below it, and no file imports one that imports it back
 //! (`tests/suite/architecture.rs`). Every public item is documented (`missing_docs`).
@@ -33,6 +34,7 @@
 
 pub mod aggregate;
 pub mod audit;
+pub mod cli;
 pub mod discover;
 pub mod engine;
 pub mod model;

@@ -1,9 +1,9 @@
 //! The `impasse` binary: parse the command line, run the library, print one `error:` line and
 //! exit with 2 for bad usage or a bad scenario, 1 for anything else.
 
-mod cli;
-
 use std::process::ExitCode;
+
+use impasse::cli;
 
 fn main() -> ExitCode {
     match cli::main() {

@@ -4,13 +4,14 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use impasse::shard::{Part, Payload, Whole};
-use impasse::{audit, output};
+use crate::audit;
+use crate::output;
+use crate::shard::{Part, Payload, Whole};
 
 use super::cluster::write_part;
 use super::*;
 
-pub(super) fn audit(a: AuditArgs) -> Result<()> {
+pub(super) fn audit(a: AuditArgs, host: &Host) -> Result<()> {
     let f = a.flags;
     let shard = f.shard()?;
     let loaded = load(a.scenario.as_deref(), a.scenario_args.set, &f.sim)?;
@@ -19,7 +20,7 @@ pub(super) fn audit(a: AuditArgs) -> Result<()> {
     let grid = audit::grid(sc, points as usize, &at);
     let dir = checked_out_dir(f.out.clone(), &loaded, "audit")?;
     let pool = pool(f.threads)?;
-    let (slice, bar) = round_batches(shard, sc.simulation.rounds, f.quiet);
+    let (slice, bar) = round_batches(shard, sc.simulation.rounds, f.quiet, host);
     let started = Instant::now();
     let seed = sc.simulation.seed;
     let totals =

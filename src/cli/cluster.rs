@@ -4,9 +4,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use impasse::output;
-use impasse::shard::{self as shards, MergeError, Part};
-use impasse::slurm::Job;
+use crate::output;
+use crate::shard::{self as shards, MergeError, Part};
+use crate::slurm::Job;
 
 use super::*;
 
@@ -129,7 +129,7 @@ fn check_job(file: &Path, job: &SlurmJob) -> Result<()> {
             ..
         } => {
             let loaded = load(Some(file), scenario_args.set.clone(), sim)?;
-            impasse::sweep::Sweep::from_loaded(&loaded, &d.vary, d.design.as_deref(), d.points)
+            crate::sweep::Sweep::from_loaded(&loaded, &d.vary, d.design.as_deref(), d.points)
                 .map_err(Usage)?;
         }
         SlurmJob::Tournament {
@@ -141,12 +141,12 @@ fn check_job(file: &Path, job: &SlurmJob) -> Result<()> {
             let set = &scenario_args.set;
             let main = load(Some(file), set.clone(), sim)?;
             let lists =
-                impasse::tournament::resolve_entrants(&main, &entrants.entrants).map_err(Usage)?;
+                crate::tournament::resolve_entrants(&main, &entrants.entrants).map_err(Usage)?;
             let mut loaded = vec![main];
             for path in &entrants.scenarios {
                 loaded.push(load(Some(path), set.clone(), sim)?);
             }
-            impasse::tournament::Series::new(&loaded, lists).map_err(Usage)?;
+            crate::tournament::Series::new(&loaded, lists).map_err(Usage)?;
         }
     }
     Ok(())

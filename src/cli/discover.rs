@@ -2,8 +2,8 @@
 
 use anyhow::Result;
 
-use impasse::discover::{self, Ask, Condition, DiscoverError, Settings};
-use impasse::output;
+use crate::discover::{self, Ask, Condition, DiscoverError, Settings};
+use crate::output;
 
 use super::*;
 

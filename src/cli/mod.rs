@@ -1,22 +1,26 @@
-//! Command-line glue: the clap definitions and shared helpers here, each command in its own file
-//! as parse → load → run → write. The library never sees clap types.
+//! The commands, the top floor: the clap definitions and shared helpers here, each command in
+//! its own file as parse → load → run → write. The `impasse` binary calls [`main`]; a program
+//! that embeds impasse (the Python package) calls [`execute`] with the same arguments and a
+//! [`Host`] through which it follows and stops the work. No floor below sees clap types.
 
 mod audit;
 mod cluster;
 mod discover;
+mod host;
 mod run;
 mod sweep;
 mod tournament;
+
+pub use host::{Host, Stopped};
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use impasse::output::table;
-use impasse::scenario::{self, Loaded, Override, ScenarioError};
-use impasse::shard::Shard;
+use crate::output::table;
+use crate::scenario::{self, Loaded, Override, ScenarioError};
+use crate::shard::Shard;
 
 #[derive(Parser)]
 #[command(
@@ -436,13 +440,15 @@ fn parse_override(s: &str) -> Result<Override, String> {
 #[error("{0}")]
 struct Usage(String);
 
+/// The exit code of a command that failed with `e`: 2 for what the user can fix (bad usage, a bad
+/// scenario, a result that is not a finite number), 1 for anything else.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
     let non_finite = e
         .chain()
         .filter_map(|c| c.downcast_ref::<std::io::Error>())
         .any(|io| {
             io.get_ref()
-                .is_some_and(|i| i.downcast_ref::<impasse::output::NonFinite>().is_some())
+                .is_some_and(|i| i.downcast_ref::<crate::output::NonFinite>().is_some())
         });
     if non_finite
         || e.downcast_ref::<ScenarioError>().is_some()
@@ -454,27 +460,47 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     }
 }
 
+/// The one line printed after `error: `: the error and its causes.
 pub fn render_error(e: &anyhow::Error) -> String {
     format!("{e:#}")
 }
 
+/// The `impasse` binary: the command line of this process, run at the terminal.
 pub fn main() -> Result<()> {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
-        Err(e) => {
-            // clap prints help and version itself (exit 0) and usage errors with exit code 2.
-            e.exit()
-        }
-    };
+    // clap prints help and version itself (exit 0) and usage errors with exit code 2.
+    let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
+    dispatch(cli, &Host::terminal())
+}
+
+/// Run the command line `args` (the program's name first, as in `std::env::args`) for `host`.
+/// Help, version and usage errors come back as errors (exit code 2) instead of ending the
+/// process; a command stopped by [`Host::stop`] returns [`Stopped`].
+pub fn execute<I, T>(args: I, host: &Host) -> Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = Cli::try_parse_from(args).map_err(|e| {
+        let text = e.render().to_string();
+        Usage(text.trim_start_matches("error: ").trim_end().to_string())
+    })?;
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli, host))) {
+        Ok(result) => result,
+        Err(payload) if payload.is::<host::Unwind>() => Err(Stopped.into()),
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+fn dispatch(cli: Cli, host: &Host) -> Result<()> {
     match cli.command {
-        None => run::run(RunArgs::default()),
-        Some(Command::Run(a)) => run::run(a),
-        Some(Command::Sweep(a)) => sweep::sweep(a),
-        Some(Command::Tournament(a)) => tournament::tournament(a),
+        None => run::run(RunArgs::default(), host),
+        Some(Command::Run(a)) => run::run(a, host),
+        Some(Command::Sweep(a)) => sweep::sweep(a, host),
+        Some(Command::Tournament(a)) => tournament::tournament(a, host),
         Some(Command::Discover(a)) => discover::discover(a),
         Some(Command::Merge(a)) => cluster::merge(a),
         Some(Command::Slurm(a)) => cluster::slurm(a),
-        Some(Command::Audit(a)) => audit::audit(a),
+        Some(Command::Audit(a)) => audit::audit(a, host),
         Some(Command::Report(a)) => report(&a.dir, false).map(|_| ()),
         Some(Command::Check(a)) => run::check(a),
         Some(Command::Strategies) => {
@@ -516,31 +542,9 @@ fn pool(threads: Option<u64>) -> Result<rayon::ThreadPool> {
     b.build().context("cannot start worker threads")
 }
 
-fn progress_bar(total: u64, quiet: bool, unit: &str) -> ProgressBar {
-    let target = if quiet {
-        ProgressDrawTarget::hidden()
-    } else {
-        ProgressDrawTarget::stderr()
-    };
-    let bar = ProgressBar::with_draw_target(Some(total), target);
-    bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{bar:40}} {{human_pos}}/{{human_len}} {unit} ({{rate}} {unit}/s, {{eta}} left) {{msg}}"
-        ))
-        .expect("a valid template")
-        .with_key(
-            "rate",
-            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.3e}", s.per_sec());
-            },
-        ),
-    );
-    bar
-}
-
 /// Draw the report of the result in `dir`, and say where unless `quiet`.
 fn report(dir: &Path, quiet: bool) -> Result<()> {
-    use impasse::report::{self, ReportError};
+    use crate::report::{self, ReportError};
     let figures = report::write(dir).map_err(|e| match e {
         ReportError::Io(_) | ReportError::Drawing(_) => anyhow::Error::new(e),
         other => Usage(other.to_string()).into(),
@@ -578,12 +582,13 @@ fn round_batches(
     shard: Option<Shard>,
     rounds: u64,
     quiet: bool,
-) -> (std::ops::Range<u64>, ProgressBar) {
-    let batches = impasse::runner::batch_count(rounds);
+    host: &Host,
+) -> (std::ops::Range<u64>, host::Bar<'_>) {
+    let batches = crate::runner::batch_count(rounds);
     let slice = shard.map_or(0..batches, |s| s.slice(batches));
     warn_if_empty(shard, batches, "batches of 16,384 rounds");
-    let here = impasse::runner::rounds_of(&slice, rounds);
-    (slice, progress_bar(here.end - here.start, quiet, "rounds"))
+    let here = crate::runner::rounds_of(&slice, rounds);
+    (slice, host.bar(here.end - here.start, quiet, "rounds"))
 }
 
 fn warn_if_empty(shard: Option<Shard>, items: u64, what: &str) {
@@ -641,7 +646,7 @@ mod tests {
     /// the writer's error sits under context; any other I/O error stays 1.
     #[test]
     fn a_non_finite_result_exits_with_2() {
-        let written = impasse::output::write_files(
+        let written = crate::output::write_files(
             Path::new("/nonexistent-dir-never-created"),
             &[("x.csv", b"a\nNaN\n".to_vec())],
         )

@@ -4,21 +4,22 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use impasse::output::{self, table};
-use impasse::shard::{Part, Payload, Whole};
-use impasse::{predict, runner};
+use crate::output::{self, table};
+use crate::predict;
+use crate::runner;
+use crate::shard::{Part, Payload, Whole};
 
 use super::cluster::write_part;
 use super::*;
 
-pub(super) fn run(a: RunArgs) -> Result<()> {
+pub(super) fn run(a: RunArgs, host: &Host) -> Result<()> {
     let f = a.flags;
     let shard = f.shard()?;
     let loaded = load(a.scenario.as_deref(), a.scenario_args.set, &f.sim)?;
     let sc = &loaded.scenario;
     let dir = checked_out_dir(f.out.clone(), &loaded, "run")?;
     let pool = pool(f.threads)?;
-    let (slice, bar) = round_batches(shard, sc.simulation.rounds, f.quiet);
+    let (slice, bar) = round_batches(shard, sc.simulation.rounds, f.quiet, host);
     let started = Instant::now();
     let seed = sc.simulation.seed;
     let totals = pool.install(|| runner::run_batches(sc, seed, slice.clone(), &|n| bar.inc(n)));

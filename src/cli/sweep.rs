@@ -5,14 +5,14 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use impasse::output;
-use impasse::shard::{Part, Payload, Whole};
-use impasse::sweep::{Kind, Store, StoreError, Sweep, SweepError, sensitivity};
+use crate::output;
+use crate::shard::{Part, Payload, Whole};
+use crate::sweep::{Kind, Store, StoreError, Sweep, SweepError, sensitivity};
 
 use super::cluster::write_part;
 use super::*;
 
-pub(super) fn sweep(a: SweepArgs) -> Result<()> {
+pub(super) fn sweep(a: SweepArgs, host: &Host) -> Result<()> {
     let f = a.flags;
     let loaded = load(Some(&a.scenario), a.scenario_args.set, &f.sim)?;
     let d = &a.design;
@@ -25,9 +25,11 @@ pub(super) fn sweep(a: SweepArgs) -> Result<()> {
     let slice = shard.map_or(0..sw.design.points, |s| s.slice(sw.design.points));
     warn_if_empty(shard, sw.design.points, "points");
     let store = open_store(&dir, &sw, a.resume, f.quiet)?;
-    on_interrupt(dir.clone(), slice.end - slice.start);
+    if !host.is_embedded() {
+        on_interrupt(dir.clone(), slice.end - slice.start);
+    }
     let pool = pool(f.threads)?;
-    let bar = progress_bar(slice.end - slice.start, f.quiet, "points");
+    let bar = host.bar(slice.end - slice.start, f.quiet, "points");
     let rounds = AtomicU64::new(0);
     let started = Instant::now();
     let rounds_done = |n: u64| {
@@ -100,7 +102,7 @@ fn on_interrupt(dir: std::path::PathBuf, total: u64) {
         .join(" ");
     // Only one handler per process; a second sweep in one process has none to add.
     let _ = ctrlc::set_handler(move || {
-        let kept = impasse::sweep::store::kept_points(&dir).unwrap_or(0);
+        let kept = crate::sweep::store::kept_points(&dir).unwrap_or(0);
         eprintln!(
             "\ninterrupted: {kept} of {total} points are done and kept in {}; continue with\n  {again}",
             dir.display()
@@ -113,7 +115,7 @@ fn on_interrupt(dir: std::path::PathBuf, total: u64) {
 fn open_store(dir: &std::path::Path, sw: &Sweep, resume: bool, quiet: bool) -> Result<Store> {
     if !resume
         && !quiet
-        && let Some(kept) = impasse::sweep::store::kept_points(dir)
+        && let Some(kept) = crate::sweep::store::kept_points(dir)
     {
         eprintln!(
             "note: {} held an unfinished sweep ({kept} points done); starting over (--resume \

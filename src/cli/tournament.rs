@@ -4,14 +4,14 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use impasse::output;
-use impasse::shard::{Part, Payload, TournamentPart, Whole};
-use impasse::tournament::{self as tm, Series};
+use crate::output;
+use crate::shard::{Part, Payload, TournamentPart, Whole};
+use crate::tournament::{self as tm, Series};
 
 use super::cluster::write_part;
 use super::*;
 
-pub(super) fn tournament(a: TournamentArgs) -> Result<()> {
+pub(super) fn tournament(a: TournamentArgs, host: &Host) -> Result<()> {
     let f = a.flags;
     let set = a.scenario_args.set;
     let main = load(Some(&a.scenario), set.clone(), &f.sim)?;
@@ -27,10 +27,10 @@ pub(super) fn tournament(a: TournamentArgs) -> Result<()> {
     let slice = |batches: u64| shard.map_or(0..batches, |s| s.slice(batches));
     warn_if_empty(
         shard,
-        impasse::runner::batch_count(series.main().rounds),
+        crate::runner::batch_count(series.main().rounds),
         "batches of 16,384 rounds",
     );
-    let bar = progress_bar(series.work(), f.quiet, "rounds");
+    let bar = host.bar(series.work(), f.quiet, "rounds");
     let started = Instant::now();
     let results = pool.install(|| series.run(&slice, &|n| bar.inc(n)));
     bar.finish_and_clear();
@@ -48,7 +48,7 @@ pub(super) fn tournament(a: TournamentArgs) -> Result<()> {
                 results,
             })
             .collect();
-        let items = slice(impasse::runner::batch_count(main.rounds));
+        let items = slice(crate::runner::batch_count(main.rounds));
         let part = Part::new(whole, shard, items, Payload::Tournament { scenarios });
         return write_part(&dir, &part, f.quiet);
     }

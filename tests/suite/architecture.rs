@@ -28,6 +28,8 @@ const LAYERS: &[&[&str]] = &[
     &["shard"],
     // Job scripts.
     &["slurm"],
+    // The commands, as the binary and the Python package run them.
+    &["cli"],
 ];
 
 fn floor(module: &str) -> Option<usize> {
@@ -45,7 +47,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// `(module, path, text)` of every library file (the CLI is the binary's, above them all).
+/// `(module, path, text)` of every library file (but lib.rs and the binary's main.rs).
 fn library() -> Vec<(String, PathBuf, String)> {
     let mut files = Vec::new();
     rust_files(Path::new("src"), &mut files);
@@ -57,7 +59,7 @@ fn library() -> Vec<(String, PathBuf, String)> {
             let first = rel.components().next()?.as_os_str().to_string_lossy();
             let module = first.trim_end_matches(".rs").to_string();
             let text = fs::read_to_string(&p).unwrap();
-            (!["cli", "main", "lib"].contains(&module.as_str())).then_some((module, p, text))
+            (!["main", "lib"].contains(&module.as_str())).then_some((module, p, text))
         })
         .collect()
 }
@@ -250,23 +252,22 @@ fn paths_after(code: &str, prefix: &str) -> Vec<Vec<String>> {
     out
 }
 
-/// Every file's imports of other files of the crate it belongs to (the library, or the binary:
-/// `main.rs` and `cli/`), as edges between module paths.
+/// Every file's imports of other files of the crate it belongs to (the library, or the binary's
+/// `main.rs`), as edges between module paths.
 fn file_graph() -> Vec<(Vec<String>, Vec<String>)> {
     let mut files = Vec::new();
     rust_files(Path::new("src"), &mut files);
-    let cli = |p: &[String]| p.first().is_some_and(|f| f == "cli");
     let modules: Vec<(Vec<String>, bool, String)> = files
         .iter()
         .map(|f| {
-            let root = f.ends_with("main.rs") || f.starts_with("src/cli");
+            let root = f.ends_with("main.rs");
             (module_path(f), root, code(&fs::read_to_string(f).unwrap()))
         })
         .collect();
     let exists = |p: &[String], bin: bool| {
         modules
             .iter()
-            .any(|(m, b, _)| m.as_slice() == p && *b == bin && (bin || !cli(m)))
+            .any(|(m, b, _)| m.as_slice() == p && *b == bin)
     };
     // The file a path names: its longest prefix that is a module of the same crate.
     let resolve = |path: &[String], bin: bool| -> Option<Vec<String>> {
