@@ -35,22 +35,27 @@ pub(super) fn audit(a: AuditArgs, host: &Host) -> Result<()> {
             resolved: loaded.resolved.clone(),
             totals,
         };
-        return write_part(&dir, &Part::new(whole, shard, slice, payload), f.quiet);
+        return write_part(
+            &dir,
+            &Part::new(whole, shard, slice, payload),
+            f.quiet,
+            host,
+        );
     }
     output::write_files(&dir, &audit::files::files(sc, &totals, manifest))
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
     if !f.no_report {
-        report(&dir, true)?;
+        report(&dir, true, host)?;
     }
     if !f.quiet {
-        print!("{}", audit::summary(sc, &totals.report()));
-        println!(
-            "\n  {} rounds x {} deviations a party in {:.2} s; results in {}",
+        host.print(&audit::summary(sc, &totals.report()));
+        host.print(&format!(
+            "\n  {} rounds x {} deviations a party in {:.2} s; results in {}\n",
             sc.simulation.rounds,
             grid.len() + 1,
             started.elapsed().as_secs_f64(),
             dir.display()
-        );
+        ));
     }
     Ok(())
 }

@@ -11,41 +11,41 @@ use crate::slurm::Job;
 use super::*;
 
 /// Write a shard's partial result into `dir/part-I-of-N/` and say so.
-pub(super) fn write_part(dir: &Path, part: &Part, quiet: bool) -> Result<()> {
+pub(super) fn write_part(dir: &Path, part: &Part, quiet: bool, host: &Host) -> Result<()> {
     let d = dir.join(part.shard.dir_name());
     part.write(&d)
         .with_context(|| format!("cannot write the partial result to {}", d.display()))?;
     if !quiet {
-        println!(
-            "{} written to {}; combine all {} with `impasse merge`",
+        host.print(&format!(
+            "{} written to {}; combine all {} with `impasse merge`\n",
             part.describe(),
             d.display(),
             part.shard.count
-        );
+        ));
     }
     Ok(())
 }
 
-pub(super) fn merge(a: MergeArgs) -> Result<()> {
+pub(super) fn merge(a: MergeArgs, host: &Host) -> Result<()> {
     let merged = shards::merge::merge(&a.dirs, &a.out).map_err(|e| match e {
         MergeError::Io { .. } => anyhow::Error::new(e),
         other => Usage(other.to_string()).into(),
     })?;
     if !a.no_report {
-        report(&a.out, true)?;
+        report(&a.out, true, host)?;
     }
     if !a.quiet {
-        println!(
-            "merged {} shards of a {} into {}",
+        host.print(&format!(
+            "merged {} shards of a {} into {}\n",
             merged.parts,
             merged.what,
             a.out.display()
-        );
+        ));
     }
     Ok(())
 }
 
-pub(super) fn slurm(a: SlurmArgs) -> Result<()> {
+pub(super) fn slurm(a: SlurmArgs, host: &Host) -> Result<()> {
     let (command, slurm, args) = match &a.job {
         SlurmJob::Run {
             slurm,
@@ -105,11 +105,11 @@ pub(super) fn slurm(a: SlurmArgs) -> Result<()> {
         let executable = std::fs::Permissions::from_mode(0o755);
         std::fs::set_permissions(dir.join("submit.sh"), executable)?;
     }
-    println!(
-        "wrote {d}/array.sbatch ({} shards), {d}/merge.sbatch and {d}/submit.sh\nsubmit with: bash {d}/submit.sh --wait   (results in {d}/merged/)",
+    host.print(&format!(
+        "wrote {d}/array.sbatch ({} shards), {d}/merge.sbatch and {d}/submit.sh\nsubmit with: bash {d}/submit.sh --wait   (results in {d}/merged/)\n",
         slurm.shards,
         d = dir.display()
-    );
+    ));
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use crate::output;
 
 use super::*;
 
-pub(super) fn discover(a: DiscoverArgs) -> Result<()> {
+pub(super) fn discover(a: DiscoverArgs, host: &Host) -> Result<()> {
     let cond = Condition::parse(&a.condition).map_err(|e| Usage(format!("--where: {e}")))?;
     let ask = Ask {
         boxes: a.boxes,
@@ -23,10 +23,10 @@ pub(super) fn discover(a: DiscoverArgs) -> Result<()> {
     })?;
     output::write_files(&a.dir, &found.files())?;
     if !a.quiet {
-        print!("{}", found.table());
+        host.print(&found.table());
     }
     if !a.no_report {
-        report(&a.dir, a.quiet)?;
+        report(&a.dir, a.quiet, host)?;
     }
     Ok(())
 }

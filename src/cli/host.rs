@@ -18,6 +18,8 @@ pub struct Host {
     embedded: bool,
     stop: AtomicBool,
     current: Mutex<Option<(ProgressBar, String)>>,
+    printed: Mutex<String>,
+    warnings: Mutex<Vec<String>>,
 }
 
 /// The error [`super::execute`] returns for a command stopped by [`Host::stop`].
@@ -57,6 +59,34 @@ impl Host {
         let current = self.current.lock().ok()?;
         let (bar, unit) = current.as_ref()?;
         Some((bar.position(), bar.length().unwrap_or(0), unit.clone()))
+    }
+
+    /// What the command printed for its reader (its table, where results went), when embedded.
+    pub fn printed(&self) -> String {
+        self.printed.lock().map(|p| p.clone()).unwrap_or_default()
+    }
+
+    /// The warnings and notes the command gave, when embedded, a line each.
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings.lock().map(|w| w.clone()).unwrap_or_default()
+    }
+
+    /// Print `text` for the reader: on stdout at the terminal, kept for the caller when embedded.
+    pub(super) fn print(&self, text: &str) {
+        if !self.embedded {
+            print!("{text}");
+        } else if let Ok(mut p) = self.printed.lock() {
+            p.push_str(text);
+        }
+    }
+
+    /// A warning or note: a line on stderr at the terminal, kept for the caller when embedded.
+    pub(super) fn warn(&self, text: &str) {
+        if !self.embedded {
+            eprintln!("{text}");
+        } else if let Ok(mut w) = self.warnings.lock() {
+            w.push(text.trim().to_string());
+        }
     }
 
     /// A progress bar over `total` items: drawn on stderr at the terminal unless `quiet`,

@@ -497,14 +497,14 @@ fn dispatch(cli: Cli, host: &Host) -> Result<()> {
         Some(Command::Run(a)) => run::run(a, host),
         Some(Command::Sweep(a)) => sweep::sweep(a, host),
         Some(Command::Tournament(a)) => tournament::tournament(a, host),
-        Some(Command::Discover(a)) => discover::discover(a),
-        Some(Command::Merge(a)) => cluster::merge(a),
-        Some(Command::Slurm(a)) => cluster::slurm(a),
+        Some(Command::Discover(a)) => discover::discover(a, host),
+        Some(Command::Merge(a)) => cluster::merge(a, host),
+        Some(Command::Slurm(a)) => cluster::slurm(a, host),
         Some(Command::Audit(a)) => audit::audit(a, host),
-        Some(Command::Report(a)) => report(&a.dir, false).map(|_| ()),
-        Some(Command::Check(a)) => run::check(a),
+        Some(Command::Report(a)) => report(&a.dir, false, host),
+        Some(Command::Check(a)) => run::check(a, host),
         Some(Command::Strategies) => {
-            print!("{}", table::strategies());
+            host.print(&table::strategies());
             Ok(())
         }
     }
@@ -543,18 +543,18 @@ fn pool(threads: Option<u64>) -> Result<rayon::ThreadPool> {
 }
 
 /// Draw the report of the result in `dir`, and say where unless `quiet`.
-fn report(dir: &Path, quiet: bool) -> Result<()> {
+fn report(dir: &Path, quiet: bool, host: &Host) -> Result<()> {
     use crate::report::{self, ReportError};
     let figures = report::write(dir).map_err(|e| match e {
         ReportError::Io(_) | ReportError::Drawing(_) => anyhow::Error::new(e),
         other => Usage(other.to_string()).into(),
     })?;
     if !quiet {
-        println!(
-            "  report: {} ({} figures)",
+        host.print(&format!(
+            "  report: {} ({} figures)\n",
             dir.join("report.html").display(),
             figures.len()
-        );
+        ));
     }
     Ok(())
 }
@@ -586,20 +586,20 @@ fn round_batches(
 ) -> (std::ops::Range<u64>, host::Bar<'_>) {
     let batches = crate::runner::batch_count(rounds);
     let slice = shard.map_or(0..batches, |s| s.slice(batches));
-    warn_if_empty(shard, batches, "batches of 16,384 rounds");
+    warn_if_empty(shard, batches, "batches of 16,384 rounds", host);
     let here = crate::runner::rounds_of(&slice, rounds);
     (slice, host.bar(here.end - here.start, quiet, "rounds"))
 }
 
-fn warn_if_empty(shard: Option<Shard>, items: u64, what: &str) {
+fn warn_if_empty(shard: Option<Shard>, items: u64, what: &str, host: &Host) {
     if let Some(s) = shard
         && s.slice(items).is_empty()
     {
-        eprintln!(
+        host.warn(&format!(
             "warning: shard {}/{} is empty: the {} shards share {items} {what} (shards are \
              numbered from 0); use fewer shards or more rounds",
             s.index, s.count, s.count
-        );
+        ));
     }
 }
 

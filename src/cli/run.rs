@@ -32,29 +32,34 @@ pub(super) fn run(a: RunArgs, host: &Host) -> Result<()> {
             resolved: loaded.resolved.clone(),
             totals,
         };
-        return write_part(&dir, &Part::new(whole, shard, slice, payload), f.quiet);
+        return write_part(
+            &dir,
+            &Part::new(whole, shard, slice, payload),
+            f.quiet,
+            host,
+        );
     }
     output::write_files(&dir, &output::run_files(&loaded.resolved, sc, &totals))
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
     if !f.no_report {
-        report(&dir, true)?;
+        report(&dir, true, host)?;
     }
     if !f.quiet {
-        print!("{}", table::render(sc, &totals.report()));
-        println!(
-            "\n  {} rounds in {:.2} s ({:.3e} rounds/s); results in {}",
+        host.print(&table::render(sc, &totals.report()));
+        host.print(&format!(
+            "\n  {} rounds in {:.2} s ({:.3e} rounds/s); results in {}\n",
             sc.simulation.rounds,
             elapsed.as_secs_f64(),
             sc.simulation.rounds as f64 / elapsed.as_secs_f64().max(1e-9),
             dir.display()
-        );
+        ));
     }
     Ok(())
 }
 
-pub(super) fn check(a: CheckArgs) -> Result<()> {
+pub(super) fn check(a: CheckArgs, host: &Host) -> Result<()> {
     let loaded = load(Some(&a.scenario), a.scenario_args.set, &SimFlags::default())?;
     let prediction = predict::predict(&loaded.scenario);
-    print!("{}", table::describe(&loaded.scenario, prediction.as_ref()));
+    host.print(&table::describe(&loaded.scenario, prediction.as_ref()));
     Ok(())
 }

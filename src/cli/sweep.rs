@@ -23,8 +23,8 @@ pub(super) fn sweep(a: SweepArgs, host: &Host) -> Result<()> {
     let dir = shard.map_or(out.clone(), |s| out.join(s.dir_name()));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let slice = shard.map_or(0..sw.design.points, |s| s.slice(sw.design.points));
-    warn_if_empty(shard, sw.design.points, "points");
-    let store = open_store(&dir, &sw, a.resume, f.quiet)?;
+    warn_if_empty(shard, sw.design.points, "points", host);
+    let store = open_store(&dir, &sw, a.resume, f.quiet, host)?;
     if !host.is_embedded() {
         on_interrupt(dir.clone(), slice.end - slice.start);
     }
@@ -57,7 +57,12 @@ pub(super) fn sweep(a: SweepArgs, host: &Host) -> Result<()> {
             points: sw.design.points,
             sobol: sw.design.kind == Kind::Sobol,
         };
-        return write_part(&out, &Part::new(whole, shard, slice, payload), f.quiet);
+        return write_part(
+            &out,
+            &Part::new(whole, shard, slice, payload),
+            f.quiet,
+            host,
+        );
     }
     sw.assemble(&store, &dir)
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
@@ -66,16 +71,16 @@ pub(super) fn sweep(a: SweepArgs, host: &Host) -> Result<()> {
         sensitivity::write(&dir, sw.seed)?;
     }
     if !f.no_report {
-        report(&dir, true)?;
+        report(&dir, true, host)?;
     }
     if !f.quiet {
-        println!(
-            "{} points x {} rounds in {:.2} s; results in {}",
+        host.print(&format!(
+            "{} points x {} rounds in {:.2} s; results in {}\n",
             sw.design.points,
             sw.rounds,
             started.elapsed().as_secs_f64(),
             dir.display()
-        );
+        ));
     }
     Ok(())
 }
@@ -112,16 +117,22 @@ fn on_interrupt(dir: std::path::PathBuf, total: u64) {
 }
 
 /// The sweep's store in `dir`, saying so when an unfinished sweep there is started over.
-fn open_store(dir: &std::path::Path, sw: &Sweep, resume: bool, quiet: bool) -> Result<Store> {
+fn open_store(
+    dir: &std::path::Path,
+    sw: &Sweep,
+    resume: bool,
+    quiet: bool,
+    host: &Host,
+) -> Result<Store> {
     if !resume
         && !quiet
         && let Some(kept) = crate::sweep::store::kept_points(dir)
     {
-        eprintln!(
+        host.warn(&format!(
             "note: {} held an unfinished sweep ({kept} points done); starting over (--resume \
              continues one instead)",
             dir.display()
-        );
+        ));
     }
     Store::open(dir, &sw.fingerprint(), resume).map_err(|e| match e {
         StoreError::Io(io) => anyhow::Error::new(io),

@@ -29,6 +29,7 @@ pub(super) fn tournament(a: TournamentArgs, host: &Host) -> Result<()> {
         shard,
         crate::runner::batch_count(series.main().rounds),
         "batches of 16,384 rounds",
+        host,
     );
     let bar = host.bar(series.work(), f.quiet, "rounds");
     let started = Instant::now();
@@ -50,14 +51,14 @@ pub(super) fn tournament(a: TournamentArgs, host: &Host) -> Result<()> {
             .collect();
         let items = slice(crate::runner::batch_count(main.rounds));
         let part = Part::new(whole, shard, items, Payload::Tournament { scenarios });
-        return write_part(&dir, &part, f.quiet);
+        return write_part(&dir, &part, f.quiet, host);
     }
     let [m, n] = series.main().entrants.each_ref().map(Vec::len);
     if !f.quiet && m * n > 100 {
         // Vertex enumeration grows fast with the entrants: say what the wait is for.
-        eprintln!(
+        host.warn(&format!(
             "  finding every equilibrium of the {m} x {n} meta-game (exact vertex enumeration)"
-        );
+        ));
     }
     let tm::report::Outputs {
         files,
@@ -67,17 +68,17 @@ pub(super) fn tournament(a: TournamentArgs, host: &Host) -> Result<()> {
     output::write_files(&dir, &files)
         .with_context(|| format!("cannot write results to {}", dir.display()))?;
     if !f.no_report {
-        report(&dir, true)?;
+        report(&dir, true, host)?;
     }
     if !f.quiet {
-        print!("{}", tm::table::table(series.main(), &pa, &pb, &equilibria));
-        println!(
-            "\n  {} pairings x {} rounds in {:.2} s; results in {}",
+        host.print(&tm::table::table(series.main(), &pa, &pb, &equilibria));
+        host.print(&format!(
+            "\n  {} pairings x {} rounds in {:.2} s; results in {}\n",
             series.main().pairings.len(),
             series.main().rounds,
             started.elapsed().as_secs_f64(),
             dir.display()
-        );
+        ));
     }
     Ok(())
 }
