@@ -44,16 +44,22 @@ pub fn rounds_of(batches: &Range<u64>, rounds: u64) -> Range<u64> {
 }
 
 /// Play `batches` of a run of `rounds` rounds on the current rayon pool: `play` turns the rounds
-/// of one batch into a partial result, and the partial results are merged.
+/// of one batch into a partial result, and the partial results are merged. `progress(0)` is
+/// called before each batch: the caller's chance to stop the work (`cli::Host::stop` unwinds
+/// from it) before the batch is played rather than after.
 pub fn over_batches<T: Merge + Send>(
     rounds: u64,
     batches: Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
     empty: impl Fn() -> T + Sync + Send,
     play: impl Fn(Range<u64>) -> T + Sync + Send,
 ) -> T {
     batches
         .into_par_iter()
-        .map(|b| play(rounds_of(&(b..b + 1), rounds)))
+        .map(|b| {
+            progress(0);
+            play(rounds_of(&(b..b + 1), rounds))
+        })
         .reduce(&empty, |mut a, b| {
             a.merge(&b);
             a
@@ -83,6 +89,7 @@ pub fn run_batches(
     over_batches(
         sc.simulation.rounds,
         batches,
+        progress,
         || Totals::empty(end, bins),
         |rounds| {
             let mut tally = Tally::new(end, bins);

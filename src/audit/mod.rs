@@ -111,6 +111,7 @@ pub fn run_batches(
     runner::over_batches(
         sc.simulation.rounds,
         batches,
+        progress,
         || Totals::empty(grid),
         |rounds| {
             let mut scratch = engine.scratch();

@@ -169,7 +169,7 @@ impl Tournament {
             cross: [0, 1].map(|_| vec![ExactSum::default(); tri]),
             sampled: [0, 1].map(|_| vec![ExactSum::default(); p]),
         };
-        runner::over_batches(self.rounds, batches, empty, |rounds| {
+        runner::over_batches(self.rounds, batches, progress, empty, |rounds| {
             let mut tallies: Vec<Tally> = (0..p).map(|_| Tally::new(end, bins)).collect();
             let mut scratch: Vec<_> = engines.iter().map(Engine::scratch).collect();
             let mut stage = Stage::default();

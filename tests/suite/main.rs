@@ -14,6 +14,7 @@ mod consistency;
 mod determinism;
 mod discover;
 mod docs;
+mod embedded;
 mod engine_cases;
 mod equilibrium;
 mod fast_paths;
