@@ -2,6 +2,7 @@
 (the Rust extension, with the GIL released) into a temporary directory, and returns its Result."""
 
 import json
+import numbers
 import os
 import shutil
 import tempfile
@@ -44,10 +45,12 @@ class _Progress:
 
 def _value(v):
     """A value as the command line's `--set` and `--vary` take it."""
-    if isinstance(v, bool):
+    if isinstance(v, bool) or type(v).__name__ == "bool_":
         return "true" if v else "false"
-    if isinstance(v, float):
-        return repr(v)
+    if isinstance(v, numbers.Integral):
+        return str(int(v))
+    if isinstance(v, numbers.Real):
+        return repr(float(v))
     return str(v)
 
 
