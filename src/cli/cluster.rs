@@ -36,8 +36,8 @@ pub(super) fn merge(a: MergeArgs, host: &Host) -> Result<()> {
     }
     if !a.quiet {
         host.print(&format!(
-            "merged {} shards of a {} into {}\n",
-            merged.parts,
+            "merged {} of `impasse {}` into {}\n",
+            count(merged.parts as u64, SHARDS),
             merged.what,
             a.out.display()
         ));
@@ -71,7 +71,15 @@ pub(super) fn slurm(a: SlurmArgs, host: &Host) -> Result<()> {
             ("tournament", slurm, args)
         }
     };
-    check_job(&a.scenario, &a.job)?;
+    let (items, what) = check_job(&a.scenario, &a.job)?;
+    if slurm.shards > items {
+        bail!(Usage(format!(
+            "--shards {}: the {command} has {} to share out, at most one to a shard; use \
+             --shards {items} or fewer (or more rounds)",
+            slurm.shards,
+            count(items, what),
+        )));
+    }
     let bin = match &slurm.bin {
         Some(b) => absolute(b)?,
         None => std::env::current_exe().context("cannot find this binary's path")?,
@@ -114,13 +122,16 @@ pub(super) fn slurm(a: SlurmArgs, host: &Host) -> Result<()> {
 }
 
 /// What the jobs will run must work now, not fail on the cluster: the scenario with its
-/// overrides, and a sweep's design or a tournament's entrants.
-fn check_job(file: &Path, job: &SlurmJob) -> Result<()> {
-    match job {
+/// overrides, and a sweep's design or a tournament's entrants. Returns the number of items the
+/// shards share (batches of rounds, or a sweep's points) and their name.
+fn check_job(file: &Path, job: &SlurmJob) -> Result<(u64, Noun)> {
+    Ok(match job {
         SlurmJob::Run {
             scenario_args, sim, ..
         } => {
-            load(Some(file), scenario_args.set.clone(), sim)?;
+            let loaded = load(Some(file), scenario_args.set.clone(), sim)?;
+            let rounds = loaded.scenario.simulation.rounds;
+            (crate::runner::batch_count(rounds), BATCHES)
         }
         SlurmJob::Sweep {
             scenario_args,
@@ -129,8 +140,10 @@ fn check_job(file: &Path, job: &SlurmJob) -> Result<()> {
             ..
         } => {
             let loaded = load(Some(file), scenario_args.set.clone(), sim)?;
-            crate::sweep::Sweep::from_loaded(&loaded, &d.vary, d.design.as_deref(), d.points)
-                .map_err(Usage)?;
+            let sweep =
+                crate::sweep::Sweep::from_loaded(&loaded, &d.vary, d.design.as_deref(), d.points)
+                    .map_err(Usage)?;
+            (sweep.design.points, POINTS)
         }
         SlurmJob::Tournament {
             scenario_args,
@@ -146,8 +159,8 @@ fn check_job(file: &Path, job: &SlurmJob) -> Result<()> {
             for path in &entrants.scenarios {
                 loaded.push(load(Some(path), set.clone(), sim)?);
             }
-            crate::tournament::Series::new(&loaded, lists).map_err(Usage)?;
+            let series = crate::tournament::Series::new(&loaded, lists).map_err(Usage)?;
+            (crate::runner::batch_count(series.main().rounds), BATCHES)
         }
-    }
-    Ok(())
+    })
 }

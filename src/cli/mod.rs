@@ -551,9 +551,9 @@ fn report(dir: &Path, quiet: bool, host: &Host) -> Result<()> {
     })?;
     if !quiet {
         host.print(&format!(
-            "  report: {} ({} figures)\n",
+            "  report: {} ({})\n",
             dir.join("report.html").display(),
-            figures.len()
+            count(figures.len() as u64, FIGURES)
         ));
     }
     Ok(())
@@ -586,21 +586,36 @@ fn round_batches(
 ) -> (std::ops::Range<u64>, host::Bar<'_>) {
     let batches = crate::runner::batch_count(rounds);
     let slice = shard.map_or(0..batches, |s| s.slice(batches));
-    warn_if_empty(shard, batches, "batches of 16,384 rounds", host);
+    warn_if_empty(shard, batches, BATCHES, host);
     let here = crate::runner::rounds_of(&slice, rounds);
     (slice, host.bar(here.end - here.start, quiet, "rounds"))
 }
 
-fn warn_if_empty(shard: Option<Shard>, items: u64, what: &str, host: &Host) {
+fn warn_if_empty(shard: Option<Shard>, items: u64, what: Noun, host: &Host) {
     if let Some(s) = shard
         && s.slice(items).is_empty()
     {
         host.warn(&format!(
-            "warning: shard {}/{} is empty: the {} shards share {items} {what} (shards are \
-             numbered from 0); use fewer shards or more rounds",
-            s.index, s.count, s.count
+            "warning: shard {}/{} is empty: the {} shards share {} (shards are numbered from \
+             0); use fewer shards or more rounds",
+            s.index,
+            s.count,
+            s.count,
+            count(items, what)
         ));
     }
+}
+
+/// A noun's singular and plural, for [`count`].
+type Noun = (&'static str, &'static str);
+const BATCHES: Noun = ("batch of 16,384 rounds", "batches of 16,384 rounds");
+const POINTS: Noun = ("point", "points");
+const FIGURES: Noun = ("figure", "figures");
+const SHARDS: Noun = ("shard", "shards");
+
+/// `n` and the noun in the number it takes: "1 figure", "4 figures".
+fn count(n: u64, (one, many): Noun) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Where `command` writes: `--out`, or `out/<stem>/` for a run and `out/<stem>-<command>/` for

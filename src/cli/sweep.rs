@@ -23,7 +23,7 @@ pub(super) fn sweep(a: SweepArgs, host: &Host) -> Result<()> {
     let dir = shard.map_or(out.clone(), |s| out.join(s.dir_name()));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let slice = shard.map_or(0..sw.design.points, |s| s.slice(sw.design.points));
-    warn_if_empty(shard, sw.design.points, "points", host);
+    warn_if_empty(shard, sw.design.points, POINTS, host);
     let store = open_store(&dir, &sw, a.resume, f.quiet, host)?;
     if !host.is_embedded() {
         on_interrupt(dir.clone(), slice.end - slice.start);

@@ -28,7 +28,7 @@ pub(super) fn tournament(a: TournamentArgs, host: &Host) -> Result<()> {
     warn_if_empty(
         shard,
         crate::runner::batch_count(series.main().rounds),
-        "batches of 16,384 rounds",
+        BATCHES,
         host,
     );
     let bar = host.bar(series.work(), f.quiet, "rounds");

@@ -46,8 +46,13 @@ pub struct Loaded {
     pub audit: Option<raw::RawAudit>,
 }
 
+/// The largest scenario file read: far above any scenario (the bundled ones are under 10 kB), far
+/// below what would exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
 /// Read and validate a scenario file.
 pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Loaded, ScenarioError> {
+    use std::io::Read;
     let file = path.display().to_string();
     let read_err = |reason: String| ScenarioError::Read {
         file: file.clone(),
@@ -58,12 +63,23 @@ pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Loaded, Scenario
             "is a directory; give the path of a scenario file (.toml)".into(),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
+    let cannot = |e: std::io::Error| {
         read_err(match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
             _ => format!("cannot read: {e}"),
         })
-    })?;
+    };
+    // Read at most one byte past the limit: a device such as /dev/zero never ends.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(read_err(format!(
+            "is larger than {} MiB: not a scenario file (a scenario is a page or two of TOML)",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         read_err(format!(
             "is not UTF-8 text (invalid byte at offset {}); save the scenario as UTF-8",

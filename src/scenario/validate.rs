@@ -3,6 +3,7 @@
 //! field checks in `check`, events in `events`, the two-sided models in `models`.
 
 use super::check::{Dom, R, invalid, line, num, resolve};
+use super::clip;
 use super::events::{event, poisson_rates};
 use super::models::{bayesian_model, reputation_model, solved_at_start};
 use super::raw::*;
@@ -208,11 +209,35 @@ fn parties(raw: &RawScenario) -> R<[Party; PARTIES]> {
             format!("a scenario needs exactly two parties as [parties.<id>] tables, found {found}"),
         );
     }
+    for id in &ids {
+        if !addressable(id) {
+            return invalid(
+                "parties",
+                format!(
+                    "the party id {:?} cannot be written in --set, --vary or --entrants: an id \
+                     starts with a letter and has up to 64 letters, digits, `_` and `-` \
+                     (e.g. [parties.iran], [parties.p5plus1])",
+                    clip(id)
+                ),
+            );
+        }
+    }
     let global_deadline = raw.deadline.as_ref().map(|d| d.at);
     Ok([
         party(ids[0], &raw.parties[0], global_deadline)?,
         party(ids[1], &raw.parties[1], global_deadline)?,
     ])
+}
+
+/// Whether a party id can be named in a dotted path (`parties.<id>.stake`), in `--entrants
+/// <id>=...` and in a CSV's party column as it is: ASCII letters, digits, `_` and `-`, a letter
+/// first, at most 64.
+fn addressable(id: &str) -> bool {
+    id.len() <= 64
+        && id.starts_with(|c: char| c.is_ascii_alphabetic())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// `[simulation]`: rounds, seed, the horizon (required without a global deadline) and bins.

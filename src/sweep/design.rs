@@ -121,6 +121,25 @@ impl Axis {
         if let Some(message) = crate::scenario::too_deep(&path) {
             return Err(message);
         }
+        match path.as_str() {
+            "simulation.rounds" => {
+                return Err(
+                    "simulation.rounds cannot be varied: every point of a sweep plays \
+                            the same number of rounds (-n, or [simulation] rounds); to compare \
+                            round counts, run a sweep for each"
+                        .into(),
+                );
+            }
+            "simulation.seed" => {
+                return Err(
+                    "simulation.seed cannot be varied: each point's seed is derived from \
+                            the sweep's (--seed) and its point number (sweep.csv's seed column); \
+                            to repeat a sweep with other draws, run it with another --seed"
+                        .into(),
+                );
+            }
+            _ => {}
+        }
         Ok(Axis {
             spec: Spec::parse(text.trim())?,
             path,

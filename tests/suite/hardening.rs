@@ -489,3 +489,79 @@ fn found_by_fuzzing_meetings_too_close_together_are_refused() {
         &["talks.every", "at most 1e6 are allowed"],
     );
 }
+
+// ---- Hardening II (issue 26) -----------------------------------------------------------------
+
+#[test]
+fn varying_the_round_count_or_the_seed_is_refused_not_ignored() {
+    for (vary, needle) in [
+        (
+            "simulation.rounds=10,20",
+            "simulation.rounds cannot be varied",
+        ),
+        ("simulation.seed=1,2", "simulation.seed cannot be varied"),
+    ] {
+        refused(&["sweep", &war(), "--vary", vary], &[needle, "--vary"]);
+    }
+    // The same from the file's [sweep] table.
+    let dir = TempDir::new().unwrap();
+    let text =
+        fs::read_to_string(war()).unwrap() + "\n[sweep.vary]\n\"simulation.rounds\" = \"10,20\"\n";
+    let file = write(dir.path(), "s.toml", &text);
+    refused(&["sweep", &file], &["simulation.rounds cannot be varied"]);
+}
+
+#[test]
+fn party_ids_that_no_command_could_address_are_refused() {
+    let dir = TempDir::new().unwrap();
+    for id in [
+        "\"\"",
+        "\"ir.an\"",
+        "\"1x\"",
+        "\"a b\"",
+        "\"iran,p5\"",
+        "\"é\"",
+    ] {
+        let text = format!(
+            "[parties.{id}]\nstake = 1\npressure = 0.1\nstrategy = \"never\"\n\
+             [parties.b]\nstake = 1\npressure = 0.1\nstrategy = \"never\"\n\
+             [simulation]\nhorizon = 5\n"
+        );
+        let file = write(dir.path(), "ids.toml", &text);
+        refused(&["run", &file], &["cannot be written in --set", ":1:"]);
+    }
+}
+
+#[test]
+fn a_scenario_file_without_an_end_is_refused_at_once() {
+    let started = Instant::now();
+    refused(&["run", "/dev/zero"], &["/dev/zero", "larger than 16 MiB"]);
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn counts_take_the_number_of_their_noun() {
+    let dir = TempDir::new().unwrap();
+    let file = war();
+    let part = dir.path().join("parts");
+    impasse()
+        .args(["run", &file, "-n", "1000", "--shard", "0/1", "-q", "-o"])
+        .arg(&part)
+        .assert()
+        .success();
+    let merged = dir.path().join("merged");
+    impasse()
+        .args(["merge", part.to_str().unwrap(), "-o"])
+        .arg(&merged)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "merged 1 shard of `impasse run` into",
+        ));
+    impasse()
+        .args(["run", &file, "-n", "1000", "--shard", "0/2", "-o"])
+        .arg(dir.path().join("empty"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("share 1 batch of 16,384 rounds"));
+}

@@ -291,7 +291,7 @@ fn slurm_writes_scripts_and_refuses_what_would_fail_on_the_cluster() {
             &file,
             "sweep",
             "--vary",
-            "parties.b.pressure=1,2",
+            "parties.b.pressure=1,2,3",
             "--shards",
             "3",
             "--partition",
@@ -330,6 +330,23 @@ fn slurm_writes_scripts_and_refuses_what_would_fail_on_the_cluster() {
         "unexpected argument 'check'",
     );
     fails(&["run", "-o", "x"], "--shards <N>");
+    // More shards than work: refused, not a hundred million empty array tasks.
+    fails(
+        &["run", "--shards", "100000000", "-o", "x"],
+        "the run has 3 batches of 16,384 rounds to share out, at most one to a shard",
+    );
+    fails(
+        &[
+            "sweep",
+            "--vary",
+            "parties.b.pressure=1,2",
+            "--shards",
+            "3",
+            "-o",
+            "x",
+        ],
+        "the sweep has 2 points to share out",
+    );
     fails(&["run", "--shards", "2"], "--out <DIR>");
     fails(
         &["run", "--shards", "0", "-o", "x"],
