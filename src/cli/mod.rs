@@ -154,7 +154,8 @@ struct RunFlags {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(short = 'j', long, value_parser = clap::value_parser!(u64).range(1..=4096))]
     threads: Option<u64>,
-    /// Output directory (default: out/<scenario file stem>/).
+    /// Output directory (default: out/<scenario file stem>/ for run, out/<stem>/<command>/ for
+    /// sweep, tournament and audit).
     #[arg(short = 'o', long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// No progress bar and no table.
@@ -559,11 +560,16 @@ fn report(dir: &Path, quiet: bool, host: &Host) -> Result<()> {
     Ok(())
 }
 
-/// `out/<scenario file stem>-<what>/`: where a command other than `run` writes by default.
-fn default_dir(loaded: &Loaded, what: &str) -> PathBuf {
-    let mut dir = checked_stem(loaded);
-    dir.push_str(&format!("-{what}"));
-    Path::new("out").join(dir)
+/// Where `command` writes by default: `out/<scenario file stem>/` for a run, and a folder of the
+/// command's name inside it for the others (`out/<stem>/sweep/`). No two commands, and no two
+/// scenario files of different names, can share a default: a stem never holds a `/`.
+fn default_dir(loaded: &Loaded, command: &str) -> PathBuf {
+    let dir = Path::new("out").join(checked_stem(loaded));
+    if command == "run" {
+        dir
+    } else {
+        dir.join(command)
+    }
 }
 
 fn checked_stem(loaded: &Loaded) -> String {
@@ -573,9 +579,6 @@ fn checked_stem(loaded: &Loaded) -> String {
         .unwrap_or_else(|| "scenario".into())
 }
 
-/// `--out`, or `out/<scenario file stem>/`; refused if it exists and is not a directory.
-/// A shard with nothing to do still writes its (empty) part, so that the merge is complete; but
-/// it is most likely a mistake, so say so.
 /// The batches of `rounds` this process plays (its shard's slice, or all of them), warning if a
 /// shard has none, and a progress bar over their rounds.
 fn round_batches(
@@ -591,6 +594,8 @@ fn round_batches(
     (slice, host.bar(here.end - here.start, quiet, "rounds"))
 }
 
+/// A shard with nothing to do still writes its (empty) part, so that the merge is complete; but
+/// it is most likely a mistake, so say so.
 fn warn_if_empty(shard: Option<Shard>, items: u64, what: Noun, host: &Host) {
     if let Some(s) = shard
         && s.slice(items).is_empty()
@@ -618,17 +623,11 @@ fn count(n: u64, (one, many): Noun) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Where `command` writes: `--out`, or `out/<stem>/` for a run and `out/<stem>-<command>/` for
-/// the others, so that no command's default overwrites another's results. A directory whose
-/// manifest.toml says another command wrote it is refused rather than mixed.
+/// Where `command` writes: `--out`, or its [`default_dir`], so that no command's default
+/// overwrites another's results. A directory whose manifest.toml says another command wrote it
+/// is refused rather than mixed.
 fn checked_out_dir(out: Option<PathBuf>, loaded: &Loaded, command: &str) -> Result<PathBuf> {
-    let dir = out.unwrap_or_else(|| {
-        if command == "run" {
-            Path::new("out").join(checked_stem(loaded))
-        } else {
-            default_dir(loaded, command)
-        }
-    });
+    let dir = out.unwrap_or_else(|| default_dir(loaded, command));
     if dir.exists() && !dir.is_dir() {
         bail!(Usage(format!(
             "--out {}: exists and is not a directory",

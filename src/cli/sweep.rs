@@ -24,6 +24,15 @@ pub(super) fn sweep(a: SweepArgs, host: &Host) -> Result<()> {
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let slice = shard.map_or(0..sw.design.points, |s| s.slice(sw.design.points));
     warn_if_empty(shard, sw.design.points, POINTS, host);
+    let manifest = output::manifest::manifest_with(
+        &loaded.resolved,
+        &loaded.scenario,
+        "sweep",
+        &[("sweep", sw.design.to_table())],
+    );
+    if a.resume && shard.is_none() && already_done(&dir, &manifest, f.quiet, host)? {
+        return Ok(());
+    }
     let store = open_store(&dir, &sw, a.resume, f.quiet, host)?;
     if !host.is_embedded() {
         on_interrupt(dir.clone(), slice.end - slice.start);
@@ -44,12 +53,6 @@ pub(super) fn sweep(a: SweepArgs, host: &Host) -> Result<()> {
         SweepError::Point { .. } => anyhow::Error::new(Usage(e.to_string())),
         other => anyhow::Error::new(other),
     })?;
-    let manifest = output::manifest::manifest_with(
-        &loaded.resolved,
-        &loaded.scenario,
-        "sweep",
-        &[("sweep", sw.design.to_table())],
-    );
     if let Some(shard) = shard {
         let whole = Whole::of("sweep", &loaded, manifest, Some(sw.fingerprint()));
         let payload = Payload::Sweep {
@@ -114,6 +117,37 @@ fn on_interrupt(dir: std::path::PathBuf, total: u64) {
         );
         std::process::exit(130);
     });
+}
+
+/// `--resume` where a sweep finished: this very sweep (its manifest.toml the one this sweep
+/// writes) has nothing left to do, and succeeds, as a requeued job or a rerun script expects;
+/// another sweep's finished results are refused. `Ok(false)`: no finished sweep there.
+fn already_done(dir: &std::path::Path, manifest: &[u8], quiet: bool, host: &Host) -> Result<bool> {
+    if finished(dir, manifest) {
+        if !quiet {
+            host.print(&format!(
+                "the sweep in {} is complete: nothing to resume\n",
+                dir.display()
+            ));
+        }
+        return Ok(true);
+    }
+    if dir.join("sweep.csv").is_file() {
+        bail!(Usage(format!(
+            "{}: nothing to resume: it holds a finished sweep of another scenario, design or \
+             round count (its manifest.toml differs); run without --resume to replace it, or \
+             choose another --out",
+            dir.display()
+        )));
+    }
+    Ok(false)
+}
+
+/// Whether `dir` holds this very sweep, finished: its sweep.csv written and its manifest.toml
+/// the one this sweep writes.
+fn finished(dir: &std::path::Path, manifest: &[u8]) -> bool {
+    dir.join("sweep.csv").is_file()
+        && std::fs::read(dir.join("manifest.toml")).is_ok_and(|m| m == manifest)
 }
 
 /// The sweep's store in `dir`, saying so when an unfinished sweep there is started over.

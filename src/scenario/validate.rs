@@ -3,7 +3,7 @@
 //! field checks in `check`, events in `events`, the two-sided models in `models`.
 
 use super::check::{Dom, R, invalid, line, num, resolve};
-use super::clip;
+use super::error::clip;
 use super::events::{event, poisson_rates};
 use super::models::{bayesian_model, reputation_model, solved_at_start};
 use super::raw::*;

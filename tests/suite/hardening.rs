@@ -297,10 +297,30 @@ fn resume_and_set_and_rounds_messages_say_what_is_wrong() {
         c
     };
     sweep(&[]).assert().success();
-    sweep(&["--resume"])
+    // Resuming a finished sweep has nothing to do, and succeeds (a requeued job, a rerun
+    // script), leaving the files as they were; resuming another sweep there is refused.
+    let before = fs::read(out.join("sweep.csv")).unwrap();
+    impasse()
+        .args([
+            "sweep",
+            &war(),
+            "-n",
+            "200",
+            "--vary",
+            "parties.a.pressure=0.1,0.2",
+        ])
+        .args(["--resume", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is complete: nothing to resume"));
+    assert_eq!(fs::read(out.join("sweep.csv")).unwrap(), before);
+    sweep(&["--resume", "--seed", "9"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("the sweep there is complete"));
+        .stderr(predicate::str::contains(
+            "holds a finished sweep of another",
+        ));
     impasse()
         .args(["run", &war(), "--set", "event.5.at=2", "-o"])
         .arg(dir.path().join("e"))
@@ -356,8 +376,8 @@ fn commands_keep_to_their_own_directories() {
     .success();
     for (d, file) in [
         ("war-of-attrition", "summary.csv"),
-        ("war-of-attrition-sweep", "sweep.csv"),
-        ("war-of-attrition-tournament", "tournament.csv"),
+        ("war-of-attrition/sweep", "sweep.csv"),
+        ("war-of-attrition/tournament", "tournament.csv"),
     ] {
         assert!(dir.path().join("out").join(d).join(file).is_file(), "{d}");
     }
