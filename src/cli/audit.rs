@@ -19,6 +19,8 @@ pub(super) fn audit(a: AuditArgs, host: &Host) -> Result<()> {
     let (points, at) = audit::settings(&loaded, a.grid, &a.at).map_err(Usage)?;
     let grid = audit::grid(sc, points as usize, &at);
     let dir = checked_out_dir(f.out.clone(), &loaded, "audit")?;
+    // A shard writes its own part folder; the shards of one job share DIR.
+    let _lock = if shard.is_none() { lock(&dir)? } else { None };
     let pool = pool(f.threads)?;
     let (slice, bar) = round_batches(shard, sc.simulation.rounds, f.quiet, host);
     let started = Instant::now();

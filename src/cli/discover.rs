@@ -17,6 +17,8 @@ pub(super) fn discover(a: DiscoverArgs, host: &Host) -> Result<()> {
             ..Settings::default()
         },
     };
+    // Nobody else writes into the sweep's folder while its boxes are added.
+    let _lock = if a.dir.is_dir() { lock(&a.dir)? } else { None };
     let found = discover::discover(&a.dir, &cond, ask).map_err(|e| match e {
         DiscoverError::Usage(m) => anyhow::Error::new(Usage(m)),
         DiscoverError::Io(io) => anyhow::Error::new(io),

@@ -644,6 +644,27 @@ fn checked_out_dir(out: Option<PathBuf>, loaded: &Loaded, command: &str) -> Resu
     Ok(dir)
 }
 
+/// Hold `dir` (created if need be) for this command alone until the returned handle is dropped:
+/// an advisory lock on the folder itself (no file is added to the results), which the system
+/// releases when the process ends, however it ends. A second command writing into the same
+/// folder at the same time is refused instead of interleaving its results with the first's.
+fn lock(dir: &Path) -> Result<Option<std::fs::File>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let Ok(handle) = std::fs::File::open(dir) else {
+        return Ok(None);
+    };
+    match handle.try_lock() {
+        Ok(()) => Ok(Some(handle)),
+        Err(std::fs::TryLockError::WouldBlock) => bail!(Usage(format!(
+            "{} is being written by another impasse command right now; wait for it to finish, \
+             or choose another --out",
+            dir.display()
+        ))),
+        // A file system without locks: go on unlocked, as before there were locks.
+        Err(std::fs::TryLockError::Error(_)) => Ok(None),
+    }
+}
+
 /// The command whose results `dir` holds, from its manifest.toml.
 fn written_by(dir: &Path) -> Option<String> {
     let text = std::fs::read_to_string(dir.join("manifest.toml")).ok()?;

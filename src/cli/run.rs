@@ -18,6 +18,8 @@ pub(super) fn run(a: RunArgs, host: &Host) -> Result<()> {
     let loaded = load(a.scenario.as_deref(), a.scenario_args.set, &f.sim)?;
     let sc = &loaded.scenario;
     let dir = checked_out_dir(f.out.clone(), &loaded, "run")?;
+    // A shard writes its own part folder; the shards of one job share DIR.
+    let _lock = if shard.is_none() { lock(&dir)? } else { None };
     let pool = pool(f.threads)?;
     let (slice, bar) = round_batches(shard, sc.simulation.rounds, f.quiet, host);
     let started = Instant::now();

@@ -21,7 +21,7 @@ pub(super) fn sweep(a: SweepArgs, host: &Host) -> Result<()> {
     let out = checked_out_dir(f.out.clone(), &loaded, "sweep")?;
     // A shard keeps its points in its own part folder.
     let dir = shard.map_or(out.clone(), |s| out.join(s.dir_name()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let _lock = lock(&dir)?;
     let slice = shard.map_or(0..sw.design.points, |s| s.slice(sw.design.points));
     warn_if_empty(shard, sw.design.points, POINTS, host);
     let manifest = output::manifest::manifest_with(

@@ -23,6 +23,8 @@ pub(super) fn tournament(a: TournamentArgs, host: &Host) -> Result<()> {
     let series = Series::new(&loaded, entrants).map_err(Usage)?;
     let shard = f.shard()?;
     let dir = checked_out_dir(f.out.clone(), &loaded[0], "tournament")?;
+    // A shard writes its own part folder; the shards of one job share DIR.
+    let _lock = if shard.is_none() { lock(&dir)? } else { None };
     let pool = pool(f.threads)?;
     let slice = |batches: u64| shard.map_or(0..batches, |s| s.slice(batches));
     warn_if_empty(

@@ -585,3 +585,61 @@ fn counts_take_the_number_of_their_noun() {
         .success()
         .stderr(predicate::str::contains("share 1 batch of 16,384 rounds"));
 }
+
+#[test]
+fn a_second_command_writing_into_the_same_folder_at_once_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("s");
+    let sweep = |rounds: &str| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_impasse"));
+        c.args([
+            "sweep",
+            &war(),
+            "--vary",
+            "parties.a.pressure=0.1,0.2",
+            "-q",
+            "-j",
+            "1",
+        ])
+        .args(["-n", rounds, "-o"])
+        .arg(&out);
+        c
+    };
+    // The first takes hours; the second comes while it runs.
+    let mut first = sweep("1e12").spawn().unwrap();
+    let started = Instant::now();
+    while !out.is_dir() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the first sweep did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let second = sweep("100").output().unwrap();
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert_eq!(second.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        err.contains("is being written by another impasse command"),
+        "{err}"
+    );
+    // Once the first is gone (killed: the system drops its lock), the folder can be written.
+    sweep("100").assert_success();
+}
+
+trait AssertSuccess {
+    fn assert_success(&mut self);
+}
+
+impl AssertSuccess for std::process::Command {
+    fn assert_success(&mut self) {
+        let done = self.output().unwrap();
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+    }
+}
