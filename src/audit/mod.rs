@@ -306,7 +306,7 @@ pub fn table(points: u64, at: &[f64]) -> toml_edit::Table {
 /// The table on stdout: per party its strategy, payoff, best deviation and gain; the NashConv.
 pub fn summary(sc: &Scenario, parties: &[PartyAudit; PARTIES]) -> String {
     use std::fmt::Write;
-    let num = |x: f64| format!("{x:.4}");
+    let num = |x: f64| crate::output::table::decimal(x, 4);
     let with_ci = |e: &Estimate| match e.ci {
         Some((lo, hi)) => format!("{} [{}, {}]", num(e.value), num(lo), num(hi)),
         None => num(e.value),

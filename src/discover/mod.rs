@@ -450,8 +450,8 @@ impl Discovery {
                     out,
                     "  {:<width$}  {:>12}  {:>12}  {:>9}  {:>9}",
                     path,
-                    format!("{:.4}", s.limits[d].0),
-                    format!("{:.4}", s.limits[d].1),
+                    crate::output::table::decimal(s.limits[d].0, 4),
+                    crate::output::table::decimal(s.limits[d].1, 4),
                     qp(s.qp[d].0),
                     qp(s.qp[d].1)
                 );

@@ -8,13 +8,22 @@ use crate::aggregate::stats::Estimate;
 use crate::model::{DeadlineAction, EventTiming, PARTIES, Party, Scenario, Simultaneous};
 use crate::predict::Prediction;
 
+/// `x` with `digits` decimals, never a negative zero ("-0.0000" for -0.00001 is "0.0000").
+pub fn decimal(x: f64, digits: usize) -> String {
+    let text = format!("{x:.digits$}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => text,
+    }
+}
+
 fn num(x: f64) -> String {
     if x.is_nan() {
         "-".into()
     } else if x != 0.0 && (x.abs() >= 1e5 || x.abs() < 1e-3) {
         format!("{x:.3e}")
     } else {
-        format!("{x:.4}")
+        decimal(x, 4)
     }
 }
 
@@ -350,4 +359,19 @@ pub fn strategies() -> String {
          (strategy = {{ kind = \"hazard\", rate = 0.1 }})."
     );
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_number_is_printed_as_a_negative_zero() {
+        assert_eq!(decimal(-0.00001, 4), "0.0000");
+        assert_eq!(decimal(-0.0, 4), "0.0000");
+        assert_eq!(decimal(-0.5, 4), "-0.5000");
+        assert_eq!(decimal(-0.00005, 4), "-0.0001");
+        assert_eq!(num(-0.0), "0.0000");
+        assert_eq!(num(-2e-5), "-2.000e-5");
+    }
 }

@@ -93,6 +93,18 @@ fn label_at(x: f64, label: &str, x0: f64, x1: f64) -> f64 {
 /// Draw one chart on an area.
 /// A titled panel with numeric axes, their labels and a light grid: what `xy` and `stacked`
 /// draw on.
+///
+/// A tick's label as plotters writes it, but never a negative zero ("-0.0", from a tick a
+/// rounding error below 0).
+fn tick(x: &f64) -> String {
+    use plotters::coord::ranged1d::ValueFormatter;
+    let label = <RangedCoordf64 as ValueFormatter<f64>>::format(x);
+    match label.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => label,
+    }
+}
+
 fn axes<'a, 'b>(
     area: &'a Area<'b>,
     [title, x_label, y_label]: [&str; 3],
@@ -110,6 +122,8 @@ fn axes<'a, 'b>(
         .configure_mesh()
         .x_desc(x_label)
         .y_desc(y_label)
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
         .light_line_style(RGBColor(235, 235, 235))
         .bold_line_style(RGBColor(215, 215, 215))
         .label_style((FONT, 12))
@@ -547,4 +561,19 @@ pub fn svg(panels: usize, draw: impl Fn(usize, &Area) -> Res<()>) -> Res<String>
         root.present().map_err(err)?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_tick_is_never_a_negative_zero() {
+        for x in [-0.0, -1e-17] {
+            assert!(
+                !super::tick(&x).starts_with('-'),
+                "{x}: {}",
+                super::tick(&x)
+            );
+        }
+        assert!(super::tick(&-0.5).starts_with('-'));
+    }
 }

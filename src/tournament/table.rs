@@ -59,15 +59,15 @@ pub fn table(t: &Tournament, pa: &[Vec<f64>], pb: &[Vec<f64>], eq: &Equilibria) 
         };
         let _ = writeln!(
             o,
-            "  {} (component {}): {} [{}] vs {} [{}]; payoffs {:.4}, {:.4}",
+            "  {} (component {}): {} [{}] vs {} [{}]; payoffs {}, {}",
             k + 1,
             e.component,
             ids[0],
             mix(0, &e.x),
             ids[1],
             mix(1, &e.y),
-            e.u[0],
-            e.u[1]
+            crate::output::table::decimal(e.u[0], 4),
+            crate::output::table::decimal(e.u[1], 4)
         );
     }
     if n > SHOWN {
