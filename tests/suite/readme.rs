@@ -124,3 +124,28 @@ fn every_command_line_in_the_readme_runs_and_says_where_its_results_went() {
             .is_file()
     );
 }
+
+/// The sample run the README prints is what `impasse run` prints, but the line with the timing.
+#[test]
+fn the_readme_sample_run_is_what_impasse_run_prints() {
+    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = text.find("$ impasse run\n").expect("the sample run") + "$ impasse run\n".len();
+    let sample = &text[start..start + text[start..].find("```").unwrap()];
+    let work = tempfile::tempdir().unwrap();
+    let done = impasse()
+        .current_dir(work.path())
+        .arg("run")
+        .output()
+        .unwrap();
+    assert!(done.status.success());
+    let printed = String::from_utf8(done.stdout).unwrap();
+    let timing = |s: &str| -> Vec<String> {
+        s.lines()
+            .map(|l| match l.split_once(" rounds in ") {
+                Some((n, rest)) => format!("{n} rounds in ...{}", &rest[rest.find(';').unwrap()..]),
+                None => l.to_string(),
+            })
+            .collect()
+    };
+    assert_eq!(timing(sample), timing(&printed));
+}
