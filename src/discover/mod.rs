@@ -27,7 +27,7 @@ pub enum DiscoverError {
     #[error("{0}")]
     Usage(String),
     /// Reading or writing the files failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 

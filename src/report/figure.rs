@@ -34,7 +34,7 @@ pub enum ReportError {
     #[error("drawing a figure: {0}")]
     Drawing(String),
     /// Writing the figures or the page failed.
-    #[error("cannot write the report: {0}")]
+    #[error("cannot write the report")]
     Io(#[from] std::io::Error),
 }
 

@@ -191,13 +191,22 @@ fn serde_path(p: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// serde names Rust types ("expected f64"); say what to write instead.
+/// serde names Rust types ("expected f64", "expected struct RawParty"); say what to write
+/// instead.
 fn plain_types(message: &str) -> String {
-    message
+    let mut text = message
         .replace("expected f64", "expected a number")
         .replace("expected u64", "expected a whole number >= 0")
         .replace("expected u32", "expected a whole number >= 0")
-        .replace("expected i64", "expected a whole number")
+        .replace("expected i64", "expected a whole number");
+    // "expected struct RawParty": a table of the scenario's (docs/scenario-reference.md).
+    while let Some(k) = text.find("expected struct Raw") {
+        let end = text[k + 19..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(text.len(), |e| k + 19 + e);
+        text.replace_range(k..end, "expected a table (see docs/scenario-reference.md)");
+    }
+    text
 }
 
 /// serde reports an unknown field or variant together with the ones it expected; add the

@@ -299,7 +299,7 @@ pub enum MergeError {
     #[error("the parts' scenario: {0}")]
     Scenario(String),
     /// Writing the merged result failed.
-    #[error("cannot write results to {path}: {source}")]
+    #[error("cannot write results to {path}")]
     Io {
         /// Where.
         path: String,

@@ -52,7 +52,7 @@ pub enum SweepError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// Writing the results failed.
-    #[error("cannot write the sweep's results: {0}")]
+    #[error("cannot write the sweep's results")]
     Io(#[from] std::io::Error),
 }
 

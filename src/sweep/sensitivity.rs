@@ -230,7 +230,7 @@ pub enum SensitivityError {
     #[error("{0}")]
     Data(String),
     /// Reading or writing failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 

@@ -36,7 +36,7 @@ pub enum StoreError {
     /// `--resume` on another scenario's or design's sweep.
     Foreign(String),
     /// Reading or writing a point failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] io::Error),
 }
 

@@ -643,3 +643,48 @@ impl AssertSuccess for std::process::Command {
         );
     }
 }
+
+#[test]
+fn a_value_where_a_table_belongs_is_named_as_a_table_not_a_rust_type() {
+    let dir = TempDir::new().unwrap();
+    for (text, at) in [
+        ("[parties]\na = 1\nb = 2\n", "parties.a"),
+        ("simulation = 3\n", "simulation"),
+    ] {
+        let file = write(dir.path(), "t.toml", text);
+        let a = impasse().args(["check", &file]).assert().code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(
+            err.contains(at) && err.contains("expected a table"),
+            "{err}"
+        );
+        assert!(!err.contains("struct") && !err.contains("Raw"), "{err}");
+    }
+}
+
+#[test]
+fn an_input_output_error_is_told_once() {
+    use impasse::discover::DiscoverError;
+    use impasse::report::ReportError;
+    use impasse::shard::MergeError;
+    use impasse::sweep::SweepError;
+    use impasse::sweep::sensitivity::SensitivityError;
+    use impasse::sweep::store::StoreError;
+    let full = || std::io::Error::from_raw_os_error(28);
+    let errors: Vec<anyhow::Error> = vec![
+        SweepError::Io(full()).into(),
+        SweepError::Store(StoreError::Io(full())).into(),
+        ReportError::Io(full()).into(),
+        DiscoverError::Io(full()).into(),
+        SensitivityError::Io(full()).into(),
+        MergeError::Io {
+            path: "out/x".into(),
+            source: full(),
+        }
+        .into(),
+    ];
+    for e in errors {
+        let told = impasse::cli::render_error(&e);
+        assert_eq!(told.matches("os error 28").count(), 1, "{told}");
+    }
+}
