@@ -246,16 +246,19 @@ impl Totals {
 }
 
 /// The sum of the parties' gains (OpenSpiel's NashConv), with a normal interval from the two
-/// gains' intervals (the parties' rounds are the same, so this is conservative).
+/// gains' intervals (the parties' rounds are the same, so this is conservative); none where a
+/// gain has none (a single round).
 pub fn nash_conv(parties: &[PartyAudit; PARTIES]) -> Estimate {
     let g = parties.each_ref().map(|p| p.gain());
     let value = g[0].value + g[1].value;
-    let half = |e: &Estimate| e.ci.map_or(0.0, |(lo, hi)| 0.5 * (hi - lo));
-    let h = half(&g[0]) + half(&g[1]);
-    Estimate {
-        value,
-        ci: Some((value - h, value + h)),
-    }
+    let ci = match (g[0].ci, g[1].ci) {
+        (Some((a0, a1)), Some((b0, b1))) => {
+            let h = 0.5 * (a1 - a0) + 0.5 * (b1 - b0);
+            Some((value - h, value + h))
+        }
+        _ => None,
+    };
+    Estimate { value, ci }
 }
 
 /// The standard error behind an estimate's normal interval.

@@ -52,9 +52,9 @@ pub(super) fn audit(a: AuditArgs, host: &Host) -> Result<()> {
     if !f.quiet {
         host.print(&audit::summary(sc, &totals.report()));
         host.print(&format!(
-            "\n  {} rounds x {} deviations a party in {:.2} s; results in {}\n",
-            sc.simulation.rounds,
-            grid.len() + 1,
+            "\n  {} x {} a party in {:.2} s; results in {}\n",
+            count(sc.simulation.rounds, ROUNDS),
+            count(grid.len() as u64 + 1, DEVIATIONS),
             started.elapsed().as_secs_f64(),
             dir.display()
         ));

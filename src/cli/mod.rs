@@ -617,6 +617,9 @@ const BATCHES: Noun = ("batch of 16,384 rounds", "batches of 16,384 rounds");
 const POINTS: Noun = ("point", "points");
 const FIGURES: Noun = ("figure", "figures");
 const SHARDS: Noun = ("shard", "shards");
+const ROUNDS: Noun = ("round", "rounds");
+const DEVIATIONS: Noun = ("deviation", "deviations");
+const PAIRINGS: Noun = ("pairing", "pairings");
 
 /// `n` and the noun in the number it takes: "1 figure", "4 figures".
 fn count(n: u64, (one, many): Noun) -> String {

@@ -49,8 +49,8 @@ pub(super) fn run(a: RunArgs, host: &Host) -> Result<()> {
     if !f.quiet {
         host.print(&table::render(sc, &totals.report()));
         host.print(&format!(
-            "\n  {} rounds in {:.2} s ({:.3e} rounds/s); results in {}\n",
-            sc.simulation.rounds,
+            "\n  {} in {:.2} s ({:.3e} rounds/s); results in {}\n",
+            count(sc.simulation.rounds, ROUNDS),
             elapsed.as_secs_f64(),
             sc.simulation.rounds as f64 / elapsed.as_secs_f64().max(1e-9),
             dir.display()

@@ -78,9 +78,9 @@ pub(super) fn sweep(a: SweepArgs, host: &Host) -> Result<()> {
     }
     if !f.quiet {
         host.print(&format!(
-            "{} points x {} rounds in {:.2} s; results in {}\n",
-            sw.design.points,
-            sw.rounds,
+            "{} x {} in {:.2} s; results in {}\n",
+            count(sw.design.points, POINTS),
+            count(sw.rounds, ROUNDS),
             started.elapsed().as_secs_f64(),
             dir.display()
         ));

@@ -75,9 +75,9 @@ pub(super) fn tournament(a: TournamentArgs, host: &Host) -> Result<()> {
     if !f.quiet {
         host.print(&tm::table::table(series.main(), &pa, &pb, &equilibria));
         host.print(&format!(
-            "\n  {} pairings x {} rounds in {:.2} s; results in {}\n",
-            series.main().pairings.len(),
-            series.main().rounds,
+            "\n  {} x {} in {:.2} s; results in {}\n",
+            count(series.main().pairings.len() as u64, PAIRINGS),
+            count(series.main().rounds, ROUNDS),
             started.elapsed().as_secs_f64(),
             dir.display()
         ));

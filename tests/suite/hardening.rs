@@ -688,3 +688,27 @@ fn an_input_output_error_is_told_once() {
         assert_eq!(told.matches("os error 28").count(), 1, "{told}");
     }
 }
+
+#[test]
+fn one_round_gives_no_interval_for_the_nash_conv_either() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("a");
+    impasse()
+        .args(["audit", "-n", "1", "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = fs::read_to_string(out.join("audit.csv")).unwrap();
+    let last: Vec<&str> = text.lines().last().unwrap().split(',').collect();
+    assert_eq!(last[0], "", "the NashConv row: {text}");
+    assert!(last[7].parse::<f64>().is_ok(), "{text}");
+    assert_eq!((last[8], last[9]), ("", ""), "{text}");
+    impasse()
+        .args(["audit", "-n", "1", "-o"])
+        .arg(dir.path().join("b"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "  1 round x 202 deviations a party in",
+        ));
+}
