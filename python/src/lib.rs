@@ -34,6 +34,13 @@ fn execute(py: Python<'_>, args: Vec<String>, progress: Option<Py<PyAny>>) -> Py
         let _ = done.send(());
         result
     });
+    // Hand the command's progress to Python's callback, if it was given one.
+    let report = |py: Python<'_>| -> PyResult<()> {
+        if let (Some(callback), Some((at, total, unit))) = (&progress, host.progress()) {
+            callback.call1(py, (at, total, unit))?;
+        }
+        Ok(())
+    };
     loop {
         let waited = py.detach(|| match finished.lock() {
             Ok(f) => f.recv_timeout(POLL),
@@ -47,9 +54,7 @@ fn execute(py: Python<'_>, args: Vec<String>, progress: Option<Py<PyAny>>) -> Py
             let _ = py.detach(|| worker.join());
             return Err(interrupt);
         }
-        if let (Some(callback), Some((at, total, unit))) = (&progress, host.progress()) {
-            callback.call1(py, (at, total, unit))?;
-        }
+        report(py)?;
     }
     let result = py.detach(|| worker.join()).map_err(|panic| {
         let what = panic
@@ -59,9 +64,7 @@ fn execute(py: Python<'_>, args: Vec<String>, progress: Option<Py<PyAny>>) -> Py
             .unwrap_or_default();
         pyo3::panic::PanicException::new_err(format!("impasse panicked: {what}"))
     })?;
-    if let (Some(callback), Some((at, total, unit))) = (&progress, host.progress()) {
-        callback.call1(py, (at, total, unit))?;
-    }
+    report(py)?;
     let (kind, message) = match result {
         Ok(()) => ("ok", String::new()),
         Err(e) if e.chain().any(|c| c.is::<ScenarioError>()) => ("scenario", cli::render_error(&e)),

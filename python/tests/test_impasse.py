@@ -293,28 +293,27 @@ def test_another_python_thread_runs_while_rounds_run():
     assert ticks > 50, f"{ticks} ticks in {elapsed:.2f} s"
 
 
-def test_ctrl_c_raises_keyboard_interrupt_promptly_and_leaves_nothing(tmp_path, monkeypatch):
+def interrupted(tmp_path, monkeypatch, command):
+    """Run ``command()`` with Ctrl-C pressed 0.5 s in: KeyboardInterrupt, within 5 s (a run that
+    takes hours stops at its next batch of 16,384 rounds), and no temporary folder left."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    timer = threading.Timer(0.5, _thread.interrupt_main)
-    timer.start()
+    threading.Timer(0.5, _thread.interrupt_main).start()
     started = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):
-        impasse.run(BUNDLED, rounds=10**11, **long_run_settings())
+        command()
     waited = time.perf_counter() - started
-    # 10^11 rounds take hours; the stop comes at the next batch of 16,384 rounds.
     assert waited < 5, f"KeyboardInterrupt after {waited:.1f} s"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_raises_keyboard_interrupt_promptly_and_leaves_nothing(tmp_path, monkeypatch):
+    interrupted(tmp_path, monkeypatch,
+                lambda: impasse.run(BUNDLED, rounds=10**11, **long_run_settings()))
     # The extension is usable afterwards.
     assert impasse.run(BUNDLED, rounds=1_000, quiet=True).summary is not None
 
 
 def test_ctrl_c_stops_a_sweep_too(tmp_path, monkeypatch):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    timer = threading.Timer(0.5, _thread.interrupt_main)
-    timer.start()
-    started = time.perf_counter()
-    with pytest.raises(KeyboardInterrupt):
-        impasse.sweep(BUNDLED, vary={"deadline.at": "10:30:5"}, rounds=10**10,
-                      **long_run_settings())
-    assert time.perf_counter() - started < 5
-    assert list(tmp_path.iterdir()) == []
+    interrupted(tmp_path, monkeypatch,
+                lambda: impasse.sweep(BUNDLED, vary={"deadline.at": "10:30:5"}, rounds=10**10,
+                                      **long_run_settings()))

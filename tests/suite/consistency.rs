@@ -57,6 +57,21 @@ fn state_at(sc: &Scenario, scheduled: &[(f64, usize)], t: f64) -> (Lines, [f64; 
     (lines, belief, next)
 }
 
+/// The plan solved afresh from the state on the game's course at `t` (no Poisson event fired).
+fn solved_at(sc: &Scenario, scheduled: &[(f64, usize)], poisson: &[Pending], t: f64) -> Plan {
+    let (lines, belief, next) = state_at(sc, scheduled, t);
+    let start = Start {
+        t0: t,
+        lines: &lines,
+        belief,
+        scheduled: &scheduled[next..],
+        poisson,
+    };
+    let mut fresh = Plan::default();
+    equilibrium::solve(sc, &start, &mut fresh);
+    fresh
+}
+
 /// Side x's plan from t on: the segment holding t re-expressed from t (its atom dropped unless it
 /// starts there), then every later segment.
 fn continuation(plan: &Plan, x: usize, t: f64) -> Vec<Segment> {
@@ -246,16 +261,7 @@ fn the_plan_from_any_state_on_the_path_is_the_continuation_of_the_plan_from_zero
                 continue;
             }
             states += 1;
-            let (lines, belief, next) = state_at(&sc, &scheduled, t);
-            let start = Start {
-                t0: t,
-                lines: &lines,
-                belief,
-                scheduled: &scheduled[next..],
-                poisson: &poisson,
-            };
-            let mut fresh = Plan::default();
-            equilibrium::solve(&sc, &start, &mut fresh);
+            let fresh = solved_at(&sc, &scheduled, &poisson, t);
             for x in 0..2 {
                 let a = continuation(&whole, x, t);
                 let b = continuation(&fresh, x, t);
@@ -284,16 +290,7 @@ fn print_case_plans() {
     let sc = load_str("random.toml", &text, &[]).unwrap().scenario;
     let whole = equilibrium::solve_at_start(&sc);
     let (scheduled, poisson) = events(&sc);
-    let (lines, belief, next) = state_at(&sc, &scheduled, t);
-    let start = Start {
-        t0: t,
-        lines: &lines,
-        belief,
-        scheduled: &scheduled[next..],
-        poisson: &poisson,
-    };
-    let mut fresh = Plan::default();
-    equilibrium::solve(&sc, &start, &mut fresh);
+    let fresh = solved_at(&sc, &scheduled, &poisson, t);
     for (name, p) in [("from 0", &whole), ("from t", &fresh)] {
         println!("{name}:");
         for x in 0..2 {

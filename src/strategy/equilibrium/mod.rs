@@ -23,7 +23,7 @@ pub use indifference::{Indifference, Quantities};
 pub use path::{Pending, Start};
 pub use plan::{Plan, Segment};
 
-use crate::model::{DeadlineAction, DeadlineKind, PARTIES, Scenario};
+use crate::model::{DeadlineAction, DeadlineKind, Lines, PARTIES, Scenario};
 use crate::rate::Rate;
 use path::{Path, Side};
 use plan::{add_atom, assemble};
@@ -79,38 +79,54 @@ fn ending(sc: &Scenario, path: &Path) -> Option<End> {
     Some(End { at, hold })
 }
 
-/// The events of a round from its start: the scheduled ones as `(time, event)` by time (ties in
-/// file order), and the Poisson ones that can fire.
-fn events_at_start(sc: &Scenario) -> (Vec<(f64, usize)>, Vec<Pending>) {
-    let mut scheduled: Vec<(f64, usize)> = Vec::new();
-    let mut poisson = Vec::new();
-    for (k, e) in sc.events.iter().enumerate() {
-        match e.when {
-            crate::model::EventTiming::At(t) => scheduled.push((t, k)),
-            crate::model::EventTiming::Poisson { rate, max } => {
-                if max != Some(0) {
-                    poisson.push(Pending { event: k, rate });
+/// What a round starts with, owned, for a [`Start`] at t = 0 to borrow: the lines, each side's
+/// belief, the scheduled events as `(time, event)` by time (ties in file order), and the Poisson
+/// ones that can fire.
+struct AtStart {
+    lines: Lines,
+    belief: [f64; PARTIES],
+    scheduled: Vec<(f64, usize)>,
+    poisson: Vec<Pending>,
+}
+
+impl AtStart {
+    fn of(sc: &Scenario) -> Self {
+        let mut scheduled: Vec<(f64, usize)> = Vec::new();
+        let mut poisson = Vec::new();
+        for (k, e) in sc.events.iter().enumerate() {
+            match e.when {
+                crate::model::EventTiming::At(t) => scheduled.push((t, k)),
+                crate::model::EventTiming::Poisson { rate, max } => {
+                    if max != Some(0) {
+                        poisson.push(Pending { event: k, rate });
+                    }
                 }
             }
         }
+        scheduled.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        AtStart {
+            lines: sc.initial_lines(),
+            belief: [0, 1].map(|i| sc.believed_type(i)),
+            scheduled,
+            poisson,
+        }
     }
-    scheduled.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    (scheduled, poisson)
+
+    fn start(&self) -> Start<'_> {
+        Start {
+            t0: 0.0,
+            lines: &self.lines,
+            belief: self.belief,
+            scheduled: &self.scheduled,
+            poisson: &self.poisson,
+        }
+    }
 }
 
 /// The equilibrium from the start of a round (before any Poisson event).
 pub fn solve_at_start(sc: &Scenario) -> Plan {
-    let (scheduled, poisson) = events_at_start(sc);
-    let lines = sc.initial_lines();
-    let start = Start {
-        t0: 0.0,
-        lines: &lines,
-        belief: [0, 1].map(|i| sc.believed_type(i)),
-        scheduled: &scheduled,
-        poisson: &poisson,
-    };
     let mut plan = Plan::default();
-    solve(sc, &start, &mut plan);
+    solve(sc, &AtStart::of(sc).start(), &mut plan);
     plan
 }
 
@@ -120,14 +136,11 @@ pub fn solve_at_start(sc: &Scenario) -> Plan {
 /// for tests that they are what the engine pays.
 #[doc(hidden)]
 pub fn payoffs_on_path(sc: &Scenario, x: usize, t: f64) -> [f64; 5] {
-    let (scheduled, _) = events_at_start(sc);
-    let lines = sc.initial_lines();
+    let at = AtStart::of(sc);
+    // The course on which no Poisson event fires.
     let start = Start {
-        t0: 0.0,
-        lines: &lines,
-        belief: [0, 1].map(|i| sc.believed_type(i)),
-        scheduled: &scheduled,
         poisson: &[],
+        ..at.start()
     };
     let path = Path::new(sc, &start, sc.game_end().max(t));
     let s = path.span(t, Side::After);
