@@ -37,6 +37,11 @@ impl ExactSum {
         self.partials.push(x);
     }
 
+    /// Whether every partial, and so the sum, is finite (a sum read from a file may not be).
+    pub fn is_finite(&self) -> bool {
+        self.partials.iter().all(|p| p.is_finite()) && self.value().is_finite()
+    }
+
     /// Add another sum.
     pub fn merge(&mut self, other: &ExactSum) {
         for &p in &other.partials {

@@ -63,6 +63,22 @@ impl Histogram {
         }
     }
 
+    /// That a histogram read from a file has its shape: `Outcome::COUNT` rows of `bins` counts
+    /// over a finite `[0, end]`, no more rounds on an edge than in its bin. Its total otherwise.
+    pub fn check(&self) -> Result<u64, String> {
+        let cells = Outcome::COUNT * self.bins;
+        if !(self.end.is_finite() && self.end > 0.0 && self.bins > 0)
+            || self.counts.len() != cells
+            || self.on_edge.len() != cells
+        {
+            return Err("its histogram has the wrong shape".into());
+        }
+        if self.on_edge.iter().zip(&self.counts).any(|(e, c)| e > c) {
+            return Err("its histogram counts more rounds on a bin's edge than in the bin".into());
+        }
+        Ok(self.counts.iter().sum())
+    }
+
     /// Add another's counts.
     pub fn merge(&mut self, other: &Histogram) {
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {

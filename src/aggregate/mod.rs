@@ -285,6 +285,60 @@ impl Totals {
         }
     }
 
+    /// That totals read from a file (a shard's part) count exactly `rounds` rounds, in every
+    /// count and sum: the histogram's rows, the sketch, the splits; finite sums of the right
+    /// number, each party's payoff sum within `rounds` times its exact range, the time sum
+    /// within `rounds` times the latest end.
+    pub fn check(&self, rounds: u64) -> Result<(), String> {
+        let c = &self.counts;
+        let counted = c.histogram.check()?;
+        if counted != rounds || c.sketch.count() != rounds || !c.sketch.is_well_formed() {
+            return Err(format!(
+                "its totals count {counted} rounds (its quantile sketch {}), where its slice has \
+                 {rounds}",
+                c.sketch.count()
+            ));
+        }
+        if c.splits > rounds {
+            return Err(format!("it counts {} splits in {rounds} rounds", c.splits));
+        }
+        if self.sums.len() != SUMS || !self.sums.iter().all(ExactSum::is_finite) {
+            return Err("its sums are not the right number of finite numbers".into());
+        }
+        let n = rounds as f64;
+        let within = |x: f64, lo: f64, hi: f64| {
+            let slack = 1e-9 * lo.abs().max(hi.abs()).max(1.0);
+            x >= lo - slack && x <= hi + slack
+        };
+        let end = c.histogram.end;
+        let mut bounds: Vec<(usize, f64, f64)> =
+            vec![(TIME, 0.0, n * end), (TIME_SQ, 0.0, n * end * end)];
+        bounds.extend((TIME_BY_OUTCOME..PAYOFF).map(|k| (k, 0.0, n * end)));
+        for party in 0..PARTIES {
+            let (lo, hi) = c.payoff_range[party].unwrap_or((0.0, 0.0));
+            if c.payoff_range[party].is_none() != (rounds == 0) {
+                return Err(format!(
+                    "party {party}'s payoff range does not match its rounds"
+                ));
+            }
+            let most_sq = lo.abs().max(hi.abs()).powi(2);
+            bounds.push((PAYOFF + party, n * lo, n * hi));
+            bounds.push((PAYOFF_SQ + party, 0.0, n * most_sq));
+            bounds.push((SHARE + party, 0.0, n));
+            bounds.push((SHARE_SQ + party, 0.0, n));
+        }
+        match bounds
+            .iter()
+            .find(|&&(k, lo, hi)| !within(self.sum(k), lo, hi))
+        {
+            Some(&(k, _, _)) => Err(format!(
+                "its sum number {k} ({:e}) is impossible for {rounds} rounds of its ranges",
+                self.sum(k)
+            )),
+            None => Ok(()),
+        }
+    }
+
     fn sum(&self, k: usize) -> f64 {
         self.sums[k].value()
     }

@@ -96,6 +96,11 @@ impl Sketch {
         }
     }
 
+    /// Whether a sketch read from a file has its shape (`BUCKETS` buckets, a valid range).
+    pub fn is_well_formed(&self) -> bool {
+        self.counts.len() == BUCKETS && (self.count() == 0 || self.min <= self.max)
+    }
+
     /// How many values.
     pub fn count(&self) -> u64 {
         self.zeros + self.counts.iter().sum::<u64>()

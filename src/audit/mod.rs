@@ -62,6 +62,29 @@ pub struct Totals {
     parties: [Sums; PARTIES],
 }
 
+impl Totals {
+    /// That sums read from a file (a shard's part) are of `rounds` rounds: the count, one set
+    /// of sums per deviation (the grid's times and never), every sum finite.
+    pub fn check(&self, rounds: u64) -> Result<(), String> {
+        if self.rounds != rounds {
+            return Err(format!(
+                "its sums are of {} rounds, where its slice has {rounds}",
+                self.rounds
+            ));
+        }
+        let finite = |s: &Sums| {
+            s.profile.iter().all(ExactSum::is_finite)
+                && s.deviations.iter().flatten().all(ExactSum::is_finite)
+        };
+        for s in &self.parties {
+            if s.deviations.len() != self.grid.len() + 1 || !finite(s) {
+                return Err("its sums are not one finite set per deviation of its grid".to_string());
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Merge for Totals {
     fn merge(&mut self, o: &Totals) {
         self.rounds += o.rounds;

@@ -88,35 +88,36 @@ pub(super) fn sweep(a: SweepArgs, host: &Host) -> Result<()> {
     Ok(())
 }
 
-/// Ctrl-C (SIGINT, SIGTERM) during a sweep: every finished point is already on disk, so say how
-/// many and how to go on, then stop with 130 (the shell's code for an interrupt).
+/// Ctrl-C (SIGINT), SIGTERM or SIGHUP during a sweep: every finished point is already on disk,
+/// so say how many and how to go on, then stop with the shell's code for that signal (128 + its
+/// number: 130 for Ctrl-C, 143 for SIGTERM, as a run killed by it). Unix only; elsewhere the
+/// points are kept all the same.
 fn on_interrupt(dir: std::path::PathBuf, total: u64) {
     let mut args: Vec<String> = std::env::args().collect();
     if !args.iter().any(|a| a == "--resume") {
         args.push("--resume".into());
     }
-    let again = args
-        .iter()
-        .map(|a| {
-            if a.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+".contains(c))
-            {
-                a.clone()
-            } else {
-                format!("'{}'", a.replace('\'', "'\\''"))
+    let again = shlex::try_join(args.iter().map(String::as_str)).unwrap_or_default();
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        // Registering twice in one process (a second sweep) only adds a listener that never
+        // fires first; failing to register leaves the default, which also keeps the points.
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let kept = crate::sweep::store::kept_points(&dir).unwrap_or(0);
+                eprintln!(
+                    "\ninterrupted: {kept} of {total} points are done and kept in {}; continue \
+                     with\n  {again}",
+                    dir.display()
+                );
+                std::process::exit(128 + signal);
             }
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
-    // Only one handler per process; a second sweep in one process has none to add.
-    let _ = ctrlc::set_handler(move || {
-        let kept = crate::sweep::store::kept_points(&dir).unwrap_or(0);
-        eprintln!(
-            "\ninterrupted: {kept} of {total} points are done and kept in {}; continue with\n  {again}",
-            dir.display()
-        );
-        std::process::exit(130);
-    });
+        });
+    }
 }
 
 /// `--resume` where a sweep finished: this very sweep (its manifest.toml the one this sweep
@@ -168,8 +169,27 @@ fn open_store(
             dir.display()
         ));
     }
-    Store::open(dir, &sw.fingerprint(), resume).map_err(|e| match e {
+    let store = Store::open(dir, &sw.fingerprint(), resume).map_err(|e| match e {
         StoreError::Io(io) => anyhow::Error::new(io),
-        other => Usage(other.to_string()).into(),
-    })
+        other => anyhow::Error::new(Usage(other.to_string())),
+    })?;
+    if !store.damaged().is_empty() {
+        let points: Vec<String> = store.damaged().iter().map(u64::to_string).collect();
+        host.warn(&format!(
+            "note: {} in {} damaged (cut short or edited): {}; {} again",
+            if points.len() == 1 {
+                "a point file was"
+            } else {
+                "point files were"
+            },
+            dir.display(),
+            points.join(", "),
+            if points.len() == 1 {
+                "it runs"
+            } else {
+                "they run"
+            },
+        ));
+    }
+    Ok(store)
 }

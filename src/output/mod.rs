@@ -12,6 +12,8 @@ pub mod table;
 use std::io;
 use std::path::Path;
 
+use sha2::{Digest, Sha256};
+
 use crate::aggregate::Totals;
 use crate::model::Scenario;
 
@@ -94,4 +96,13 @@ fn non_finite(name: &str, bytes: &[u8]) -> Option<NonFinite> {
                 field: f.to_string(),
             })
     })
+}
+
+/// The SHA-256 of `text`, in hex: the seal of a file impasse reads back (a shard's part, a
+/// sweep's point) and the identity of a run.
+pub fn sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

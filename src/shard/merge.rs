@@ -56,6 +56,19 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
             points,
             sobol,
         } => {
+            for (dir, p) in &parts {
+                let state = store::state_dir(dir);
+                if let Some(k) = p
+                    .items
+                    .clone()
+                    .find(|&k| !store::is_sound(&store::point_path(&state, k)))
+                {
+                    return Err(MergeError::Damaged {
+                        path: dir.display().to_string(),
+                        reason: format!("point {k} is missing or damaged (cut short or edited)"),
+                    });
+                }
+            }
             let locate = |k: u64| {
                 let (dir, _) = parts
                     .iter()

@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::aggregate::Totals;
 use crate::scenario::Loaded;
@@ -122,10 +121,7 @@ impl Shard {
 
 /// A hex SHA-256: what identifies a run whose shards may be merged.
 pub fn fingerprint(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::output::sha256(text)
 }
 
 /// What a sharded run is, whole: what every one of its parts records.
@@ -269,6 +265,17 @@ pub enum MergeError {
         /// The two values.
         detail: String,
     },
+    /// A part file whose seal or counts are wrong.
+    #[error(
+        "{path}: {reason}; run that shard again (the same command with its --shard; a sweep \
+         shard's with --resume runs only what is damaged) and merge anew"
+    )]
+    Damaged {
+        /// The part's directory.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A directory given does not exist.
     #[error("{0}: no such file or directory")]
     NotFound(String),
@@ -338,22 +345,76 @@ impl Part {
         )
     }
 
-    /// Write it to `dir/part.json` (to a temporary name, then renamed into place).
+    /// Write it to `dir/part.json` (to a temporary name, then renamed into place), sealed with
+    /// the SHA-256 of its content: `{"sha256": "…", "part": {…}}`.
     pub fn write(&self, dir: &Path) -> io::Result<()> {
-        let bytes = serde_json::to_vec(self).map_err(io::Error::other)?;
-        crate::output::write_files(dir, &[(PART_FILE, bytes)])
+        let part = serde_json::to_string(self).map_err(io::Error::other)?;
+        let sealed = format!("{{\"sha256\":\"{}\",\"part\":{part}}}", fingerprint(&part));
+        crate::output::write_files(dir, &[(PART_FILE, sealed.into_bytes())])
     }
 
-    /// Read `dir/part.json`.
+    /// Read `dir/part.json`, check its seal, and check that its counts add up (`check`).
     pub fn read(dir: &Path) -> Result<Part, MergeError> {
         let path = dir.join(PART_FILE);
+        let shown = dir.display().to_string();
         let unreadable = |reason: String| MergeError::Unreadable {
-            path: dir.display().to_string(),
+            path: shown.clone(),
             reason,
         };
+        let damaged = |reason: String| MergeError::Damaged {
+            path: shown.clone(),
+            reason: format!("{PART_FILE} is damaged: {reason}"),
+        };
         let bytes = std::fs::read(&path).map_err(|e| unreadable(e.to_string()))?;
-        serde_json::from_slice(&bytes).map_err(|e| unreadable(e.to_string()))
+        let sealed: Sealed = serde_json::from_slice(&bytes).map_err(|e| {
+            damaged(format!(
+                "it is not a part file sealed by this version of impasse ({e})"
+            ))
+        })?;
+        if fingerprint(sealed.part.get()) != sealed.sha256 {
+            return Err(damaged(
+                "its content does not match its SHA-256 (edited or cut short)".into(),
+            ));
+        }
+        let part: Part = serde_json::from_str(sealed.part.get())
+            .map_err(|e| damaged(format!("its content does not parse ({e})")))?;
+        part.check().map_err(damaged)?;
+        Ok(part)
     }
+
+    /// That the part holds what its header says: its slice is its shard's, and every total
+    /// counts exactly the rounds of that slice, with finite sums of the right shape.
+    pub fn check(&self) -> Result<(), String> {
+        let items = match &self.payload {
+            Payload::Sweep { points, .. } => *points,
+            _ => crate::runner::batch_count(self.rounds),
+        };
+        if self.items != self.shard.slice(items) {
+            return Err(format!(
+                "it holds items {:?}, not the slice {:?} of its shard",
+                self.items,
+                self.shard.slice(items)
+            ));
+        }
+        let rounds = crate::runner::rounds_of(&self.items, self.rounds);
+        let rounds = rounds.end - rounds.start;
+        match &self.payload {
+            Payload::Run { totals, .. } => totals.check(rounds),
+            Payload::Audit { totals, .. } => totals.check(rounds),
+            Payload::Tournament { scenarios } => {
+                scenarios.iter().try_for_each(|s| s.results.check(rounds))
+            }
+            Payload::Sweep { .. } => Ok(()),
+        }
+    }
+}
+
+/// part.json on disk: the part's JSON text and its SHA-256.
+#[derive(Deserialize)]
+struct Sealed<'a> {
+    sha256: String,
+    #[serde(borrow)]
+    part: &'a serde_json::value::RawValue,
 }
 
 /// The part directories under the given paths: each path is a part, or holds `part-*` parts.

@@ -404,6 +404,24 @@ impl Merge for Results {
 }
 
 impl Results {
+    /// That results read from a file (a shard's part) are of `rounds` rounds in every pairing,
+    /// with finite cross sums, one sampled sum per pairing.
+    pub fn check(&self, rounds: u64) -> Result<(), String> {
+        for t in &self.pairings {
+            t.check(rounds)?;
+        }
+        let finite = |v: &[ExactSum]| v.iter().all(ExactSum::is_finite);
+        for q in 0..PARTIES {
+            if self.sampled[q].len() != self.pairings.len()
+                || !finite(&self.sampled[q])
+                || !finite(&self.cross[q])
+            {
+                return Err("its cross-pairing sums are not one finite set per pairing".into());
+            }
+        }
+        Ok(())
+    }
+
     /// Add another's rounds.
     pub fn merge(&mut self, o: &Results) {
         for (a, b) in self.pairings.iter_mut().zip(&o.pairings) {

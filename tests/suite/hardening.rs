@@ -409,6 +409,12 @@ fn an_empty_shard_warns() {
 
 #[test]
 fn an_interrupted_sweep_says_how_to_go_on_and_resumes_to_the_same_bytes() {
+    // Ctrl-C exits 130 and SIGTERM 143, as the shell reports a run killed by either.
+    interrupted_sweep("INT", 130);
+    interrupted_sweep("TERM", 143);
+}
+
+fn interrupted_sweep(signal: &str, code: i32) {
     let dir = TempDir::new().unwrap();
     let args = |out: &Path| -> Vec<String> {
         [
@@ -446,13 +452,13 @@ fn an_interrupted_sweep_says_how_to_go_on_and_resumes_to_the_same_bytes() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
     let output = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{err}");
+    assert_eq!(output.status.code(), Some(code), "{err}");
     assert!(err.contains("points are done and kept in"), "{err}");
     assert!(err.contains("--resume"), "{err}");
     let mut resumed = args(&cut);

@@ -21,6 +21,7 @@ mod fast_paths;
 mod fuzz;
 mod golden;
 mod hardening;
+mod integrity;
 mod readme;
 mod reference;
 mod report;
