@@ -27,6 +27,9 @@ pub(super) fn write_part(dir: &Path, part: &Part, quiet: bool, host: &Host) -> R
 }
 
 pub(super) fn merge(a: MergeArgs, host: &Host) -> Result<()> {
+    if a.out.is_dir() {
+        refuse_foreign(&a.out)?;
+    }
     let merged = shards::merge::merge(&a.dirs, &a.out).map_err(|e| match e {
         MergeError::Io { .. } => anyhow::Error::new(e),
         other => Usage(other.to_string()).into(),

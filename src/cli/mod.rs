@@ -644,7 +644,47 @@ fn checked_out_dir(out: Option<PathBuf>, loaded: &Loaded, command: &str) -> Resu
             dir.display()
         )));
     }
+    refuse_foreign(&dir)?;
     Ok(dir)
+}
+
+/// Refuse to write into a directory that holds anything but impasse's own results: its files
+/// would be overwritten (`-o .` over a project's own summary.csv or figures/). impasse's own:
+/// a manifest.toml naming a command, a sweep's unfinished `.sweep/`, shards' `part-*` folders,
+/// and the folders other commands write by default inside a run's (`sweep/`, `audit/`, …).
+fn refuse_foreign(dir: &Path) -> Result<()> {
+    if written_by(dir).is_some() {
+        return Ok(());
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(()); // not there yet: created empty
+    };
+    let own = |name: &str| {
+        [".sweep", "sweep", "audit", "tournament", "discover"].contains(&name)
+            || name.starts_with("part-")
+            || name.contains(".tmp-")
+    };
+    let mut foreign: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !own(n))
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    let shown = foreign
+        .iter()
+        .take(3)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = if foreign.len() > 3 { ", …" } else { "" };
+    bail!(Usage(format!(
+        "{} is not empty and does not hold impasse's results (it has {shown}{more}); impasse \
+         writes only into a new or empty directory or over its own results: choose another --out",
+        dir.display()
+    )))
 }
 
 /// Hold `dir` (created if need be) for this command alone until the returned handle is dropped:

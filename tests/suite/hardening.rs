@@ -718,3 +718,63 @@ fn one_round_gives_no_interval_for_the_nash_conv_either() {
             "  1 round x 202 deviations a party in",
         ));
 }
+
+#[test]
+fn results_go_only_into_a_new_or_empty_directory_or_over_impasse_results() {
+    let dir = TempDir::new().unwrap();
+    let project = dir.path().join("project");
+    fs::create_dir_all(project.join("figures")).unwrap();
+    fs::write(project.join("summary.csv"), "my own data\n").unwrap();
+    for args in [
+        vec!["run", &war(), "-n", "500", "-o", "."],
+        vec![
+            "sweep",
+            &war(),
+            "-n",
+            "500",
+            "--vary",
+            "parties.a.pressure=0.1,0.2",
+            "-o",
+            ".",
+        ],
+        vec!["audit", &war(), "-n", "500", "-o", "."],
+    ] {
+        impasse()
+            .current_dir(&project)
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "is not empty and does not hold impasse's results (it has figures, summary.csv)",
+            ));
+    }
+    assert_eq!(
+        fs::read_to_string(project.join("summary.csv")).unwrap(),
+        "my own data\n"
+    );
+    impasse()
+        .args(["merge", "-o"])
+        .arg(&project)
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does not hold impasse's results"));
+    // An empty directory, a run's own (again, and after a sweep wrote its default folder inside
+    // it), and a folder of shards are fine.
+    let empty = dir.path().join("empty");
+    fs::create_dir_all(&empty).unwrap();
+    let ok = |args: &[&str]| {
+        impasse()
+            .current_dir(dir.path())
+            .args(args)
+            .args(["-n", "500", "-q"])
+            .assert()
+            .success();
+    };
+    ok(&["run", &war(), "-o", "empty"]);
+    ok(&["sweep", &war(), "--vary", "parties.a.pressure=0.1,0.2"]);
+    ok(&["run", &war()]);
+    ok(&["run", &war()]);
+    ok(&["run", &war(), "--shard", "0/2", "-o", "parts"]);
+    ok(&["run", &war(), "--shard", "1/2", "-o", "parts"]);
+}
