@@ -77,8 +77,10 @@ pub(super) fn sweep(a: SweepArgs, host: &Host) -> Result<()> {
         report(&dir, true, host)?;
     }
     if !f.quiet {
+        let headline = crate::sweep::headline::headline(&dir, &loaded.scenario).map_err(Usage)?;
+        host.print(&headline);
         host.print(&format!(
-            "{} x {} in {:.2} s; results in {}\n",
+            "\n{} x {} in {:.2} s; results in {}\n",
             count(sw.design.points, POINTS),
             count(sw.rounds, ROUNDS),
             started.elapsed().as_secs_f64(),

@@ -9,27 +9,7 @@ use super::figure::{Figure, ReportError, escape};
 use super::plot::{self, Bars, Chart, LimitRow, Limits, Series};
 use crate::model::Scenario;
 
-/// The metrics the sensitivity figure shows, where the file has them.
-fn headline_metrics(sc: &Scenario) -> Vec<(String, String)> {
-    let mut m = vec![
-        ("breakdown_probability".to_string(), String::new()),
-        ("agreement_probability".to_string(), String::new()),
-    ];
-    for p in &sc.parties {
-        m.push(("concede_probability".to_string(), p.id.clone()));
-    }
-    m.push(("time_mean".to_string(), String::new()));
-    m
-}
-
-fn title(metric: &str, party: &str, sc: &Scenario) -> String {
-    let who = sc
-        .parties
-        .iter()
-        .find(|p| p.id == party)
-        .map_or(String::new(), |p| format!(" of {}", p.label));
-    format!("{}{who}", metric.replace('_', " "))
-}
+use crate::sweep::headline::{metrics as headline_metrics, title};
 
 fn percent(x: f64) -> String {
     if !x.is_finite() {

@@ -7,6 +7,7 @@
 //! they finish, so a killed sweep resumes where it stopped.
 
 pub mod design;
+pub mod headline;
 pub mod results;
 pub mod sensitivity;
 pub mod store;

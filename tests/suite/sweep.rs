@@ -583,3 +583,78 @@ fn a_resumed_sobol_sweep_equals_an_uninterrupted_one() {
     let files = ["sweep.csv", "sweep_outcomes.csv", "sensitivity.csv"];
     killed_and_resumed_equals_whole(dir.path(), &args, 32, &files);
 }
+
+/// A sweep prints its headline as a run prints its table: each headline metric's range over the
+/// points, where it is lowest and highest over a grid, and a Sobol' design's total indices with
+/// their intervals; the figures are those of sweep.csv and sensitivity.csv.
+#[test]
+fn a_sweep_prints_its_headline() {
+    let dir = TempDir::new().unwrap();
+    let file = scenario(dir.path(), DUEL);
+    let grid = impasse()
+        .args([
+            "sweep",
+            &file,
+            "--no-report",
+            "--vary",
+            "parties.a.pressure=0.5,2",
+            "-o",
+        ])
+        .arg(dir.path().join("g"))
+        .assert()
+        .success();
+    let text = String::from_utf8(grid.get_output().stdout.clone()).unwrap();
+    // a concedes less often where its pressure is higher (it mixes to keep b indifferent).
+    let csv = fs::read_to_string(dir.path().join("g/sweep.csv")).unwrap();
+    let conceded: Vec<f64> = csv
+        .lines()
+        .filter(|l| l.contains(",concede_probability,a,"))
+        .map(|l| l.split(',').nth(5).unwrap().parse().unwrap())
+        .collect();
+    let line = text
+        .lines()
+        .find(|l| l.contains("concede probability of a"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let (lo, hi) = (conceded[1], conceded[0]);
+    assert!(lo < hi, "{conceded:?}");
+    assert!(line.contains(&format!("{lo:.3} to {hi:.3}")), "{text}");
+    assert!(
+        line.contains("(lowest at parties.a.pressure = 2; highest at parties.a.pressure = 0.5)"),
+        "{text}"
+    );
+    let line = text
+        .lines()
+        .find(|l| l.contains("agreement probability"))
+        .unwrap();
+    assert!(line.contains("(the same at every point)"), "{text}");
+    assert!(text.starts_with("Over the 2 points"), "{text}");
+    let sobol = impasse()
+        .args([
+            "sweep",
+            &file,
+            "--no-report",
+            "-n",
+            "500",
+            "--design",
+            "sobol",
+        ])
+        .args(["--points", "16", "--vary", "parties.a.pressure=0.5..2"])
+        .args(["--vary", "parties.b.pressure=0.5..2", "-o"])
+        .arg(dir.path().join("s"))
+        .assert()
+        .success();
+    let text = String::from_utf8(sobol.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("Total Sobol' indices"), "{text}");
+    assert!(!text.contains("lowest at"), "{text}");
+    let csv = fs::read_to_string(dir.path().join("s/sensitivity.csv")).unwrap();
+    let total = csv
+        .lines()
+        .find(|l| l.starts_with("concede_probability,a,parties.a.pressure,total,"))
+        .unwrap();
+    let v: f64 = total.split(',').nth(4).unwrap().parse().unwrap();
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("parties.a.pressure"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(row.contains(&format!("{v:.2} ±")), "{v} in {row}");
+}
