@@ -41,6 +41,16 @@ struct RunFiles {
 impl RunFiles {
     fn read(dir: &Path, sc: &Scenario) -> Result<RunFiles, ReportError> {
         let survival = Table::read(dir, "survival.csv")?;
+        survival.ascending(&["curve", "party"], "time")?;
+        for column in ["value", "ci_low", "ci_high"] {
+            survival.within(column, 0.0, 1.0)?;
+        }
+        let times = Table::read(dir, "times.csv")?;
+        times.ascending(&["outcome", "party"], "bin_start")?;
+        let outcomes = Table::read(dir, "outcomes.csv")?;
+        outcomes.within("probability", 0.0, 1.0)?;
+        let summary = Table::read(dir, "summary.csv")?;
+        check_summary(&summary, sc)?;
         let (curve, time, value) = (
             survival.col("curve")?,
             survival.col("time")?,
@@ -59,15 +69,38 @@ impl RunFiles {
             .cloned()
             .collect();
         Ok(RunFiles {
-            outcomes: Table::read(dir, "outcomes.csv")?,
-            summary: Table::read(dir, "summary.csv")?,
-            times: Table::read(dir, "times.csv")?,
+            outcomes,
+            summary,
+            times,
             survival,
             still,
             shown_until,
         })
     }
 }
+
+/// That summary.csv holds the rows a run writes (a file cut at a line's end still parses):
+/// `rounds` first, each party's chance of conceding, the chance of a breakdown.
+fn check_summary(summary: &Table, sc: &Scenario) -> Result<(), ReportError> {
+    let (metric, party) = (summary.col("metric")?, summary.col("party")?);
+    let has = |m: &str, p: &str| !summary.filter(&[(metric, m), (party, p)]).is_empty();
+    let whole = summary.rows[0][metric] == "rounds"
+        && has("breakdown_probability", "")
+        && sc.parties.iter().all(|p| has("concede_probability", &p.id));
+    if !whole {
+        return Err(ReportError::Unreadable {
+            file: summary.path.clone(),
+            why: "it lacks some of its rows (rounds, each party's chance of conceding, the \
+              chance of a breakdown): cut short or edited; write it again with the \
+              command that made it"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
+/// At most this many points in the hazard figure: finer histograms are grouped.
+const HAZARD_BINS: usize = 200;
 
 fn draw(e: String) -> ReportError {
     ReportError::Drawing(e)
@@ -195,22 +228,28 @@ fn hazard(sc: &Scenario, f: &RunFiles) -> Result<Figure, ReportError> {
     let mut levels = Vec::new();
     for (i, p) in sc.parties.iter().enumerate() {
         let rows = times.filter(&[(t_out, "concession"), (t_party, p.id.as_str())]);
-        let points: Vec<(f64, f64)> = rows
-            .iter()
-            .enumerate()
-            .filter(|(b, _)| b + 1 < surv.len() && surv[*b] * rounds >= 100.0 && surv[b + 1] > 0.0)
-            .map(|(b, r)| {
-                let (a, z) = (num(&r[t_lo]), num(&r[t_hi]));
-                let total = -(surv[b + 1] / surv[b]).ln() / (z - a);
-                let share = num(&r[t_count]) / ended_in(b);
-                (
+        // Bins grouped by `group` (one when there are at most HAZARD_BINS), so that the figure
+        // has a bounded number of points and each enough rounds, however fine the histogram.
+        let group = rows.len().div_ceil(HAZARD_BINS).max(1);
+        let points: Vec<(f64, f64)> = (0..rows.len())
+            .step_by(group)
+            .filter_map(|b0| {
+                let b1 = (b0 + group).min(rows.len());
+                if !(b1 < surv.len() && surv[b0] * rounds >= 100.0 && surv[b1] > 0.0) {
+                    return None;
+                }
+                let (a, z) = (num(&rows[b0][t_lo]), num(&rows[b1 - 1][t_hi]));
+                let total = -(surv[b1] / surv[b0]).ln() / (z - a);
+                let mine: f64 = rows[b0..b1].iter().map(|r| num(&r[t_count])).sum();
+                let share = mine / (b0..b1).map(ended_in).sum::<f64>();
+                Some((
                     0.5 * (a + z),
                     if share.is_finite() {
                         total * share
                     } else {
                         0.0
                     },
-                )
+                ))
             })
             .collect();
         series.push(Series {

@@ -21,9 +21,10 @@ const LAYERS: &[&[&str]] = &[
     // Files and tables.
     &["output"],
     // What is built on runs.
-    &["sweep", "tournament", "audit", "report"],
-    // What is built on a sweep's points.
-    &["discover"],
+    &["sweep", "tournament", "audit"],
+    // What is built on a sweep's points; the pages that draw every result (a sweep's headline
+    // metrics are the sweep's).
+    &["discover", "report"],
     // Runs, sweeps and tournaments in slices, merged.
     &["shard"],
     // Job scripts.

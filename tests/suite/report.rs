@@ -244,6 +244,100 @@ fn report_redraws_a_result_from_its_files_and_refuses_what_is_not_one() {
         .stderr(predicate::str::contains("not a result directory"));
 }
 
+/// `impasse report` draws only what impasse could have written: a file cut short (mid-line or at
+/// a line's end), reordered rows, a NaN or a probability above 1 is refused with the file and
+/// line, and no report is written.
+#[test]
+fn report_refuses_files_that_were_cut_short_reordered_or_edited() {
+    let dir = TempDir::new().unwrap();
+    let good = run(&dir, &["run"]);
+    let read = |f: &str| fs::read_to_string(good.join(f)).unwrap();
+    let summary = read("summary.csv");
+    let survival = read("survival.csv");
+    let times = read("times.csv");
+    let outcomes = read("outcomes.csv");
+    let mut lines: Vec<&str> = survival.lines().collect();
+    lines.swap(3, 9);
+    let shuffled = lines.join("\n") + "\n";
+    let three_lines: String = summary.lines().take(3).map(|l| format!("{l}\n")).collect();
+    let nan_time = {
+        let mut rows: Vec<String> = times.lines().map(str::to_string).collect();
+        let mut cells: Vec<&str> = rows[4].split(',').collect();
+        cells[5] = "NaN";
+        rows[4] = cells.join(",");
+        rows.join("\n") + "\n"
+    };
+    let above_one = outcomes.replacen(",0.", ",1.", 1);
+    let cases: [(&str, String, &str); 6] = [
+        (
+            "summary.csv",
+            summary[..summary.len() / 2].to_string(),
+            "cut short",
+        ),
+        ("summary.csv", three_lines, "it lacks some of its rows"),
+        ("survival.csv", shuffled, "out of order"),
+        (
+            "times.csv",
+            nan_time,
+            "line 5: `NaN` is not a number impasse writes",
+        ),
+        ("outcomes.csv", above_one, "not a number from 0 to 1"),
+        (
+            "survival.csv",
+            "curve,party,time,value,ci_low,ci_high\n".into(),
+            "it has no rows",
+        ),
+    ];
+    for (i, (file, text, needle)) in cases.iter().enumerate() {
+        let bad = dir.path().join(format!("bad-{i}"));
+        fs::create_dir_all(&bad).unwrap();
+        for f in [
+            "summary.csv",
+            "survival.csv",
+            "times.csv",
+            "outcomes.csv",
+            "manifest.toml",
+        ] {
+            fs::copy(good.join(f), bad.join(f)).unwrap();
+        }
+        fs::write(bad.join(file), text).unwrap();
+        impasse()
+            .arg("report")
+            .arg(&bad)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("{file}: ")))
+            .stderr(predicate::str::contains(*needle));
+        assert!(!bad.join("report.html").exists(), "{file}: {needle}");
+    }
+}
+
+/// The documented maximum of 100,000 bins draws from a bounded number of points: the hazard's
+/// bins grouped to at most 200 per party, lines and bands thinned to a few per pixel column.
+#[test]
+fn the_finest_histogram_draws_a_report_of_bounded_size() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("fine.toml");
+    fs::write(&file, WAR.replace("bins = 60", "bins = 100000")).unwrap();
+    let out = dir.path().join("fine");
+    impasse()
+        .arg("run")
+        .arg(&file)
+        .args(["-q", "-n", "100000", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let (_, _, _, circles, _) = figure(&out, "hazard");
+    assert!((10..=400).contains(&circles), "{circles} hazard points");
+    for id in ["survival", "incidence", "hazard", "outcomes"] {
+        let size = fs::metadata(out.join("figures").join(format!("{id}.svg")))
+            .unwrap()
+            .len();
+        assert!(size < 200_000, "{id}.svg has {size} bytes");
+    }
+    assert!(fs::metadata(out.join("report.html")).unwrap().len() < 600_000);
+}
+
 #[test]
 fn a_merged_result_has_the_same_report_as_one_run_whole() {
     let dir = TempDir::new().unwrap();
