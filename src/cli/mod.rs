@@ -253,6 +253,11 @@ struct EntrantArgs {
     /// More scenarios (sharing the party ids) to rank the entrants across, comma-separated.
     #[arg(long, value_name = "A.toml,B.toml", value_delimiter = ',')]
     scenarios: Vec<PathBuf>,
+    /// Enumerate at most N extreme equilibria of the meta-game (each best-response polytope's
+    /// walk stops after 10 N bases); the table says when the list is incomplete. Raise it for
+    /// large meta-games [default: the [tournament] table's max_equilibria, else 1000].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    max_equilibria: Option<u64>,
 }
 
 impl EntrantArgs {
@@ -270,6 +275,9 @@ impl EntrantArgs {
                 .map(|p| absolute(p).map(|q| q.display().to_string()))
                 .collect::<Result<_>>()?;
             a.extend(["--scenarios".to_string(), abs.join(",")]);
+        }
+        if let Some(n) = self.max_equilibria {
+            a.extend(["--max-equilibria".to_string(), n.to_string()]);
         }
         Ok(a)
     }

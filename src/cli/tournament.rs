@@ -37,7 +37,7 @@ pub(super) fn tournament(a: TournamentArgs, host: &Host) -> Result<()> {
     let started = Instant::now();
     let results = pool.install(|| series.run(&slice, &|n| bar.inc(n)));
     bar.finish_and_clear();
-    let manifest = series.manifest(&loaded[0]);
+    let manifest = series.manifest(&loaded[0], max_equilibria(&a.entrants, &loaded[0])?);
     if let Some(shard) = shard {
         let main = series.main();
         let identity = Some(series.identity(&manifest));
@@ -83,4 +83,21 @@ pub(super) fn tournament(a: TournamentArgs, host: &Host) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The limit on the meta-game's equilibria: `--max-equilibria`, else the file's
+/// `[tournament] max_equilibria`, else the default.
+fn max_equilibria(e: &EntrantArgs, main: &crate::scenario::Loaded) -> Result<u64> {
+    let file = main.tournament.as_ref().and_then(|t| t.max_equilibria);
+    let n = e
+        .max_equilibria
+        .or(file)
+        .unwrap_or(tm::DEFAULT_MAX_EQUILIBRIA);
+    if !(1..=100_000_000).contains(&n) {
+        bail!(Usage(format!(
+            "{}: tournament.max_equilibria = {n}: must be from 1 to 100000000",
+            main.file
+        )));
+    }
+    Ok(n)
 }

@@ -13,8 +13,12 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
     let mut figures = payoff_maps(&t, sc)?;
     figures.push(ranking(&Table::read(dir, "ranking.csv")?, sc)?);
     figures.push(replicator(&Table::read(dir, "replicator.csv")?, sc)?);
+    let limit = std::fs::read(dir.join("manifest.toml"))
+        .map_or(crate::tournament::DEFAULT_MAX_EQUILIBRIA, |m| {
+            crate::tournament::max_equilibria(&m)
+        });
     let html = match Table::read(dir, "equilibria.csv") {
-        Ok(eq) => equilibria(&eq),
+        Ok(eq) => equilibria(&eq, limit)?,
         Err(_) => String::new(),
     };
     Ok((html, figures))
@@ -147,19 +151,40 @@ fn replicator(replicator: &Table, sc: &Scenario) -> Result<Figure, ReportError> 
         .collect();
     Ok(Figure {
         id: "replicator".into(),
-        caption: "Two-population replicator dynamics from the uniform mix: which entrants survive."
+        caption: "Two-population replicator dynamics from the uniform mix: which entrants \
+                  survive when each population shifts towards what paid better against the other. \
+                  It follows the dynamics, not the equilibria: it can settle where no equilibrium \
+                  of the table below is, or on an entrant none of them plays (the paths need not \
+                  converge to a Nash equilibrium, and where they do, it is the one their start \
+                  leads to)."
             .into(),
         svg: plot::svg(2, |k, a| plot::xy(a, &charts[k])).map_err(ReportError::Drawing)?,
     })
 }
 
-/// The equilibria of the meta-game, as a table.
-fn equilibria(eq: &Table) -> String {
-    let mut html = String::from(
+/// The report lists at most this many equilibria; equilibria.csv has every one found.
+const SHOWN: usize = 20;
+
+/// The equilibria of the meta-game, as a table: the first `SHOWN`, and how many there are.
+fn equilibria(eq: &Table, limit: u64) -> Result<String, ReportError> {
+    let number = eq.col("equilibrium")?;
+    let count = eq.rows.last().map_or(0, |r| num(&r[number]) as u64);
+    let mut html = format!(
+        "<p>{count} extreme equilibri{} of the meta-game{}. impasse enumerates at most {limit} \
+         (<code>--max-equilibria</code>) and stops walking a larger meta-game early; \
+         <code>impasse tournament</code> says when it did.</p>",
+        if count == 1 { "um" } else { "a" },
+        if count as usize > SHOWN {
+            format!(", the first {SHOWN} below and all in equilibria.csv")
+        } else {
+            String::new()
+        }
+    );
+    html.push_str(
         "<table><tr><th>equilibrium</th><th>party</th><th>strategy</th><th>probability</th>\
          <th>expected payoff</th></tr>",
     );
-    for r in &eq.rows {
+    for r in eq.rows.iter().filter(|r| num(&r[number]) <= SHOWN as f64) {
         html.push_str("<tr>");
         for (k, c) in r.iter().enumerate().take(5) {
             let cell = if k >= 3 { short(c) } else { escape(c) };
@@ -168,5 +193,5 @@ fn equilibria(eq: &Table) -> String {
         html.push_str("</tr>");
     }
     html.push_str("</table>");
-    html
+    Ok(html)
 }

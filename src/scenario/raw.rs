@@ -148,6 +148,8 @@ pub struct RawTournament {
     /// Per party id: strategy specs (`"hazard:rate=0.1"`) or strategy tables.
     #[serde(default)]
     pub entrants: IndexMap<String, Vec<toml::Value>>,
+    /// How many extreme equilibria of the meta-game to enumerate at most.
+    pub max_equilibria: Option<u64>,
 }
 
 /// `initial + growth * t`; a bare number is a constant.

@@ -360,7 +360,7 @@ impl Series {
     }
 
     /// manifest.toml: the main scenario with the entrants written into `[tournament]`.
-    pub fn manifest(&self, main: &Loaded) -> Vec<u8> {
+    pub fn manifest(&self, main: &Loaded, max_equilibria: u64) -> Vec<u8> {
         let mut table = toml_edit::Table::new();
         let mut ent = toml_edit::InlineTable::new();
         for (i, list) in self.entrants.iter().enumerate() {
@@ -368,6 +368,9 @@ impl Series {
             ent.insert(&main.scenario.parties[i].id, arr.into());
         }
         table.insert("entrants", toml_edit::value(ent));
+        if max_equilibria != DEFAULT_MAX_EQUILIBRIA {
+            table.insert("max_equilibria", toml_edit::value(max_equilibria as i64));
+        }
         crate::output::manifest::manifest_with(
             &main.resolved,
             &main.scenario,
@@ -384,6 +387,20 @@ impl Series {
         }
         identity
     }
+}
+
+/// The meta-game's extreme equilibria enumerated by default (`--max-equilibria`); another
+/// limit is recorded in the manifest, so that a merge of shards enumerates as the run would.
+pub const DEFAULT_MAX_EQUILIBRIA: u64 = 1000;
+
+/// The limit on the equilibria recorded in a tournament's `manifest`.
+pub fn max_equilibria(manifest: &[u8]) -> u64 {
+    std::str::from_utf8(manifest)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("tournament")?.get("max_equilibria")?.as_integer())
+        .and_then(|n| u64::try_from(n).ok())
+        .unwrap_or(DEFAULT_MAX_EQUILIBRIA)
 }
 
 /// Every pairing's totals, and for each party, over the sampled rounds (every

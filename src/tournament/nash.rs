@@ -50,7 +50,15 @@ pub struct Equilibria {
     pub list: Vec<Equilibrium>,
     /// The number of components.
     pub components: usize,
+    /// Whether the list is every extreme equilibrium; `false` when the enumeration stopped at
+    /// its limit (`equilibria_within`): then the list holds some of them, and the components
+    /// are those of the list.
+    pub complete: bool,
 }
+
+/// How many bases of a best-response polytope the walk may visit per equilibrium it may
+/// return: the vertex walk, not the pairing, is what grows with the game.
+pub const BASES_PER_EQUILIBRIUM: usize = 10;
 
 /// A polytope {z ≥ 0 : M z ≤ 1}'s vertex: its point and its labels as bits (variable k unplayed:
 /// bit `var_label[k]`; row r tight: bit `row_label[r]`).
@@ -130,8 +138,14 @@ impl Tableau {
 }
 
 /// Every vertex of {z ≥ 0 : M z ≤ 1} for `m` with positive integer entries (rows × dims), found
-/// by walking the lexicographically feasible bases from the origin.
-fn vertices(m: &[Vec<BigInt>], var_label: &[usize], row_label: &[usize]) -> Vec<Vertex> {
+/// by walking the lexicographically feasible bases from the origin; `false` with those found
+/// when the walk has visited `budget` bases and stopped.
+fn vertices(
+    m: &[Vec<BigInt>],
+    var_label: &[usize],
+    row_label: &[usize],
+    budget: usize,
+) -> (Vec<Vertex>, bool) {
     let (rows, dims) = (m.len(), m[0].len());
     let (slacks, rhs) = (dims..dims + rows, dims + rows);
     let t: Vec<Vec<BigInt>> = m
@@ -199,12 +213,15 @@ fn vertices(m: &[Vec<BigInt>], var_label: &[usize], row_label: &[usize]) -> Vec<
             };
             let mut next = tab.basis.clone();
             next[r] = c;
+            if seen.len() >= budget {
+                return (found, false);
+            }
             if seen.insert(key(&next)) {
                 stack.push(tab.pivot(r, c));
             }
         }
     }
-    found
+    (found, true)
 }
 
 /// The payoffs as integers: each f64 is k · 2^e exactly; all are scaled by the largest 2^-e.
@@ -278,20 +295,31 @@ fn root(parent: &mut [usize], mut i: usize) -> usize {
 /// Every extreme equilibrium of the game with payoffs `a` (row player) and `b` (column player),
 /// both `m x n`, row-major.
 pub fn equilibria(a: &[Vec<f64>], b: &[Vec<f64>]) -> Equilibria {
+    equilibria_within(a, b, usize::MAX)
+}
+
+/// The extreme equilibria as `equilibria` finds them, but at most `limit`, and each polytope's
+/// walk stopped after `BASES_PER_EQUILIBRIUM * limit` bases: large meta-games (a 20 x 20 war of
+/// attrition has about 60,000 extreme equilibria) take seconds, not hours and gigabytes.
+/// `complete` says whether the list is all of them.
+pub fn equilibria_within(a: &[Vec<f64>], b: &[Vec<f64>], limit: usize) -> Equilibria {
     let (m, n) = (a.len(), a[0].len());
     assert!(m + n <= 64, "at most 64 strategies in all");
+    let budget = limit.saturating_mul(BASES_PER_EQUILIBRIUM);
     // P over x: rows j of Bᵀ; label i for x_i = 0, m + j for column j a best response.
     let bt: Vec<Vec<f64>> = (0..n).map(|j| (0..m).map(|i| b[i][j]).collect()).collect();
-    let p = vertices(
+    let (p, p_all) = vertices(
         &positive_integers(&bt),
         &(0..m).collect::<Vec<_>>(),
         &(m..m + n).collect::<Vec<_>>(),
+        budget,
     );
     // Q over y: rows i of A; label m + j for y_j = 0, i for row i a best response.
-    let q = vertices(
+    let (q, q_all) = vertices(
         &positive_integers(a),
         &(m..m + n).collect::<Vec<_>>(),
         &(0..m).collect::<Vec<_>>(),
+        budget,
     );
     let all = if m + n == 64 {
         u64::MAX
@@ -300,9 +328,14 @@ pub fn equilibria(a: &[Vec<f64>], b: &[Vec<f64>]) -> Equilibria {
     };
     let is_origin = |v: &Vertex| v.z.iter().all(Zero::is_zero);
     let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for (i, xv) in p.iter().enumerate().filter(|(_, v)| !is_origin(v)) {
+    let mut complete = p_all && q_all;
+    'pairing: for (i, xv) in p.iter().enumerate().filter(|(_, v)| !is_origin(v)) {
         for (j, yv) in q.iter().enumerate().filter(|(_, v)| !is_origin(v)) {
             if xv.labels | yv.labels == all {
+                if pairs.len() == limit {
+                    complete = false;
+                    break 'pairing;
+                }
                 pairs.push((i, j));
             }
         }
@@ -373,6 +406,7 @@ pub fn equilibria(a: &[Vec<f64>], b: &[Vec<f64>]) -> Equilibria {
     Equilibria {
         list,
         components: numbers.len(),
+        complete,
     }
 }
 
@@ -386,6 +420,44 @@ mod tests {
     fn game(a: &[&[f64]], b: &[&[f64]]) -> Equilibria {
         let v = |m: &[&[f64]]| m.iter().map(|r| r.to_vec()).collect::<Vec<_>>();
         equilibria(&v(a), &v(b))
+    }
+
+    /// A war of attrition between "concede at t" for t = 0..8 on both sides has hundreds of
+    /// extreme equilibria. Limited, the enumeration says it stopped, returns at most the limit,
+    /// and every one it returns is one of the full list; with a limit above the count it is the
+    /// full list, complete.
+    #[test]
+    fn a_limited_enumeration_returns_true_equilibria_and_says_it_stopped() {
+        let k = 8;
+        let win = |i: usize, j: usize| -> [f64; 2] {
+            // Concede at i (row) against j (column): the later one wins 1, both pay 0.1 a unit.
+            let t = i.min(j) as f64;
+            let (u, v) = match i.cmp(&j) {
+                std::cmp::Ordering::Less => (0.0, 1.0),
+                std::cmp::Ordering::Greater => (1.0, 0.0),
+                std::cmp::Ordering::Equal => (0.5, 0.5),
+            };
+            [u - 0.1 * t, v - 0.1 * t]
+        };
+        let a: Vec<Vec<f64>> = (0..k)
+            .map(|i| (0..k).map(|j| win(i, j)[0]).collect())
+            .collect();
+        let b: Vec<Vec<f64>> = (0..k)
+            .map(|i| (0..k).map(|j| win(i, j)[1]).collect())
+            .collect();
+        let all = equilibria(&a, &b);
+        assert!(all.complete);
+        assert!(all.list.len() > 10, "{}", all.list.len());
+        let some = equilibria_within(&a, &b, 10);
+        assert!(!some.complete);
+        assert!(!some.list.is_empty() && some.list.len() <= 10);
+        for e in &some.list {
+            assert!(all.list.iter().any(|f| f.x == e.x && f.y == e.y), "{e:?}");
+            assert!(e.gains.iter().flatten().all(|&g| g <= 0.0));
+        }
+        let every = equilibria_within(&a, &b, all.list.len());
+        assert!(every.complete);
+        assert_eq!(every, all);
     }
 
     #[test]

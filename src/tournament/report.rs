@@ -180,7 +180,8 @@ pub fn files(
 ) -> Outputs {
     let ranks = rank_entrants(t, r);
     let [pa, pb] = matrices(t, r);
-    let eq = nash::equilibria(&pa, &pb);
+    let limit = usize::try_from(super::max_equilibria(&manifest)).unwrap_or(usize::MAX);
+    let eq = nash::equilibria_within(&pa, &pb, limit);
     let path = dynamics::trajectory(&pa, &pb, 200.0, 50);
     let mut files = vec![
         ("tournament.csv", tournament(t, r)),

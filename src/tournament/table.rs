@@ -35,19 +35,28 @@ pub fn table(t: &Tournament, pa: &[Vec<f64>], pb: &[Vec<f64>], eq: &Equilibria) 
         }
     }
     let (n, k) = (eq.list.len(), eq.components);
-    let _ = writeln!(
-        o,
-        "\nequilibria of the meta-game: all {n} extreme one{}, {}:",
-        if n == 1 { "" } else { "s" },
-        if k == n {
-            "none joined to another".to_string()
-        } else {
-            format!(
-                "in {k} component{} (those of a component are joined by continua of equilibria)",
-                if k == 1 { "" } else { "s" }
-            )
-        }
-    );
+    let joined = if k == n {
+        "none joined to another".to_string()
+    } else {
+        format!(
+            "in {k} component{} (those of a component are joined by continua of equilibria)",
+            if k == 1 { "" } else { "s" }
+        )
+    };
+    if eq.complete {
+        let _ = writeln!(
+            o,
+            "\nequilibria of the meta-game: all {n} extreme one{}, {joined}:",
+            if n == 1 { "" } else { "s" },
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "\nequilibria of the meta-game: the enumeration stopped at its limit (--max-equilibria) \
+             with {n} extreme ones found, {joined}; the meta-game has more, and the components \
+             are those of the ones found. Raise --max-equilibria to enumerate them all:"
+        );
+    }
     for (k, e) in eq.list.iter().enumerate().take(SHOWN) {
         let mix = |q: usize, v: &[f64]| {
             v.iter()

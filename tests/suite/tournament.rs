@@ -507,3 +507,65 @@ fn regret_ci_high_covers_the_true_regret_of_estimated_equilibria() {
         "{misses_without_noise} of {n}"
     );
 }
+
+/// A large meta-game's enumeration is bounded: `--max-equilibria N` lists at most N, says on the
+/// terminal that it stopped, records N in the manifest (so that a merge of shards enumerates as
+/// the run did, byte for byte), and the report lists the first few.
+#[test]
+fn the_equilibria_enumerated_are_bounded_and_the_bound_is_said() {
+    let dir = TempDir::new().unwrap();
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/war-of-attrition.toml"
+    );
+    let times: Vec<String> = (0..8).map(|t| format!("at_time:t={t}")).collect();
+    let args = |out: &str| -> Vec<String> {
+        let mut a: Vec<String> = ["tournament", file, "-n", "2000", "--max-equilibria", "3"]
+            .map(str::to_string)
+            .to_vec();
+        a.extend(["--entrants".into(), format!("a={}", times.join(","))]);
+        a.extend(["--entrants".into(), format!("b={}", times.join(","))]);
+        a.extend(["-o".into(), dir.path().join(out).display().to_string()]);
+        a
+    };
+    let whole = impasse().args(args("whole")).assert().success();
+    let text = String::from_utf8(whole.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("the enumeration stopped at its limit (--max-equilibria) with 3"),
+        "{text}"
+    );
+    let eq = read_csv(&dir.path().join("whole/equilibria.csv"));
+    let listed: std::collections::BTreeSet<&str> = eq[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(listed.len(), 3);
+    let manifest = fs::read_to_string(dir.path().join("whole/manifest.toml")).unwrap();
+    assert!(manifest.contains("max_equilibria = 3"), "{manifest}");
+    let html = fs::read_to_string(dir.path().join("whole/report.html")).unwrap();
+    assert!(html.contains("impasse enumerates at most 3"));
+    let parts = dir.path().join("parts");
+    let a = args("parts");
+    let a: Vec<&str> = a[..a.len() - 2].iter().map(String::as_str).collect();
+    crate::common::shards(&a, &parts, 2);
+    crate::common::merge(&[&parts], &dir.path().join("merged"));
+    crate::common::same_bytes(
+        &dir.path().join("whole"),
+        &dir.path().join("merged"),
+        &["equilibria.csv", "manifest.toml", "tournament.csv"],
+    );
+    // Without the flag every equilibrium of this game is found, and none is said to be missing.
+    let mut all = args("all");
+    all.retain(|x| x != "--max-equilibria" && x != "3");
+    let text = impasse().args(&all).arg("-q").assert().success();
+    assert!(text.get_output().stdout.is_empty());
+    refuses(&["--max-equilibria", "0"], "--max-equilibria");
+    // The file's own limit is checked as well, naming the field.
+    let limited = write(
+        dir.path(),
+        &CHICKEN.replace("[tournament]", "[tournament]\nmax_equilibria = 0"),
+    );
+    impasse()
+        .args(["tournament", &limited, "-q", "-o"])
+        .arg(dir.path().join("z"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("tournament.max_equilibria = 0"));
+}
