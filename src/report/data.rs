@@ -102,7 +102,7 @@ impl Table {
         let c = self.col(column)?;
         for (i, r) in self.rows.iter().enumerate() {
             let x = num(&r[c]);
-            if !r[c].is_empty() && !(x >= lo && x <= hi) {
+            if !r[c].is_empty() && !(lo..=hi).contains(&x) {
                 return Err(ReportError::Unreadable {
                     file: self.path.clone(),
                     why: format!(
