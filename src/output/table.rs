@@ -17,11 +17,16 @@ pub fn decimal(x: f64, digits: usize) -> String {
     }
 }
 
+/// A number in a table: four decimals throughout, so that a column reads in one format; a
+/// value too small for them shows as below 0.0001 (not as 0.0000, which it is not), one too
+/// large for a column in scientific notation.
 fn num(x: f64) -> String {
     if x.is_nan() {
         "-".into()
-    } else if x != 0.0 && (x.abs() >= 1e5 || x.abs() < 1e-3) {
+    } else if x.abs() >= 1e5 {
         format!("{x:.3e}")
+    } else if x != 0.0 && x.abs() < 5e-5 {
+        if x > 0.0 { "<0.0001" } else { ">-0.0001" }.into()
     } else {
         decimal(x, 4)
     }
@@ -372,6 +377,17 @@ mod tests {
         assert_eq!(decimal(-0.5, 4), "-0.5000");
         assert_eq!(decimal(-0.00005, 4), "-0.0001");
         assert_eq!(num(-0.0), "0.0000");
-        assert_eq!(num(-2e-5), "-2.000e-5");
+        assert_eq!(num(-2e-5), ">-0.0001");
+    }
+
+    /// One format in a column: an interval's tiny bound is not written as 3.841e-6 beside
+    /// 0.0000, nor as 0.0000, which it is not.
+    #[test]
+    fn a_table_writes_its_numbers_in_one_format() {
+        assert_eq!(num(3.841e-6), "<0.0001");
+        assert_eq!(num(0.0), "0.0000");
+        assert_eq!(num(0.00012), "0.0001");
+        assert_eq!(num(0.25), "0.2500");
+        assert_eq!(num(123456.0), "1.235e5");
     }
 }

@@ -162,10 +162,11 @@ fn sobol_table(
                     .first()
                     .map_or(f64::NAN, |r| num(&r[c.value]))
             };
+            let two = |x: f64| crate::output::table::decimal(x, 2);
             html.push_str(&format!(
-                "<td>{:.2} ({:.2})</td>",
-                get("total"),
-                get("first")
+                "<td>{} ({})</td>",
+                two(get("total")),
+                two(get("first"))
             ));
         }
         html.push_str("</tr>\n");

@@ -73,3 +73,44 @@ pub(super) fn short(s: &str) -> String {
         Err(_) => escape(s),
     }
 }
+
+/// A varied path as an axis names it, with its unit: `parties.iran.pressure.initial` is "Iran's
+/// pressure at the start (per week)", `deadline.at` "the deadline (weeks)".
+pub(super) fn path_name(path: &str, sc: &Scenario) -> String {
+    let unit = sc.time_unit.as_str();
+    let per = format!("per {}", unit.strip_suffix('s').unwrap_or(unit));
+    let parts: Vec<&str> = path.split('.').collect();
+    let (who, rest) = match parts.as_slice() {
+        ["parties", id, rest @ ..] => {
+            let label = sc
+                .parties
+                .iter()
+                .find(|p| p.id == *id)
+                .map_or(id.to_string(), |p| p.label.clone());
+            (format!("{label}'s "), rest.to_vec())
+        }
+        rest => ("the ".to_string(), rest.to_vec()),
+    };
+    let Some((field, tail)) = rest.split_first() else {
+        return path.to_string();
+    };
+    let unit_of = match *field {
+        "deadline" => format!("({unit})"),
+        "pressure" | "discount_rate" | "hazard" | "rate" | "breakdown" => format!("({per})"),
+        "talks" => format!("({unit})"),
+        _ => String::new(),
+    };
+    let mut name = format!("{who}{}", field.replace('_', " "));
+    match tail {
+        ["initial"] => name.push_str(" at the start"),
+        ["growth"] => return format!("{name}: its growth {per}"),
+        ["at"] => {}
+        [] => {}
+        more => name.push_str(&format!(" {}", more.join(" ").replace('_', " "))),
+    }
+    if unit_of.is_empty() {
+        name
+    } else {
+        format!("{name} {unit_of}")
+    }
+}

@@ -101,7 +101,22 @@ const STYLE: &str = "body{font-family:sans-serif;max-width:760px;margin:2em auto
 line-height:1.4}h1{font-size:1.5em}figure{margin:1.5em 0;page-break-inside:avoid}\
 figcaption{font-size:.9em;color:#444}table{border-collapse:collapse;margin:1em 0}\
 td,th{border-bottom:1px solid #ddd;padding:.2em .6em;text-align:left}\
-svg{max-width:100%;height:auto}@media print{body{margin:0}}";
+svg{max-width:100%;height:auto}summary{cursor:pointer;font-weight:bold;margin:1em 0}\
+@media print{body{margin:0}}";
+
+/// How many figures a page shows open; the rest are folded.
+const OPEN_FIGURES: usize = 4;
+
+/// One figure, inline.
+fn figure_html(f: &Figure) -> String {
+    // Inline SVG needs no namespace declaration in HTML: leave out the only URL it holds.
+    let svg = f.svg.replace(" xmlns=\"http://www.w3.org/2000/svg\"", "");
+    format!(
+        "<figure id=\"{}\">\n{svg}\n<figcaption>{}</figcaption>\n</figure>\n",
+        escape(&f.id),
+        escape(&f.caption)
+    )
+}
 
 fn page(dir: &Path, sc: &Scenario, kind: Kind, headline: &str, figures: &[Figure]) -> String {
     let title = sc.title.clone().unwrap_or_else(|| "scenario".into());
@@ -121,14 +136,27 @@ fn page(dir: &Path, sc: &Scenario, kind: Kind, headline: &str, figures: &[Figure
         sc.simulation.seed,
         escape(&sc.time_unit)
     ));
-    for f in figures {
-        // Inline SVG needs no namespace declaration in HTML: leave out the only URL it holds.
-        let svg = f.svg.replace(" xmlns=\"http://www.w3.org/2000/svg\"", "");
+    // The answer first: the first figures open, the rest folded (`<details>`, no script).
+    let (open, folded) = figures.split_at(figures.len().min(OPEN_FIGURES));
+    for f in open {
+        h.push_str(&figure_html(f));
+    }
+    if !folded.is_empty() {
         h.push_str(&format!(
-            "<figure id=\"{}\">\n{svg}\n<figcaption>{}</figcaption>\n</figure>\n",
-            escape(&f.id),
-            escape(&f.caption)
+            "<details><summary>{} more figures: {}</summary>\n",
+            folded.len(),
+            escape(
+                &folded
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         ));
+        for f in folded {
+            h.push_str(&figure_html(f));
+        }
+        h.push_str("</details>\n");
     }
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|r| {

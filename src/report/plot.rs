@@ -99,6 +99,11 @@ fn label_at(x: f64, label: &str, x0: f64, x1: f64) -> f64 {
 fn tick(x: &f64) -> String {
     use plotters::coord::ranged1d::ValueFormatter;
     let label = <RangedCoordf64 as ValueFormatter<f64>>::format(x);
+    // "500.0" is "500": the shorter label does not run into its neighbours.
+    let label = match label.strip_suffix(".0") {
+        Some(whole) if !whole.is_empty() => whole.to_string(),
+        _ => label,
+    };
     match label.strip_prefix('-') {
         Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
         _ => label,
@@ -182,7 +187,32 @@ fn band(b: &[(f64, f64, f64)], col: RGBColor) -> Polygon<(f64, f64)> {
     Polygon::new(poly, col.mix(0.18).filled())
 }
 
+/// Where a chart has no finite point and no level, say so instead of drawing empty axes (the
+/// caption says why); `true` if it did.
+fn nothing_to_show(area: &Area, c: &Chart) -> Res<bool> {
+    let nothing = c
+        .series
+        .iter()
+        .all(|s| !s.points.iter().any(|p| p.1.is_finite()))
+        && c.levels.is_empty();
+    if nothing {
+        area.draw(&Text::new(c.title.clone(), (20, 20), (FONT, 16)))
+            .map_err(err)?;
+        let (w, h) = area.dim_in_pixel();
+        area.draw(&Text::new(
+            "nothing to show here: see the caption".to_string(),
+            (w as i32 / 2 - 130, h as i32 / 2),
+            (FONT, 14).into_font().color(&RGBColor(110, 110, 110)),
+        ))
+        .map_err(err)?;
+    }
+    Ok(nothing)
+}
+
 pub fn xy(area: &Area, c: &Chart) -> Res<()> {
+    if nothing_to_show(area, c)? {
+        return Ok(());
+    }
     let xs = c
         .series
         .iter()
@@ -446,9 +476,50 @@ fn viridis(t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
+/// A vertical colour scale from `lo` (bottom) to `hi` (top), labelled at both ends and the
+/// middle: what a heat map's colours mean.
+fn colour_scale(area: &Area, lo: f64, hi: f64) -> Res<()> {
+    let (_, h) = area.dim_in_pixel();
+    let (top, bottom) = (40i32, h as i32 - 50);
+    let steps = 40;
+    let x = 8i32;
+    for k in 0..steps {
+        let t = (k as f64 + 0.5) / steps as f64;
+        let y1 = bottom - ((bottom - top) as f64 * k as f64 / steps as f64) as i32;
+        let y0 = bottom - ((bottom - top) as f64 * (k + 1) as f64 / steps as f64) as i32;
+        area.draw(&Rectangle::new(
+            [(x, y0), (x + 14, y1)],
+            viridis(t).filled(),
+        ))
+        .map_err(err)?;
+    }
+    for (v, y) in [
+        (hi, top),
+        (0.5 * (lo + hi), (top + bottom) / 2),
+        (lo, bottom),
+    ] {
+        area.draw(&Text::new(tick(&v), (x + 18, y - 6), (FONT, 11)))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
 pub fn heat(area: &Area, h: &Heat) -> Res<()> {
     let (nr, nc) = (h.rows.len().max(1), h.cols.len().max(1));
-    let (lo, hi) = range(h.values.iter().flatten().copied());
+    // The colours span the values themselves (no padding: a probability's scale ends at 1).
+    let (lo, hi) = h
+        .values
+        .iter()
+        .flatten()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    let (width, _) = area.dim_in_pixel();
+    let (area, scale) = area.split_horizontally(width.saturating_sub(70));
+    colour_scale(&scale, lo, hi)?;
+    let area = &area;
     let label_width = h.rows.iter().map(|x| x.len()).max().unwrap_or(4) as u32 * 7 + 10;
     let mut chart = ChartBuilder::on(area)
         .caption(&h.title, (FONT, 16))

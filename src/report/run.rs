@@ -99,6 +99,17 @@ fn check_summary(summary: &Table, sc: &Scenario) -> Result<(), ReportError> {
     Ok(())
 }
 
+/// The top of the hazard axis: above the highest point and level (the axis starts at 0).
+fn hazard_top(series: &[Series], levels: &[(f64, String, usize)]) -> f64 {
+    let most = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .chain(levels.iter().map(|l| l.0))
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    if most > 0.0 { 1.08 * most } else { 1.0 }
+}
+
 /// At most this many points in the hazard figure: finer histograms are grouped.
 const HAZARD_BINS: usize = 200;
 
@@ -127,16 +138,28 @@ fn survival(sc: &Scenario, f: &RunFiles) -> Result<Figure, ReportError> {
         t.col("ci_high")?,
     );
     let s = &f.still;
+    // Rounds that end at t = 0 (an atom) drop S from 1 to S(0) at once: draw that drop.
+    let atom: Vec<(f64, f64)> = s
+        .first()
+        .filter(|r| num(&r[time]) == 0.0 && num(&r[value]) < 1.0)
+        .map(|_| (0.0, 1.0))
+        .into_iter()
+        .collect();
     let chart = Chart {
         title: "Still negotiating".into(),
         x_label: format!("time ({})", sc.time_unit),
         y_label: "share of rounds".into(),
         series: vec![Series {
             name: String::new(),
-            points: s.iter().map(|r| (num(&r[time]), num(&r[value]))).collect(),
-            band: s
+            points: atom
                 .iter()
-                .map(|r| (num(&r[time]), num(&r[lo]), num(&r[hi])))
+                .copied()
+                .chain(s.iter().map(|r| (num(&r[time]), num(&r[value]))))
+                .collect(),
+            band: atom
+                .iter()
+                .map(|&(t, v)| (t, v, v))
+                .chain(s.iter().map(|r| (num(&r[time]), num(&r[lo]), num(&r[hi]))))
                 .collect(),
             colour: 0,
             scatter: false,
@@ -148,9 +171,18 @@ fn survival(sc: &Scenario, f: &RunFiles) -> Result<Figure, ReportError> {
     };
     Ok(Figure {
         id: "survival".into(),
-        caption: "The share of rounds still negotiating at each time, S(t), with its 95 % band; \
-                  the deadline and scheduled events are marked."
-            .into(),
+        caption: format!(
+            "The share of rounds still negotiating at each time, S(t), with its 95 % band; the \
+             deadline and scheduled events are marked.{}",
+            if atom.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " The drop at t = 0 is the {:.1} % of rounds that end at once.",
+                    100.0 * (1.0 - num(&s[0][value]))
+                )
+            }
+        ),
         svg: plot::svg(1, |_, a| plot::xy(a, &chart)).map_err(draw)?,
     })
 }
@@ -266,16 +298,20 @@ fn hazard(sc: &Scenario, f: &RunFiles) -> Result<Figure, ReportError> {
     let chart = Chart {
         title: "Concession hazards".into(),
         x_label: format!("time ({unit})"),
-        y_label: format!("concessions per round still negotiating per {unit}"),
+        y_label: format!(
+            "hazard: concessions per round at risk, per {}",
+            unit.strip_suffix('s').unwrap_or(unit)
+        ),
+        y_range: Some((0.0, hazard_top(&series, &levels))),
         series,
         marks: marks(sc),
         levels,
-        y_range: None,
         legend_low: false,
     };
     Ok(Figure {
         id: "hazard".into(),
-        caption: "Each party's concession hazard over time, measured on the bins of times.csv \
+        caption: "Each party's concession hazard over time (nothing to show when nearly every \
+                  round ends at once), measured on the bins of times.csv \
                   (the bin's total hazard, -ln(S(end)/S(start)) over its width, shared by the \
                   parties' concessions in it; bins with fewer than 100 rounds at risk left out), \
                   with the closed-form equilibrium hazard where `impasse check` has one."

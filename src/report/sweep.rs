@@ -82,7 +82,9 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
         t.col("ci_low")?,
         t.col("ci_high")?,
     );
-    let paths: Vec<(usize, String)> = (2..metric).map(|k| (k, t.header[k].clone())).collect();
+    let paths: Vec<(usize, String)> = (2..metric)
+        .map(|k| (k, super::figure::path_name(&t.header[k], sc)))
+        .collect();
     let mut keys: Vec<(String, String)> = Vec::new();
     for r in &t.rows {
         let key = (r[metric].clone(), r[party].clone());
@@ -118,19 +120,33 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
         figures.push(metric_figure(id, &metric, &paths)?);
     }
     let html = format!("<p>{} points over {}.</p>", point_count(&t), {
-        let names: Vec<String> = paths.iter().map(|p| p.1.clone()).collect();
+        let names: Vec<String> = (2..metric).map(|k| t.header[k].clone()).collect();
         escape(&names.join(", "))
     });
+    // The headline metrics first, the rest in the file's order.
+    let headline = crate::sweep::headline::metrics(sc);
+    let rank = |f: &Figure| {
+        headline
+            .iter()
+            .position(|(m, p)| {
+                f.id == format!("sweep-{m}") || (!p.is_empty() && f.id == format!("sweep-{m}-{p}"))
+            })
+            .unwrap_or(headline.len())
+    };
+    figures.sort_by_key(rank);
+    // The answer first: the analyses of a Sobol' sweep or a discovery lead the page.
     let mut html = html;
+    let mut answer = Vec::new();
     if let Some((h, f)) = analysis::sensitivity(dir, sc)? {
         html.push_str(&h);
-        figures.push(f);
+        answer.push(f);
     }
     if let Some((h, f)) = analysis::prim(dir)? {
         html.push_str(&h);
-        figures.extend(f);
+        answer.extend(f);
     }
-    Ok((html, figures))
+    answer.extend(figures);
+    Ok((html, answer))
 }
 
 /// How many points sweep.csv holds.

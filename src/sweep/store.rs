@@ -68,7 +68,8 @@ fn unseal(text: &str) -> Result<(&str, &str), &'static str> {
         .and_then(|t| t.rfind(SEAL_MARK))
         .ok_or("it has no seal: cut short")?;
     let (body, seal) = text.split_at(body_end);
-    let hex = seal[SEAL_MARK.len()..].trim_end_matches('\n');
+    // The seal is the last line, exactly: a blank line after it is a change too.
+    let hex = &seal[SEAL_MARK.len()..seal.len() - 1];
     if crate::output::sha256(body) != hex {
         return Err("its content does not match its SHA-256: edited or cut short");
     }

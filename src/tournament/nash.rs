@@ -292,6 +292,34 @@ fn root(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
+/// The pairs of non-zero vertices of P and Q whose labels cover all `strategies`: the extreme
+/// equilibria, at most `limit` of them (`false` if there were more).
+fn complementary_pairs(
+    p: &[Vertex],
+    q: &[Vertex],
+    strategies: usize,
+    limit: usize,
+) -> (Vec<(usize, usize)>, bool) {
+    let all = if strategies == 64 {
+        u64::MAX
+    } else {
+        (1u64 << strategies) - 1
+    };
+    let is_origin = |v: &Vertex| v.z.iter().all(Zero::is_zero);
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (i, xv) in p.iter().enumerate().filter(|(_, v)| !is_origin(v)) {
+        for (j, yv) in q.iter().enumerate().filter(|(_, v)| !is_origin(v)) {
+            if xv.labels | yv.labels == all {
+                if pairs.len() == limit {
+                    return (pairs, false);
+                }
+                pairs.push((i, j));
+            }
+        }
+    }
+    (pairs, true)
+}
+
 /// Every extreme equilibrium of the game with payoffs `a` (row player) and `b` (column player),
 /// both `m x n`, row-major.
 pub fn equilibria(a: &[Vec<f64>], b: &[Vec<f64>]) -> Equilibria {
@@ -321,25 +349,8 @@ pub fn equilibria_within(a: &[Vec<f64>], b: &[Vec<f64>], limit: usize) -> Equili
         &(0..m).collect::<Vec<_>>(),
         budget,
     );
-    let all = if m + n == 64 {
-        u64::MAX
-    } else {
-        (1u64 << (m + n)) - 1
-    };
-    let is_origin = |v: &Vertex| v.z.iter().all(Zero::is_zero);
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    let mut complete = p_all && q_all;
-    'pairing: for (i, xv) in p.iter().enumerate().filter(|(_, v)| !is_origin(v)) {
-        for (j, yv) in q.iter().enumerate().filter(|(_, v)| !is_origin(v)) {
-            if xv.labels | yv.labels == all {
-                if pairs.len() == limit {
-                    complete = false;
-                    break 'pairing;
-                }
-                pairs.push((i, j));
-            }
-        }
-    }
+    let (pairs, paired_all) = complementary_pairs(&p, &q, m + n, limit);
+    let complete = p_all && q_all && paired_all;
     let (ea, eb) = (exact(a), exact(b));
     let mut found: Vec<(Vec<BigRational>, Vec<BigRational>, usize, usize)> = pairs
         .into_iter()
