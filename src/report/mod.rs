@@ -86,6 +86,24 @@ pub fn write(dir: &Path) -> Result<Vec<String>, ReportError> {
         Kind::Tournament => tournament::figures(dir, &sc)?,
         Kind::Audit => audit::figures(dir, &sc)?,
     };
+    // A figure's id names its file: one made from a file's text (a sweep's metric and party)
+    // must be a plain name, never a path ("c/st_mean" in an edited sweep.csv).
+    if let Some(f) = figures.iter().find(|f| {
+        f.id.is_empty()
+            || !f
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    }) {
+        return Err(ReportError::Unreadable {
+            file: dir.display().to_string(),
+            why: format!(
+                "a metric or party named in its files (`{}`) is not one impasse writes: edited or \
+                 damaged; write them again with the command that made them",
+                f.id
+            ),
+        });
+    }
     let svgs: Vec<(String, Vec<u8>)> = figures
         .iter()
         .map(|f| (format!("{}.svg", f.id), f.svg.clone().into_bytes()))

@@ -348,3 +348,45 @@ fn a_merged_result_has_the_same_report_as_one_run_whole() {
     common::merge(&[&parts], &merged);
     common::same_bytes(&whole, &merged, &["report.html", "figures/survival.svg"]);
 }
+
+/// Found by scripts/fuzz_files.py: a byte flipped in sweep.csv made a metric `c/st_mean`, whose
+/// figure's file name became a path (exit 1, "No such file or directory"); a name in a file that
+/// is not a plain name is refused, and nothing is written outside figures/.
+#[test]
+fn found_by_fuzzing_a_metric_named_like_a_path_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("war.toml");
+    fs::write(&file, WAR).unwrap();
+    let out = dir.path().join("s");
+    impasse()
+        .arg("sweep")
+        .arg(&file)
+        .args([
+            "-q",
+            "-n",
+            "500",
+            "--no-report",
+            "--vary",
+            "parties.a.pressure=0.1,0.2",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = fs::read_to_string(out.join("sweep.csv")).unwrap();
+    fs::write(
+        out.join("sweep.csv"),
+        text.replace(",cost_mean,", ",c/st_mean,"),
+    )
+    .unwrap();
+    impasse()
+        .arg("report")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "(`sweep-c/st_mean-a`) is not one impasse writes",
+        ));
+    assert!(!out.join("report.html").exists());
+    assert!(!out.join("figures/sweep-c").exists());
+}
