@@ -10,6 +10,15 @@ use crate::model::Scenario;
 
 pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>), ReportError> {
     let dev = Table::read(dir, "deviations.csv")?;
+    // Deviations are tried within the game's time (never is an empty time).
+    let end = sc
+        .game_end()
+        .min(sc.simulation.horizon.unwrap_or(f64::INFINITY));
+    dev.within(
+        "time",
+        0.0,
+        if end.is_finite() { end } else { f64::MAX / 4.0 },
+    )?;
     let audit = Table::read(dir, "audit.csv")?;
     let (party, kind, time, payoff, lo, hi) = (
         dev.col("party")?,

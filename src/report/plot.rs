@@ -75,7 +75,14 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     } else {
         lo.abs().max(1.0) * 0.1
     };
-    (lo - pad, hi + pad)
+    // Values near the largest double would pad to infinity, and an axis over an infinite range
+    // never ends drawing its ticks: keep such a range finite.
+    let (a, b) = (lo - pad, hi + pad);
+    if a.is_finite() && b.is_finite() && (b - a).is_finite() {
+        (a, b)
+    } else {
+        (lo.max(-f64::MAX / 4.0), hi.min(f64::MAX / 4.0))
+    }
 }
 
 /// Where a mark's label starts: right of the mark, or left of it near the right edge (about

@@ -390,3 +390,36 @@ fn found_by_fuzzing_a_metric_named_like_a_path_is_refused() {
     assert!(!out.join("report.html").exists());
     assert!(!out.join("figures/sweep-c").exists());
 }
+
+/// Found by scripts/fuzz_files.py: a deviation's time edited to 1.78e308 padded the axis to
+/// infinity and the report never finished drawing its ticks. Such a time is refused (deviations
+/// lie within the game's time), and an axis near the largest double stays finite.
+#[test]
+fn found_by_fuzzing_a_time_near_the_largest_double_is_refused_not_drawn_forever() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("war.toml");
+    fs::write(&file, WAR).unwrap();
+    let out = dir.path().join("a");
+    impasse()
+        .arg("audit")
+        .arg(&file)
+        .args(["-q", "-n", "2000", "--grid", "5", "--no-report", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = fs::read_to_string(out.join("deviations.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+    cells[2] = "1.7777777771e308".into();
+    lines[2] = cells.join(",");
+    fs::write(out.join("deviations.csv"), lines.join("\n") + "\n").unwrap();
+    impasse()
+        .arg("report")
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "line 3: `time` is 1.7777777771e308",
+        ));
+}
