@@ -94,14 +94,7 @@ fn a_damaged_or_doctored_part_is_refused_by_its_seal_and_by_its_counts() {
     merge_fails(&parts, &out, "not a part file sealed by this version");
     // Restored, it merges.
     fs::write(&original, &bytes).unwrap();
-    impasse()
-        .arg("merge")
-        .arg(&parts)
-        .arg("-q")
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    common::merge(&[&parts], &out);
 }
 
 fn sweep_args(file: &str, out: &Path) -> Vec<String> {
@@ -162,13 +155,55 @@ fn a_damaged_sweep_point_is_named_by_merge_and_run_again_by_resume() {
             "damaged (cut short or edited): 3, 5; they run again",
         ));
     assert!(!stale.exists());
-    impasse()
-        .arg("merge")
-        .arg(&parts)
-        .arg("-q")
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    common::merge(&[&parts], &out);
     same_bytes(&out, &whole, &["sweep.csv", "sweep_outcomes.csv"]);
+}
+
+/// A command's arguments, its name, an edit of its part and what the refusal says.
+type Case<'a> = (&'a [&'a str], &'a str, fn(&mut Value), &'a str);
+
+/// The count checks of an audit's and a tournament's parts: sums of another number of rounds
+/// than the slice holds are refused even when the part is sealed anew.
+#[test]
+fn an_audit_or_tournament_part_whose_rounds_do_not_add_up_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let file = war(dir.path());
+    let cases: [Case; 2] = [
+        (
+            &["audit", &file, "-n", "40000", "--grid", "4"],
+            "audit",
+            |p| {
+                let r = &mut p["payload"]["Audit"]["totals"]["rounds"];
+                *r = Value::from(r.as_u64().unwrap() + 1);
+            },
+            "its sums are of 16385 rounds, where its slice has 16384",
+        ),
+        (
+            &[
+                "tournament",
+                &file,
+                "-n",
+                "40000",
+                "--entrants",
+                "a=never,immediate",
+            ],
+            "tournament",
+            |p| {
+                let h = &mut p["payload"]["Tournament"]["scenarios"][0]["results"]["pairings"][1]["counts"]
+                    ["histogram"]["counts"][0];
+                *h = Value::from(h.as_u64().unwrap() + 1);
+            },
+            "its totals count 16385 rounds",
+        ),
+    ];
+    for (args, name, edit, needle) in cases {
+        let parts = dir.path().join(name);
+        common::shards(args, &parts, 2);
+        let path = parts.join("part-0-of-2").join("part.json");
+        let sealed: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+        let mut part = sealed["part"].clone();
+        edit(&mut part);
+        seal(&path, &part);
+        merge_fails(&parts, &dir.path().join(format!("m-{name}")), needle);
+    }
 }
