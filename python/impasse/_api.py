@@ -226,21 +226,25 @@ def tournament(scenario, *, entrants=None, scenarios=None, rounds=None, seed=Non
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def audit(scenario=None, *, grid=None, at=None, rounds=None, seed=None, threads=None, set=None,
-          report=True, quiet=False):
+def audit(scenario=None, *, grid=None, at=None, history=True, rounds=None, seed=None,
+          threads=None, set=None, report=True, quiet=False):
     """How much each party could gain by deviating from its strategy, as ``impasse audit``.
 
     grid: deviations at this many equal steps over the game (besides every scheduled event and
-    deadline); at: more times to try conceding at. Other arguments as :func:`run`; None audits
-    the bundled scenario.
+    deadline); at: more times to try conceding at; history: where random events can fire, also
+    try the best rule that waits for them (False: ``--no-history``). Other arguments as
+    :func:`run`; None audits the bundled scenario.
 
-    Returns a Result with the tables audit and deviations.
+    Returns a Result with the tables audit and deviations (column ``deviations``: ``time`` or
+    ``history``).
     """
     args = []
     if grid is not None:
         args += ["--grid", _value(grid)]
     if at:
         args += ["--at", ",".join(_value(t) for t in at)]
+    if not history:
+        args += ["--no-history"]
     args += _flags(set, rounds, seed, threads, report)
     return _command("audit", scenario, args, quiet, optional=True)
 

@@ -160,6 +160,11 @@ def test_audit_writes_what_the_cli_writes(tmp_path):
     assert_tables_equal(a, out)
     assert {"audit", "deviations"} <= set(a.tables)
     assert "value-curve" in " ".join(a.figures) or a.figures
+    # The bundled scenario has a random event: a history row per party, unless told not to.
+    assert set(a.audit["deviations"].dropna()) == {"time", "history"}
+    plain = impasse.audit(BUNDLED, grid=20, history=False, rounds=2_000, seed=4, quiet=True,
+                          report=False)
+    assert set(plain.audit["deviations"].dropna()) == {"time"}
 
 
 def test_check_and_strategies_print_what_the_cli_prints():

@@ -1,5 +1,7 @@
-//! The audit's files: audit.csv (per party: its payoff, the best deviation and the gain; a last
-//! row with the NashConv) and deviations.csv (each party's value curve).
+//! The audit's files: audit.csv (per party: its payoff, the best deviation to a fixed time and
+//! its gain, and where random events can fire the best history rule and its gain; a last row with
+//! the NashConv) and deviations.csv (each party's value curve, and its history rule). The column
+//! `deviations` says which kind a row is: `time` or `history`.
 
 use super::{PartyAudit, Totals, nash_conv};
 use crate::aggregate::stats::Estimate;
@@ -8,9 +10,10 @@ use crate::output::csv::float;
 use crate::output::csv::{self, Records};
 
 /// audit.csv's columns.
-pub const AUDIT_HEADER: [&str; 10] = [
+pub const AUDIT_HEADER: [&str; 11] = [
     "party",
     "strategy",
+    "deviations",
     "payoff",
     "ci_low",
     "ci_high",
@@ -22,8 +25,9 @@ pub const AUDIT_HEADER: [&str; 10] = [
 ];
 
 /// deviations.csv's columns.
-pub const DEVIATIONS_HEADER: [&str; 9] = [
+pub const DEVIATIONS_HEADER: [&str; 10] = [
     "party",
+    "deviations",
     "deviation",
     "time",
     "payoff",
@@ -50,50 +54,67 @@ fn label(p: &PartyAudit, k: usize) -> String {
     }
 }
 
-/// audit.csv: each party's payoff, best deviation and gain, and the NashConv.
+/// audit.csv: each party's payoff, best deviation and gain (a `time` row, and a `history` row
+/// where the history rule was tried), and the NashConv.
 pub fn audit_csv(sc: &Scenario, parties: &[PartyAudit; PARTIES]) -> Vec<u8> {
     let mut rows = Records::new();
     for (i, p) in parties.iter().enumerate() {
         let best = &p.deviations[p.best];
-        let gain = p.gain();
-        let [lo, hi] = ci(&p.payoff);
-        let [glo, ghi] = ci(&gain);
-        rows.push(vec![
-            sc.parties[i].id.clone(),
-            sc.parties[i].strategy.spec(),
-            float(p.payoff.value),
-            lo,
-            hi,
-            label(p, p.best),
-            float(best.payoff.value),
-            float(gain.value),
-            glo,
-            ghi,
-        ]);
+        let mut kinds = vec![("time", label(p, p.best), best.payoff, p.gain())];
+        if let Some(h) = &p.history {
+            kinds.push(("history", h.rule.clone(), h.payoff, h.difference));
+        }
+        for (kind, name, payoff, gain) in kinds {
+            let [lo, hi] = ci(&p.payoff);
+            let [glo, ghi] = ci(&gain);
+            rows.push(vec![
+                sc.parties[i].id.clone(),
+                sc.parties[i].strategy.spec(),
+                kind.to_string(),
+                float(p.payoff.value),
+                lo,
+                hi,
+                name,
+                float(payoff.value),
+                float(gain.value),
+                glo,
+                ghi,
+            ]);
+        }
     }
     let nc = nash_conv(parties);
     let [lo, hi] = ci(&nc);
-    let mut last = vec![String::new(); 7];
+    let mut last = vec![String::new(); 8];
     last.extend([float(nc.value), lo, hi]);
     rows.push(last);
     csv::to_csv(&AUDIT_HEADER, &[], &rows)
 }
 
-/// deviations.csv: each party's value curve.
+/// deviations.csv: each party's value curve (`time` rows), and its history rule (a `history`
+/// row, deviation `rule`, no time).
 pub fn deviations_csv(sc: &Scenario, parties: &[PartyAudit; PARTIES]) -> Vec<u8> {
     let mut rows = Records::new();
     for (i, p) in parties.iter().enumerate() {
-        for d in &p.deviations {
-            let [lo, hi] = ci(&d.payoff);
-            let [dlo, dhi] = ci(&d.difference);
+        let times = p
+            .deviations
+            .iter()
+            .map(|d| ("time", d.name(), d.time, d.payoff, d.difference));
+        let history = p
+            .history
+            .iter()
+            .map(|h| ("history", "rule", None, h.payoff, h.difference));
+        for (kind, name, time, payoff, difference) in times.chain(history) {
+            let [lo, hi] = ci(&payoff);
+            let [dlo, dhi] = ci(&difference);
             rows.push(vec![
                 sc.parties[i].id.clone(),
-                d.name().to_string(),
-                d.time.map(float).unwrap_or_default(),
-                float(d.payoff.value),
+                kind.to_string(),
+                name.to_string(),
+                time.map(float).unwrap_or_default(),
+                float(payoff.value),
                 lo,
                 hi,
-                float(d.difference.value),
+                float(difference.value),
                 dlo,
                 dhi,
             ]);

@@ -4,19 +4,24 @@
 //! shadowed (`engine::Shadow`) gives the payoff of every deviation at once, on the same draws as
 //! the profile, so each deviation's difference from the profile is a paired estimate.
 //!
+//! Where random events can fire, one more deviation is tried: the best rule that may wait for
+//! them (`history`), chosen on other rounds and valued on the audit's.
+//!
 //! `grid` picks the times; `run_batches` plays the rounds on the runner's batch loop into
 //! `Totals`, exact sums that merge across threads and shards; `Totals::report` turns them into
 //! each party's value curve, best deviation, gain and the profile's NashConv.
 
 pub mod files;
+pub mod history;
 
 use serde::{Deserialize, Serialize};
 
 use crate::aggregate::ExactSum;
 use crate::aggregate::stats::{Estimate, Z95, mean_ci};
-use crate::engine::{Engine, Shadow};
+use crate::engine::{Engine, Scratch, Shadow};
 use crate::model::{EventTiming, PARTIES, Scenario};
 use crate::runner::{self, Merge};
+use history::{Histories, Rule};
 
 /// The deviations' times: `points` equal steps over [0, the end of the game], every scheduled
 /// event, the deadlines, and `extra`; under talks, the meetings these fall to (a concession takes
@@ -53,6 +58,17 @@ struct Sums {
     deviations: Vec<[ExactSum; 4]>,
 }
 
+/// The history deviation: the histories told apart, each party's rule (chosen on the training
+/// rounds, the same in every shard), and per party Σ u, Σ u², Σ d, Σ d² of following it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryTotals {
+    /// The histories the rules tell apart.
+    pub histories: Histories,
+    /// Each party's rule.
+    pub rules: [Rule; PARTIES],
+    sums: [[ExactSum; 4]; PARTIES],
+}
+
 /// The audit's exact sums over any number of rounds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Totals {
@@ -60,6 +76,9 @@ pub struct Totals {
     pub grid: Vec<f64>,
     rounds: u64,
     parties: [Sums; PARTIES],
+    /// The history deviation, where the scenario has random events and the audit tried it.
+    #[serde(default)]
+    pub history: Option<Box<HistoryTotals>>,
 }
 
 impl Totals {
@@ -81,6 +100,18 @@ impl Totals {
                 return Err("its sums are not one finite set per deviation of its grid".to_string());
             }
         }
+        if let Some(h) = &self.history {
+            let cells = self.grid.len() * h.histories.states();
+            if h.histories.states() > history::MOST_STATES
+                || h.rules.iter().any(|r| r.len() != cells)
+                || !h.sums.iter().flatten().all(ExactSum::is_finite)
+            {
+                return Err(
+                    "its history rules do not fit its grid, or their sums are not finite"
+                        .to_string(),
+                );
+            }
+        }
         Ok(())
     }
 }
@@ -98,12 +129,17 @@ impl Merge for Totals {
                 }
             }
         }
+        if let (Some(a), Some(b)) = (&mut self.history, &o.history) {
+            for (x, y) in a.sums.iter_mut().flatten().zip(b.sums.iter().flatten()) {
+                x.merge(y);
+            }
+        }
     }
 }
 
 impl Totals {
-    /// No rounds yet, over `grid`.
-    pub fn empty(grid: &[f64]) -> Totals {
+    /// No rounds yet, over `grid`, with the history rules if any.
+    fn empty(grid: &[f64], history: Option<&(Histories, [Rule; PARTIES])>) -> Totals {
         let sums = || Sums {
             profile: Default::default(),
             deviations: vec![Default::default(); grid.len() + 1],
@@ -112,6 +148,21 @@ impl Totals {
             grid: grid.to_vec(),
             rounds: 0,
             parties: [sums(), sums()],
+            history: history.map(|(h, rules)| {
+                Box::new(HistoryTotals {
+                    histories: h.clone(),
+                    rules: rules.clone(),
+                    sums: Default::default(),
+                })
+            }),
+        }
+    }
+
+    /// Whether `o` was made with the same history rules (parts of one audit always are).
+    pub fn same_rules(&self, o: &Totals) -> bool {
+        match (&self.history, &o.history) {
+            (Some(a), Some(b)) => a.histories == b.histories && a.rules == b.rules,
+            (a, b) => a.is_none() && b.is_none(),
         }
     }
 
@@ -121,79 +172,132 @@ impl Totals {
     }
 }
 
-/// Play the audit's rounds of `batches` (the runner's batches of `sc.simulation.rounds`).
+/// Play the audit's rounds of `batches` (the runner's batches of `sc.simulation.rounds`); with
+/// `history`, where the scenario has random events, first choose each party's history rule on
+/// the training rounds (`history::training`) and value it on these rounds too.
 pub fn run_batches(
     sc: &Scenario,
     seed: u64,
     grid: &[f64],
     batches: std::ops::Range<u64>,
+    history: bool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Totals {
+    let rules = Histories::of(sc).filter(|_| history).map(|h| {
+        let rules = history::choose(sc, seed, grid, &h, progress);
+        (h, rules)
+    });
     let engine = Engine::new(sc);
-    let k = grid.len() + 1;
     runner::over_batches(
         sc.simulation.rounds,
         batches,
         progress,
-        || Totals::empty(grid),
+        || Totals::empty(grid, rules.as_ref()),
         |rounds| {
-            let mut scratch = engine.scratch();
-            let mut payoffs = vec![0.0; grid.len()];
-            // Per party: [profile, profile²] and per deviation [u, u², d, d²], in round order.
-            // Deviations after a round's end all pay what never conceding pays: they are added
-            // once per round to `after[m]` (m the first of them) and spread by a running sum.
-            let mut profile = [[0.0; 2]; PARTIES];
-            let mut sums = [vec![[0.0; 4]; k], vec![[0.0; 4]; k]];
-            let mut after = [vec![[0.0; 4]; k], vec![[0.0; 4]; k]];
             let n = rounds.end - rounds.start;
+            let mut batch = Batch::new(grid, rules.as_ref());
+            let mut scratch = engine.scratch();
             for r in rounds {
                 for i in 0..PARTIES {
-                    let mut shadow = Shadow::new(i, grid, &mut payoffs);
-                    engine.play_shadowed(seed, r, &mut scratch, &mut shadow);
-                    let (p, never, m) = (shadow.profile, shadow.never, shadow.evaluated());
-                    profile[i][0] += p;
-                    profile[i][1] += p * p;
-                    let add = |s: &mut [f64; 4], u: f64| {
-                        let d = u - p;
-                        s[0] += u;
-                        s[1] += u * u;
-                        s[2] += d;
-                        s[3] += d * d;
-                    };
-                    for (s, &u) in sums[i].iter_mut().zip(&payoffs[..m]) {
-                        add(s, u);
-                    }
-                    add(&mut after[i][m], never);
-                }
-            }
-            for (sums, after) in sums.iter_mut().zip(&after) {
-                let mut running = [0.0; 4];
-                for (s, a) in sums.iter_mut().zip(after) {
-                    for j in 0..4 {
-                        running[j] += a[j];
-                        s[j] += running[j];
-                    }
+                    batch.play(&engine, seed, r, i, &mut scratch);
                 }
             }
             progress(n);
-            let exact = |x: f64| {
-                let mut s = ExactSum::default();
-                s.add(x);
-                s
-            };
-            let party = |i: usize| Sums {
-                profile: profile[i].map(exact),
-                deviations: sums[i].iter().map(|s| s.map(exact)).collect(),
-            };
-            Totals {
-                grid: grid.to_vec(),
-                rounds: n,
-                parties: [party(0), party(1)],
-            }
+            batch.totals(n)
         },
     )
 }
 
+/// One batch's sums, in plain doubles (in round order, so the same on any thread), made exact
+/// at the end of the batch.
+struct Batch<'a> {
+    grid: &'a [f64],
+    rules: Option<&'a (Histories, [Rule; PARTIES])>,
+    payoffs: Vec<f64>,
+    counts: Vec<u32>,
+    /// Per party: [profile, profile²] and per deviation [u, u², d, d²].
+    profile: [[f64; 2]; PARTIES],
+    sums: [Vec<[f64; 4]>; PARTIES],
+    /// Deviations after a round's end all pay what never conceding pays: added once per round
+    /// to `after[m]` (m the first of them) and spread by a running sum.
+    after: [Vec<[f64; 4]>; PARTIES],
+    /// Per party: following its history rule.
+    history: [[f64; 4]; PARTIES],
+}
+
+fn add(s: &mut [f64; 4], u: f64, p: f64) {
+    let d = u - p;
+    s[0] += u;
+    s[1] += u * u;
+    s[2] += d;
+    s[3] += d * d;
+}
+
+impl<'a> Batch<'a> {
+    fn new(grid: &'a [f64], rules: Option<&'a (Histories, [Rule; PARTIES])>) -> Batch<'a> {
+        let k = grid.len() + 1;
+        let events = rules.map_or(0, |(h, _)| h.events());
+        Batch {
+            grid,
+            rules,
+            payoffs: vec![0.0; grid.len()],
+            counts: vec![0; grid.len() * events],
+            profile: [[0.0; 2]; PARTIES],
+            sums: [vec![[0.0; 4]; k], vec![[0.0; 4]; k]],
+            after: [vec![[0.0; 4]; k], vec![[0.0; 4]; k]],
+            history: [[0.0; 4]; PARTIES],
+        }
+    }
+
+    /// Round r with party i shadowed.
+    fn play(&mut self, engine: &Engine, seed: u64, r: u64, i: usize, scratch: &mut Scratch) {
+        let mut shadow = Shadow::new(i, self.grid, &mut self.payoffs);
+        if self.rules.is_some() {
+            shadow = shadow.with_history(&mut self.counts);
+        }
+        engine.play_shadowed(seed, r, scratch, &mut shadow);
+        let (p, never, m) = (shadow.profile, shadow.never, shadow.evaluated());
+        self.profile[i][0] += p;
+        self.profile[i][1] += p * p;
+        for (s, &u) in self.sums[i].iter_mut().zip(&self.payoffs[..m]) {
+            add(s, u, p);
+        }
+        add(&mut self.after[i][m], never, p);
+        if let Some((h, rules)) = self.rules {
+            let u = history::follow(&rules[i], h, &self.payoffs, &self.counts, m, never);
+            add(&mut self.history[i], u, p);
+        }
+    }
+
+    /// The batch's exact sums, over `n` rounds.
+    fn totals(mut self, n: u64) -> Totals {
+        for (sums, after) in self.sums.iter_mut().zip(&self.after) {
+            let mut running = [0.0; 4];
+            for (s, a) in sums.iter_mut().zip(after) {
+                for j in 0..4 {
+                    running[j] += a[j];
+                    s[j] += running[j];
+                }
+            }
+        }
+        let exact = |x: f64| {
+            let mut s = ExactSum::default();
+            s.add(x);
+            s
+        };
+        let party = |i: usize| Sums {
+            profile: self.profile[i].map(exact),
+            deviations: self.sums[i].iter().map(|s| s.map(exact)).collect(),
+        };
+        let mut totals = Totals::empty(self.grid, self.rules);
+        totals.rounds = n;
+        totals.parties = [party(0), party(1)];
+        if let Some(h) = &mut totals.history {
+            h.sums = self.history.map(|s| s.map(exact));
+        }
+        totals
+    }
+}
 /// One deviation of one party: conceding at `time` (`None`: never).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Deviation {
@@ -225,12 +329,34 @@ pub struct PartyAudit {
     pub deviations: Vec<Deviation>,
     /// The deviation that pays most: its index in `deviations`.
     pub best: usize,
+    /// The history rule, where tried.
+    pub history: Option<HistoryAudit>,
+}
+
+/// The best rule that waits for random events, as valued on the audit's rounds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryAudit {
+    /// The rule in words.
+    pub rule: String,
+    /// Its expected payoff and 95 % interval.
+    pub payoff: Estimate,
+    /// Its payoff less the profile's, with the interval of the paired differences.
+    pub difference: Estimate,
 }
 
 impl PartyAudit {
-    /// What the best deviation gains over the profile, with its paired interval.
+    /// What the best time fixed in advance gains over the profile, with its paired interval.
     pub fn gain(&self) -> Estimate {
         self.deviations[self.best].difference
+    }
+
+    /// What the party's best deviation gains: the history rule's where that pays more than the
+    /// best fixed time.
+    pub fn best_gain(&self) -> Estimate {
+        match &self.history {
+            Some(h) if h.difference.value > self.gain().value => h.difference,
+            _ => self.gain(),
+        }
     }
 }
 
@@ -259,20 +385,27 @@ impl Totals {
                         .total_cmp(&deviations[b].payoff.value)
                 })
                 .expect("never is always a deviation");
+            let history = self.history.as_ref().map(|h| HistoryAudit {
+                rule: history::describe(&h.rules[i], &h.histories, &self.grid),
+                payoff: est(&h.sums[i][..2]),
+                difference: est(&h.sums[i][2..]),
+            });
             PartyAudit {
                 payoff: est(&sums.profile),
                 deviations,
                 best,
+                history,
             }
         })
     }
 }
 
-/// The sum of the parties' gains (OpenSpiel's NashConv), with a normal interval from the two
-/// gains' intervals (the parties' rounds are the same, so this is conservative); none where a
-/// gain has none (a single round).
+/// The sum of the parties' gains (OpenSpiel's NashConv; each party's best deviation, the history
+/// rule's where it pays more), with a normal interval from the two gains' intervals (the
+/// parties' rounds are the same, so this is conservative); none where a gain has none (a single
+/// round).
 pub fn nash_conv(parties: &[PartyAudit; PARTIES]) -> Estimate {
-    let g = parties.each_ref().map(|p| p.gain());
+    let g = parties.each_ref().map(|p| p.best_gain());
     let value = g[0].value + g[1].value;
     let ci = match (g[0].ci, g[1].ci) {
         (Some((a0, a1)), Some((b0, b1))) => {
@@ -292,14 +425,28 @@ pub fn se(e: &Estimate) -> f64 {
 /// Equal steps of the grid when neither `--grid` nor the `[audit]` table says.
 pub const DEFAULT_GRID: u64 = 200;
 
-/// The grid's settings: `--grid` and `--at` over the scenario's `[audit]` table. The error is the
-/// message for the user.
+/// The audit's settings: `--grid`, `--at` and `--no-history` over the scenario's `[audit]`
+/// table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Equal steps of the grid.
+    pub points: u64,
+    /// More times.
+    pub at: Vec<f64>,
+    /// Whether to try the history rule (where random events can fire).
+    pub history: bool,
+}
+
+/// The audit's settings: `--grid`, `--at` and `--no-history` over the scenario's `[audit]`
+/// table. The error is the message for the user.
 pub fn settings(
     loaded: &crate::scenario::Loaded,
     grid: Option<u64>,
     at: &[f64],
-) -> Result<(u64, Vec<f64>), String> {
+    no_history: bool,
+) -> Result<Settings, String> {
     let table = loaded.audit.clone().unwrap_or_default();
+    let history = !no_history && table.history.unwrap_or(true);
     let points = grid.or(table.grid).unwrap_or(DEFAULT_GRID);
     if !(2..=100_000).contains(&points) {
         return Err(format!(
@@ -317,15 +464,20 @@ pub fn settings(
             "--at {bad}: a deviation's time must lie in [0, {end}] (the end of the game)"
         ));
     }
-    Ok((points, times))
+    Ok(Settings {
+        points,
+        at: times,
+        history,
+    })
 }
 
-/// The manifest's `[audit]` table: what reproduces the grid.
-pub fn table(points: u64, at: &[f64]) -> toml_edit::Table {
+/// The manifest's `[audit]` table: what reproduces the deviations tried.
+pub fn table(s: &Settings) -> toml_edit::Table {
     let mut t = toml_edit::Table::new();
-    t.insert("grid", toml_edit::value(points as i64));
-    let arr: toml_edit::Array = at.iter().copied().collect();
+    t.insert("grid", toml_edit::value(s.points as i64));
+    let arr: toml_edit::Array = s.at.iter().copied().collect();
     t.insert("at", toml_edit::value(arr));
+    t.insert("history", toml_edit::value(s.history));
     t
 }
 
@@ -367,6 +519,17 @@ pub fn summary(sc: &Scenario, parties: &[PartyAudit; PARTIES]) -> String {
             "    gain            {} ({z:+.1} standard errors)",
             with_ci(&g)
         );
+        if let Some(h) = &p.history {
+            let g = h.difference;
+            let z = if se(&g) > 0.0 { g.value / se(&g) } else { 0.0 };
+            let _ = writeln!(o, "    waiting for events: {}", h.rule);
+            let _ = writeln!(o, "      payoff        {}", with_ci(&h.payoff));
+            let _ = writeln!(
+                o,
+                "      gain          {} ({z:+.1} standard errors)",
+                with_ci(&g)
+            );
+        }
     }
     let nc = nash_conv(parties);
     let _ = writeln!(o, "\n  NashConv (sum of the gains) {}", with_ci(&nc));

@@ -16,19 +16,26 @@ pub(super) fn audit(a: AuditArgs, host: &Host) -> Result<()> {
     let shard = f.shard()?;
     let loaded = load(a.scenario.as_deref(), a.scenario_args.set, &f.sim)?;
     let sc = &loaded.scenario;
-    let (points, at) = audit::settings(&loaded, a.grid, &a.at).map_err(Usage)?;
-    let grid = audit::grid(sc, points as usize, &at);
+    let settings = audit::settings(&loaded, a.grid, &a.at, a.no_history).map_err(Usage)?;
+    let grid = audit::grid(sc, settings.points as usize, &settings.at);
     let dir = checked_out_dir(f.out.clone(), &loaded, "audit")?;
     // A shard writes its own part folder; the shards of one job share DIR.
     let _lock = if shard.is_none() { lock(&dir)? } else { None };
     let pool = pool(f.threads)?;
     let (slice, bar) = round_batches(shard, sc.simulation.rounds, f.quiet, host);
+    let history = settings.history && audit::history::Histories::of(sc).is_some();
+    if history {
+        // The history rule is first chosen on rounds of its own.
+        let train = audit::history::training(sc.simulation.rounds);
+        bar.extend(train.end - train.start);
+    }
     let started = Instant::now();
     let seed = sc.simulation.seed;
+    let play = |n| bar.inc(n);
     let totals =
-        pool.install(|| audit::run_batches(sc, seed, &grid, slice.clone(), &|n| bar.inc(n)));
+        pool.install(|| audit::run_batches(sc, seed, &grid, slice.clone(), history, &play));
     bar.finish_and_clear();
-    let table = audit::table(points, &at);
+    let table = audit::table(&settings);
     let manifest =
         output::manifest::manifest_with(&loaded.resolved, sc, "audit", &[("audit", table)]);
     if let Some(shard) = shard {

@@ -132,6 +132,11 @@ impl Bar<'_> {
         self.bar.inc(n);
     }
 
+    /// `n` more items to do.
+    pub(super) fn extend(&self, n: u64) {
+        self.bar.inc_length(n);
+    }
+
     /// The text after the bar; unwinds if the host asked to stop.
     pub(super) fn set_message(&self, msg: String) {
         self.check();

@@ -316,6 +316,10 @@ struct AuditArgs {
         allow_negative_numbers = true
     )]
     at: Vec<f64>,
+    /// Skip the history deviation: the best rule that waits for random events (tried by default
+    /// where the scenario has Poisson events; it doubles the rounds played).
+    #[arg(long)]
+    no_history: bool,
     #[command(flatten)]
     flags: RunFlags,
 }

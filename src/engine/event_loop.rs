@@ -103,7 +103,7 @@ impl Setup<'_> {
                 None => self.scan((t, t1, t_event), pristine, lines, &c, plan, watched),
             };
             if let Some(sh) = shadow.as_deref_mut() {
-                self.shadow_piece(sh, &mut scan, (t, t1, t_event), lines, &c);
+                self.shadow_piece(sh, &mut scan, (t, t1, t_event), lines, (&c, fired));
             }
             if scan.best.0.is_finite() {
                 let result = self.conclude(&scan, t, lines, c.cost, c.theta, rng);
@@ -194,7 +194,7 @@ impl Setup<'_> {
         scan: &mut PieceScan,
         (t, t1, t_event): (f64, f64, f64),
         lines: &Lines,
-        c: &RoundState,
+        (c, fired): (&RoundState, &[u32]),
     ) {
         let i = sh.party;
         let at = scan.conceding_at[i];
@@ -207,7 +207,7 @@ impl Setup<'_> {
         scan.conceding_at[i] = f64::INFINITY;
         let (best, who) = scan.best;
         let ends = best.is_finite().then_some((best, who));
-        sh.visit(self, t, t1, lines, c, ends);
+        sh.visit(self, (t, t1), lines, c, fired, ends);
     }
 
     /// Carry the round from t to t1 when nothing ended it on the piece: waiting costs, the

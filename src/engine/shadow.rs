@@ -3,7 +3,9 @@
 //! depends on that party's plan, the round gives its payoff from every deviation at once:
 //! conceding at a time t before the round ended ends it there; after, the round ends as it did.
 //! The party's own concession, the first time its strategy would have conceded, gives its payoff
-//! in the profile the same way.
+//! in the profile the same way. Where an audit asks (`Shadow::with_history`), it also records
+//! how many of each Poisson event had fired by each time it valued: the public history a
+//! deviation that waits for an event can see (section 6.2).
 
 use super::clock::Ender;
 use super::lines::Lines;
@@ -28,6 +30,9 @@ pub struct Shadow<'g> {
     /// The next grid time to evaluate, and whether the own concession is evaluated.
     next: usize,
     own_done: bool,
+    /// Where asked: per grid time, the count of each Poisson event fired by then (the
+    /// scenario's Poisson events in file order), `grid.len()` rows of that many counts.
+    history: Option<&'g mut [u32]>,
 }
 
 impl<'g> Shadow<'g> {
@@ -43,7 +48,16 @@ impl<'g> Shadow<'g> {
             own: f64::INFINITY,
             next: 0,
             own_done: false,
+            history: None,
         }
+    }
+
+    /// Also record, per grid time, how many of each Poisson event had fired by then (events at
+    /// that very time included): `counts` holds `grid.len()` rows of one count per Poisson
+    /// event of the scenario, in file order.
+    pub fn with_history(mut self, counts: &'g mut [u32]) -> Shadow<'g> {
+        self.history = Some(counts);
+        self
     }
 
     /// The party's payoff from conceding at `q` on the piece from t (the round's state `c`),
@@ -75,10 +89,10 @@ impl<'g> Shadow<'g> {
     pub(super) fn visit(
         &mut self,
         engine: &Setup,
-        t: f64,
-        t1: f64,
+        (t, t1): (f64, f64),
         lines: &Lines,
         c: &RoundState,
+        fired: &[u32],
         ends: Option<(f64, Ender)>,
     ) {
         let reach = |q: f64| match ends {
@@ -93,6 +107,10 @@ impl<'g> Shadow<'g> {
             match self.at(engine, q, piece, ends) {
                 Some(u) => self.payoffs[self.next] = u,
                 None => break,
+            }
+            if let Some(h) = self.history.as_deref_mut() {
+                let e = fired.len();
+                h[self.next * e..(self.next + 1) * e].copy_from_slice(fired);
             }
             self.next += 1;
         }

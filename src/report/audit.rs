@@ -20,8 +20,9 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
         if end.is_finite() { end } else { f64::MAX / 4.0 },
     )?;
     let audit = Table::read(dir, "audit.csv")?;
-    let (party, kind, time, payoff, lo, hi) = (
+    let (party, kinds, kind, time, payoff, lo, hi) = (
         dev.col("party")?,
+        dev.col("deviations")?,
         dev.col("deviation")?,
         dev.col("time")?,
         dev.col("payoff")?,
@@ -35,10 +36,14 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
         .enumerate()
         .map(|(i, p)| {
             let rows: Vec<&Vec<String>> = dev
-                .filter(&[(party, p.id.as_str())])
+                .filter(&[(party, p.id.as_str()), (kinds, "time")])
                 .into_iter()
                 .filter(|r| r[kind] != "never")
                 .collect();
+            let rule = dev
+                .filter(&[(party, p.id.as_str()), (kinds, "history")])
+                .first()
+                .map(|r| num(&r[payoff]));
             let profile = audit
                 .filter(&[(a_party, p.id.as_str())])
                 .first()
@@ -65,10 +70,13 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
                     scatter: false,
                 }],
                 marks: marks(sc),
-                levels: vec![
-                    (profile, "its strategy".into(), 7),
+                levels: [
+                    (profile, "its strategy".to_string(), 7),
                     (never, "never".into(), 3),
-                ],
+                ]
+                .into_iter()
+                .chain(rule.map(|u| (u, "waiting for events".into(), 2)))
+                .collect(),
                 y_range: None,
                 legend_low: true,
             }
@@ -79,8 +87,9 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
         id: "value-curve".into(),
         caption: "Each party's value curve: its expected payoff from conceding at each time \
                   against the opponent's strategy, with its 95 % band; the black line is its payoff \
-                  playing its own strategy, the orange line never conceding. Flat where the party \
-                  concedes and nowhere higher means its opponent's strategy leaves it nothing to \
+                  playing its own strategy, the orange line never conceding; where random events \
+                  can fire, the green line is the best rule that waits for them (chosen on other \
+                  rounds). Flat where the party concedes and nowhere higher means its opponent's strategy leaves it nothing to \
                   gain: an equilibrium."
             .into(),
         svg,
@@ -92,12 +101,13 @@ pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>)
 fn table(audit: &Table, sc: &Scenario) -> Result<String, ReportError> {
     let a_party = audit.col("party")?;
     let mut html = String::from(
-        "<table><tr><th>party</th><th>strategy</th><th>payoff</th><th>best deviation</th>\
+        "<table><tr><th>party</th><th>strategy</th><th>payoff</th><th>deviations</th><th>best deviation</th>\
          <th>gain</th><th>95 % interval</th></tr>",
     );
     let col = |n: &str| audit.col(n);
-    let (strategy, pay, best, gain, glo, ghi) = (
+    let (strategy, kinds, pay, best, gain, glo, ghi) = (
         col("strategy")?,
+        col("deviations")?,
         col("payoff")?,
         col("best_deviation")?,
         col("gain")?,
@@ -112,8 +122,14 @@ fn table(audit: &Table, sc: &Scenario) -> Result<String, ReportError> {
             .map_or("NashConv (sum of the gains)".to_string(), |p| {
                 p.label.clone()
             });
+        let kind = match r[kinds].as_str() {
+            "time" => "a fixed time",
+            "history" => "waiting for events",
+            _ => "",
+        };
         html.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{kind}</td><td>{}</td><td>{}</td>\
+             <td>[{}, {}]</td></tr>",
             escape(&who),
             escape(&r[strategy]),
             short(&r[pay]),

@@ -140,6 +140,8 @@ pub struct RawAudit {
     /// More times to try.
     #[serde(default)]
     pub at: Vec<f64>,
+    /// Whether to try the best rule that waits for random events (default: yes).
+    pub history: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]

@@ -98,13 +98,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
             "tournament".to_string()
         }
         Payload::Audit { resolved, totals } => {
-            let mut all = totals.clone();
-            for (_, p) in &parts[1..] {
-                let Payload::Audit { totals: t, .. } = &p.payload else {
-                    unreachable!("collect checked: one command")
-                };
-                Merge::merge(&mut all, t);
-            }
+            let all = merge_audit(&parts, totals)?;
             let loaded = scenario::load_str(&first.file, resolved, &[])
                 .map_err(|e| MergeError::Scenario(e.to_string()))?;
             let manifest = first.manifest.clone().into_bytes();
@@ -117,6 +111,30 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
         parts: parts.len(),
         what,
     })
+}
+
+/// The audit parts' sums, merged; their history rules must be the same (every shard chooses
+/// them on the same training rounds).
+fn merge_audit(
+    parts: &[(PathBuf, Part)],
+    first: &crate::audit::Totals,
+) -> Result<crate::audit::Totals, MergeError> {
+    let mut all = first.clone();
+    for (path, p) in &parts[1..] {
+        let Payload::Audit { totals: t, .. } = &p.payload else {
+            unreachable!("collect checked: one command")
+        };
+        if !all.same_rules(t) {
+            return Err(MergeError::Foreign {
+                path: path.display().to_string(),
+                first: parts[0].0.display().to_string(),
+                what: "audit",
+                detail: "its history rules differ".into(),
+            });
+        }
+        Merge::merge(&mut all, t);
+    }
+    Ok(all)
 }
 
 fn merge_tournament(

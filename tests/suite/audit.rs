@@ -55,24 +55,28 @@ fn audit_writes_the_value_curves_the_gains_and_a_table() {
     let lines: Vec<&str> = audit.lines().collect();
     assert_eq!(
         lines[0],
-        "party,strategy,payoff,ci_low,ci_high,best_deviation,best_payoff,gain,gain_ci_low,gain_ci_high"
+        "party,strategy,deviations,payoff,ci_low,ci_high,best_deviation,best_payoff,gain,gain_ci_low,gain_ci_high"
     );
-    assert_eq!(lines.len(), 4, "two parties and the NashConv row");
+    assert_eq!(
+        lines.len(),
+        4,
+        "two parties and the NashConv row: no random events, no history rows"
+    );
     assert!(
-        lines[1].starts_with("a,equilibrium,")
-            && lines[2].starts_with("b,hazard:rate=0.2:growth=0,")
+        lines[1].starts_with("a,equilibrium,time,")
+            && lines[2].starts_with("b,hazard:rate=0.2:growth=0,time,")
     );
-    assert!(lines[3].starts_with(",,,,,,,"));
+    assert!(lines[3].starts_with(",,,,,,,,"));
     let dev = fs::read_to_string(out.join("deviations.csv")).unwrap();
     assert!(dev.starts_with(
-        "party,deviation,time,payoff,ci_low,ci_high,difference,diff_ci_low,diff_ci_high\n"
+        "party,deviations,deviation,time,payoff,ci_low,ci_high,difference,diff_ci_low,diff_ci_high\n"
     ));
     // 11 steps over [0, 2], the event at 1 and the deadline among them, 0.5 and 1.25, and never.
     let a_rows: Vec<&str> = dev.lines().filter(|l| l.starts_with("a,")).collect();
     assert_eq!(a_rows.len(), 11 + 2 + 1);
-    assert!(a_rows[0].starts_with("a,immediate,0.0,"));
-    assert!(a_rows.iter().any(|l| l.starts_with("a,at_time,1.25,")));
-    assert!(a_rows.last().unwrap().starts_with("a,never,,"));
+    assert!(a_rows[0].starts_with("a,time,immediate,0.0,"));
+    assert!(a_rows.iter().any(|l| l.starts_with("a,time,at_time,1.25,")));
+    assert!(a_rows.last().unwrap().starts_with("a,time,never,,"));
 }
 
 #[test]
@@ -130,4 +134,153 @@ fn audit_refuses_a_grid_or_a_time_outside_the_game() {
             .stderr(predicate::str::contains(needle));
         assert!(!dir.path().join("no").exists());
     }
+}
+
+/// The negative control of docs/model.md 6.2: a face-saving offer may come (rate 0.5, once) that
+/// takes away a's audience cost of 1.5 for good; b never concedes; holding to the deadline at 10
+/// costs a 1 + 0.1 * 10 = 2. Conceding at a fixed time t pays −0.1 t − 1.5 e^(−0.5 t) (best near
+/// t = 4: −0.603). Waiting for the offer and conceding at the next time of the grid pays more:
+/// with the grid's steps of 0.5, an offer in (q_{k−1}, q_k] is taken at q_k for −0.1 q_k, and
+/// without one by 10 the talks break down (−0.231 in all).
+const OFFER: &str = r#"
+title = "A face-saving offer"
+[parties.a]
+stake = 1
+pressure = 0.1
+audience_cost = 1.5
+breakdown_cost = 1
+strategy = "immediate"
+[parties.b]
+stake = 1
+pressure = 0.1
+strategy = "never"
+[deadline]
+at = 10
+breakdown_probability = 1
+[[event]]
+name = "offer"
+rate = 0.5
+max = 1
+party = "a"
+effects = ["audience_cost = 0"]
+[simulation]
+rounds = 20000
+"#;
+
+/// The best fixed time's expected payoff in closed form.
+fn offer_fixed_payoff() -> f64 {
+    (0..=20)
+        .map(|k| -0.05 * k as f64 - 1.5 * (-0.25 * k as f64).exp())
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// The rule's expected payoff in closed form.
+fn offer_rule_payoff() -> f64 {
+    let (rho, c) = (0.5f64, 0.1);
+    let q = |k: usize| 0.5 * k as f64;
+    let taken: f64 = (1..=20)
+        .map(|k| ((-rho * q(k - 1)).exp() - (-rho * q(k)).exp()) * (-c * q(k)))
+        .sum();
+    taken + (-rho * 10.0).exp() * -2.0
+}
+
+#[test]
+fn the_audit_finds_a_gain_that_only_waiting_for_an_event_gives() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("offer.toml");
+    fs::write(&file, OFFER).unwrap();
+    let out = dir.path().join("audit");
+    let assert = impasse()
+        .args([
+            "audit",
+            file.to_str().unwrap(),
+            "--grid",
+            "21",
+            "--no-report",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let printed = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        printed.contains("waiting for events: after 1 \"offer\": concede at once; otherwise hold"),
+        "{printed}"
+    );
+    let audit = fs::read_to_string(out.join("audit.csv")).unwrap();
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(audit.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    let num = |r: &[String], k: usize| r[k].parse::<f64>().unwrap();
+    // party,strategy,deviations,payoff,ci_low,ci_high,best_deviation,best_payoff,gain,gain_ci_low,gain_ci_high
+    // The profile pays −1.5 in every round, so a deviation's payoff and its gain share one
+    // interval.
+    let se = |r: &[String]| (num(r, 10) - num(r, 9)) / (2.0 * 1.959964);
+    let time = &rows[0];
+    assert_eq!((time[0].as_str(), time[2].as_str()), ("a", "time"));
+    let fixed = offer_fixed_payoff();
+    assert!(
+        (num(time, 7) - fixed).abs() <= 4.0 * se(time),
+        "the best fixed time pays {} where its closed form is {fixed}",
+        num(time, 7)
+    );
+    let history = &rows[1];
+    assert_eq!((history[0].as_str(), history[2].as_str()), ("a", "history"));
+    let expected = offer_rule_payoff();
+    assert!(
+        (num(history, 7) - expected).abs() <= 4.0 * se(history),
+        "the rule pays {} where its closed form is {expected} (se {})",
+        num(history, 7),
+        se(history)
+    );
+    assert!((num(history, 8) - (expected + 1.5)).abs() <= 4.0 * se(history));
+    // What only waiting for the event gives: 0.37, some hundred standard errors.
+    assert!(expected - fixed > 0.3 && num(history, 7) - num(time, 7) > 20.0 * se(history));
+    // The NashConv sums each party's best gain, a's by waiting.
+    let best = |party: &str| {
+        rows.iter()
+            .filter(|r| r[0] == party)
+            .map(|r| num(r, 8))
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
+    let nash = rows.last().unwrap();
+    assert_eq!(nash[0], "");
+    assert!((num(nash, 8) - best("a") - best("b")).abs() < 1e-12);
+    // The shards choose the same rule and merge into the same bytes as one pass; so do threads.
+    let (parts, merged) = (dir.path().join("parts"), dir.path().join("merged"));
+    let f = file.to_str().unwrap();
+    common::shards(&["audit", f, "--grid", "21", "-n", "40000"], &parts, 3);
+    common::merge(&[&parts], &merged);
+    let whole = dir.path().join("whole");
+    impasse()
+        .args([
+            "audit",
+            f,
+            "--grid",
+            "21",
+            "-n",
+            "40000",
+            "-q",
+            "--threads",
+            "1",
+            "-o",
+        ])
+        .arg(&whole)
+        .assert()
+        .success();
+    same_bytes(
+        &whole,
+        &merged,
+        &["audit.csv", "deviations.csv", "manifest.toml"],
+    );
+    // Without the history rule: no history rows.
+    let plain = dir.path().join("plain");
+    impasse()
+        .args(["audit", f, "--grid", "21", "--no-history", "-q", "-o"])
+        .arg(&plain)
+        .assert()
+        .success();
+    let audit = fs::read_to_string(plain.join("audit.csv")).unwrap();
+    assert!(!audit.contains(",history,"), "{audit}");
 }
