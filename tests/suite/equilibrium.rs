@@ -684,3 +684,66 @@ fn the_solver_values_each_ending_as_the_engine_pays_it() {
         }
     }
 }
+
+/// Found by the campaign of issue 24 (tests/suite/campaign.rs, case 30): after a Poisson event,
+/// a side whose numerator said "wait" (the expected jump of another Poisson event) but whose hold,
+/// which does not see events, was not worth it, alternated between conceding at once and holding
+/// for ever shorter stretches: the re-solve took minutes and gigabytes. Now the walk back stops
+/// the chattering (`MOST_STEPS`): the audit of 300 rounds finishes in well under a second.
+#[test]
+fn found_by_the_campaign_a_chattering_walk_back_ends() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let file = dir.path().join("chatter.toml");
+    std::fs::write(
+        &file,
+        r#"
+simultaneous = "status_quo"
+[parties.a]
+stake = 1.2718
+pressure = { initial = 0.2117, growth = 0.00082 }
+discount_rate = 0.1095
+breakdown_cost = 1.4202
+audience_cost = { initial = 0.2409, growth = 0.01267 }
+status_quo = 0.4825
+strategy = "equilibrium"
+[parties.b]
+stake = 1.2718
+pressure = { initial = 0.2117, growth = 0.00082 }
+discount_rate = 0.1095
+breakdown_cost = 1.4202
+audience_cost = { initial = 0.2409, growth = 0.01267 }
+status_quo = 0.4825
+strategy = "equilibrium"
+[breakdown]
+hazard = { initial = 0.1047, growth = 0.00386 }
+[[event]]
+name = "e0"
+rate = 0.2173
+max = 3
+party = "a"
+effects = ["audience_cost = 0.1213"]
+[[event]]
+name = "e1"
+at = 0.7125
+party = "a"
+effects = ["leverage.growth = -0.00515"]
+[[event]]
+name = "e2"
+rate = 0.6366
+max = 1
+party = "a"
+effects = ["leverage.growth = 0.03745"]
+[simulation]
+horizon = 400
+"#,
+    )
+    .unwrap();
+    common::impasse()
+        .arg("audit")
+        .arg(&file)
+        .args(["-n", "300", "--no-history", "--no-report", "-q", "-o"])
+        .arg(dir.path().join("out"))
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+}

@@ -9,6 +9,7 @@ mod common;
 mod architecture;
 mod audit;
 mod browser;
+mod campaign;
 mod cli;
 mod consistency;
 mod determinism;

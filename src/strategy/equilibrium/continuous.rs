@@ -51,9 +51,36 @@ const GRID: usize = 16;
 /// Regimes that end where they start, in a row, before the walk holds the regime reached.
 const IDLE_STEPS: usize = 4;
 
+/// Regime changes on one span at most before the walk holds a side's concession at once to the
+/// span's start (the chattering `run` describes; a game's span has a handful at most).
+const MOST_STEPS: usize = 64;
+
 /// At most this many stages cascade before an event (each shrinks the shortfall by (L − T)/(G − T)
 /// < 1, so 200 leave less than its 200th power).
 const MOST_STAGES: usize = 200;
+
+/// The points at which a hold is checked on `[lo, hi)`, descending, ending at `lo`: the
+/// multiples of a power of two, the least one that puts at most `GRID` of them in the range.
+/// They do not depend on where the solve started: a solve from a later `lo` checks the same
+/// points (and, where its range is shorter, those of a finer lattice that holds them), so the
+/// plan solved from a state on the path finds the crossings the plan from 0 found
+/// (docs/model.md 6.4, consistency).
+fn lattice(lo: f64, hi: f64) -> impl Iterator<Item = f64> {
+    let step = ((hi - lo) / GRID as f64).log2().ceil().exp2();
+    let top = if step > 0.0 && step.is_finite() {
+        ((hi / step).ceil() - 1.0) * step
+    } else {
+        lo
+    };
+    let mut k = 0.0;
+    std::iter::from_fn(move || {
+        let t = top - k * step;
+        k += 1.0;
+        (t > lo && t < hi).then_some(t)
+    })
+    .take(2 * GRID + 2)
+    .chain(std::iter::once(lo))
+}
 
 /// The moment before an event that the sides cannot bridge by an atom at the event: a stage
 /// this long before it, on the event's pre-values.
@@ -130,21 +157,20 @@ impl Solver<'_, '_> {
     }
 
     /// Holding on (both) from t to `at`, where x expects `v`: the largest t in `[lo, hi)` below
-    /// which x would rather concede, if any. Values are carried back `GRID` point by point, so
-    /// each costs one short integral, and the crossing is refined by regula falsi on the values
-    /// carried from the last point.
+    /// which x would rather concede, if any. Values are carried back point by point over a
+    /// lattice (`lattice`), so each costs one short integral, and the crossing is refined by
+    /// regula falsi on the values carried from the last point.
     fn uncommitted(&self, s: &Span, x: usize, lo: f64, hi: f64, at: f64, v: f64) -> Option<f64> {
         let tol = self.tol;
         let gap = |t: f64, v: f64| v - self.concede(s, x, t);
         let (mut prev, mut value) = (hi, self.hold(s, x, hi, at, v));
         // Negative right below hi: the regime stops at once.
-        let just = hi - (hi - lo) * INSTANT;
-        if gap(just, self.hold(s, x, just, hi, value)) < -tol {
+        let just = hi - INSTANT * hi.abs().max(1.0);
+        if just > lo && gap(just, self.hold(s, x, just, hi, value)) < -tol {
             return Some(hi);
         }
         let mut g_prev = gap(prev, value);
-        for k in 1..=GRID {
-            let t = hi - (hi - lo) * k as f64 / GRID as f64;
+        for t in lattice(lo, hi) {
             let here = self.hold(s, x, t, prev, value);
             let g = gap(t, here);
             if g < -tol {
@@ -192,9 +218,10 @@ impl Solver<'_, '_> {
         loop {
             let s = &path.spans[k];
             let lo = s.start.max(t0);
-            let mut idle = 0;
+            let (mut idle, mut steps) = (0, 0);
             while t > lo {
                 let (mut u, mut next) = self.step(s, lo, t, regime);
+                steps += 1;
                 if u >= t {
                     // A regime that ends where it starts: after a few, hold the regime reached.
                     idle += 1;
@@ -203,6 +230,15 @@ impl Solver<'_, '_> {
                     }
                 } else {
                     idle = 0;
+                }
+                if steps > MOST_STEPS
+                    && (matches!(regime, Regime::Concedes(_)) || steps > 2 * MOST_STEPS)
+                {
+                    // Chattering: a side whose numerator says "wait" (a Poisson event's expected
+                    // jump) but whose hold, which does not see the event, is not worth it,
+                    // alternates between conceding at once and holding for ever shorter
+                    // stretches. It concedes at once through the span.
+                    (u, next) = (lo, None);
                 }
                 self.out.stretches.push(Stretch {
                     start: u,
