@@ -1,4 +1,5 @@
-//! The equilibrium is consistent over time (docs/model.md, section 6.4): the plan solved from any
+//! The equilibrium is consistent over time (docs/model.md, 6.1, "Consistency over time"; MODEL.md
+//! 6.4): the plan solved from any
 //! state reached on the game's path (a time at which nobody has conceded, the lines as the
 //! scheduled events left them, the events still to come) is the continuation of the plan solved
 //! at t = 0: the same atoms at the same times and the same hazards, to 1e-9 relative.

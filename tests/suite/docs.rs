@@ -349,3 +349,33 @@ fn is_strategy_or_field(word: &str) -> bool {
             .unwrap()
             .contains(&format!("`{word}`"))
 }
+
+/// Every test docs/model.md and README.md cite (`module::test_name` in backticks, a module of
+/// tests/suite/) exists: a figure said to be measured by a test is measured by one.
+#[test]
+fn every_test_the_docs_cite_exists() {
+    let suite = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/suite");
+    let mut cited = 0;
+    for doc in ["docs/model.md", "README.md"] {
+        let text =
+            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(doc))
+                .unwrap();
+        for quoted in text.split('`').skip(1).step_by(2) {
+            let Some((module, name)) = quoted.split_once("::") else {
+                continue;
+            };
+            let file = suite.join(format!("{module}.rs"));
+            let is_test_name = name.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            if !file.is_file() || !is_test_name {
+                continue;
+            }
+            cited += 1;
+            let source = std::fs::read_to_string(&file).unwrap();
+            assert!(
+                source.contains(&format!("fn {name}(")),
+                "{doc} cites `{quoted}`, which tests/suite/{module}.rs does not define"
+            );
+        }
+    }
+    assert!(cited >= 2, "the docs cite {cited} tests");
+}

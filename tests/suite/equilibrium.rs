@@ -124,10 +124,10 @@ fn random_scenario(case: u64) -> String {
             ("b", "a")
         };
         let q = quantities[u(0.0, 4.0) as usize];
-        // Poisson events only where the game has no end: there the mix carries their expected
-        // jumps exactly; before a deadline the hold regime's values do not see them (the
-        // approximation docs/model.md, section 6.1, states and `poisson_events_before_a_deadline`
-        // measures).
+        // Poisson events only where the game has no end, and only level changes: there the mix
+        // carries their expected jumps, which is exact where the game after the event is mixed
+        // too. Elsewhere `equilibrium` is approximate with Poisson events (docs/model.md 6.1,
+        // "What is exact"); tests/suite/campaign.rs measures how often that is exploitable.
         let scheduled = coin(u(0.0, 1.0)) || deadline_kind != 0;
         let when = if scheduled || q == "type" {
             format!("at = {:.3}", u(0.0, 6.0))
