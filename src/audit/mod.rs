@@ -23,11 +23,18 @@ use crate::model::{EventTiming, PARTIES, Scenario};
 use crate::runner::{self, Merge};
 use history::{Histories, Rule};
 
-/// The deviations' times: `points` equal steps over [0, the end of the game], every scheduled
-/// event, the deadlines, and `extra`; under talks, the meetings these fall to (a concession takes
-/// effect only there).
+/// The end of the deviations' times: the end of the game (its earliest deadline, a party's own
+/// included), or the horizon if that comes first. Past it every deviation pays what never
+/// conceding pays.
+pub fn end(sc: &Scenario) -> f64 {
+    sc.game_end().min(sc.end_time())
+}
+
+/// The deviations' times: `points` equal steps over [0, the end of the game] (`end`), every
+/// scheduled event, the deadlines, and `extra`; under talks, the meetings these fall to (a
+/// concession takes effect only there).
 pub fn grid(sc: &Scenario, points: usize, extra: &[f64]) -> Vec<f64> {
-    let end = sc.end_time();
+    let end = end(sc);
     let mut g: Vec<f64> = (0..points.max(2))
         .map(|k| end * k as f64 / (points.max(2) - 1) as f64)
         .collect();
@@ -455,7 +462,7 @@ pub fn settings(
     }
     let mut times = table.at;
     times.extend_from_slice(at);
-    let end = loaded.scenario.end_time();
+    let end = end(&loaded.scenario);
     if let Some(bad) = times
         .iter()
         .find(|t| !t.is_finite() || **t < 0.0 || **t > end)

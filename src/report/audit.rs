@@ -10,10 +10,8 @@ use crate::model::Scenario;
 
 pub(super) fn figures(dir: &Path, sc: &Scenario) -> Result<(String, Vec<Figure>), ReportError> {
     let dev = Table::read(dir, "deviations.csv")?;
-    // Deviations are tried within the game's time (never is an empty time).
-    let end = sc
-        .game_end()
-        .min(sc.simulation.horizon.unwrap_or(f64::INFINITY));
+    // Deviations are tried within the times `audit::grid` covers (never is an empty time).
+    let end = crate::audit::end(sc);
     dev.within(
         "time",
         0.0,

@@ -284,3 +284,30 @@ fn the_audit_finds_a_gain_that_only_waiting_for_an_event_gives() {
     let audit = fs::read_to_string(plain.join("audit.csv")).unwrap();
     assert!(!audit.contains(",history,"), "{audit}");
 }
+
+/// Found while looking at reports: with a party's own deadline (a walkout at 20) before the
+/// horizon (200), the grid covered [0, 200], and the report refused the times past 20 as outside
+/// the game ("not a number from 0 to 20"): `impasse audit` failed after writing its files. The
+/// grid, `--at` and the report now share one end (`audit::end`): the game's, at 20.
+#[test]
+fn an_audit_with_an_own_deadline_before_the_horizon_gets_its_report() {
+    let dir = TempDir::new().unwrap();
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/benches/scenarios/growing.toml"
+    );
+    let out = dir.path().join("audit");
+    impasse()
+        .args(["audit", file, "-n", "2000", "--grid", "50", "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("value-curve"));
+    let dev = fs::read_to_string(out.join("deviations.csv")).unwrap();
+    let last_time = dev
+        .lines()
+        .filter_map(|l| l.split(',').nth(3)?.parse::<f64>().ok())
+        .fold(0.0, f64::max);
+    assert_eq!(last_time, 20.0, "the grid ends with the game");
+}
