@@ -747,3 +747,48 @@ horizon = 400
         .assert()
         .success();
 }
+
+/// Found by the campaign of issue 24 (case 9, without its Poisson events): a status quo worth
+/// more than the winner's share (0.4411 against 0.6685 × 0.6035 = 0.4034) under
+/// `simultaneous = "status_quo"`. The solver had a concede at once and b hold, so b won 0.4034
+/// where conceding at the same instant (a tie, the status quo) paid it 0.4411. Both conceding at
+/// once is the equilibrium of that instant's stage (each prefers the tie to winning), and the
+/// plan now plays it: no deviation gains, in any round (the payoffs do not vary).
+#[test]
+fn found_by_the_campaign_a_tie_worth_more_than_winning_is_taken() {
+    let text = r#"
+simultaneous = "status_quo"
+[parties.a]
+stake = 0.6035
+demand = 0.6685
+pressure = { initial = 0.2999, growth = 0.00180 }
+discount_rate = 0.1093
+leverage = { initial = 0.3578, growth = -0.00336 }
+breakdown_cost = 0.5393
+audience_cost = { initial = 0.0094, growth = 0.01687 }
+status_quo = 0.4411
+strategy = "equilibrium"
+[parties.b]
+stake = 0.6035
+demand = 0.6685
+pressure = { initial = 0.2999, growth = 0.00180 }
+discount_rate = 0.1093
+leverage = { initial = 0.3578, growth = -0.00336 }
+breakdown_cost = 0.5393
+audience_cost = { initial = 0.0094, growth = 0.01687 }
+status_quo = 0.4411
+strategy = "equilibrium"
+[[event]]
+name = "e2"
+at = 6.7395
+party = "a"
+effects = ["audience_cost.growth = -0.00398"]
+[simulation]
+horizon = 400
+"#;
+    let parties = audit_of(text, 2000, 100, &[]);
+    for (x, p) in parties.iter().enumerate() {
+        assert!(p.gain().value <= 1e-12, "party {x} gains {:?}", p.gain());
+        assert!((p.payoff.value - 0.4411).abs() < 1e-12, "{:?}", p.payoff);
+    }
+}

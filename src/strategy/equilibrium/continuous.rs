@@ -131,17 +131,23 @@ impl Solver<'_, '_> {
         self.value_of(s, x, t, self.path.win(s, x))
     }
 
+    /// x's value at t on s where c concedes at once there: c's value of conceding; the other's
+    /// value of winning, or of the tie where it concedes at that instant too (`Path::joins`).
+    fn conceded(&self, s: &Span, c: usize, x: usize, t: f64) -> f64 {
+        if x == c {
+            self.concede(s, x, t)
+        } else if self.path.joins(s, c) {
+            self.value_of(s, x, t, self.path.tie(s, x))
+        } else {
+            self.win(s, x, t)
+        }
+    }
+
     /// Each side's value at t on s under `regime`.
     fn values(&self, s: &Span, t: f64, regime: Regime) -> [f64; PARTIES] {
         match regime {
             Regime::Mixed => [0, 1].map(|x| self.concede(s, x, t)),
-            Regime::Concedes(c) => [0, 1].map(|x| {
-                if x == c {
-                    self.concede(s, x, t)
-                } else {
-                    self.win(s, x, t)
-                }
-            }),
+            Regime::Concedes(c) => [0, 1].map(|x| self.conceded(s, c, x, t)),
             Regime::Hold { at, value } => [0, 1].map(|x| self.hold(s, x, t, at, value[x])),
         }
     }
@@ -327,13 +333,7 @@ impl Solver<'_, '_> {
                     Some(v) => {
                         // c would rather wait until u and concede there; the other holds.
                         let u = s.start + v;
-                        let value = [0, 1].map(|x| {
-                            if x == c {
-                                self.concede(s, x, u)
-                            } else {
-                                self.win(s, x, u)
-                            }
-                        });
+                        let value = [0, 1].map(|x| self.conceded(s, c, x, u));
                         (u, Some(Regime::Hold { at: u, value }))
                     }
                 }

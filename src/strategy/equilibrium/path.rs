@@ -219,6 +219,25 @@ impl<'a> Path<'a> {
         self.current(s, x, s.start, Outcome::DeadlineStatusQuo)
     }
 
+    /// Where c concedes at once on s, whether the other side concedes at that same instant too:
+    /// a tie pays it more than winning, and pays c at least what winning would (so both
+    /// conceding is an equilibrium of the instant's 2 × 2 stage). Ties and wins are constant on
+    /// a span; differences within 1e-12 of their size count as none.
+    pub fn joins(&self, s: &Span, c: usize) -> bool {
+        let y = 1 - c;
+        let (ty, gy, tc, gc) = (
+            self.tie(s, y),
+            self.win(s, y),
+            self.tie(s, c),
+            self.win(s, c),
+        );
+        let tol = 1e-12
+            * [ty, gy, tc, gc]
+                .iter()
+                .fold(1.0, |m: f64, v| m.max(v.abs()));
+        ty > gy + tol && tc >= gc - tol
+    }
+
     /// A current-value payoff of x at t on s in time-0 units.
     pub fn value(&self, s: &Span, x: usize, t: f64, current: f64) -> f64 {
         let (d, cost) = advance(self.sc, s, x, t);

@@ -89,7 +89,13 @@ pub(super) fn assemble(path: &Path, sol: &Solution, x: usize, side: &mut Vec<Seg
                 }
             }
             Regime::Hold { .. } => push(side, st.start, 0.0, Rate::ZERO),
-            Regime::Concedes(c) => push(side, st.start, if c == x { 1.0 } else { 0.0 }, Rate::ZERO),
+            Regime::Concedes(c) => {
+                // The other side concedes at the same instant where the tie pays it more than
+                // winning (and c no less).
+                let joins = c != x && path.joins(path.span(st.start, Side::After), c);
+                let atom = if c == x || joins { 1.0 } else { 0.0 };
+                push(side, st.start, atom, Rate::ZERO)
+            }
         }
     }
     if side.is_empty() {
