@@ -43,20 +43,14 @@ impl Histories {
     /// apart fired or not, in file order while the states stay within `MOST_STATES`; then the
     /// counts are raised in turn up to `MOST_COUNT` (or the event's `max`) while they fit.
     pub fn of(sc: &Scenario) -> Option<Histories> {
-        let maxes: Vec<u32> = sc
+        let (names, maxes): (Vec<String>, Vec<u32>) = sc
             .events
             .iter()
             .filter_map(|e| match e.when {
-                EventTiming::Poisson { max, .. } => Some(max.unwrap_or(u32::MAX)),
+                EventTiming::Poisson { max, .. } => Some((e.name.clone(), max.unwrap_or(u32::MAX))),
                 EventTiming::At(_) => None,
             })
-            .collect();
-        let names = sc
-            .events
-            .iter()
-            .filter(|e| matches!(e.when, EventTiming::Poisson { .. }))
-            .map(|e| e.name.clone())
-            .collect();
+            .unzip();
         let mut caps = vec![0; maxes.len()];
         let states = |caps: &[u32]| caps.iter().map(|&c| c as usize + 1).product::<usize>();
         let mut raised = true;
@@ -193,15 +187,14 @@ pub fn follow(
 /// Choose each party's rule on the training rounds (played on the current rayon pool;
 /// `progress` as the runner's).
 pub fn choose(
-    sc: &Scenario,
+    engine: &Engine,
     seed: u64,
     grid: &[f64],
     h: &Histories,
     progress: &(dyn Fn(u64) + Sync),
 ) -> [Rule; PARTIES] {
-    let train = training(sc.simulation.rounds);
+    let train = training(engine.scenario().simulation.rounds);
     let (states, e, times) = (h.states(), h.events(), grid.len());
-    let engine = Engine::new(sc);
     let cells = runner::over_batches(
         train.end - train.start,
         0..runner::batch_count(train.end - train.start),
@@ -253,12 +246,14 @@ fn record(
 ) {
     let (states, e, m) = (h.states(), h.events(), payoffs.len());
     let state = |k: usize| h.index(&counts[k * e..(k + 1) * e]);
+    let mut here = if m > 0 { state(0) } else { 0 };
     for (k, &u) in payoffs.iter().enumerate() {
-        let c = k * states + state(k);
+        let c = k * states + here;
         cells.n[c] += 1;
         sums[c][0] += u;
         if k + 1 < m {
-            cells.moves[c * states + state(k + 1)] += 1;
+            here = state(k + 1);
+            cells.moves[c * states + here] += 1;
         } else {
             sums[c][1] += never;
         }

@@ -190,11 +190,11 @@ pub fn run_batches(
     history: bool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Totals {
+    let engine = Engine::new(sc);
     let rules = Histories::of(sc).filter(|_| history).map(|h| {
-        let rules = history::choose(sc, seed, grid, &h, progress);
+        let rules = history::choose(&engine, seed, grid, &h, progress);
         (h, rules)
     });
-    let engine = Engine::new(sc);
     runner::over_batches(
         sc.simulation.rounds,
         batches,

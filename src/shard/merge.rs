@@ -125,11 +125,13 @@ fn merge_audit(
             unreachable!("collect checked: one command")
         };
         if !all.same_rules(t) {
-            return Err(MergeError::Foreign {
+            // Every shard chooses them on the same training rounds: one part was altered.
+            return Err(MergeError::Damaged {
                 path: path.display().to_string(),
-                first: parts[0].0.display().to_string(),
-                what: "audit",
-                detail: "its history rules differ".into(),
+                reason: format!(
+                    "its history rules differ from those of {}, which every shard chooses alike",
+                    parts[0].0.display()
+                ),
             });
         }
         Merge::merge(&mut all, t);

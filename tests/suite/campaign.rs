@@ -11,6 +11,8 @@
 //! ```sh
 //! IMPASSE_CASES=100 IMPASSE_ROUNDS=100000 cargo test --release campaign:: -- --ignored --nocapture
 //! ```
+//!
+//! `IMPASSE_TYPES=1` audits a fresh set with private types instead (one side's, or both).
 
 use impasse::audit;
 use impasse::scenario::load_str;
@@ -132,6 +134,23 @@ pub fn random_scenario(case: u64) -> String {
     text
 }
 
+/// A fresh scenario of the same kind (`random_scenario` of another seed) in which the parties'
+/// types are private: drawn from U[0.7, 1.3], a's alone in even cases, both sides' in odd ones
+/// (each side's belief about the other is the other's prior).
+pub fn random_scenario_with_types(case: u64) -> String {
+    let text = random_scenario(100_000 + case);
+    let types = "resolve = { distribution = \"uniform\", low = 0.7, high = 1.3 }\n";
+    let sides: &[&str] = if case.is_multiple_of(2) {
+        &["a"]
+    } else {
+        &["a", "b"]
+    };
+    sides.iter().fold(text, |t, id| {
+        let table = format!("[parties.{id}]\n");
+        t.replacen(&table, &format!("{table}{types}"), 1)
+    })
+}
+
 /// Each party's best gain (fixed times or waiting for events) and its standard error.
 fn gains(text: &str, rounds: u64, seed: u64) -> [(f64, f64); 2] {
     let mut sc = load_str("campaign.toml", text, &[])
@@ -150,8 +169,12 @@ fn gains(text: &str, rounds: u64, seed: u64) -> [(f64, f64); 2] {
 
 #[test]
 fn every_campaign_scenario_loads_and_has_a_random_event() {
-    for case in 0..200 {
-        let text = random_scenario(case);
+    for case in 0..200u64 {
+        let text = if case.is_multiple_of(2) {
+            random_scenario(case)
+        } else {
+            random_scenario_with_types(case)
+        };
         let sc = load_str("campaign.toml", &text, &[])
             .unwrap_or_else(|e| panic!("case {case}: {e}\n{text}"))
             .scenario;
@@ -167,8 +190,14 @@ fn every_campaign_scenario_loads_and_has_a_random_event() {
 fn no_scenario_of_the_campaign_is_exploitable() {
     let (cases, rounds) = (env("IMPASSE_CASES", 100), env("IMPASSE_ROUNDS", 100_000));
     let mut exploitable = Vec::new();
+    // IMPASSE_TYPES=1: the fresh set with private types.
+    let types = env("IMPASSE_TYPES", 0) == 1;
     for case in 0..cases {
-        let text = random_scenario(case);
+        let text = if types {
+            random_scenario_with_types(case)
+        } else {
+            random_scenario(case)
+        };
         // Meetings with random events cost milliseconds a round today: fewer rounds there.
         let n = if text.starts_with("talks") {
             rounds / 20

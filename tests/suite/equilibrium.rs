@@ -685,6 +685,12 @@ fn the_solver_values_each_ending_as_the_engine_pays_it() {
     }
 }
 
+/// A scenario of two parties with the same fields: `head`, then `[parties.a]` and `[parties.b]`
+/// each with `party`, then `rest`.
+fn mirrored(head: &str, party: &str, rest: &str) -> String {
+    format!("{head}[parties.a]\n{party}[parties.b]\n{party}{rest}")
+}
+
 /// Found by the campaign of issue 24 (tests/suite/campaign.rs, case 30): after a Poisson event,
 /// a side whose numerator said "wait" (the expected jump of another Poisson event) but whose hold,
 /// which does not see events, was not worth it, alternated between conceding at once and holding
@@ -694,27 +700,17 @@ fn the_solver_values_each_ending_as_the_engine_pays_it() {
 fn found_by_the_campaign_a_chattering_walk_back_ends() {
     let dir = tempfile::TempDir::new().unwrap();
     let file = dir.path().join("chatter.toml");
-    std::fs::write(
-        &file,
-        r#"
-simultaneous = "status_quo"
-[parties.a]
-stake = 1.2718
+    let text = mirrored(
+        "simultaneous = \"status_quo\"\n",
+        r#"stake = 1.2718
 pressure = { initial = 0.2117, growth = 0.00082 }
 discount_rate = 0.1095
 breakdown_cost = 1.4202
 audience_cost = { initial = 0.2409, growth = 0.01267 }
 status_quo = 0.4825
 strategy = "equilibrium"
-[parties.b]
-stake = 1.2718
-pressure = { initial = 0.2117, growth = 0.00082 }
-discount_rate = 0.1095
-breakdown_cost = 1.4202
-audience_cost = { initial = 0.2409, growth = 0.01267 }
-status_quo = 0.4825
-strategy = "equilibrium"
-[breakdown]
+"#,
+        r#"[breakdown]
 hazard = { initial = 0.1047, growth = 0.00386 }
 [[event]]
 name = "e0"
@@ -736,8 +732,8 @@ effects = ["leverage.growth = 0.03745"]
 [simulation]
 horizon = 400
 "#,
-    )
-    .unwrap();
+    );
+    std::fs::write(&file, text).unwrap();
     common::impasse()
         .arg("audit")
         .arg(&file)
@@ -756,10 +752,9 @@ horizon = 400
 /// plan now plays it: no deviation gains, in any round (the payoffs do not vary).
 #[test]
 fn found_by_the_campaign_a_tie_worth_more_than_winning_is_taken() {
-    let text = r#"
-simultaneous = "status_quo"
-[parties.a]
-stake = 0.6035
+    let text = mirrored(
+        "simultaneous = \"status_quo\"\n",
+        r#"stake = 0.6035
 demand = 0.6685
 pressure = { initial = 0.2999, growth = 0.00180 }
 discount_rate = 0.1093
@@ -768,25 +763,17 @@ breakdown_cost = 0.5393
 audience_cost = { initial = 0.0094, growth = 0.01687 }
 status_quo = 0.4411
 strategy = "equilibrium"
-[parties.b]
-stake = 0.6035
-demand = 0.6685
-pressure = { initial = 0.2999, growth = 0.00180 }
-discount_rate = 0.1093
-leverage = { initial = 0.3578, growth = -0.00336 }
-breakdown_cost = 0.5393
-audience_cost = { initial = 0.0094, growth = 0.01687 }
-status_quo = 0.4411
-strategy = "equilibrium"
-[[event]]
+"#,
+        r#"[[event]]
 name = "e2"
 at = 6.7395
 party = "a"
 effects = ["audience_cost.growth = -0.00398"]
 [simulation]
 horizon = 400
-"#;
-    let parties = audit_of(text, 2000, 100, &[]);
+"#,
+    );
+    let parties = audit_of(&text, 2000, 100, &[]);
     for (x, p) in parties.iter().enumerate() {
         assert!(p.gain().value <= 1e-12, "party {x} gains {:?}", p.gain());
         assert!((p.payoff.value - 0.4411).abs() < 1e-12, "{:?}", p.payoff);

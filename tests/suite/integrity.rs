@@ -207,3 +207,50 @@ fn an_audit_or_tournament_part_whose_rounds_do_not_add_up_is_refused() {
         merge_fails(&parts, &dir.path().join(format!("m-{name}")), needle);
     }
 }
+
+/// A part's history rules (docs/model.md 6.2) are the same in every shard, which chooses them on
+/// the same training rounds: a part whose rule differs from the first's, or does not fit its
+/// grid, was altered, and the merge refuses it.
+#[test]
+fn an_audit_part_with_altered_history_rules_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("offer.toml");
+    fs::write(
+        &file,
+        "[parties.a]\nstake = 1\npressure = 0.1\naudience_cost = 1.5\nstrategy = \"immediate\"\n\
+         [parties.b]\nstake = 1\npressure = 0.1\nstrategy = \"never\"\n\
+         [deadline]\nat = 10\nbreakdown_probability = 1\n\
+         [[event]]\nname = \"offer\"\nrate = 0.5\nmax = 1\nparty = \"a\"\n\
+         effects = [\"audience_cost = 0\"]\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let parts = dir.path().join("parts");
+    common::shards(&["audit", f, "-n", "40000", "--grid", "5"], &parts, 2);
+    let path = parts.join("part-1-of-2").join("part.json");
+    let good: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    let rules =
+        |p: &mut Value| -> Value { p["payload"]["Audit"]["totals"]["history"]["rules"][0].take() };
+    for (edit, needle) in [
+        (
+            Box::new(|r: &mut Vec<Value>| r[3] = Value::from(!r[3].as_bool().unwrap()))
+                as Box<dyn Fn(&mut Vec<Value>)>,
+            "its history rules differ from those of",
+        ),
+        (
+            Box::new(|r: &mut Vec<Value>| {
+                r.pop();
+            }),
+            "its history rules do not fit its grid",
+        ),
+    ] {
+        let mut part = good["part"].clone();
+        let Value::Array(mut rule) = rules(&mut part) else {
+            panic!("no history rule in {part}")
+        };
+        edit(&mut rule);
+        part["payload"]["Audit"]["totals"]["history"]["rules"][0] = Value::Array(rule);
+        seal(&path, &part);
+        merge_fails(&parts, &dir.path().join("merged"), needle);
+    }
+}
