@@ -10,7 +10,7 @@ use super::clock::{self, Ender, PartyClock};
 use super::lines::{self, Lines};
 use super::setup::{Setup, row};
 use super::shadow::Shadow;
-use super::state::{RoundState, Scratch};
+use super::state::{Playing, RoundState, Scratch};
 use crate::model::payoff::EndState;
 use crate::model::{LineId, PARTIES, RoundResult};
 use crate::rng::RoundRng;
@@ -82,14 +82,21 @@ impl Setup<'_> {
             let pristine = t == 0.0 && !touched;
             // A Poisson event changed the game, or the plan runs out: solve it again from here.
             let plan_end = self
-                .plan(&scratch.plan, c.replanned)
+                .plan(&scratch.plan, c.playing)
                 .map_or(f64::INFINITY, |p| p.end);
             if self.plan.is_some() && (changed || t >= plan_end) {
-                let state = (t, next_sched, &*lines, c.belief, &**fired);
-                self.replan(state, &mut scratch.pending, &mut scratch.plan);
-                c.replanned = true;
+                // The plan after these events, if it was solved with the plan from 0 (its game
+                // does not depend on when they fired); else solved from here.
+                c.playing = match self.after(fired).filter(|_| changed) {
+                    Some(k) => Playing::After(k),
+                    None => {
+                        let state = (t, next_sched, &*lines, c.belief, &**fired);
+                        self.replan(state, &mut scratch.pending, &mut scratch.plan);
+                        Playing::Scratch
+                    }
+                };
             }
-            let plan = self.plan(&scratch.plan, c.replanned);
+            let plan = self.plan(&scratch.plan, c.playing);
 
             // The piece [t, t1]: up to the next event, clamp or the end.
             let t_event = self.next_event(next_sched, next, fired);
@@ -172,7 +179,7 @@ impl Setup<'_> {
         pending.clear();
         for (k, ev) in self.events.poisson.iter().enumerate() {
             if fired[k] < ev.max {
-                pending.push(ev.pending());
+                pending.push(ev.pending(fired[k]));
             }
         }
         let start = Start {
@@ -398,7 +405,10 @@ fn plan_clock(
     let (seg, next) = (side[k], side.get(k + 1));
     let jump = |p: f64| -(-p).ln_1p();
     let mut spent = 0.0;
-    if seg.start == t && seg.atom > 0.0 && t > *atom_done {
+    // A segment whose atom is certain concedes at once wherever the round enters it: at its
+    // start, or where a round switches to this plan after Poisson events (`Setup::after`).
+    let entered = seg.start == t || (seg.atom == 1.0 && seg.start < t);
+    if entered && seg.atom > 0.0 && t > *atom_done {
         spent = jump(seg.atom);
         *atom_done = t;
         if budget < spent {

@@ -14,10 +14,12 @@ pub(super) struct Poisson {
 }
 
 impl Poisson {
-    pub fn pending(&self) -> Pending {
+    /// The event as the equilibrium sees it, after it has fired `fired` times.
+    pub fn pending(&self, fired: u32) -> Pending {
         Pending {
             event: self.event,
             rate: self.rate,
+            left: self.max - fired,
         }
     }
 }

@@ -98,8 +98,26 @@ impl<'a> Engine<'a> {
         if let Some(plan) = &mut s.plan {
             plan.tables = Default::default();
         }
+        for (_, plan) in &mut s.after {
+            plan.tables = Default::default();
+        }
         self.kernel = None;
         self
+    }
+
+    /// The same engine solving the game again wherever a Poisson event changes it, instead of
+    /// playing on the plan solved with the plan from t = 0 for that history of events (docs/
+    /// model.md 6.1, "Random events"). For tests that the two agree.
+    #[doc(hidden)]
+    pub fn without_histories(mut self) -> Self {
+        self.setup.after.clear();
+        self
+    }
+
+    /// How many histories of Poisson events have their plans solved with the plan from t = 0.
+    #[doc(hidden)]
+    pub fn histories(&self) -> usize {
+        self.setup.after.len()
     }
 
     /// Which shortcuts this engine's rounds take (for tests that they are taken).
@@ -107,9 +125,9 @@ impl<'a> Engine<'a> {
     pub fn shortcuts(&self) -> Shortcuts {
         let s = &self.setup;
         Shortcuts {
-            tables: s.plan.as_ref().map_or(0, |p| {
-                p.tables.iter().flatten().filter(|t| t.is_some()).count()
-            }),
+            tables: (s.plan.iter().chain(s.after.iter().map(|a| &a.1)))
+                .map(|p| p.tables.iter().flatten().filter(|t| t.is_some()).count())
+                .sum(),
             ends_at_once: s.ends_at_once,
             first_piece: s.first_piece_end.is_some(),
         }

@@ -8,9 +8,9 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use super::clock::{Ender, PartyClock};
-use super::events::Schedule;
+use super::events::{Poisson, Schedule};
 use super::lines::{self, LineSetup, Lines};
-use super::state::{RoundState, Scratch};
+use super::state::{Playing, RoundState, Scratch};
 use crate::model::payoff::{self, EndState};
 use crate::model::{
     DeadlineAction, DeadlineKind, LineId, Outcome, PARTIES, RoundResult, Scenario, Strategy,
@@ -32,6 +32,9 @@ pub(super) struct Setup<'a> {
     pub(super) lines: LineSetup,
     /// The equilibrium from t = 0, when a party plays it (`strategy::equilibrium`).
     pub(super) plan: Option<Plan>,
+    /// The plans after histories of Poisson events whose games after do not depend on when they
+    /// fired, solved with `plan`, by `history_key`.
+    pub(super) after: Vec<(u64, Plan)>,
     /// The clocks on the first piece of a round that no event has touched yet: the same in every
     /// round, so computed once.
     pub(super) start: StartRates,
@@ -100,6 +103,7 @@ impl<'a> Setup<'a> {
             initial_belief: [0, 1].map(|i| sc.believed_type(i)),
             end: sc.end_time(),
             plan: None,
+            after: Vec::new(),
             start: StartRates {
                 rates: [Rate::ZERO; PARTIES],
                 breakdown: lines::breakdown_rate(&lines.initial),
@@ -125,7 +129,7 @@ impl<'a> Setup<'a> {
                 .poisson
                 .iter()
                 .filter(|p| p.max > 0)
-                .map(|p| p.pending())
+                .map(|p| p.pending(0))
                 .collect();
             let start = Start {
                 t0: 0.0,
@@ -135,9 +139,10 @@ impl<'a> Setup<'a> {
                 poisson: &pending,
             };
             let mut plan = Plan::default();
-            equilibrium::solve(sc, &start, &mut plan);
+            let after = equilibrium::solve_with_histories(sc, &start, &mut plan);
             plan.tabulate(engine.end);
             engine.plan = Some(plan);
+            engine.after = keyed(&engine.events.poisson, after, engine.end);
         }
         engine.start.rates = [0, 1].map(|i| match (&engine.clocks[i], &engine.plan) {
             (PartyClock::Equilibrium, Some(plan)) => match plan.sides[i].as_slice() {
@@ -166,13 +171,21 @@ impl<'a> Setup<'a> {
         engine
     }
 
-    /// The plan a round plays: the one from t = 0, or the one solved again during the round.
-    pub(super) fn plan<'s>(&'s self, scratch_plan: &'s Plan, replanned: bool) -> Option<&'s Plan> {
-        if replanned {
-            Some(scratch_plan)
-        } else {
-            self.plan.as_ref()
+    /// The plan a round plays: the one from t = 0, one after a history of events, or the one
+    /// solved again during the round.
+    pub(super) fn plan<'s>(&'s self, scratch_plan: &'s Plan, playing: Playing) -> Option<&'s Plan> {
+        match playing {
+            Playing::Start => self.plan.as_ref(),
+            Playing::After(k) => Some(&self.after[k].1),
+            Playing::Scratch => Some(scratch_plan),
         }
+    }
+
+    /// The plan after the Poisson events `fired` (counts by `events.poisson`), if it was solved
+    /// with the plan from t = 0.
+    pub(super) fn after(&self, fired: &[u32]) -> Option<usize> {
+        let key = history_key(&self.events.poisson, fired)?;
+        self.after.binary_search_by_key(&key, |a| a.0).ok()
     }
 
     /// The draws every round starts with, in this order: θ for each party, a unit exponential
@@ -431,4 +444,44 @@ fn fixed_end(sc: &Scenario) -> ((f64, Ender), Option<[f64; PARTIES]>) {
         })
         .expect("validation requires a deadline or a horizon");
     (first, met.map(|(_, split)| split))
+}
+
+/// The plans after histories of the events that can fire (max > 0), tabulated and keyed by
+/// `history_key` over every Poisson event, in key order.
+fn keyed(poisson: &[Poisson], after: Vec<(Vec<u32>, Plan)>, end: f64) -> Vec<(u64, Plan)> {
+    let live: Vec<usize> = (poisson.iter().enumerate())
+        .filter(|(_, p)| p.max > 0)
+        .map(|(k, _)| k)
+        .collect();
+    let mut out = Vec::new();
+    for (history, mut plan) in after {
+        let mut fired = vec![0; poisson.len()];
+        for (j, &n) in history.iter().enumerate() {
+            fired[live[j]] = n;
+        }
+        if let Some(key) = history_key(poisson, &fired) {
+            plan.tabulate(end);
+            out.push((key, plan));
+        }
+    }
+    out.sort_by_key(|a| a.0);
+    out
+}
+
+/// A history of Poisson events (the counts fired, by event) as one number, counting only the
+/// events that change the game; none where a count or the number of events is too large.
+fn history_key(poisson: &[Poisson], fired: &[u32]) -> Option<u64> {
+    const RADIX: u64 = 8;
+    if poisson.len() > 21 {
+        return None;
+    }
+    let mut key = 0;
+    for (p, &n) in poisson.iter().zip(fired).rev() {
+        let n = if p.changes_game { u64::from(n) } else { 0 };
+        if n >= RADIX {
+            return None;
+        }
+        key = key * RADIX + n;
+    }
+    Some(key)
 }

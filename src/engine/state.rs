@@ -6,6 +6,17 @@ use super::lines::Lines;
 use crate::model::PARTIES;
 use crate::strategy::equilibrium::{Pending, Plan};
 
+/// The plan a round plays (`Setup::plan`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Playing {
+    /// The plan from t = 0.
+    Start,
+    /// The plan after the history of events numbered so in `Setup::after`.
+    After(usize),
+    /// The plan solved again during the round, in the scratch.
+    Scratch,
+}
+
 /// What a round carries from piece to piece, besides its lines.
 pub(super) struct RoundState {
     /// Each party's drawn type (events may change it).
@@ -19,8 +30,9 @@ pub(super) struct RoundState {
     pub budget_break: f64,
     /// The meeting at which a `hazard` clock that already fired takes effect.
     pub pending: [f64; PARTIES],
-    /// The equilibrium was solved again during the round: the plan in the scratch is the one.
-    pub replanned: bool,
+    /// Which plan the round plays: the one from t = 0, one after a history of events solved
+    /// with it, or one solved again during the round (in the scratch).
+    pub playing: Playing,
     /// The time of the last planned atom each party's budget has paid for (an atom falls at the
     /// end of the piece before it, or at the start of the piece after an event there).
     pub atom_done: [f64; PARTIES],
@@ -41,7 +53,7 @@ impl RoundState {
             budget,
             budget_break,
             pending: [f64::INFINITY; PARTIES],
-            replanned: false,
+            playing: Playing::Start,
             atom_done: [f64::NEG_INFINITY; PARTIES],
         }
     }

@@ -29,7 +29,11 @@ fn events(sc: &Scenario) -> (Vec<(f64, usize)>, Vec<Pending>) {
             impasse::model::EventTiming::At(t) => scheduled.push((t, k)),
             impasse::model::EventTiming::Poisson { rate, max } => {
                 if max != Some(0) {
-                    poisson.push(Pending { event: k, rate });
+                    poisson.push(Pending {
+                        event: k,
+                        rate,
+                        left: max.unwrap_or(u32::MAX),
+                    });
                 }
             }
         }

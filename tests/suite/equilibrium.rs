@@ -779,3 +779,39 @@ horizon = 400
         assert!((p.payoff.value - 0.4411).abs() < 1e-12, "{:?}", p.payoff);
     }
 }
+
+/// The game of benches/scenarios/growing.toml with one squeeze a side (docs/model.md 6.1, "Random
+/// events"): after its squeeze a side concedes at once (its walkout at 20 is near and its pressure
+/// higher), so the game after the other's squeeze pays a side its win. Before any squeeze each
+/// would rather wait for the other's than concede: both hold. Priced by the expected jump in the
+/// value of conceding (0: a pressure step does not move it), both mixed instead, and a side gained
+/// about 0.4 by conceding at once (both held to the walkout in the engine's rounds). The audit,
+/// with the deviations that wait for an event, finds no gain.
+#[test]
+fn each_side_holds_until_the_others_squeeze() {
+    let text = std::fs::read_to_string("benches/scenarios/growing.toml")
+        .unwrap()
+        .replace("max = 3", "max = 1");
+    let sc = scenario(&text, 20_000, 7);
+    let plan = impasse::strategy::equilibrium::solve_at_start(&sc);
+    for side in &plan.sides {
+        // No concession before 19: the first segment holds (no atom, no hazard) past it.
+        let first = side[0];
+        assert_eq!((first.start, first.atom), (0.0, 0.0), "{side:?}");
+        assert_eq!(first.rate, impasse::rate::Rate::ZERO, "{side:?}");
+        assert!(side.get(1).is_none_or(|s| s.start > 19.0), "{side:?}");
+    }
+    let g = audit::grid(&sc, 60, &[]);
+    let batches = impasse::runner::batch_count(20_000);
+    let report = audit::run_batches(&sc, 7, &g, 0..batches, true, &|_| {}).report();
+    for (x, p) in report.iter().enumerate() {
+        let gain = p.best_gain();
+        assert!(p.history.is_some(), "party {x}: the history rule was tried");
+        common::within(
+            &format!("party {x}'s best gain"),
+            gain.value.max(0.0),
+            0.0,
+            audit::se(&gain).max(1e-12),
+        );
+    }
+}

@@ -1,9 +1,9 @@
 //! The fast paths for time-varying rounds (issue 17; docs/model.md, section 7) against the general
 //! loop, round by round, on random scenarios: growing lines, discounting, a breakdown hazard,
 //! walkouts, deadlines and Poisson events that change the game. The fast engine reads tabulated
-//! integrals of the equilibrium's rational hazards and, after a Poisson event, the continuation of
-//! the game solved once per history of events; the general loop integrates piece by piece and
-//! solves the equilibrium again at every event. Every round must end the same way, at a time
+//! integrals of the equilibrium's rational hazards (of the plan from t = 0 and of the plans after
+//! each history of events, solved with it); the general loop integrates the same plans piece by
+//! piece. Every round must end the same way, at a time
 //! within 1e-12 (relative) of the general loop's: looser than rounding, and than the solver's
 //! root-finder (1e-13 relative on a change of regime, for each of the two solves).
 
@@ -132,7 +132,9 @@ fn fast_paths_end_every_round_as_the_general_loop_does() {
         "tables in {tabulated} of 48 scenarios, the first piece scanned apart in {first_piece}, \
          {differing} rounds not bit-identical"
     );
-    assert!(tabulated >= 8 && first_piece >= 24 && differing >= 500);
+    // Since Poisson events are anticipated (docs/model.md 6.1, "Random events"), many of these
+    // games hold until an event, with no rational hazard to tabulate: 4 of 48 tabulate (8 did).
+    assert!(tabulated >= 4 && first_piece >= 24 && differing >= 500);
 }
 
 fn bench(file: &str) -> Scenario {
@@ -172,4 +174,38 @@ fn rounds_that_end_at_once_skip_the_loop_and_change_nothing() {
         assert_eq!(a, slow.play(2013, r, &mut s2), "round {r}");
         assert_eq!(a.time, 0.0);
     }
+}
+
+/// After Poisson events whose game after does not depend on when they fired, a round plays on
+/// the plan solved with the plan from t = 0 for that history (docs/model.md 6.1, "Random
+/// events"), instead of solving the game again: the two agree (the plan from any state is the
+/// continuation of the plan from 0), round by round, in how each ends and, to the precision of
+/// the values carried back (the chords of a hold's value, 1e-7 of the largest payoff), when.
+/// Not yet: the plans after a history differ from those solved again at the event by up to about
+/// 2e-4 relative in the time a round ends (issue 24, consistency; docs/model.md "Consistency over
+/// time"), so this is ignored until they agree.
+#[test]
+#[ignore = "issue 24: plans per history and plans solved again differ by about 2e-4"]
+fn the_plans_solved_per_history_are_the_plans_solved_again() {
+    let sc = bench("growing.toml");
+    let cached = Engine::new(&sc);
+    assert!(cached.histories() >= 9, "{} histories", cached.histories());
+    let solved = Engine::new(&sc).without_histories();
+    assert_eq!(solved.histories(), 0);
+    let (mut s1, mut s2) = (cached.scratch(), solved.scratch());
+    // Both hold until a squeeze: a round that ends in a concession has seen an event.
+    let mut concessions = 0;
+    for r in 0..3000 {
+        let (a, b) = (cached.play(5, r, &mut s1), solved.play(5, r, &mut s2));
+        assert_eq!(a.outcome, b.outcome, "round {r}:\n{a:?}\n{b:?}");
+        assert!(
+            (a.time - b.time).abs() <= 1e-6 * a.time.max(1.0),
+            "round {r}:\n{a:?}\n{b:?}"
+        );
+        concessions += usize::from(matches!(
+            a.outcome,
+            impasse::model::Outcome::Concession0 | impasse::model::Outcome::Concession1
+        ));
+    }
+    assert!(concessions > 1000, "{concessions} concessions");
 }

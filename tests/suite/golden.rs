@@ -69,9 +69,9 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "benches/scenarios/growing.toml",
         [
-            "901dc09818760806d5047924a08148263a95642d5b234b78b9049d92cebd59bf",
-            "d8a0697342e4454aa76e16f83afdc72d36ff4ecd076f2a024f6eb34d9a2bdc4d",
-            "3e7f9f4222fe9bb503b48e8b0176a95b2135658b3af84ede405ae42b2e676e5d",
+            "f7a45774fd887d3b5d726a962e0fbd6206cfc04e00a48ec92ab260567f9237a1",
+            "fc97cc863eef688250e868847e320fd0c3d102a2e2c6c7125b34290a39ce7dee",
+            "8797d71555dd30d5339ca990ab3107cb26f9ad8dbb194cdc66573c235de0fd00",
         ],
     ),
     (

@@ -4,7 +4,7 @@
 //! every line is linear for ever and transversality decides whether a side is committed.
 
 use super::indifference::{Indifference, Quantities};
-use super::path::{Path, Side, Span};
+use super::path::{Path, Side, Span, advance};
 use super::regime::Regime;
 use crate::model::LineId;
 use crate::numeric::gauss_legendre;
@@ -18,15 +18,20 @@ const GONE: f64 = 40.0;
 const MOST_PIECES: f64 = 100.0;
 
 /// What x expects at t from both holding until `at` (both on span s), where it expects `v`: the
-/// breakdown payoffs the hazard may bring on the way, and `v` if it does not.
+/// breakdown payoffs the hazard may bring on the way, what the random events bring (the games
+/// after those whose game after is solved, which end this one at their rate ρ; the expected jumps
+/// of the others, which it goes on through: `Span::flow`), and `v` if none of that ends it.
 pub(super) fn hold(path: &Path, s: &Span, x: usize, t: f64, at: f64, v: f64) -> f64 {
     let (h0, h1) = s.line[LineId::HAZARD.0];
-    if (h0 == 0.0 && h1 == 0.0) || at <= t {
+    let (f0, f1) = s.flow[x];
+    let rho = s.rho;
+    if (h0 == 0.0 && h1 == 0.0 && f0 == 0.0 && f1 == 0.0 && rho == 0.0) || at <= t {
         return v;
     }
     let hz = |u: f64| h0 + h1 * (u - s.start);
-    // H(t, u) = ∫_t^u h
-    let big_h = |u: f64| h0 * (u - t) + 0.5 * h1 * ((u - s.start).powi(2) - (t - s.start).powi(2));
+    // H(t, u) = ∫_t^u (h + ρ)
+    let big_h =
+        |u: f64| (h0 + rho) * (u - t) + 0.5 * h1 * ((u - s.start).powi(2) - (t - s.start).powi(2));
     let mut end = at;
     if big_h(at) > GONE {
         let (mut lo, mut hi) = (t, at);
@@ -38,7 +43,18 @@ pub(super) fn hold(path: &Path, s: &Span, x: usize, t: f64, at: f64, v: f64) -> 
         end = hi;
     }
     let broken = |u: f64| path.value(s, x, u, path.broken(s, x, u));
-    let integrand = |u: f64| hz(u) * (-big_h(u)).exp() * broken(u);
+    let quiet = f0 == 0.0 && f1 == 0.0 && rho == 0.0;
+    let events = |u: f64| {
+        if quiet {
+            return 0.0;
+        }
+        let (d, cost) = advance(path.sc, s, x, u);
+        d * (f0 + f1 * (u - s.start)) - rho * cost
+    };
+    let integrand = |u: f64| {
+        let survive = (-big_h(u)).exp();
+        hz(u) * survive * broken(u) + survive * events(u)
+    };
     let r = path.sc.parties[x].discount_rate;
     // Eight Gauss–Legendre nodes integrate e^-x to 1e-14 over a width of 2 in x.
     let pieces: f64 = 1.0 + (0.5 * (big_h(end) + r * (end - t))).ceil();

@@ -15,69 +15,21 @@ mod hold;
 mod indifference;
 mod path;
 mod plan;
+mod post;
 mod regime;
 mod stage;
 mod talks;
+mod worth;
 
 pub use indifference::{Indifference, Quantities};
 pub use path::{Pending, Start};
 pub use plan::{Plan, Segment};
 
-use crate::model::{DeadlineAction, DeadlineKind, Lines, PARTIES, Scenario};
+use crate::model::{Lines, PARTIES, Scenario};
 use crate::rate::Rate;
 use path::{Path, Side};
 use plan::{add_atom, assemble};
-use regime::End;
-
-/// How the game ends: the earliest of the global deadline and the parties' own deadlines, and
-/// what each side gets there (current value, at that time) if neither concedes. At one instant,
-/// a deadline concession comes before a walkout, and both before the global deadline.
-fn ending(sc: &Scenario, path: &Path) -> Option<End> {
-    let at = sc.game_end();
-    if !at.is_finite() {
-        return None;
-    }
-    let s = path.span(at, Side::After);
-    let here = || sc.deadlines().filter(|d| d.0 == at).map(|d| d.1);
-    let gives_in = |x: usize| {
-        here().any(|k| {
-            k == DeadlineKind::Own {
-                party: x,
-                action: DeadlineAction::Concede,
-            }
-        })
-    };
-    let walks = here().any(|k| {
-        matches!(
-            k,
-            DeadlineKind::Own {
-                action: DeadlineAction::WalkOut,
-                ..
-            }
-        )
-    });
-    let global = here().find_map(|k| match k {
-        DeadlineKind::Global {
-            breakdown_probability,
-        } => Some(breakdown_probability),
-        DeadlineKind::Own { .. } => None,
-    });
-    let hold = [0, 1].map(|x| {
-        let y = 1 - x;
-        let current = match (gives_in(x), gives_in(y)) {
-            (true, true) => path.tie(s, x),
-            (true, false) => path.concede(s, x, at),
-            (false, true) => path.win(s, x),
-            (false, false) if walks => path.broken(s, x, at),
-            (false, false) => {
-                let p = global.unwrap_or(0.0);
-                p * path.broken(s, x, at) + (1.0 - p) * path.status_quo(s, x)
-            }
-        };
-        path.value(s, x, at, current)
-    });
-    Some(End { at, hold })
-}
+use regime::ending;
 
 /// What a round starts with, owned, for a [`Start`] at t = 0 to borrow: the lines, each side's
 /// belief, the scheduled events as `(time, event)` by time (ties in file order), and the Poisson
@@ -98,7 +50,12 @@ impl AtStart {
                 crate::model::EventTiming::At(t) => scheduled.push((t, k)),
                 crate::model::EventTiming::Poisson { rate, max } => {
                     if max != Some(0) {
-                        poisson.push(Pending { event: k, rate });
+                        let left = max.unwrap_or(u32::MAX);
+                        poisson.push(Pending {
+                            event: k,
+                            rate,
+                            left,
+                        });
                     }
                 }
             }
@@ -142,7 +99,7 @@ pub fn payoffs_on_path(sc: &Scenario, x: usize, t: f64) -> [f64; 5] {
         poisson: &[],
         ..at.start()
     };
-    let path = Path::new(sc, &start, sc.game_end().max(t));
+    let path = Path::new(sc, &start, sc.game_end().max(t), &[]);
     let s = path.span(t, Side::After);
     let current = [
         path.concede(s, x, t),
@@ -156,7 +113,36 @@ pub fn payoffs_on_path(sc: &Scenario, x: usize, t: f64) -> [f64; 5] {
 
 /// The equilibrium from `start` on, into `plan` (whose buffers are reused).
 pub fn solve(sc: &Scenario, start: &Start, plan: &mut Plan) {
-    let path = Path::new(sc, start, sc.game_end());
+    let posts = if start.poisson.is_empty() {
+        Vec::new()
+    } else {
+        post::Anticipation::new(sc, start, false).posts(&vec![0; start.poisson.len()])
+    };
+    solve_on(sc, start, &posts, plan);
+}
+
+/// The equilibrium from `start` on, and the plans after its Poisson events: for each history of
+/// event counts (over `start.poisson`) whose game after does not depend on when the events fired,
+/// the plan from `start` with them applied there, which a round that reaches that history plays
+/// on from where it is (docs/model.md 6.4). Histories left out are solved when they happen.
+pub fn solve_with_histories(
+    sc: &Scenario,
+    start: &Start,
+    plan: &mut Plan,
+) -> Vec<(Vec<u32>, Plan)> {
+    if start.poisson.is_empty() {
+        solve_on(sc, start, &[], plan);
+        return Vec::new();
+    }
+    let mut ant = post::Anticipation::new(sc, start, true);
+    let posts = ant.posts(&vec![0; start.poisson.len()]);
+    solve_on(sc, start, &posts, plan);
+    ant.plans()
+}
+
+/// The equilibrium from `start` on, the games after its Poisson events worth `posts`.
+fn solve_on(sc: &Scenario, start: &Start, posts: &[worth::Post], plan: &mut Plan) {
+    let path = Path::new(sc, start, sc.game_end(), posts);
     let end = ending(sc, &path);
     let horizon = sc.simulation.horizon;
     for side in &mut plan.sides {

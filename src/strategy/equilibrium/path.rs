@@ -7,6 +7,7 @@
 //! party's choices then compare directly across times, and holding on while nothing happens
 //! changes no value.
 
+use super::worth::{Post, Worth};
 use crate::model::payoff::{self, Linear, Terms};
 use crate::model::{LineId, Lines, Op, Outcome, PARTIES, Scenario, Target};
 use crate::rate::discounted_integral;
@@ -24,8 +25,16 @@ pub(super) struct Span {
     /// D_x(start), the discounted waiting cost since t0, and e^{-r_x (start - t0)}.
     pub cost: [f64; PARTIES],
     pub disc: [f64; PARTIES],
-    /// The expected jump in each party's value of conceding from the Poisson events that can
-    /// still fire, per unit of time, as `(at start, slope)`: the events' rates times their jumps.
+    /// What the Poisson events that can still fire are expected to bring each party, per unit
+    /// of time, as `(at start, slope)` in current value: Σ ρ_e v_e^post over the events whose
+    /// game after is solved (`super::post`), plus Σ ρ_e Δ_e, the expected jump in the value of
+    /// conceding, over the others (which the game goes on through).
+    pub flow: [(f64, f64); PARTIES],
+    /// The total rate of the events whose game after is solved: the game as solved here ends
+    /// at that rate, paying what the game after is worth.
+    pub rho: f64,
+    /// The event term of the numerator (docs/model.md 6.4), `(at start, slope)`: flow − ρ L_x,
+    /// that is Σ ρ_e (v_e^post − L_x) + Σ ρ_e Δ_e.
     pub drift: [(f64, f64); PARTIES],
     /// A scheduled event happened at `start`: values may jump there.
     pub event: bool,
@@ -38,6 +47,8 @@ pub struct Pending {
     pub event: usize,
     /// Its rate.
     pub rate: f64,
+    /// How many more times it can fire (`u32::MAX`: without a limit, in effect).
+    pub left: u32,
 }
 
 /// Where the path starts: the state of a round at t0, after the events at t0.
@@ -73,7 +84,9 @@ pub(super) enum Side {
 impl<'a> Path<'a> {
     /// The path from `start` to `until` (with a last span of length zero at `until` if events
     /// happen there; infinite: the last span runs on). Events at t0 apply first, as in a round.
-    pub fn new(sc: &'a Scenario, start: &Start, until: f64) -> Path<'a> {
+    /// `posts` says, for each Poisson event of `start`, what the game after it is worth (missing:
+    /// its expected jump only).
+    pub fn new(sc: &'a Scenario, start: &Start, until: f64, posts: &[Post]) -> Path<'a> {
         let mut lines = *start.lines;
         let mut belief = start.belief;
         let mut t = start.t0;
@@ -92,6 +105,8 @@ impl<'a> Path<'a> {
             }
             any
         };
+        let (jumps, solved) = split(start.poisson, posts);
+        let rho: f64 = solved.iter().map(|s| s.0).sum();
         apply_due(t, &mut next, &mut lines, &mut belief);
         let (mut cost, mut disc) = ([0.0; PARTIES], [1.0; PARTIES]);
         let mut event = false;
@@ -112,11 +127,19 @@ impl<'a> Path<'a> {
                         .fold(f64::INFINITY, f64::min),
                 )
                 .min(until);
-            if let Some(kink) = drift_kink(sc, start.poisson, &line, t, end) {
+            if let Some(kink) = drift_kink(sc, &jumps, &line, t, end) {
                 end = kink;
             }
+            end = solved.iter().map(|s| s.1.next_cut(t)).fold(end, f64::min);
             let wbar = [0, 1].map(|x| belief[1 - x] * sc.parties[x].stake);
-            let drift = [0, 1].map(|x| drift(sc, start.poisson, &line, &belief, x, end - t));
+            let flow = [0, 1].map(|x| {
+                let (mut f0, mut f1) = drift(sc, &jumps, &line, &belief, x, end - t);
+                for &(rate, w) in &solved {
+                    let (v0, v1) = w.at(x, t);
+                    (f0, f1) = (f0 + rate * v0, f1 + rate * v1);
+                }
+                (f0, f1)
+            });
             spans.push(Span {
                 start: t,
                 end,
@@ -124,7 +147,9 @@ impl<'a> Path<'a> {
                 wbar,
                 cost,
                 disc,
-                drift,
+                flow,
+                rho,
+                drift: flow,
                 event,
             });
             if !end.is_finite() || (t >= until && t == end) {
@@ -140,11 +165,30 @@ impl<'a> Path<'a> {
             }
         }
         let demand = [sc.parties[0].demand, sc.parties[1].demand];
-        Path {
+        let mut path = Path {
             sc,
             t0: start.t0,
             spans,
             shares: Outcome::ALL.map(|o| payoff::shares(o, demand, sc.simultaneous)),
+        };
+        if rho > 0.0 {
+            path.price_exits(rho);
+        }
+        path
+    }
+
+    /// The numerator's event term where the games after events at total rate ρ are solved:
+    /// flow − ρ L_x.
+    fn price_exits(&mut self, rho: f64) {
+        for k in 0..self.spans.len() {
+            let s = &self.spans[k];
+            let drift = [0, 1].map(|x| {
+                let l = self
+                    .terms_from(s, x, s.start, Outcome::concession(x))
+                    .value(s.wbar[x]);
+                (s.flow[x].0 - rho * l.at, s.flow[x].1 - rho * l.slope)
+            });
+            self.spans[k].drift = drift;
         }
     }
 
@@ -253,6 +297,19 @@ impl<'a> Path<'a> {
             tie: self.value(s, x, t, self.tie(s, x)),
         }
     }
+}
+
+/// The Poisson events priced by their jumps, and those whose game after is solved, with their
+/// rates and worths.
+fn split<'w>(poisson: &[Pending], posts: &'w [Post]) -> (Vec<Pending>, Vec<(f64, &'w Worth)>) {
+    let (mut jumps, mut solved) = (Vec::new(), Vec::new());
+    for (j, p) in poisson.iter().enumerate() {
+        match posts.get(j) {
+            Some(Post::Solved(w)) => solved.push((p.rate, &**w)),
+            _ => jumps.push(*p),
+        }
+    }
+    (jumps, solved)
 }
 
 /// A party's time-0 payoffs at one instant.

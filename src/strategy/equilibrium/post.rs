@@ -1,0 +1,394 @@
+//! What the game after a random event is worth (docs/model.md, section 6.4): v_x^post(t), x's
+//! value of the game that goes on after a Poisson event fires at t, which every value carried
+//! back before the event needs (the mixed numerator's event term is ρ (v^post − L), and a hold
+//! ends at rate ρ paying v^post).
+//!
+//! Where the game after an event does not depend on when it fired (its effects shift levels of
+//! lines that no bound and no scheduled `*=` or `=` touches, or shift beliefs no scheduled event
+//! touches), it is the game from the solve's start with the event applied there: one solve per
+//! history of event counts (`Anticipation`, which memoises them) gives v^post at every t, as
+//! the solved game's values (`Worth::of`). Elsewhere (a new slope, a `*=` or `=`, a clamp that
+//! binds, talks, or beyond `MOST_FIRINGS` events or `MOST_GAMES` games) the event is priced by
+//! the expected jump in the value of conceding, as if the game after it were this one
+//! shifted (`Post::Jump`): docs/model.md says how far that is from exact.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::continuous;
+use super::hold::hold_across;
+use super::path::advance;
+use super::path::{Path, Pending, Side, Start};
+use super::plan::{Plan, assemble};
+use super::regime::{Regime, Solution, ending};
+use super::worth::{Post, Worth};
+use crate::model::{LineId, Lines, Op, Outcome, PARTIES, Scenario, Target};
+
+/// Events without a limit anticipated in a row at most: a history with more of them fired is
+/// priced by its jumps.
+const MOST_FIRINGS: u32 = 3;
+
+/// An event that can fire more often than this has no limit, in effect.
+const UNLIMITED: u32 = 1 << 20;
+
+/// A game after an event whose value takes more pieces than this is priced by its jump.
+const MOST_PIECES: usize = 4096;
+
+/// Games after events solved for one solve at most.
+const MOST_GAMES: usize = 64;
+
+/// The chords of a curved value are refined until they are within this of it, relative to the
+/// game's largest payoff.
+const CHORD_TOL: f64 = 1e-7;
+
+/// The values of the game solved on `path` as `sol`, at every time from its start.
+fn worth_of(path: &Path, sol: &Solution, tol: f64) -> Worth {
+    let mut w = Worth::default();
+    let atom_at = |t: f64| sol.atoms.iter().any(|a| a.0 == t);
+    let mut k = 0;
+    while k < sol.stretches.len() {
+        let st = sol.stretches[k];
+        k += 1;
+        let (a, mut b) = (st.start, st.end);
+        if b <= a {
+            continue;
+        }
+        if let Regime::Hold { mut at, mut value } = st.regime {
+            // A hold goes on across spans (re-anchored at each) until an atom or another regime.
+            while let Some(next) = sol.stretches.get(k) {
+                match next.regime {
+                    Regime::Hold { at: a2, value: v2 } if next.start == b && !atom_at(b) => {
+                        (b, at, value) = (next.end, a2, v2);
+                        k += 1;
+                    }
+                    _ => break,
+                }
+            }
+            hold_chords(&mut w, path, (a, b), at, value, tol);
+            continue;
+        }
+        let mut t = a;
+        loop {
+            let s = path.span(t, Side::After);
+            let line = |x: usize, o: Outcome| {
+                let l = path.terms_from(s, x, t, o).value(s.wbar[x]);
+                (l.at, l.slope)
+            };
+            let piece = [0, 1].map(|x| match st.regime {
+                Regime::Concedes(c) if x != c && path.joins(s, c) => (path.tie(s, x), 0.0),
+                Regime::Concedes(c) if x != c => (path.win(s, x), 0.0),
+                _ => line(x, Outcome::concession(x)),
+            });
+            w.extend(t, piece);
+            if s.end >= b || !s.end.is_finite() {
+                break;
+            }
+            t = s.end;
+        }
+    }
+    w
+}
+
+/// The values of both holding on `[a, b)` until `at`, where they expect `value` (time-0
+/// units), in current value: chords of the curve through points that halve the stretch, not its
+/// spans (`Worth::chords`), so that their number does not grow with the spans.
+fn hold_chords(
+    w: &mut Worth,
+    path: &Path,
+    (a, b): (f64, f64),
+    at: f64,
+    value: [f64; PARTIES],
+    tol: f64,
+) {
+    let current = |u: f64| {
+        let s = path.span(u, Side::After);
+        [0, 1].map(|x| {
+            let (d, cost) = advance(path.sc, s, x, u);
+            (hold_across(path, x, u, at.max(u), value[x]) + cost) / d
+        })
+    };
+    if !b.is_finite() {
+        // Beyond the game's last anchor: what it pays there.
+        w.push(a, current(a).map(|v| (v, 0.0)));
+        return;
+    }
+    w.chords(current, a, b, tol);
+}
+
+/// The games after the Poisson events of one solve, one per history of event counts (counts of
+/// `base`, the solve's events), each solved from the solve's start as if its events had fired
+/// there.
+pub(super) struct Anticipation<'a> {
+    sc: &'a Scenario,
+    t0: f64,
+    /// The lines and beliefs at t0, after the scheduled events there.
+    lines: Lines,
+    belief: [f64; PARTIES],
+    /// The scheduled events after t0.
+    scheduled: &'a [(f64, usize)],
+    base: Vec<Pending>,
+    memo: HashMap<Vec<u32>, Post>,
+    tol: f64,
+    /// The plans of the games solved, where asked for (`Some`).
+    plans: Option<Vec<(Vec<u32>, Plan)>>,
+}
+
+impl<'a> Anticipation<'a> {
+    /// The games after the events of `start`; `keep_plans`: keep the plan of each game solved.
+    pub fn new(sc: &'a Scenario, start: &Start<'a>, keep_plans: bool) -> Anticipation<'a> {
+        let (mut lines, mut belief) = (*start.lines, start.belief);
+        let mut theta = [1.0; PARTIES];
+        let due = start.scheduled.partition_point(|e| e.0 <= start.t0);
+        for &(_, e) in &start.scheduled[..due] {
+            sc.apply_event(e, start.t0, &mut lines, &mut theta, &mut belief);
+        }
+        let scale = sc
+            .parties
+            .iter()
+            .map(|p| p.stake.abs() * 4.0 + p.breakdown_cost.abs() + p.status_quo.abs())
+            .fold(1.0, f64::max);
+        Anticipation {
+            sc,
+            t0: start.t0,
+            lines,
+            belief,
+            scheduled: &start.scheduled[due..],
+            base: start.poisson.to_vec(),
+            memo: HashMap::new(),
+            tol: CHORD_TOL * scale,
+            plans: keep_plans.then(Vec::new),
+        }
+    }
+
+    /// The plans of the games solved, by history.
+    pub fn plans(self) -> Vec<(Vec<u32>, Plan)> {
+        self.plans.unwrap_or_default()
+    }
+
+    /// For each event that can still fire after `history`, in `base` order, what the game after
+    /// it is worth.
+    pub fn posts(&mut self, history: &[u32]) -> Vec<Post> {
+        let mut out = Vec::new();
+        for j in 0..self.base.len() {
+            if self.base[j].left <= history[j] {
+                continue;
+            }
+            if !changes_game(self.sc, self.base[j].event) {
+                // The game after it is this one: nothing to price.
+                out.push(Post::Jump);
+                continue;
+            }
+            let mut next = history.to_vec();
+            next[j] += 1;
+            out.push(self.game(next));
+        }
+        out
+    }
+
+    /// The game after `history`, solved once.
+    fn game(&mut self, history: Vec<u32>) -> Post {
+        if let Some(p) = self.memo.get(&history) {
+            return p.clone();
+        }
+        // Events without a limit are anticipated `MOST_FIRINGS` deep; the others to their limit.
+        let unlimited: u32 = (history.iter().zip(&self.base))
+            .filter(|(_, p)| p.left > UNLIMITED)
+            .map(|(n, _)| n)
+            .sum();
+        let post = if unlimited > MOST_FIRINGS
+            || self.memo.len() >= MOST_GAMES
+            || self.sc.talks.is_some()
+            || !self.shifts_only(&history)
+        {
+            Post::Jump
+        } else {
+            let worth = self.solve(&history);
+            if worth.len() > MOST_PIECES {
+                Post::Jump
+            } else {
+                Post::Solved(Rc::new(worth))
+            }
+        };
+        self.memo.insert(history, post.clone());
+        post
+    }
+
+    /// Solve the game after `history` from t0 and read its values.
+    fn solve(&mut self, history: &[u32]) -> Worth {
+        let sc = self.sc;
+        let (mut lines, mut belief) = (self.lines, self.belief);
+        let mut theta = [1.0; PARTIES];
+        let mut poisson = Vec::new();
+        for (j, &n) in history.iter().enumerate() {
+            for _ in 0..n {
+                sc.apply_event(
+                    self.base[j].event,
+                    self.t0,
+                    &mut lines,
+                    &mut theta,
+                    &mut belief,
+                );
+            }
+            if self.base[j].left > n {
+                poisson.push(Pending {
+                    left: self.base[j].left - n,
+                    ..self.base[j]
+                });
+            }
+        }
+        let posts = self.posts(history);
+        let start = Start {
+            t0: self.t0,
+            lines: &lines,
+            belief,
+            scheduled: self.scheduled,
+            poisson: &poisson,
+        };
+        let path = Path::new(sc, &start, sc.game_end(), &posts);
+        let end = ending(sc, &path);
+        let sol = continuous::solve(&path, end, sc.simulation.horizon);
+        if let Some(plans) = &mut self.plans {
+            let mut plan = Plan {
+                end: f64::INFINITY,
+                ..Plan::default()
+            };
+            for x in 0..PARTIES {
+                assemble(&path, &sol, x, &mut plan.sides[x]);
+            }
+            plans.push((history.to_vec(), plan));
+        }
+        worth_of(&path, &sol, self.tol)
+    }
+
+    /// Whether the game after `history` is the game from t0 with the events applied there,
+    /// whenever they fired: every effect adds to a level of a line or to a belief, and no bound
+    /// and no scheduled `*=` or `=` meets what it shifts, between the shifts' extremes; or it
+    /// scales or sets the level of a line that stays constant (and that no other event of the
+    /// history touches).
+    fn shifts_only(&self, history: &[u32]) -> bool {
+        let (mut up, mut down) = ([0.0; LineId::COUNT], [0.0; LineId::COUNT]);
+        let (mut b_up, mut b_down) = ([0.0; PARTIES], [0.0; PARTIES]);
+        // For each line, the events of the history that touch its level, as a bit set.
+        let mut touching = [0u64; LineId::COUNT];
+        let mut scaled = [false; LineId::COUNT];
+        for (j, &n) in history.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            for eff in &self.sc.events[self.base[j].event].effects {
+                let sign = match (eff.op, eff.target) {
+                    (_, Target::Resolve { .. }) => continue,
+                    (_, Target::Line { growth: true, .. }) => return false,
+                    (Op::Add, _) => 1.0,
+                    (Op::Sub, _) => -1.0,
+                    (Op::Mul | Op::Set, Target::Line { line, .. }) => {
+                        scaled[line.0] = true;
+                        touching[line.0] |= 1 << j.min(63);
+                        continue;
+                    }
+                    (Op::Mul | Op::Set, Target::Belief { .. }) => return false,
+                };
+                let d = sign * eff.value * f64::from(n);
+                let (u, w) = match eff.target {
+                    Target::Line { line, .. } => {
+                        touching[line.0] |= 1 << j.min(63);
+                        (&mut up[line.0], &mut down[line.0])
+                    }
+                    Target::Belief { party } => (&mut b_up[party], &mut b_down[party]),
+                    Target::Resolve { .. } => continue,
+                };
+                if d > 0.0 { *u += d } else { *w += d }
+            }
+        }
+        let scaled_clear = (0..LineId::COUNT)
+            .all(|id| !scaled[id] || (touching[id].count_ones() == 1 && self.constant(id)));
+        let beliefs_clear = (0..PARTIES).all(|p| {
+            (b_up[p] == 0.0 && b_down[p] == 0.0)
+                || (self.belief[p] + b_down[p] > 0.0
+                    && !self.scheduled.iter().any(|&(_, e)| {
+                        (self.sc.events[e].effects.iter())
+                            .any(|f| f.target == Target::Belief { party: p })
+                    }))
+        });
+        let shifted = |id: usize| !scaled[id] && (up[id] != 0.0 || down[id] != 0.0);
+        let zero = [0.0; LineId::COUNT];
+        scaled_clear
+            && beliefs_clear
+            && [zero, up, down]
+                .iter()
+                .all(|shift| self.clear_of_bounds(shift, shifted))
+    }
+
+    /// Whether line `id` stays at its level from t0 on: no slope, and no scheduled event
+    /// touches it.
+    fn constant(&self, id: usize) -> bool {
+        self.lines[id].slope == 0.0
+            && !self.scheduled.iter().any(|&(_, e)| {
+                (self.sc.events[e].effects.iter())
+                    .any(|f| matches!(f.target, Target::Line { line, .. } if line.0 == id))
+            })
+    }
+
+    /// Whether the lines `touched`, shifted by `shift` at t0, stay strictly inside their bounds
+    /// until the game ends, with no scheduled `*=` or `=` on their levels.
+    fn clear_of_bounds(
+        &self,
+        shift: &[f64; LineId::COUNT],
+        touched: impl Fn(usize) -> bool,
+    ) -> bool {
+        let sc = self.sc;
+        let until = sc.game_end();
+        let mut lines = self.lines;
+        for (id, l) in lines.iter_mut().enumerate() {
+            l.rebase(self.t0);
+            if touched(id) {
+                let v = l.level + shift[id];
+                if v < l.lo || v > l.hi {
+                    return false;
+                }
+                l.level = v;
+            }
+        }
+        let clear = |lines: &Lines, end: f64| {
+            (0..LineId::COUNT).filter(|&id| touched(id)).all(|id| {
+                let l = &lines[id];
+                l.effective_slope() == l.slope && (l.slope == 0.0 || l.next_clamp() >= end)
+            })
+        };
+        for &(at, e) in self.scheduled {
+            if at > until {
+                break;
+            }
+            if !clear(&lines, at) {
+                return false;
+            }
+            for eff in &sc.events[e].effects {
+                if let Target::Line {
+                    line,
+                    growth: false,
+                } = eff.target
+                    && touched(line.0)
+                {
+                    let l = &mut lines[line.0];
+                    l.rebase(at);
+                    let raw = eff.op.apply(l.level, eff.value);
+                    if matches!(eff.op, Op::Mul | Op::Set) || raw < l.lo || raw > l.hi {
+                        return false;
+                    }
+                }
+            }
+            let (mut theta, mut belief) = ([1.0; PARTIES], self.belief);
+            sc.apply_event(e, at, &mut lines, &mut theta, &mut belief);
+        }
+        clear(&lines, until)
+    }
+}
+
+/// Whether event e changes the game the equilibrium solves (a line or a belief, not only a
+/// drawn type).
+fn changes_game(sc: &Scenario, e: usize) -> bool {
+    sc.events[e]
+        .effects
+        .iter()
+        .any(|f| !matches!(f.target, Target::Resolve { .. }))
+}
