@@ -405,9 +405,9 @@ fn plan_clock(
     let (seg, next) = (side[k], side.get(k + 1));
     let jump = |p: f64| -(-p).ln_1p();
     let mut spent = 0.0;
-    // A segment whose atom is certain concedes at once wherever the round enters it: at its
-    // start, or where a round switches to this plan after Poisson events (`Setup::after`).
-    let entered = seg.start == t || (seg.atom == 1.0 && seg.start < t);
+    // Its atom falls where the round enters it: at its start or, for a segment that concedes
+    // throughout, where a round switches to this plan after Poisson events (`Setup::after`).
+    let entered = seg.start == t || (seg.throughout && seg.start < t);
     if entered && seg.atom > 0.0 && t > *atom_done {
         spent = jump(seg.atom);
         *atom_done = t;

@@ -1,7 +1,7 @@
 //! Events during a round (docs/model.md, section 5): the schedule, scheduled events by time and
 //! Poisson events with their rates. What an event does is `Scenario::apply_event`.
 
-use crate::model::{EventTiming, Scenario, Target};
+use crate::model::{EventTiming, Scenario};
 use crate::strategy::equilibrium::Pending;
 
 #[derive(Clone, Copy, Debug)]
@@ -42,10 +42,7 @@ impl Schedule {
                     event,
                     rate,
                     max: max.unwrap_or(u32::MAX),
-                    changes_game: e
-                        .effects
-                        .iter()
-                        .any(|f| !matches!(f.target, Target::Resolve { .. })),
+                    changes_game: e.changes_game(),
                 }),
             }
         }

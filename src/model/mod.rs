@@ -115,6 +115,14 @@ pub struct Event {
     pub effects: Vec<Effect>,
 }
 
+impl Event {
+    /// Whether it changes the game the equilibrium solves (a line or a belief, not only a drawn
+    /// type).
+    pub fn changes_game(&self) -> bool {
+        (self.effects.iter()).any(|f| !matches!(f.target, Target::Resolve { .. }))
+    }
+}
+
 /// When an event happens.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum EventTiming {

@@ -86,8 +86,13 @@ fn continuation(plan: &Plan, x: usize, t: f64) -> Vec<Segment> {
     if let Some(seg) = side.get(k).filter(|s| s.start <= t) {
         out.push(Segment {
             start: t,
-            atom: if seg.start == t { seg.atom } else { 0.0 },
+            atom: if seg.start == t || seg.throughout {
+                seg.atom
+            } else {
+                0.0
+            },
             rate: seg.rate.shifted(t - seg.start),
+            throughout: seg.throughout,
         });
     }
     out.extend(side.iter().filter(|s| s.start > t).copied());

@@ -69,9 +69,9 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "benches/scenarios/growing.toml",
         [
-            "f7a45774fd887d3b5d726a962e0fbd6206cfc04e00a48ec92ab260567f9237a1",
-            "fc97cc863eef688250e868847e320fd0c3d102a2e2c6c7125b34290a39ce7dee",
-            "8797d71555dd30d5339ca990ab3107cb26f9ad8dbb194cdc66573c235de0fd00",
+            "ab41f4c7c70debab72ef7023d2c9cf3bb9349eb619a704e4d37e22cd12e46bde",
+            "c216d03b4dd92899c73e10b47fede724d55aff502b1f4982ab81948159283f84",
+            "5187e16fbb708c6d58f7a0ad2702078d8fbffb163874f85636cecfb8cdc63434",
         ],
     ),
     (

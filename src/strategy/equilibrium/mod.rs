@@ -161,6 +161,7 @@ fn solve_on(sc: &Scenario, start: &Start, posts: &[worth::Post], plan: &mut Plan
                     start: start.t0,
                     atom: 0.0,
                     rate: Rate::ZERO,
+                    throughout: false,
                 });
                 for &(m, p) in &atoms {
                     add_atom(side, m, p[x]);

@@ -66,6 +66,32 @@ pub struct Start<'a> {
     pub poisson: &'a [Pending],
 }
 
+impl Start<'_> {
+    /// Apply the scheduled events due by t from the `next`-th on (advancing it) to the lines
+    /// and beliefs; whether there were any. The game does not depend on the drawn types: they
+    /// are not tracked here.
+    pub(super) fn apply_due(
+        &self,
+        sc: &Scenario,
+        t: f64,
+        next: &mut usize,
+        lines: &mut Lines,
+        belief: &mut [f64; PARTIES],
+    ) -> bool {
+        let mut any = false;
+        let mut theta = [1.0; PARTIES];
+        while let Some(&(at, e)) = self.scheduled.get(*next) {
+            if at > t {
+                break;
+            }
+            sc.apply_event(e, t, lines, &mut theta, belief);
+            *next += 1;
+            any = true;
+        }
+        any
+    }
+}
+
 pub(super) struct Path<'a> {
     pub sc: &'a Scenario,
     pub t0: f64,
@@ -91,23 +117,9 @@ impl<'a> Path<'a> {
         let mut belief = start.belief;
         let mut t = start.t0;
         let mut next = 0;
-        let apply_due = |t: f64, next: &mut usize, lines: &mut Lines, belief: &mut [f64; 2]| {
-            let mut any = false;
-            // The game does not depend on the drawn types: they are not tracked here.
-            let mut theta = [1.0; PARTIES];
-            while let Some(&(at, e)) = start.scheduled.get(*next) {
-                if at > t {
-                    break;
-                }
-                sc.apply_event(e, t, lines, &mut theta, belief);
-                *next += 1;
-                any = true;
-            }
-            any
-        };
         let (jumps, solved) = split(start.poisson, posts);
         let rho: f64 = solved.iter().map(|s| s.0).sum();
-        apply_due(t, &mut next, &mut lines, &mut belief);
+        start.apply_due(sc, t, &mut next, &mut lines, &mut belief);
         let (mut cost, mut disc) = ([0.0; PARTIES], [1.0; PARTIES]);
         let mut event = false;
         let mut spans: Vec<Span> = Vec::new();
@@ -159,7 +171,7 @@ impl<'a> Path<'a> {
             let (a, b) = (advance(sc, s, 0, end), advance(sc, s, 1, end));
             (cost, disc) = ([a.1, b.1], [a.0, b.0]);
             t = end;
-            event = apply_due(t, &mut next, &mut lines, &mut belief);
+            event = start.apply_due(sc, t, &mut next, &mut lines, &mut belief);
             if t >= until && !event {
                 break;
             }

@@ -23,6 +23,10 @@ pub struct Segment {
     pub atom: f64,
     /// The hazard after `start`, in time from `start`.
     pub rate: Rate,
+    /// The side concedes at once at every moment of the segment (a regime in which it is
+    /// committed to conceding): a round that enters the segment after its start, by switching
+    /// to this plan when Poisson events fire (docs/model.md 6.4), concedes where it enters.
+    pub throughout: bool,
 }
 
 /// Both sides' equilibrium play from some moment on, until `end` (infinite unless the plan
@@ -81,25 +85,32 @@ pub(super) fn assemble(path: &Path, sol: &Solution, x: usize, side: &mut Vec<Seg
                 let mut t = st.start;
                 loop {
                     let s = path.span(t, Side::After);
-                    push(side, t, 0.0, Indifference::on(path, s, y, t).hazard());
+                    push(
+                        side,
+                        t,
+                        0.0,
+                        Indifference::on(path, s, y, t).hazard(),
+                        false,
+                    );
                     if s.end >= st.end || !s.end.is_finite() {
                         break;
                     }
                     t = s.end;
                 }
             }
-            Regime::Hold { .. } => push(side, st.start, 0.0, Rate::ZERO),
+            Regime::Hold { .. } => push(side, st.start, 0.0, Rate::ZERO, false),
             Regime::Concedes(c) => {
                 // The other side concedes at the same instant where the tie pays it more than
                 // winning (and c no less).
                 let joins = c != x && path.joins(path.span(st.start, Side::After), c);
-                let atom = if c == x || joins { 1.0 } else { 0.0 };
-                push(side, st.start, atom, Rate::ZERO)
+                let at_once = c == x || joins;
+                let atom = if at_once { 1.0 } else { 0.0 };
+                push(side, st.start, atom, Rate::ZERO, at_once)
             }
         }
     }
     if side.is_empty() {
-        push(side, path.t0, 0.0, Rate::ZERO);
+        push(side, path.t0, 0.0, Rate::ZERO, false);
     }
     for &(at, p) in &sol.atoms {
         add_atom(side, at, p[x]);
@@ -107,18 +118,24 @@ pub(super) fn assemble(path: &Path, sol: &Solution, x: usize, side: &mut Vec<Seg
 }
 
 /// Append a segment, merging it into the last where it changes nothing.
-pub(super) fn push(side: &mut Vec<Segment>, start: f64, atom: f64, rate: Rate) {
+pub(super) fn push(side: &mut Vec<Segment>, start: f64, atom: f64, rate: Rate, throughout: bool) {
     if let Some(last) = side.last_mut() {
         if last.start == start {
             last.atom = 1.0 - (1.0 - last.atom) * (1.0 - atom);
             last.rate = rate;
+            last.throughout = throughout;
             return;
         }
-        if atom == 0.0 && rate == Rate::ZERO && last.rate == Rate::ZERO {
+        if atom == 0.0 && rate == Rate::ZERO && last.rate == Rate::ZERO && !last.throughout {
             return;
         }
     }
-    side.push(Segment { start, atom, rate });
+    side.push(Segment {
+        start,
+        atom,
+        rate,
+        throughout,
+    });
 }
 
 /// Add an atom of probability p at `at`, splitting the segment there (its rate re-expressed from
@@ -133,10 +150,9 @@ pub(super) fn add_atom(side: &mut Vec<Segment>, at: f64, p: f64) {
         s.atom = 1.0 - (1.0 - s.atom) * (1.0 - p);
         return;
     }
-    let rate = if k > 0 {
-        side[k - 1].rate.shifted(at - side[k - 1].start)
-    } else {
-        Rate::ZERO
+    let (rate, throughout) = match k.checked_sub(1).map(|j| side[j]) {
+        Some(seg) => (seg.rate.shifted(at - seg.start), seg.throughout),
+        None => (Rate::ZERO, false),
     };
     side.insert(
         k,
@@ -144,6 +160,7 @@ pub(super) fn add_atom(side: &mut Vec<Segment>, at: f64, p: f64) {
             start: at,
             atom: p,
             rate,
+            throughout,
         },
     );
 }

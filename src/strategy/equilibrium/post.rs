@@ -22,10 +22,10 @@ use super::path::{Path, Pending, Side, Start};
 use super::plan::{Plan, assemble};
 use super::regime::{Regime, Solution, ending};
 use super::worth::{Post, Worth};
-use crate::model::{LineId, Lines, Op, Outcome, PARTIES, Scenario, Target};
+use crate::model::{EventTiming, LineId, Lines, Op, Outcome, PARTIES, Scenario, Target};
 
-/// Events without a limit anticipated in a row at most: a history with more of them fired is
-/// priced by its jumps.
+/// Events without a limit anticipated at most, counted from the round's start: a history with
+/// more of them fired is priced by its jumps.
 const MOST_FIRINGS: u32 = 3;
 
 /// An event that can fire more often than this has no limit, in effect.
@@ -34,7 +34,10 @@ const UNLIMITED: u32 = 1 << 20;
 /// A game after an event whose value takes more pieces than this is priced by its jump.
 const MOST_PIECES: usize = 4096;
 
-/// Games after events solved for one solve at most.
+/// Games after events anticipated at most: the histories (counted from the round's start) are
+/// taken by their number of events, all of one number or none, up to the largest number that
+/// keeps them within this (`depth`). That depends on the scenario alone, not on where a solve
+/// starts, so a solve from a later state anticipates the same histories.
 const MOST_GAMES: usize = 64;
 
 /// The chords of a curved value are refined until they are within this of it, relative to the
@@ -127,6 +130,10 @@ pub(super) struct Anticipation<'a> {
     /// The scheduled events after t0.
     scheduled: &'a [(f64, usize)],
     base: Vec<Pending>,
+    /// How often each event of `base` fired before t0, and the most events a history may have
+    /// (both counted from the round's start).
+    already: Vec<u32>,
+    depth: u32,
     memo: HashMap<Vec<u32>, Post>,
     tol: f64,
     /// The plans of the games solved, where asked for (`Some`).
@@ -136,12 +143,8 @@ pub(super) struct Anticipation<'a> {
 impl<'a> Anticipation<'a> {
     /// The games after the events of `start`; `keep_plans`: keep the plan of each game solved.
     pub fn new(sc: &'a Scenario, start: &Start<'a>, keep_plans: bool) -> Anticipation<'a> {
-        let (mut lines, mut belief) = (*start.lines, start.belief);
-        let mut theta = [1.0; PARTIES];
-        let due = start.scheduled.partition_point(|e| e.0 <= start.t0);
-        for &(_, e) in &start.scheduled[..due] {
-            sc.apply_event(e, start.t0, &mut lines, &mut theta, &mut belief);
-        }
+        let (mut lines, mut belief, mut due) = (*start.lines, start.belief, 0);
+        start.apply_due(sc, start.t0, &mut due, &mut lines, &mut belief);
         let scale = sc
             .parties
             .iter()
@@ -154,6 +157,10 @@ impl<'a> Anticipation<'a> {
             belief,
             scheduled: &start.scheduled[due..],
             base: start.poisson.to_vec(),
+            already: (start.poisson.iter())
+                .map(|p| limit(sc, p.event) - p.left)
+                .collect(),
+            depth: depth(sc),
             memo: HashMap::new(),
             tol: CHORD_TOL * scale,
             plans: keep_plans.then(Vec::new),
@@ -173,7 +180,7 @@ impl<'a> Anticipation<'a> {
             if self.base[j].left <= history[j] {
                 continue;
             }
-            if !changes_game(self.sc, self.base[j].event) {
+            if !self.sc.events[self.base[j].event].changes_game() {
                 // The game after it is this one: nothing to price.
                 out.push(Post::Jump);
                 continue;
@@ -190,13 +197,19 @@ impl<'a> Anticipation<'a> {
         if let Some(p) = self.memo.get(&history) {
             return p.clone();
         }
-        // Events without a limit are anticipated `MOST_FIRINGS` deep; the others to their limit.
-        let unlimited: u32 = (history.iter().zip(&self.base))
-            .filter(|(_, p)| p.left > UNLIMITED)
-            .map(|(n, _)| n)
-            .sum();
+        // Counted from the round's start: events without a limit `MOST_FIRINGS` deep, all of
+        // them `depth` deep.
+        let (mut unlimited, mut total) = (0, 0);
+        for ((n, before), p) in history.iter().zip(&self.already).zip(&self.base) {
+            if self.sc.events[p.event].changes_game() {
+                total += n + before;
+                if limit(self.sc, p.event) > UNLIMITED {
+                    unlimited += n + before;
+                }
+            }
+        }
         let post = if unlimited > MOST_FIRINGS
-            || self.memo.len() >= MOST_GAMES
+            || total > self.depth
             || self.sc.talks.is_some()
             || !self.shifts_only(&history)
         {
@@ -384,11 +397,80 @@ impl<'a> Anticipation<'a> {
     }
 }
 
-/// Whether event e changes the game the equilibrium solves (a line or a belief, not only a
-/// drawn type).
-fn changes_game(sc: &Scenario, e: usize) -> bool {
-    sc.events[e]
-        .effects
-        .iter()
-        .any(|f| !matches!(f.target, Target::Resolve { .. }))
+/// How often Poisson event e can fire in a round.
+fn limit(sc: &Scenario, e: usize) -> u32 {
+    match sc.events[e].when {
+        EventTiming::Poisson { max, .. } => max.unwrap_or(u32::MAX),
+        EventTiming::At(_) => 1,
+    }
+}
+
+/// The most events (that change the game) a history anticipated may have, counted from the
+/// round's start: the largest number whose histories, each event at most its `max` (events
+/// without one at most `MOST_FIRINGS` in all), are at most `MOST_GAMES`.
+fn depth(sc: &Scenario) -> u32 {
+    let caps: Vec<(u32, bool)> = (0..sc.events.len())
+        .filter(|&e| matches!(sc.events[e].when, EventTiming::Poisson { .. }))
+        .filter(|&e| sc.events[e].changes_game())
+        .map(|e| match limit(sc, e) {
+            max if max > UNLIMITED => (MOST_FIRINGS, true),
+            max => (max, false),
+        })
+        .collect();
+    depth_of(&caps)
+}
+
+/// `depth` for events that can fire at most `caps[k].0` times each, `caps[k].1` where that is
+/// `MOST_FIRINGS` for an event without a limit (those share it).
+fn depth_of(caps: &[(u32, bool)]) -> u32 {
+    let bounded = (caps.iter())
+        .filter(|c| !c.1)
+        .map(|c| u64::from(c.0))
+        .sum::<u64>();
+    let most = bounded + u64::from(MOST_FIRINGS) * u64::from(caps.iter().any(|c| c.1));
+    // Histories with 0..=total events (each within its cap, those without a limit within
+    // `unlimited` together), counted with a stop once past `stop`.
+    fn count(caps: &[(u32, bool)], total: u32, unlimited: u32, stop: usize) -> usize {
+        let Some((&(cap, free), rest)) = caps.split_first() else {
+            return 1;
+        };
+        let mut n = 0;
+        for k in 0..=cap.min(total) {
+            if free && k > unlimited {
+                break;
+            }
+            let left = if free { unlimited - k } else { unlimited };
+            n += count(rest, total - k, left, stop);
+            if n > stop {
+                break;
+            }
+        }
+        n
+    }
+    let mut d = 0;
+    while u64::from(d) < most && count(caps, d + 1, MOST_FIRINGS, MOST_GAMES + 1) - 1 <= MOST_GAMES
+    {
+        d += 1;
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_histories_anticipated_are_all_those_of_a_number_of_events_within_the_cap() {
+        let (three, free) = ((3, false), (MOST_FIRINGS, true));
+        // Two events with max 3: 15 histories besides the start, all of them (6 events).
+        assert_eq!(depth_of(&[three, three]), 6);
+        // Three without a limit: 19 histories of 1 to 3 events; a fourth is never anticipated.
+        assert_eq!(depth_of(&[free, free, free]), 3);
+        // One of each: 3 + 3 + 9 histories, the unlimited one at most three times (6 events).
+        assert_eq!(depth_of(&[three, free]), 6);
+        // Six with max 3: 6 + 21 histories of 1 or 2 events; with 3 there would be 83 > 64.
+        assert_eq!(depth_of(&[three; 6]), 2);
+        // None: nothing to anticipate.
+        assert_eq!(depth_of(&[]), 0);
+    }
 }
