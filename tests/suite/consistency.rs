@@ -77,6 +77,48 @@ fn solved_at(sc: &Scenario, scheduled: &[(f64, usize)], poisson: &[Pending], t: 
     fresh
 }
 
+/// The plan solved afresh at t on the game's course after Poisson event `k` (of `poisson`) fired
+/// there, the first to fire.
+fn solved_after(
+    sc: &Scenario,
+    (scheduled, poisson): (&[(f64, usize)], &[Pending]),
+    t: f64,
+    k: usize,
+) -> Plan {
+    let (mut lines, mut belief, next) = state_at(sc, scheduled, t);
+    sc.apply_event(poisson[k].event, t, &mut lines, &mut [1.0; 2], &mut belief);
+    let mut left = poisson.to_vec();
+    left[k].left -= 1;
+    left.retain(|p| p.left > 0);
+    let start = Start {
+        t0: t,
+        lines: &lines,
+        belief,
+        scheduled: &scheduled[next..],
+        poisson: &left,
+    };
+    let mut fresh = Plan::default();
+    equilibrium::solve(sc, &start, &mut fresh);
+    fresh
+}
+
+/// The plans from 0 after each history of Poisson events that they anticipate.
+fn histories(
+    sc: &Scenario,
+    scheduled: &[(f64, usize)],
+    poisson: &[Pending],
+) -> Vec<(Vec<u32>, Plan)> {
+    let lines = sc.initial_lines();
+    let start = Start {
+        t0: 0.0,
+        lines: &lines,
+        belief: [0, 1].map(|i| sc.believed_type(i)),
+        scheduled,
+        poisson,
+    };
+    equilibrium::solve_with_histories(sc, &start, &mut Plan::default())
+}
+
 /// Side x's plan from t on: the segment holding t re-expressed from t (its atom dropped unless it
 /// starts there), then every later segment.
 fn continuation(plan: &Plan, x: usize, t: f64) -> Vec<Segment> {
@@ -255,7 +297,7 @@ fn random_scenario(case: u64) -> String {
 fn the_plan_from_any_state_on_the_path_is_the_continuation_of_the_plan_from_zero() {
     let cases = env("IMPASSE_CASES", 60);
     let mut failures = Vec::new();
-    let mut states = 0;
+    let (mut states, mut after_states) = (0, 0);
     for case in 0..cases {
         let text = random_scenario(case);
         let sc = load_str("random.toml", &text, &[])
@@ -263,6 +305,7 @@ fn the_plan_from_any_state_on_the_path_is_the_continuation_of_the_plan_from_zero
             .scenario;
         let whole = equilibrium::solve_at_start(&sc);
         let (scheduled, poisson) = events(&sc);
+        let after = histories(&sc, &scheduled, &poisson);
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(case);
         let end = sc.game_end().min(20.0);
         for _ in 0..6 {
@@ -279,9 +322,33 @@ fn the_plan_from_any_state_on_the_path_is_the_continuation_of_the_plan_from_zero
                     failures.push(format!("case {case}, t = {t}, side {x}: {why}"));
                 }
             }
+            // The same state, but a Poisson event fires there: the plan from 0 for that history,
+            // where one is anticipated (MODEL.md 6.4), against the plan solved there.
+            if poisson.is_empty() {
+                continue;
+            }
+            let k = rng.random_range(0..poisson.len());
+            let first = |h: &Vec<u32>| (0..h.len()).all(|j| h[j] == u32::from(j == k));
+            let Some((_, after)) = after.iter().find(|(h, _)| first(h)) else {
+                continue;
+            };
+            after_states += 1;
+            let fresh = solved_after(&sc, (&scheduled, &poisson), t, k);
+            for x in 0..2 {
+                let a = continuation(after, x, t);
+                let b = continuation(&fresh, x, t);
+                if let Some(why) = differ(&a, &b) {
+                    failures.push(format!(
+                        "case {case}, t = {t}, event {k} fired, side {x}: {why}"
+                    ));
+                }
+            }
         }
     }
-    println!("{states} states, {} differ", failures.len());
+    println!(
+        "{states} states, {after_states} of them also after an event, {} differ",
+        failures.len()
+    );
     assert!(
         failures.is_empty(),
         "{} of {states} states' plans differ from the continuation:\n{}",

@@ -180,13 +180,9 @@ fn rounds_that_end_at_once_skip_the_loop_and_change_nothing() {
 /// After Poisson events whose game after does not depend on when they fired, a round plays on
 /// the plan solved with the plan from t = 0 for that history (docs/model.md 6.1, "Random
 /// events"), instead of solving the game again: the two agree (the plan from any state is the
-/// continuation of the plan from 0), round by round, in how each ends and, to the precision of
-/// the values carried back (the chords of a hold's value, 1e-7 of the largest payoff), when.
-/// Not yet: the plans after a history differ from those solved again at the event by up to about
-/// 2e-4 relative in the time a round ends (issue 24, consistency; docs/model.md "Consistency over
-/// time"), so this is ignored until they agree.
+/// continuation of the plan from 0: both price the events after it by the same games, solved
+/// from the round's start), round by round, in how each ends and, to 1e-9 relative, when.
 #[test]
-#[ignore = "issue 24: plans per history and plans solved again differ by about 2e-4"]
 fn the_plans_solved_per_history_are_the_plans_solved_again() {
     let sc = bench("growing.toml");
     let cached = Engine::new(&sc);
@@ -196,11 +192,11 @@ fn the_plans_solved_per_history_are_the_plans_solved_again() {
     let (mut s1, mut s2) = (cached.scratch(), solved.scratch());
     // Both hold until a squeeze: a round that ends in a concession has seen an event.
     let mut concessions = 0;
-    for r in 0..3000 {
+    for r in 0..1000 {
         let (a, b) = (cached.play(5, r, &mut s1), solved.play(5, r, &mut s2));
         assert_eq!(a.outcome, b.outcome, "round {r}:\n{a:?}\n{b:?}");
         assert!(
-            (a.time - b.time).abs() <= 1e-6 * a.time.max(1.0),
+            (a.time - b.time).abs() <= 1e-9 * a.time.max(1.0),
             "round {r}:\n{a:?}\n{b:?}"
         );
         concessions += usize::from(matches!(
@@ -208,5 +204,5 @@ fn the_plans_solved_per_history_are_the_plans_solved_again() {
             impasse::model::Outcome::Concession0 | impasse::model::Outcome::Concession1
         ));
     }
-    assert!(concessions > 1000, "{concessions} concessions");
+    assert!(concessions > 800, "{concessions} concessions");
 }

@@ -116,7 +116,7 @@ pub fn solve(sc: &Scenario, start: &Start, plan: &mut Plan) {
     let posts = if start.poisson.is_empty() {
         Vec::new()
     } else {
-        post::Anticipation::new(sc, start, false).posts(&vec![0; start.poisson.len()])
+        post::Anticipation::new(sc, start, false).posts()
     };
     solve_on(sc, start, &posts, plan);
 }
@@ -135,7 +135,7 @@ pub fn solve_with_histories(
         return Vec::new();
     }
     let mut ant = post::Anticipation::new(sc, start, true);
-    let posts = ant.posts(&vec![0; start.poisson.len()]);
+    let posts = ant.posts();
     solve_on(sc, start, &posts, plan);
     ant.plans()
 }

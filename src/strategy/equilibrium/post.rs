@@ -118,21 +118,27 @@ fn hold_chords(
     w.chords(current, a, b, tol);
 }
 
-/// The games after the Poisson events of one solve, one per history of event counts (counts of
-/// `base`, the solve's events), each solved from the solve's start as if its events had fired
-/// there.
+/// The games after the Poisson events of one solve, one per history of event counts, each
+/// solved from a root as if its events had fired there. The root is the round's start wherever
+/// every event fired so far is anticipated from there, whatever the solve's start, so that a
+/// solve from a later state (after such events, or later on the path) prices its events by the
+/// very same games as the solve from 0 (docs/model.md 6.4, consistency); after an event priced by
+/// its jump, it is the solve's start.
 pub(super) struct Anticipation<'a> {
     sc: &'a Scenario,
+    /// The root, and the lines and beliefs there after the scheduled events there.
     t0: f64,
-    /// The lines and beliefs at t0, after the scheduled events there.
     lines: Lines,
     belief: [f64; PARTIES],
-    /// The scheduled events after t0.
-    scheduled: &'a [(f64, usize)],
+    /// The scheduled events after the root.
+    scheduled: Vec<(f64, usize)>,
+    /// The Poisson events that can fire at the root.
     base: Vec<Pending>,
-    /// How often each event of `base` fired before t0, and the most events a history may have
-    /// (both counted from the round's start).
+    /// How often each event of `base` fired between the root and the solve's start, and where
+    /// each Poisson event of the solve's start is in `base`.
     already: Vec<u32>,
+    index: Vec<usize>,
+    /// The most events a history may have (`depth`).
     depth: u32,
     memo: HashMap<Vec<u32>, Post>,
     tol: f64,
@@ -142,9 +148,50 @@ pub(super) struct Anticipation<'a> {
 
 impl<'a> Anticipation<'a> {
     /// The games after the events of `start`; `keep_plans`: keep the plan of each game solved.
-    pub fn new(sc: &'a Scenario, start: &Start<'a>, keep_plans: bool) -> Anticipation<'a> {
-        let (mut lines, mut belief, mut due) = (*start.lines, start.belief, 0);
-        start.apply_due(sc, start.t0, &mut due, &mut lines, &mut belief);
+    pub fn new(sc: &'a Scenario, start: &Start, keep_plans: bool) -> Anticipation<'a> {
+        let mut scheduled = Vec::new();
+        let mut base = Vec::new();
+        for (event, e) in sc.events.iter().enumerate() {
+            match e.when {
+                EventTiming::At(t) => scheduled.push((t, event)),
+                EventTiming::Poisson { rate, .. } if limit(sc, event) > 0 => base.push(Pending {
+                    event,
+                    rate,
+                    left: limit(sc, event),
+                }),
+                EventTiming::Poisson { .. } => {}
+            }
+        }
+        scheduled.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let round = Start {
+            t0: 0.0,
+            lines: &sc.initial_lines(),
+            belief: [0, 1].map(|i| sc.believed_type(i)),
+            scheduled: &scheduled,
+            poisson: &base,
+        };
+        let mut ant = Anticipation::rooted(sc, &round, keep_plans);
+        // The counts since the round's start of what `start` has left.
+        let mut already: Vec<u32> = base.iter().map(|p| p.left).collect();
+        let mut index = Vec::with_capacity(start.poisson.len());
+        for p in start.poisson {
+            let Some(k) = base.iter().position(|b| b.event == p.event) else {
+                return Anticipation::rooted(sc, start, keep_plans);
+            };
+            already[k] = limit(sc, p.event) - p.left;
+            index.push(k);
+        }
+        if already.iter().any(|&n| n > 0) && ant.priced_by_jump(&already) {
+            return Anticipation::rooted(sc, start, keep_plans);
+        }
+        (ant.already, ant.index) = (already, index);
+        ant
+    }
+
+    /// The games after the events of `root`, solved from there.
+    fn rooted(sc: &'a Scenario, root: &Start, keep_plans: bool) -> Anticipation<'a> {
+        let (mut lines, mut belief, mut due) = (*root.lines, root.belief, 0);
+        root.apply_due(sc, root.t0, &mut due, &mut lines, &mut belief);
         let scale = sc
             .parties
             .iter()
@@ -152,14 +199,13 @@ impl<'a> Anticipation<'a> {
             .fold(1.0, f64::max);
         Anticipation {
             sc,
-            t0: start.t0,
+            t0: root.t0,
             lines,
             belief,
-            scheduled: &start.scheduled[due..],
-            base: start.poisson.to_vec(),
-            already: (start.poisson.iter())
-                .map(|p| limit(sc, p.event) - p.left)
-                .collect(),
+            scheduled: root.scheduled[due..].to_vec(),
+            base: root.poisson.to_vec(),
+            already: vec![0; root.poisson.len()],
+            index: (0..root.poisson.len()).collect(),
             depth: depth(sc),
             memo: HashMap::new(),
             tol: CHORD_TOL * scale,
@@ -167,29 +213,51 @@ impl<'a> Anticipation<'a> {
         }
     }
 
-    /// The plans of the games solved, by history.
+    /// The plans of the games solved, by history of the solve's events (counts since its
+    /// start, in the order of its Poisson events).
     pub fn plans(self) -> Vec<(Vec<u32>, Plan)> {
-        self.plans.unwrap_or_default()
+        let (already, index) = (&self.already, &self.index);
+        let since = |history: &Vec<u32>| -> Option<Vec<u32>> {
+            // Reachable from the solve's start: nothing fired before it is undone, and no event
+            // it cannot fire has fired.
+            let ok = (0..history.len()).all(|k| {
+                history[k] >= already[k] && (index.contains(&k) || history[k] == already[k])
+            });
+            ok.then(|| index.iter().map(|&k| history[k] - already[k]).collect())
+        };
+        (self.plans.iter().flatten())
+            .filter_map(|(h, plan)| Some((since(h)?, plan.clone())))
+            .collect()
     }
 
-    /// For each event that can still fire after `history`, in `base` order, what the game after
-    /// it is worth.
-    pub fn posts(&mut self, history: &[u32]) -> Vec<Post> {
-        let mut out = Vec::new();
-        for j in 0..self.base.len() {
-            if self.base[j].left <= history[j] {
-                continue;
-            }
-            if !self.sc.events[self.base[j].event].changes_game() {
-                // The game after it is this one: nothing to price.
-                out.push(Post::Jump);
-                continue;
-            }
-            let mut next = history.to_vec();
-            next[j] += 1;
-            out.push(self.game(next));
+    /// For each Poisson event of the solve's start, in its order, what the game after it is
+    /// worth.
+    pub fn posts(&mut self) -> Vec<Post> {
+        let index = self.index.clone();
+        index
+            .into_iter()
+            .map(|k| self.post(&self.already.clone(), k))
+            .collect()
+    }
+
+    /// What the game after event k of `base` fires after `history` is worth.
+    fn post(&mut self, history: &[u32], k: usize) -> Post {
+        if !self.sc.events[self.base[k].event].changes_game() {
+            // The game after it is this one: nothing to price.
+            return Post::Jump;
         }
-        out
+        let mut next = history.to_vec();
+        next[k] += 1;
+        self.game(next)
+    }
+
+    /// For each event that can still fire after `history` (counts from the round's start), in
+    /// `base` order, what the game after it is worth.
+    fn posts_after(&mut self, history: &[u32]) -> Vec<Post> {
+        let live: Vec<usize> = (0..self.base.len())
+            .filter(|&k| self.base[k].left > history[k])
+            .collect();
+        live.into_iter().map(|k| self.post(history, k)).collect()
     }
 
     /// The game after `history`, solved once.
@@ -197,22 +265,7 @@ impl<'a> Anticipation<'a> {
         if let Some(p) = self.memo.get(&history) {
             return p.clone();
         }
-        // Counted from the round's start: events without a limit `MOST_FIRINGS` deep, all of
-        // them `depth` deep.
-        let (mut unlimited, mut total) = (0, 0);
-        for ((n, before), p) in history.iter().zip(&self.already).zip(&self.base) {
-            if self.sc.events[p.event].changes_game() {
-                total += n + before;
-                if limit(self.sc, p.event) > UNLIMITED {
-                    unlimited += n + before;
-                }
-            }
-        }
-        let post = if unlimited > MOST_FIRINGS
-            || total > self.depth
-            || self.sc.talks.is_some()
-            || !self.shifts_only(&history)
-        {
+        let post = if self.priced_by_jump(&history) {
             Post::Jump
         } else {
             let worth = self.solve(&history);
@@ -226,7 +279,26 @@ impl<'a> Anticipation<'a> {
         post
     }
 
-    /// Solve the game after `history` from t0 and read its values.
+    /// Whether the game after `history` is priced by its jump rather than solved: events
+    /// without a limit more than `MOST_FIRINGS` deep, more than `depth` events, talks, or a game
+    /// that depends on when the events fired (`shifts_only`).
+    fn priced_by_jump(&self, history: &[u32]) -> bool {
+        let (mut unlimited, mut total) = (0, 0);
+        for (n, p) in history.iter().zip(&self.base) {
+            if self.sc.events[p.event].changes_game() {
+                total += n;
+                if p.left > UNLIMITED {
+                    unlimited += n;
+                }
+            }
+        }
+        unlimited > MOST_FIRINGS
+            || total > self.depth
+            || self.sc.talks.is_some()
+            || !self.shifts_only(history)
+    }
+
+    /// Solve the game after `history` from the root and read its values.
     fn solve(&mut self, history: &[u32]) -> Worth {
         let sc = self.sc;
         let (mut lines, mut belief) = (self.lines, self.belief);
@@ -249,12 +321,12 @@ impl<'a> Anticipation<'a> {
                 });
             }
         }
-        let posts = self.posts(history);
+        let posts = self.posts_after(history);
         let start = Start {
             t0: self.t0,
             lines: &lines,
             belief,
-            scheduled: self.scheduled,
+            scheduled: &self.scheduled,
             poisson: &poisson,
         };
         let path = Path::new(sc, &start, sc.game_end(), &posts);
@@ -368,7 +440,7 @@ impl<'a> Anticipation<'a> {
                 l.effective_slope() == l.slope && (l.slope == 0.0 || l.next_clamp() >= end)
             })
         };
-        for &(at, e) in self.scheduled {
+        for &(at, e) in &self.scheduled {
             if at > until {
                 break;
             }
