@@ -52,6 +52,58 @@ const GROWING: &str = include_str!("scenarios/growing.toml");
 
 const ROUNDS: u64 = 100_000;
 
+/// Talks without an end and Poisson events whose games after depend on when they fired (a new
+/// slope, `=` on a moving line), priced by their jumps and solved again when they fire: case 82
+/// of `tests/suite/campaign.rs` (issue 24's target: under 50 µs a round).
+const TALKS_POISSON: &str = r#"
+talks = { every = 0.3493 }
+simultaneous = "status_quo"
+[parties.a]
+stake = 0.9378
+demand = 0.9672
+pressure = { initial = 0.3412, growth = 0.00444 }
+discount_rate = 0.0353
+leverage = { initial = 0.4327, growth = 0.00439 }
+breakdown_cost = 0.6520
+audience_cost = { initial = 0.2300, growth = -0.00876 }
+status_quo = -0.4584
+strategy = "equilibrium"
+[parties.b]
+stake = 0.9378
+demand = 0.9672
+pressure = { initial = 0.3412, growth = 0.00444 }
+discount_rate = 0.0353
+leverage = { initial = 0.4327, growth = 0.00439 }
+breakdown_cost = 0.6520
+audience_cost = { initial = 0.2300, growth = -0.00876 }
+status_quo = -0.4584
+strategy = "equilibrium"
+[breakdown]
+hazard = { initial = 0.1717, growth = 0.00151 }
+[[event]]
+name = "e0"
+rate = 0.7979
+max = 2
+effects = ["breakdown.hazard = 0.0510"]
+[[event]]
+name = "e1"
+rate = 0.4334
+max = 2
+party = "b"
+effects = ["leverage.growth = -0.01156"]
+[[event]]
+name = "e2"
+rate = 0.7301
+max = 1
+party = "a"
+effects = ["leverage += -0.0522"]
+[simulation]
+horizon = 400
+"#;
+
+/// Rounds of `TALKS_POISSON` per iteration: a round costs about a millisecond.
+const TALKS_ROUNDS: u64 = 200;
+
 /// `ROUNDS` rounds of `sc` from `seed`, as the runner plays a batch: the engine and its
 /// aggregation.
 fn bench_rounds(
@@ -180,6 +232,23 @@ fn engine_vs_bare(c: &mut Criterion) {
     ] {
         bench_rounds(&mut g, name, sc, 7);
     }
+    g.finish();
+}
+
+fn talks_with_poisson_events(c: &mut Criterion) {
+    let sc = load(TALKS_POISSON);
+    let engine = Engine::new(&sc);
+    let mut scratch = engine.scratch();
+    let mut g = c.benchmark_group("talks");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(TALKS_ROUNDS));
+    g.bench_function("poisson", |b| {
+        b.iter(|| {
+            let mut tally = Tally::new(sc.end_time(), 50);
+            engine.play_rounds(7, 0..TALKS_ROUNDS, &mut scratch, |r| tally.push(r));
+            black_box(Totals::from(tally))
+        })
+    });
     g.finish();
 }
 
@@ -355,6 +424,7 @@ criterion_group!(
     tournament_vs_run,
     engine_vs_bare,
     rounds,
+    talks_with_poisson_events,
     whole_runner,
     aggregates,
     sweep_100
