@@ -54,54 +54,26 @@ const ROUNDS: u64 = 100_000;
 
 /// Talks without an end and Poisson events whose games after depend on when they fired (a new
 /// slope, `=` on a moving line), priced by their jumps and solved again when they fire: case 82
-/// of `tests/suite/campaign.rs` (issue 24's target: under 50 µs a round).
-const TALKS_POISSON: &str = r#"
-talks = { every = 0.3493 }
-simultaneous = "status_quo"
-[parties.a]
-stake = 0.9378
-demand = 0.9672
-pressure = { initial = 0.3412, growth = 0.00444 }
-discount_rate = 0.0353
-leverage = { initial = 0.4327, growth = 0.00439 }
-breakdown_cost = 0.6520
-audience_cost = { initial = 0.2300, growth = -0.00876 }
-status_quo = -0.4584
-strategy = "equilibrium"
-[parties.b]
-stake = 0.9378
-demand = 0.9672
-pressure = { initial = 0.3412, growth = 0.00444 }
-discount_rate = 0.0353
-leverage = { initial = 0.4327, growth = 0.00439 }
-breakdown_cost = 0.6520
-audience_cost = { initial = 0.2300, growth = -0.00876 }
-status_quo = -0.4584
-strategy = "equilibrium"
-[breakdown]
-hazard = { initial = 0.1717, growth = 0.00151 }
-[[event]]
-name = "e0"
-rate = 0.7979
-max = 2
-effects = ["breakdown.hazard = 0.0510"]
-[[event]]
-name = "e1"
-rate = 0.4334
-max = 2
-party = "b"
-effects = ["leverage.growth = -0.01156"]
-[[event]]
-name = "e2"
-rate = 0.7301
-max = 1
-party = "a"
-effects = ["leverage += -0.0522"]
-[simulation]
-horizon = 400
-"#;
+/// of `tests/suite/campaign.rs` (issue 24's target: under 50 µs a round); both sides alike.
+fn talks_poisson() -> Scenario {
+    let side = "stake = 0.9378\ndemand = 0.9672\npressure = { initial = 0.3412, growth = 0.00444 }\n\
+                discount_rate = 0.0353\nleverage = { initial = 0.4327, growth = 0.00439 }\n\
+                breakdown_cost = 0.6520\naudience_cost = { initial = 0.2300, growth = -0.00876 }\n\
+                status_quo = -0.4584\nstrategy = \"equilibrium\"\n";
+    load(&format!(
+        "talks = {{ every = 0.3493 }}\nsimultaneous = \"status_quo\"\n\
+         [parties.a]\n{side}[parties.b]\n{side}\
+         [breakdown]\nhazard = {{ initial = 0.1717, growth = 0.00151 }}\n\
+         [[event]]\nname = \"e0\"\nrate = 0.7979\nmax = 2\neffects = [\"breakdown.hazard = 0.0510\"]\n\
+         [[event]]\nname = \"e1\"\nrate = 0.4334\nmax = 2\nparty = \"b\"\n\
+         effects = [\"leverage.growth = -0.01156\"]\n\
+         [[event]]\nname = \"e2\"\nrate = 0.7301\nmax = 1\nparty = \"a\"\n\
+         effects = [\"leverage += -0.0522\"]\n\
+         [simulation]\nhorizon = 400\n"
+    ))
+}
 
-/// Rounds of `TALKS_POISSON` per iteration: a round costs about a millisecond.
+/// Rounds of `talks_poisson` per iteration: a round costs about a millisecond.
 const TALKS_ROUNDS: u64 = 200;
 
 /// `ROUNDS` rounds of `sc` from `seed`, as the runner plays a batch: the engine and its
@@ -110,14 +82,14 @@ fn bench_rounds(
     g: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>,
     name: &str,
     sc: &Scenario,
-    seed: u64,
+    (seed, rounds): (u64, u64),
 ) {
     let engine = Engine::new(sc);
     let mut scratch = engine.scratch();
     g.bench_function(name, |b| {
         b.iter(|| {
             let mut tally = Tally::new(sc.end_time(), 50);
-            engine.play_rounds(seed, 0..ROUNDS, &mut scratch, |r| tally.push(r));
+            engine.play_rounds(seed, 0..rounds, &mut scratch, |r| tally.push(r));
             black_box(Totals::from(tally))
         })
     });
@@ -135,7 +107,7 @@ fn rounds(c: &mut Criterion) {
         ("equilibrium", "\"equilibrium\""),
     ];
     for (name, spec) in families {
-        bench_rounds(&mut g, name, &with_strategy(spec), 1);
+        bench_rounds(&mut g, name, &with_strategy(spec), (1, ROUNDS));
     }
     g.finish();
 }
@@ -230,25 +202,16 @@ fn engine_vs_bare(c: &mut Criterion) {
         ("iran_horizon_5", &iran),
         ("growing", &growing),
     ] {
-        bench_rounds(&mut g, name, sc, 7);
+        bench_rounds(&mut g, name, sc, (7, ROUNDS));
     }
     g.finish();
 }
 
 fn talks_with_poisson_events(c: &mut Criterion) {
-    let sc = load(TALKS_POISSON);
-    let engine = Engine::new(&sc);
-    let mut scratch = engine.scratch();
     let mut g = c.benchmark_group("talks");
     g.sample_size(10);
     g.throughput(Throughput::Elements(TALKS_ROUNDS));
-    g.bench_function("poisson", |b| {
-        b.iter(|| {
-            let mut tally = Tally::new(sc.end_time(), 50);
-            engine.play_rounds(7, 0..TALKS_ROUNDS, &mut scratch, |r| tally.push(r));
-            black_box(Totals::from(tally))
-        })
-    });
+    bench_rounds(&mut g, "poisson", &talks_poisson(), (7, TALKS_ROUNDS));
     g.finish();
 }
 

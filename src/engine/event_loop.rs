@@ -87,7 +87,7 @@ impl Setup<'_> {
             if self.plan.is_some() && (changed || t >= plan_end) {
                 // The plan after these events, if it was solved with the plan from 0 (its game
                 // does not depend on when they fired); else solved from here.
-                c.playing = match self.after(fired).filter(|_| changed) {
+                c.playing = match changed.then(|| self.after(fired)).flatten() {
                     Some(k) => Playing::After(k),
                     None => {
                         let state = (t, next_sched, &*lines, c.belief, &**fired);

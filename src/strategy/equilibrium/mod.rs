@@ -25,60 +25,11 @@ pub use indifference::{Indifference, Quantities};
 pub use path::{Pending, Start};
 pub use plan::{Plan, Segment};
 
-use crate::model::{Lines, PARTIES, Scenario};
+use crate::model::{PARTIES, Scenario};
 use crate::rate::Rate;
-use path::{Path, Side};
+use path::{AtStart, Path, Side};
 use plan::{add_atom, assemble};
 use regime::ending;
-
-/// What a round starts with, owned, for a [`Start`] at t = 0 to borrow: the lines, each side's
-/// belief, the scheduled events as `(time, event)` by time (ties in file order), and the Poisson
-/// ones that can fire.
-struct AtStart {
-    lines: Lines,
-    belief: [f64; PARTIES],
-    scheduled: Vec<(f64, usize)>,
-    poisson: Vec<Pending>,
-}
-
-impl AtStart {
-    fn of(sc: &Scenario) -> Self {
-        let mut scheduled: Vec<(f64, usize)> = Vec::new();
-        let mut poisson = Vec::new();
-        for (k, e) in sc.events.iter().enumerate() {
-            match e.when {
-                crate::model::EventTiming::At(t) => scheduled.push((t, k)),
-                crate::model::EventTiming::Poisson { rate, max } => {
-                    if max != Some(0) {
-                        let left = max.unwrap_or(u32::MAX);
-                        poisson.push(Pending {
-                            event: k,
-                            rate,
-                            left,
-                        });
-                    }
-                }
-            }
-        }
-        scheduled.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        AtStart {
-            lines: sc.initial_lines(),
-            belief: [0, 1].map(|i| sc.believed_type(i)),
-            scheduled,
-            poisson,
-        }
-    }
-
-    fn start(&self) -> Start<'_> {
-        Start {
-            t0: 0.0,
-            lines: &self.lines,
-            belief: self.belief,
-            scheduled: &self.scheduled,
-            poisson: &self.poisson,
-        }
-    }
-}
 
 /// The equilibrium from the start of a round (before any Poisson event).
 pub fn solve_at_start(sc: &Scenario) -> Plan {

@@ -9,7 +9,7 @@
 
 use super::worth::{Post, Worth};
 use crate::model::payoff::{self, Linear, Terms};
-use crate::model::{LineId, Lines, Op, Outcome, PARTIES, Scenario, Target};
+use crate::model::{EventTiming, LineId, Lines, Op, Outcome, PARTIES, Scenario, Target};
 use crate::rate::discounted_integral;
 
 /// A stretch of the path on which every line is linear.
@@ -89,6 +89,55 @@ impl Start<'_> {
             any = true;
         }
         any
+    }
+}
+
+/// What a round starts with, owned, for a [`Start`] at t = 0 to borrow: the lines, each side's
+/// belief, the scheduled events as `(time, event)` by time (ties in file order), and the Poisson
+/// ones that can fire.
+pub(super) struct AtStart {
+    pub lines: Lines,
+    pub belief: [f64; PARTIES],
+    pub scheduled: Vec<(f64, usize)>,
+    pub poisson: Vec<Pending>,
+}
+
+impl AtStart {
+    pub fn of(sc: &Scenario) -> Self {
+        let mut scheduled: Vec<(f64, usize)> = Vec::new();
+        let mut poisson = Vec::new();
+        for (k, e) in sc.events.iter().enumerate() {
+            match e.when {
+                EventTiming::At(t) => scheduled.push((t, k)),
+                EventTiming::Poisson { rate, max } => {
+                    if max != Some(0) {
+                        let left = max.unwrap_or(u32::MAX);
+                        poisson.push(Pending {
+                            event: k,
+                            rate,
+                            left,
+                        });
+                    }
+                }
+            }
+        }
+        scheduled.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        AtStart {
+            lines: sc.initial_lines(),
+            belief: [0, 1].map(|i| sc.believed_type(i)),
+            scheduled,
+            poisson,
+        }
+    }
+
+    pub fn start(&self) -> Start<'_> {
+        Start {
+            t0: 0.0,
+            lines: &self.lines,
+            belief: self.belief,
+            scheduled: &self.scheduled,
+            poisson: &self.poisson,
+        }
     }
 }
 

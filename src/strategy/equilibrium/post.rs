@@ -18,11 +18,11 @@ use std::rc::Rc;
 use super::continuous;
 use super::hold::hold_across;
 use super::path::advance;
-use super::path::{Path, Pending, Side, Start};
+use super::path::{AtStart, Path, Pending, Side, Start};
 use super::plan::{Plan, assemble};
 use super::regime::{Regime, Solution, ending};
 use super::worth::{Post, Worth};
-use crate::model::{EventTiming, LineId, Lines, Op, Outcome, PARTIES, Scenario, Target};
+use crate::model::{LineId, Lines, Op, Outcome, PARTIES, Scenario, Target};
 
 /// Events without a limit anticipated at most, counted from the round's start: a history with
 /// more of them fired is priced by its jumps.
@@ -149,47 +149,30 @@ pub(super) struct Anticipation<'a> {
 impl<'a> Anticipation<'a> {
     /// The games after the events of `start`; `keep_plans`: keep the plan of each game solved.
     pub fn new(sc: &'a Scenario, start: &Start, keep_plans: bool) -> Anticipation<'a> {
-        let mut scheduled = Vec::new();
-        let mut base = Vec::new();
-        for (event, e) in sc.events.iter().enumerate() {
-            match e.when {
-                EventTiming::At(t) => scheduled.push((t, event)),
-                EventTiming::Poisson { rate, .. } if limit(sc, event) > 0 => base.push(Pending {
-                    event,
-                    rate,
-                    left: limit(sc, event),
-                }),
-                EventTiming::Poisson { .. } => {}
-            }
-        }
-        scheduled.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let round = Start {
-            t0: 0.0,
-            lines: &sc.initial_lines(),
-            belief: [0, 1].map(|i| sc.believed_type(i)),
-            scheduled: &scheduled,
-            poisson: &base,
-        };
-        let mut ant = Anticipation::rooted(sc, &round, keep_plans);
+        let round = AtStart::of(sc);
+        // Histories are cut at a number of events that depends on the scenario alone.
+        let depth = depth(sc, &round.poisson);
+        let mut ant = Anticipation::rooted(sc, &round.start(), depth, keep_plans);
         // The counts since the round's start of what `start` has left.
-        let mut already: Vec<u32> = base.iter().map(|p| p.left).collect();
+        let mut already: Vec<u32> = ant.base.iter().map(|p| p.left).collect();
         let mut index = Vec::with_capacity(start.poisson.len());
         for p in start.poisson {
-            let Some(k) = base.iter().position(|b| b.event == p.event) else {
-                return Anticipation::rooted(sc, start, keep_plans);
+            let Some(k) = ant.base.iter().position(|b| b.event == p.event) else {
+                return Anticipation::rooted(sc, start, depth, keep_plans);
             };
-            already[k] = limit(sc, p.event) - p.left;
+            already[k] = ant.base[k].left - p.left;
             index.push(k);
         }
         if already.iter().any(|&n| n > 0) && ant.priced_by_jump(&already) {
-            return Anticipation::rooted(sc, start, keep_plans);
+            return Anticipation::rooted(sc, start, depth, keep_plans);
         }
         (ant.already, ant.index) = (already, index);
         ant
     }
 
-    /// The games after the events of `root`, solved from there.
-    fn rooted(sc: &'a Scenario, root: &Start, keep_plans: bool) -> Anticipation<'a> {
+    /// The games after the events of `root`, solved from there, of histories of up to `depth`
+    /// events.
+    fn rooted(sc: &'a Scenario, root: &Start, depth: u32, keep_plans: bool) -> Anticipation<'a> {
         let (mut lines, mut belief, mut due) = (*root.lines, root.belief, 0);
         root.apply_due(sc, root.t0, &mut due, &mut lines, &mut belief);
         let scale = sc
@@ -206,7 +189,7 @@ impl<'a> Anticipation<'a> {
             base: root.poisson.to_vec(),
             already: vec![0; root.poisson.len()],
             index: (0..root.poisson.len()).collect(),
-            depth: depth(sc),
+            depth,
             memo: HashMap::new(),
             tol: CHORD_TOL * scale,
             plans: keep_plans.then(Vec::new),
@@ -469,24 +452,16 @@ impl<'a> Anticipation<'a> {
     }
 }
 
-/// How often Poisson event e can fire in a round.
-fn limit(sc: &Scenario, e: usize) -> u32 {
-    match sc.events[e].when {
-        EventTiming::Poisson { max, .. } => max.unwrap_or(u32::MAX),
-        EventTiming::At(_) => 1,
-    }
-}
-
 /// The most events (that change the game) a history anticipated may have, counted from the
-/// round's start: the largest number whose histories, each event at most its `max` (events
-/// without one at most `MOST_FIRINGS` in all), are at most `MOST_GAMES`.
-fn depth(sc: &Scenario) -> u32 {
-    let caps: Vec<(u32, bool)> = (0..sc.events.len())
-        .filter(|&e| matches!(sc.events[e].when, EventTiming::Poisson { .. }))
-        .filter(|&e| sc.events[e].changes_game())
-        .map(|e| match limit(sc, e) {
-            max if max > UNLIMITED => (MOST_FIRINGS, true),
-            max => (max, false),
+/// round's start (`poisson`, the events that can fire there): the largest number whose histories, each
+/// event at most as often as it can fire (events without a limit at most `MOST_FIRINGS` in
+/// all), are at most `MOST_GAMES`.
+fn depth(sc: &Scenario, poisson: &[Pending]) -> u32 {
+    let caps: Vec<(u32, bool)> = (poisson.iter())
+        .filter(|p| sc.events[p.event].changes_game())
+        .map(|p| match p.left {
+            left if left > UNLIMITED => (MOST_FIRINGS, true),
+            left => (left, false),
         })
         .collect();
     depth_of(&caps)
