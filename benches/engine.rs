@@ -49,6 +49,8 @@ fn with_strategy(kind: &str) -> Scenario {
 /// The time-varying scenarios of issue 17, measured beside the plain one (`plain/engine`).
 const IRAN_HORIZON: &str = include_str!("scenarios/iran-horizon.toml");
 const GROWING: &str = include_str!("scenarios/growing.toml");
+/// Private types (issue 25): rounds that read their type's time off a curve.
+const PRIVATE_TYPES: &str = include_str!("scenarios/private-types.toml");
 
 const ROUNDS: u64 = 100_000;
 
@@ -197,13 +199,22 @@ fn engine_vs_bare(c: &mut Criterion) {
     });
     let iran = load(IRAN_HORIZON);
     let growing = load(GROWING);
+    let types = load(PRIVATE_TYPES);
     for (name, sc) in [
         ("engine", &sc),
         ("iran_horizon_5", &iran),
         ("growing", &growing),
+        ("private_types", &types),
     ] {
         bench_rounds(&mut g, name, sc, (7, ROUNDS));
     }
+    g.finish();
+    // The solve a run (or a sweep point) makes once: the Bayesian equilibrium by shooting.
+    let mut g = c.benchmark_group("solve");
+    g.sample_size(10);
+    g.bench_function("private_types", |b| {
+        b.iter(|| black_box(Engine::new(&types)))
+    });
     g.finish();
 }
 

@@ -400,6 +400,11 @@ fn plan_clock(
     budget: f64,
     atom_done: &mut f64,
 ) -> (f64, f64) {
+    if let Some(curve) = &plan.curves[i] {
+        // Concessions by type: the time the budget is reached, read off the curve.
+        let at = curve.time(budget).max(t);
+        return (if at <= t1 { at } else { f64::INFINITY }, 0.0);
+    }
     let side = &plan.sides[i];
     let k = side.partition_point(|s| s.start <= t).max(1) - 1;
     let (seg, next) = (side[k], side.get(k + 1));

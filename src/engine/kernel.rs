@@ -32,6 +32,8 @@ enum Clock {
     Bayesian(f64),
     /// A `reputation` party: see `reputation::Schedule`.
     Reputation(reputation::Schedule),
+    /// An `equilibrium` party conceding along its plan's `Curve`, which reaches this budget.
+    Curve(f64),
 }
 
 impl Clock {
@@ -104,10 +106,14 @@ impl Kernel {
             PartyClock::Reputation(s) => Some(Clock::Reputation(*s)),
             PartyClock::Hazard { .. } => constant(engine.start.rates[i]),
             // Memoryless only as one constant hazard from t = 0, with no atom.
-            PartyClock::Equilibrium => match engine.plan.as_ref()?.sides[i].as_slice() {
-                [only] if only.atom == 0.0 && only.start == 0.0 => constant(only.rate),
-                _ => None,
-            },
+            PartyClock::Equilibrium => {
+                let plan = engine.plan.as_ref()?;
+                match (&plan.curves[i], plan.sides[i].as_slice()) {
+                    (Some(curve), _) => Some(Clock::Curve(curve.reach())),
+                    (None, [only]) if only.atom == 0.0 && only.start == 0.0 => constant(only.rate),
+                    _ => None,
+                }
+            }
             PartyClock::Threshold { .. } => None,
         };
         let breakdown = if engine.breakdown_possible {
@@ -252,6 +258,10 @@ impl Setup<'_> {
                 | PartyClock::Reputation(_) => unreachable!("a bayesian clock has a plan"),
             },
             Clock::Exp(a) => rate::constant_fires_at(a, budget, len),
+            Clock::Curve(last) => match self.plan.as_ref().and_then(|p| p.curves[i].as_ref()) {
+                Some(curve) if budget <= last => curve.time(budget),
+                _ => f64::INFINITY,
+            },
         }
     }
 

@@ -188,9 +188,6 @@ impl<'a> Setup<'a> {
         self.after.binary_search_by_key(&key, |a| a.0).ok()
     }
 
-    /// The draws every round starts with, in this order: θ for each party, a unit exponential
-    /// for the breakdown clock, then one for each party's concession clock.
-    #[inline(always)]
     /// Each Poisson event's first gap, in the scenario's order (after `first_draws`).
     pub(super) fn draw_poisson(&self, rng: &mut RoundRng, scratch: &mut Scratch) {
         for (k, ev) in self.events.poisson.iter().enumerate() {
@@ -200,11 +197,26 @@ impl<'a> Setup<'a> {
         }
     }
 
+    /// The draws every round starts with, in this order: θ for each party, a unit exponential
+    /// for the breakdown clock, then one for each party's concession clock. Where the plan's
+    /// side concedes by its private type (`Curve`), its budget is read off the type instead
+    /// (the draw is still made, so that the stream is the same).
+    #[inline(always)]
     pub(super) fn first_draws(&self, rng: &mut RoundRng) -> ([f64; PARTIES], f64, [f64; PARTIES]) {
         let p = &self.sc.parties;
         let theta = [p[0].resolve.sample(rng), p[1].resolve.sample(rng)];
         let budget_break = Exp1.sample(rng);
-        let budget = [Exp1.sample(rng), Exp1.sample(rng)];
+        let mut budget = [Exp1.sample(rng), Exp1.sample(rng)];
+        if let Some(plan) = &self.plan {
+            for i in 0..PARTIES {
+                if let Some(b) = plan.curves[i]
+                    .as_ref()
+                    .and_then(|c| c.type_budget(theta[i]))
+                {
+                    budget[i] = b;
+                }
+            }
+        }
         (theta, budget_break, budget)
     }
 

@@ -143,6 +143,36 @@ impl Resolve {
         }
     }
 
+    /// `P(X <= x)` of the distribution as sampled (the normal truncated at 0): the inverse of
+    /// `quantile`. A constant is a step at its value.
+    pub fn cdf(&self, x: f64) -> f64 {
+        use statrs::distribution::{self as sd, ContinuousCDF};
+        let p = match self {
+            Resolve::Constant(v) => f64::from(u8::from(x >= *v)),
+            Resolve::Uniform { low, high, .. } => (x - low) / (high - low),
+            Resolve::Normal { mean, sd: s, .. } => {
+                let n = sd::Normal::new(*mean, *s).expect("validated");
+                let below = n.cdf(0.0);
+                (n.cdf(x) - below) / (1.0 - below)
+            }
+            Resolve::LogNormal { mu, sigma, .. } => {
+                if *sigma == 0.0 {
+                    f64::from(u8::from(x >= mu.exp()))
+                } else {
+                    sd::LogNormal::new(*mu, *sigma).expect("validated").cdf(x)
+                }
+            }
+            Resolve::Exponential { mean, .. } => -(-x.max(0.0) / mean).exp_m1(),
+            Resolve::Gamma { shape, scale, .. } => sd::Gamma::new(*shape, 1.0 / scale)
+                .expect("validated")
+                .cdf(x),
+            Resolve::Beta { alpha, beta, .. } => sd::Beta::new(*alpha, *beta)
+                .expect("validated")
+                .cdf(x.clamp(0.0, 1.0)),
+        };
+        p.clamp(0.0, 1.0)
+    }
+
     /// True when every draw is the same number (no randomness to sample).
     pub fn is_constant(&self) -> bool {
         matches!(self, Resolve::Constant(_))
@@ -172,5 +202,47 @@ mod tests {
         let se = sd / (n as f64).sqrt();
         assert!((m - r.mean()).abs() < 4.0 * se, "{m} vs {}", r.mean());
         assert!(xs.iter().all(|&x| x >= 0.0));
+    }
+    #[test]
+    fn cdf_inverts_quantile_for_every_distribution() {
+        let all = [
+            Resolve::Uniform {
+                low: 0.2,
+                high: 1.0,
+                d: Uniform::new(0.2, 1.0).unwrap(),
+            },
+            Resolve::Normal {
+                mean: 0.5,
+                sd: 0.4,
+                d: Normal::new(0.5, 0.4).unwrap(),
+            },
+            Resolve::LogNormal {
+                mu: -0.1,
+                sigma: 0.3,
+                d: LogNormal::new(-0.1, 0.3).unwrap(),
+            },
+            Resolve::Exponential {
+                mean: 2.0,
+                d: Exp::new(0.5).unwrap(),
+            },
+            Resolve::Gamma {
+                shape: 2.5,
+                scale: 0.4,
+                d: Gamma::new(2.5, 0.4).unwrap(),
+            },
+            Resolve::Beta {
+                alpha: 2.0,
+                beta: 3.0,
+                d: Beta::new(2.0, 3.0).unwrap(),
+            },
+        ];
+        for r in &all {
+            for u in [0.001, 0.1, 0.37, 0.5, 0.9, 0.999] {
+                let back = r.cdf(r.quantile(u));
+                assert!((back - u).abs() < 1e-9, "{r:?} at {u}: {back}");
+            }
+        }
+        assert_eq!(Resolve::Constant(1.0).cdf(0.5), 0.0);
+        assert_eq!(Resolve::Constant(1.0).cdf(1.0), 1.0);
     }
 }

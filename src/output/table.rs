@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::aggregate::Report;
 use crate::aggregate::stats::Estimate;
-use crate::model::{DeadlineAction, EventTiming, PARTIES, Party, Scenario, Simultaneous};
+use crate::model::{DeadlineAction, EventTiming, PARTIES, Party, Scenario, Simultaneous, Strategy};
 use crate::predict::Prediction;
 
 /// `x` with `digits` decimals, never a negative zero ("-0.0000" for -0.00001 is "0.0000").
@@ -176,8 +176,71 @@ pub fn describe(sc: &Scenario, prediction: Option<&Prediction>) -> String {
         describe_party(&mut o, sc, i);
     }
     describe_game(&mut o, sc);
+    describe_types(&mut o, sc);
     describe_prediction(&mut o, sc, prediction);
     o
+}
+
+/// How `equilibrium` plays private types, where a side plays it and a type is private: the
+/// solved structure (atoms at the start, concessions by type until a time, then holding), or
+/// why it is not solved with types yet.
+fn describe_types(o: &mut String, sc: &Scenario) {
+    use crate::strategy::equilibrium::{PrivateTypes, prior_of, private_types};
+    if !sc
+        .parties
+        .iter()
+        .any(|p| p.strategy == Strategy::Equilibrium)
+    {
+        return;
+    }
+    match private_types(sc) {
+        PrivateTypes::Known => {}
+        PrivateTypes::Unsolved(what) => {
+            let _ = writeln!(
+                o,
+                "\nprivate types: not solved with types yet ({what}); `equilibrium` solves the \
+                 game at the beliefs' means (docs/model.md 6.1), which low and high types can \
+                 exploit"
+            );
+        }
+        PrivateTypes::AtOnce(x) => {
+            let _ = writeln!(
+                o,
+                "\nprivate types (Bayesian equilibrium, docs/model.md 6.1): {} concedes at once, \
+                 every type",
+                sc.parties[x].id
+            );
+        }
+        PrivateTypes::Curves(curves) => {
+            let _ = writeln!(
+                o,
+                "\nprivate types (Bayesian equilibrium, docs/model.md 6.1):"
+            );
+            for (i, c) in curves.iter().enumerate() {
+                let share = |s: f64| -(-s).exp_m1();
+                let below = prior_of(sc, i)
+                    .map(|p| format!(", every type below {:.4}", p.quantile(share(c.last()))))
+                    .unwrap_or_default();
+                let end = match c.end_atom {
+                    Some((at, s)) => format!(
+                        "hold to the end, where {:.4} of them concede (at t = {:.4})",
+                        share(s - c.last()),
+                        at
+                    ),
+                    None => "hold through the end".to_string(),
+                };
+                let _ = writeln!(
+                    o,
+                    "  {}: {:.4} concede at the start, then by type until t = {:.4}: {:.4} in all{below}; \
+                     the rest {end}",
+                    sc.parties[i].id,
+                    share(c.at_start()),
+                    c.end(),
+                    share(c.last()),
+                );
+            }
+        }
+    }
 }
 
 /// Party i's every field. The pattern names them all, so a new field is a compile error here

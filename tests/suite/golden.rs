@@ -75,6 +75,14 @@ const PINS: &[(&str, [&str; 3])] = &[
         ],
     ),
     (
+        "benches/scenarios/private-types.toml",
+        [
+            "0f0e10e0c2ca80001b5a94469a0dcdac9b51d12ff43a248495003a35b124d5c5",
+            "17ec097c4bd2aa4251a97272b9b0a57ea8a4e6353a5d4d3fa6121336320a765f",
+            "fbacf815887586d3339b5d107139fa5776aeadc39bd53f0250d2ea48f77e3d7d",
+        ],
+    ),
+    (
         "benches/scenarios/iran-horizon.toml",
         [
             "a983392e2dc391c60092d1bd93e95ef3faa352b3809dc1fdff1577e2b53ddbe9",

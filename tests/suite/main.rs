@@ -31,3 +31,4 @@ mod slurm;
 mod sweep;
 mod theory;
 mod tournament;
+mod types;

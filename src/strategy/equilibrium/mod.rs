@@ -11,6 +11,8 @@
 //! concede; `plan` turns the solution into the segments the engine plays.
 
 mod continuous;
+mod curve;
+mod cutoffs;
 mod hold;
 mod indifference;
 mod path;
@@ -19,8 +21,10 @@ mod post;
 mod regime;
 mod stage;
 mod talks;
+mod types;
 mod worth;
 
+pub use curve::Curve;
 pub use indifference::{Indifference, Quantities};
 pub use path::{Pending, Start};
 pub use plan::{Plan, Segment};
@@ -62,6 +66,47 @@ pub fn payoffs_on_path(sc: &Scenario, x: usize, t: f64) -> [f64; 5] {
     current.map(|c| path.value(s, x, t, c))
 }
 
+/// What `equilibrium` makes of the parties' private types from the start of a round (docs/
+/// model.md 6.1, "Private types"), for `impasse check` and tests.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PrivateTypes {
+    /// Every type is known (the opponents' beliefs are constants): section 6.1's solve.
+    Known,
+    /// A structure the solve with types does not cover yet: the game is solved at the beliefs'
+    /// means.
+    Unsolved(&'static str),
+    /// This side concedes at once, all its types.
+    AtOnce(usize),
+    /// Each side concedes along its curve, then both hold to the end.
+    Curves(Box<[Curve; PARTIES]>),
+}
+
+/// How `equilibrium` plays the parties' private types in `sc` (from the start of a round).
+pub fn private_types(sc: &Scenario) -> PrivateTypes {
+    match types::solve(sc, &AtStart::of(sc).start()) {
+        Ok(types::Solved::Curves(c)) => PrivateTypes::Curves(c),
+        Ok(types::Solved::AtOnce(x)) => PrivateTypes::AtOnce(x),
+        Err(types::Unsolved::Known) => PrivateTypes::Known,
+        Err(types::Unsolved::Unsupported(what)) => PrivateTypes::Unsolved(what),
+    }
+}
+
+/// Why the equilibrium with private types is not what `equilibrium` plays in `sc`, where it is
+/// not ("every type is known", or the structure not covered yet); `None` where it is.
+pub fn private_types_unsolved(sc: &Scenario) -> Option<&'static str> {
+    match private_types(sc) {
+        PrivateTypes::Known => Some("every type is known"),
+        PrivateTypes::Unsolved(what) => Some(what),
+        PrivateTypes::AtOnce(_) | PrivateTypes::Curves(_) => None,
+    }
+}
+
+/// The prior of party x's type, where it is private: the distribution its opponent believes it
+/// is drawn from (docs/model.md 6.3), if that is not a constant.
+pub fn prior_of(sc: &Scenario, x: usize) -> Option<&crate::model::Resolve> {
+    types::prior(sc, x)
+}
+
 /// The equilibrium from `start` on, into `plan` (whose buffers are reused).
 pub fn solve(sc: &Scenario, start: &Start, plan: &mut Plan) {
     let posts = if start.poisson.is_empty() {
@@ -93,9 +138,6 @@ pub fn solve_with_histories(
 
 /// The equilibrium from `start` on, the games after its Poisson events worth `posts`.
 fn solve_on(sc: &Scenario, start: &Start, posts: &[worth::Post], plan: &mut Plan) {
-    let path = Path::new(sc, start, sc.game_end(), posts);
-    let end = ending(sc, &path);
-    let horizon = sc.simulation.horizon;
     for side in &mut plan.sides {
         side.clear();
     }
@@ -103,6 +145,31 @@ fn solve_on(sc: &Scenario, start: &Start, posts: &[worth::Post], plan: &mut Plan
     for tables in &mut plan.tables {
         tables.clear();
     }
+    plan.curves = [None, None];
+    // Private types (docs/model.md 6.3), where the solve covers the game: each side holds from
+    // the start but for its curve, or concedes at once.
+    if let Ok(solved) = types::solve(sc, start) {
+        for x in 0..PARTIES {
+            plan.sides[x].push(Segment {
+                start: start.t0,
+                atom: 0.0,
+                rate: Rate::ZERO,
+                throughout: false,
+            });
+        }
+        match solved {
+            types::Solved::Curves(curves) => plan.curves = (*curves).map(Some),
+            types::Solved::AtOnce(x) => {
+                plan.sides[x][0].atom = 1.0;
+                plan.sides[x][0].throughout = true;
+            }
+        }
+        plan.end = f64::INFINITY;
+        return;
+    }
+    let path = Path::new(sc, start, sc.game_end(), posts);
+    let end = ending(sc, &path);
+    let horizon = sc.simulation.horizon;
     match sc.talks {
         Some(talks) => {
             let (atoms, reach) = talks::solve(&path, talks, end, horizon);

@@ -6,6 +6,7 @@
 //! merging it into the last where it adds nothing; `add_atom` puts an atom at a time, splitting
 //! the segment there.
 
+use super::curve::Curve;
 use super::indifference::Indifference;
 use super::path::{Path, Side};
 use super::regime::{Regime, Solution, Stretch};
@@ -40,6 +41,10 @@ pub struct Plan {
     /// For each segment of each side, its rational hazard's integral tabulated (`Plan::tabulate`),
     /// or none: empty for a plan solved during a round, which is played once.
     pub tables: [Vec<Option<Table>>; PARTIES],
+    /// Where a side's concessions come from private types (docs/model.md 6.3): its integrated
+    /// hazard, tabulated, which a round plays instead of the side's segments (one segment that
+    /// holds from the start).
+    pub curves: [Option<Curve>; PARTIES],
 }
 
 impl Plan {

@@ -1,0 +1,585 @@
+//! The equilibrium where a side's type is private (docs/model.md 6.3): each side's types
+//! concede in order, lowest first, so what the opponent learns by t is that the side's type is
+//! above its *marginal type* m_x(t) = Q_x(s_x(t)), with s_x the integrated hazard of its
+//! concessions and Q_x(s) = F_x⁻¹(1 − e⁻ˢ) its prior's quantile. While both marginal types are
+//! uncommitted they are indifferent, which is section 6's hazard at the marginal type:
+//!
+//! ```text
+//! s_y'(t) = N_x(t, m_x(t)) / M_x(t, m_x(t))
+//! ```
+//!
+//! Every payoff is affine in the type (docs/model.md 4), so the game is read off two paths, at
+//! θ = 0 and θ = 1, and N_x, M_x, and x's gap between holding to the end and conceding now,
+//! A_x(t) + θ B_x(t), are affine in θ too. A type is committed where that gap is non-negative:
+//! holding to the end (the hazard, the deadline) beats conceding even if the opponent never
+//! concedes. Going forward from the start, each side's marginal type rises and its commitment
+//! cutoff falls; the mixed regime ends where they meet, at t1_x. Both sides must stop at one
+//! t1 (the side that stopped first would be waited out), so the solve shoots on the one free
+//! number, the atom of concessions at the start (at most one side's): the larger a side's
+//! atom, the earlier it stops and the later the other does. Between t1 and the end both hold.
+//!
+//! The pair (s_a, s_b) is integrated by classical Runge–Kutta on a grid aligned with the path's
+//! spans; t1 is refined inside its step by regula falsi on the exact gap. A side whose type is
+//! known has one marginal type, its own. This solves games with an end that the survivors
+//! reach holding; anything else is `Unsolved` (docs/model.md 6.3 says what), where the game is
+//! still played at the belief's mean.
+
+use super::curve::Curve;
+use super::cutoffs::{ALL, EndPayoffs, Survivors, stage};
+use super::hold::hold;
+use super::indifference::Indifference;
+use super::path::{Path, Side, Start};
+use super::regime::ending;
+use crate::model::{DeadlineAction, DeadlineKind, PARTIES, Resolve, Scenario, Target};
+use crate::numeric::regula_falsi;
+
+/// Runge–Kutta steps over the game: an error of order (T / STEPS)⁴ in s.
+const STEPS: usize = 1024;
+
+/// Halvings of the atom's bracket: 2⁻⁶⁰ of `ALL`, below a double's resolution of it.
+const HALVINGS: usize = 60;
+
+/// Atom sizes tried on each side before halving, (k / ATOMS)² of `ALL`.
+const ATOMS: usize = 24;
+
+/// The end of the mixed regime is refined to this relative width.
+const CROSSING: f64 = 1e-13;
+
+/// Steps of regula falsi at most.
+const FALSI_STEPS: usize = 100;
+
+/// Where the two sides' concessions stop, they agree to this (relative to the game's length).
+const MEET: f64 = 1e-9;
+
+/// Where the mixed regime breaks down before both sides are committed: some marginal type would
+/// rather wait even if the other never conceded, and no hold is placed there yet.
+const BROKEN: Unsolved = Unsolved::Unsupported("a mixed regime that breaks down before the end");
+
+/// What the solve found.
+#[derive(Debug)]
+pub(super) enum Solved {
+    /// Each side concedes along its curve until both are committed, and both then hold to the
+    /// game's end.
+    Curves(Box<[Curve; PARTIES]>),
+    /// This side concedes at once: even its whole prior conceding now would not make it stop
+    /// as late as the other.
+    AtOnce(usize),
+}
+
+/// Why the game was not solved here, for docs and tests.
+#[derive(Debug, PartialEq)]
+pub(super) enum Unsolved {
+    /// Every type is known: section 6.1's solve.
+    Known,
+    /// A structure this solve does not cover yet.
+    Unsupported(&'static str),
+}
+
+/// x's type as its opponent believes it, where that is a distribution (the opponent's `belief`,
+/// else x's own `resolve`).
+pub(super) fn prior(sc: &Scenario, x: usize) -> Option<&Resolve> {
+    let p = &sc.parties;
+    let prior = p[1 - x].belief.as_ref().unwrap_or(&p[x].resolve);
+    (!prior.is_constant()).then_some(prior)
+}
+
+/// The equilibrium from `start` with the parties' private types.
+pub(super) fn solve(sc: &Scenario, start: &Start) -> Result<Solved, Unsolved> {
+    let priors = [prior(sc, 0), prior(sc, 1)];
+    if priors.iter().all(Option::is_none) {
+        return Err(Unsolved::Known);
+    }
+    if sc.talks.is_some() {
+        return Err(Unsolved::Unsupported("talks"));
+    }
+    if !start.poisson.is_empty() || start.t0 != 0.0 {
+        return Err(Unsolved::Unsupported("Poisson events"));
+    }
+    let moves_types = sc
+        .events
+        .iter()
+        .flat_map(|e| &e.effects)
+        .any(|f| matches!(f.target, Target::Belief { .. } | Target::Resolve { .. }));
+    if moves_types {
+        return Err(Unsolved::Unsupported("events on types or beliefs"));
+    }
+    let end = sc.game_end();
+    if !end.is_finite() {
+        return Err(Unsolved::Unsupported("a game without an end"));
+    }
+    let gives_in = |d: (f64, DeadlineKind)| {
+        d.0 == end
+            && matches!(
+                d.1,
+                DeadlineKind::Own {
+                    action: DeadlineAction::Concede,
+                    ..
+                }
+            )
+    };
+    if sc.deadlines().any(gives_in) {
+        return Err(Unsolved::Unsupported("a party's own deadline to concede"));
+    }
+    let at = |w: f64| Start {
+        belief: [w; PARTIES],
+        ..*start
+    };
+    let (p0, p1) = (
+        Path::new(sc, &at(0.0), end, &[]),
+        Path::new(sc, &at(1.0), end, &[]),
+    );
+    let known = [0, 1].map(|x| sc.believed_type(1 - x));
+    let game = Game::new([&p0, &p1], priors, known, end)?;
+    game.solve()
+}
+
+/// The game as each type sees it, and the grid it is integrated on.
+struct Game<'p, 'a> {
+    /// The paths at θ = 0 and θ = 1 (the worth 0 and the stake).
+    paths: [&'p Path<'a>; 2],
+    priors: [Option<&'p Resolve>; PARTIES],
+    /// The type of a side whose type is known.
+    known: [f64; PARTIES],
+    /// The grid: `(t_j, span)`, the last at the end.
+    grid: Vec<(f64, usize)>,
+    /// Per side, per span, N_x and M_x at θ = 0 and θ = 1 from the span's start.
+    ind: [Vec<[Indifference; 2]>; PARTIES],
+    /// Per side, at each grid time, what holding to the end brings on the way (the end itself
+    /// worth 0) at θ = 0 and θ = 1, and the weight of what the end is worth (survival and
+    /// discounting): holding to an end worth v is `hold[0..2] + hold[2] v`.
+    hold: [Vec<[f64; 3]>; PARTIES],
+    /// Per side, its payoffs at the end (the stage there).
+    end: [EndPayoffs; PARTIES],
+    /// Values closer than this are equal.
+    tol: f64,
+}
+
+/// One forward integration from an atom.
+struct Shot {
+    /// Where each side's marginal type becomes committed (infinite: not before the end).
+    stop: [f64; PARTIES],
+    /// Each side's `(t, s, s')` nodes up to there.
+    nodes: [Vec<(f64, f64, f64)>; PARTIES],
+}
+
+impl<'p, 'a> Game<'p, 'a> {
+    fn new(
+        paths: [&'p Path<'a>; 2],
+        priors: [Option<&'p Resolve>; PARTIES],
+        known: [f64; PARTIES],
+        end: f64,
+    ) -> Result<Self, Unsolved> {
+        let [p0, p1] = paths;
+        if p0.spans.len() != p1.spans.len() {
+            return Err(Unsolved::Unsupported("paths that differ with the type"));
+        }
+        let t0 = p1.t0;
+        let mut grid = Vec::with_capacity(STEPS + p1.spans.len() + 1);
+        for (k, s) in p1.spans.iter().enumerate() {
+            let hi = s.end.min(end);
+            if hi <= s.start {
+                continue;
+            }
+            let n = (STEPS as f64 * (hi - s.start) / (end - t0)).ceil().max(1.0) as usize;
+            grid.extend((0..n).map(|i| (s.start + (hi - s.start) * i as f64 / n as f64, k)));
+        }
+        let last = grid.last().map_or(0, |g| g.1);
+        grid.push((end, last));
+        let ind = [0, 1].map(|x| {
+            (p1.spans.iter().zip(&p0.spans))
+                .map(|(s1, s0)| {
+                    [
+                        Indifference::on(p0, s0, x, s0.start),
+                        Indifference::on(p1, s1, x, s1.start),
+                    ]
+                })
+                .collect()
+        });
+        let ends = [ending(p0.sc, p0), ending(p1.sc, p1)];
+        let [Some(e0), Some(e1)] = ends else {
+            return Err(Unsolved::Unsupported("a game without an end"));
+        };
+        let hold = [0, 1].map(|x| {
+            let mut v = vec![[0.0; 3]; grid.len()];
+            let mut after = [0.0, 0.0, 1.0];
+            v[grid.len() - 1] = after;
+            for j in (0..grid.len() - 1).rev() {
+                let (t, k) = grid[j];
+                let next = grid[j + 1].0;
+                let on = |w: usize, v: f64| hold(paths[w], &paths[w].spans[k], x, t, next, v);
+                after = [on(0, after[0]), on(1, after[1]), on(0, after[2])];
+                v[j] = after;
+            }
+            for h in &mut v {
+                h[2] -= h[0];
+            }
+            v
+        });
+        let end_payoffs = |x: usize| {
+            let each = [0, 1].map(|w| {
+                let p = paths[w];
+                let s = p.span(end, Side::After);
+                let value = |c: f64| p.value(s, x, end, c);
+                [
+                    value(p.concede(s, x, end)),
+                    value(p.win(s, x)),
+                    value(p.tie(s, x)),
+                ]
+            });
+            EndPayoffs {
+                concede: [each[0][0], each[1][0]],
+                win: [each[0][1], each[1][1]],
+                tie: [each[0][2], each[1][2]],
+                hold: [e0.hold[x], e1.hold[x]],
+            }
+        };
+        let end = [end_payoffs(0), end_payoffs(1)];
+        let scale = (p1.spans.iter().flat_map(|s| s.wbar))
+            .chain(
+                p1.sc
+                    .parties
+                    .iter()
+                    .map(|p| p.breakdown_cost.abs() + p.status_quo.abs()),
+            )
+            .fold(1.0, f64::max);
+        let game = Game {
+            paths,
+            priors,
+            known,
+            grid,
+            ind,
+            hold,
+            end,
+            tol: 1e-9 * scale,
+        };
+        game.no_jumps()?;
+        Ok(game)
+    }
+
+    /// A scheduled event that moves a value of conceding needs an atom to bridge it (6.1), which
+    /// this solve does not place yet.
+    fn no_jumps(&self) -> Result<(), Unsolved> {
+        for w in 0..2 {
+            let p = self.paths[w];
+            for pair in p.spans.windows(2) {
+                let t = pair[1].start;
+                for x in 0..PARTIES {
+                    let before = p.value(&pair[0], x, t, p.concede(&pair[0], x, t));
+                    let after = p.value(&pair[1], x, t, p.concede(&pair[1], x, t));
+                    if (before - after).abs() > self.tol {
+                        return Err(Unsolved::Unsupported("a jump in a value of conceding"));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// x's marginal type where its integrated hazard is s.
+    fn marginal(&self, x: usize, s: f64) -> f64 {
+        match self.priors[x] {
+            Some(p) => p.quantile(-(-s.min(ALL)).exp_m1()),
+            None => self.known[x],
+        }
+    }
+
+    /// The largest type x may have: where its commitment is checked to last.
+    fn top(&self, x: usize) -> f64 {
+        self.marginal(x, ALL)
+    }
+
+    /// Both hazards at t on span k where the integrated hazards are s: y's keeps x's marginal
+    /// type indifferent. NaN where that type would rather wait (N < 0) or the other's concession
+    /// is worth nothing to it (M ≤ 0): the mixed regime does not hold there.
+    fn rates(&self, k: usize, t: f64, s: [f64; PARTIES]) -> [f64; PARTIES] {
+        [1, 0].map(|x| {
+            let m = self.marginal(x, s[x]);
+            let [i0, i1] = self.ind[x][k];
+            let u = t - self.paths[1].spans[k].start;
+            let (n0, n1) = (i0.numerator.at(u), i1.numerator.at(u));
+            let (d0, d1) = (i0.denominator.value(u), i1.denominator.value(u));
+            let (n, d) = (n0 + m * (n1 - n0), d0 + m * (d1 - d0));
+            if n >= 0.0 && d > 0.0 { n / d } else { f64::NAN }
+        })
+    }
+
+    /// The classical Runge–Kutta step of length h from (t, s) on span k.
+    fn step(&self, k: usize, t: f64, s: [f64; PARTIES], h: f64) -> [f64; PARTIES] {
+        let add = |s: [f64; PARTIES], d: [f64; PARTIES], f: f64| [s[0] + f * d[0], s[1] + f * d[1]];
+        let k1 = self.rates(k, t, s);
+        let k2 = self.rates(k, t + 0.5 * h, add(s, k1, 0.5 * h));
+        let k3 = self.rates(k, t + 0.5 * h, add(s, k2, 0.5 * h));
+        let k4 = self.rates(k, t + h, add(s, k3, h));
+        [0, 1].map(|x| s[x] + h / 6.0 * (k1[x] + 2.0 * (k2[x] + k3[x]) + k4[x]))
+    }
+
+    /// x's gap between holding to the end and conceding, for type θ at grid time j, where the
+    /// end is worth `worth` to it.
+    fn gap_at_node(&self, x: usize, j: usize, theta: f64, worth: f64) -> f64 {
+        let (t, k) = self.grid[j];
+        let h = self.hold[x][j];
+        let g = [0, 1].map(|w| {
+            let p = self.paths[w];
+            let s = &p.spans[k.min(p.spans.len() - 1)];
+            let s = if t >= s.start {
+                s
+            } else {
+                p.span(t, Side::After)
+            };
+            h[w] - p.value(s, x, t, p.concede(s, x, t))
+        });
+        g[0] + theta * (g[1] - g[0]) + h[2] * worth
+    }
+
+    /// The same at a time t inside grid step j (on its span).
+    fn gap_inside(&self, x: usize, j: usize, t: f64, theta: f64, worth: f64) -> f64 {
+        let k = self.grid[j].1;
+        let next = self.grid[j + 1].0;
+        let h = self.hold[x][j + 1];
+        let on = |w: usize, v: f64| hold(self.paths[w], &self.paths[w].spans[k], x, t, next, v);
+        let g = [0, 1].map(|w| {
+            let p = self.paths[w];
+            let s = &p.spans[k];
+            on(w, h[w]) - p.value(s, x, t, p.concede(s, x, t))
+        });
+        let weight = on(0, h[0] + h[2]) - on(0, h[0]);
+        g[0] + theta * (g[1] - g[0]) + weight * worth
+    }
+
+    /// The sides at the end's stage if both stopped conceding where their integrated hazards
+    /// are s.
+    fn survivors(&self, s: [f64; PARTIES]) -> [Survivors<'p>; PARTIES] {
+        [0, 1].map(|x| Survivors {
+            prior: self.priors[x],
+            known: self.known[x],
+            s: s[x],
+        })
+    }
+
+    /// Whether x's marginal type is committed where the integrated hazards are s (x's gap, from
+    /// `gap`, given what the end is worth): the end's stage is solved only where the bounds on
+    /// its worth leave the answer open. NaN where that stage has no equilibrium this solve finds.
+    fn committed_gap(&self, x: usize, s: [f64; PARTIES], gap: impl Fn(f64, f64) -> f64) -> f64 {
+        let m = self.marginal(x, s[x]);
+        let (lo, hi) = self.end[x].worth_bounds(m);
+        let at_lo = gap(m, lo);
+        if at_lo >= 0.0 {
+            return at_lo;
+        }
+        if gap(m, hi) < 0.0 {
+            return gap(m, hi);
+        }
+        match stage(&self.end, &self.survivors(s)) {
+            Ok(q) => gap(m, self.end[x].worth(m, q[1 - x])),
+            Err(_) => f64::NAN,
+        }
+    }
+
+    /// Integrate forward from the atom z (a's where positive, b's where negative) until both
+    /// sides' marginal types are committed or the game ends; `None` where the mixed regime
+    /// breaks down on the way.
+    fn shoot(&self, z: f64, keep: bool) -> Option<Shot> {
+        let mut s = [z.max(0.0), (-z).max(0.0)];
+        let mut stop = [f64::INFINITY; PARTIES];
+        // Where each side stopped, its integrated hazard there: its survivors at the end.
+        let mut held = s;
+        let mut nodes: [Vec<(f64, f64, f64)>; PARTIES] = Default::default();
+        let at_end = |s: [f64; PARTIES], stop: &[f64; PARTIES], held: &[f64; PARTIES]| {
+            [0, 1].map(|y| if stop[y].is_finite() { held[y] } else { s[y] })
+        };
+        for x in 0..PARTIES {
+            let g = self.committed_gap(x, s, |m, w| self.gap_at_node(x, 0, m, w));
+            if g.is_nan() {
+                return None;
+            }
+            if g >= 0.0 {
+                // Committed from the start: its curve is its atom there (the rate, unused
+                // where the curve has one node, any positive number).
+                stop[x] = self.grid[0].0;
+                if keep {
+                    nodes[x].push((stop[x], s[x], 1.0));
+                }
+            }
+        }
+        for j in 0..self.grid.len() - 1 {
+            if stop.iter().all(|t| t.is_finite()) {
+                break;
+            }
+            let ((t, k), next) = (self.grid[j], self.grid[j + 1].0);
+            let rate = self.rates(k, t, s);
+            if rate.iter().any(|r| r.is_nan()) {
+                return None;
+            }
+            if keep {
+                for x in (0..PARTIES).filter(|&x| stop[x].is_infinite()) {
+                    nodes[x].push((t, s[x], rate[x]));
+                }
+            }
+            let after = self.step(k, t, s, next - t);
+            for x in 0..PARTIES {
+                if stop[x].is_finite() {
+                    continue;
+                }
+                let there = at_end(after, &stop, &held);
+                let g = self.committed_gap(x, there, |m, w| self.gap_at_node(x, j + 1, m, w));
+                if g.is_nan() {
+                    return None;
+                }
+                if g < 0.0 {
+                    continue;
+                }
+                let gap = |u: f64| {
+                    let su = at_end(self.step(k, t, s, u - t), &stop, &held);
+                    self.committed_gap(x, su, |m, w| self.gap_inside(x, j, u, m, w))
+                };
+                let (lo, hi) = ((t, gap(t)), (next, gap(next)));
+                let at = if lo.1 >= 0.0 {
+                    t
+                } else {
+                    regula_falsi(gap, lo, hi, CROSSING, FALSI_STEPS)
+                };
+                let su = self.step(k, t, s, at - t);
+                stop[x] = at;
+                held[x] = su[x];
+                if keep {
+                    let r = self.rates(k, at, su);
+                    nodes[x].push((at, su[x], r[x]));
+                }
+            }
+            s = after;
+        }
+        Some(Shot { stop, nodes })
+    }
+
+    /// How much later b stops than a, after the atom z (the end standing in for never).
+    fn lag(&self, z: f64) -> Result<f64, Unsolved> {
+        let end = self.grid[self.grid.len() - 1].0;
+        let shot = self.shoot(z, false).ok_or(BROKEN)?;
+        let stop = shot.stop.map(|t| t.min(end + 1.0));
+        Ok(stop[1] - stop[0])
+    }
+
+    fn solve(&self) -> Result<Solved, Unsolved> {
+        // The lag rises with z: a's atom makes a stop sooner and b later.
+        let end = self.grid[self.grid.len() - 1].0;
+        let t0 = self.grid[0].0;
+        let meet = MEET * (end - t0).max(1.0);
+        let z = match self.lag(0.0)? {
+            lag if lag.abs() <= meet => 0.0,
+            lag => self.atom(lag)?,
+        };
+        if z.is_infinite() {
+            let x = if z > 0.0 { 0 } else { 1 };
+            return self.at_once(x);
+        }
+        let shot = self.shoot(z, true).ok_or(BROKEN)?;
+        let [a, b] = shot.stop;
+        if !(a.is_finite() && b.is_finite()) || (a - b).abs() > meet {
+            return Err(Unsolved::Unsupported("concessions that reach the end"));
+        }
+        let held = [0, 1].map(|x| shot.nodes[x].last().map_or(0.0, |n| n.1));
+        let q = stage(&self.end, &self.survivors(held)).map_err(Unsolved::Unsupported)?;
+        self.holds_after(&shot, held, q)?;
+        self.single_crossing(&shot)?;
+        let curves = [0, 1].map(|x| {
+            let mut curve = Curve::new(&shot.nodes[x], self.priors[x].cloned());
+            if q[x] > 0.0 {
+                curve.end_atom = Some((end, held[x] - (-q[x]).ln_1p()));
+            }
+            curve
+        });
+        Ok(Solved::Curves(Box::new(curves)))
+    }
+
+    /// x concedes at once, every type: an equilibrium where not even x's top type would rather
+    /// hold to the end against an opponent that never concedes (and so concedes nothing at the
+    /// end either).
+    fn at_once(&self, x: usize) -> Result<Solved, Unsolved> {
+        let top = self.top(x);
+        if self.gap_at_node(x, 0, top, self.end[x].worth(top, 0.0)) >= 0.0 {
+            return Err(Unsolved::Unsupported(
+                "a side whose top type would rather hold",
+            ));
+        }
+        Ok(Solved::AtOnce(x))
+    }
+
+    /// The atom at the start (signed as in `shoot`) that makes both sides stop at one time: the
+    /// smallest in size at which the lag changes sign, scanned outward on both sides
+    /// (`ATOMS` sizes each, denser near 0: with a stage at the end the lag need not move
+    /// monotonically with the atom) and then halved. Infinite where no atom does: the side that
+    /// stops later at 0 (b for a positive lag) concedes at once.
+    fn atom(&self, lag0: f64) -> Result<f64, Unsolved> {
+        let open = |lag: f64| lag.signum() == lag0.signum();
+        let mut prev = [0.0; 2];
+        for k in 1..=ATOMS {
+            let size = ALL * (k as f64 / ATOMS as f64).powi(2);
+            for (i, sign) in [1.0, -1.0].into_iter().enumerate() {
+                let z = sign * size;
+                if open(self.lag(z)?) {
+                    prev[i] = z;
+                    continue;
+                }
+                let (mut lo, mut hi) = (prev[i], z);
+                for _ in 0..HALVINGS {
+                    let m = 0.5 * (lo + hi);
+                    if open(self.lag(m)?) {
+                        lo = m;
+                    } else {
+                        hi = m;
+                    }
+                }
+                return Ok(hi);
+            }
+        }
+        Ok(if lag0 > 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        })
+    }
+
+    /// After the concessions stop, the survivors hold to the end: at every grid time from
+    /// there, holding beats conceding for every survivor. The gap is convex in the type (the
+    /// end's worth is the better of two lines), so it is checked at the lowest survivor, at the
+    /// top of the prior and at the cutoff of the end's stage.
+    fn holds_after(
+        &self,
+        shot: &Shot,
+        held: [f64; PARTIES],
+        q: [f64; PARTIES],
+    ) -> Result<(), Unsolved> {
+        let sides = self.survivors(held);
+        for x in 0..PARTIES {
+            let types = [sides[x].type_at(0.0), self.top(x), sides[x].type_at(q[x])];
+            let from = self.grid.partition_point(|g| g.0 <= shot.stop[x]);
+            for j in from..self.grid.len() {
+                for theta in types {
+                    let worth = self.end[x].worth(theta, q[1 - x]);
+                    if self.gap_at_node(x, j, theta, worth) < -self.tol {
+                        return Err(Unsolved::Unsupported("a hold that does not last"));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Higher types must gain more from waiting (N_x / M_x falls with θ) wherever a private
+    /// side's types concede: else the order of concessions is not an equilibrium.
+    fn single_crossing(&self, shot: &Shot) -> Result<(), Unsolved> {
+        for x in (0..PARTIES).filter(|&x| self.priors[x].is_some()) {
+            for &(t, _, _) in &shot.nodes[1 - x] {
+                let k = self.grid[self.grid.partition_point(|g| g.0 <= t).max(1) - 1].1;
+                let [i0, i1] = self.ind[x][k];
+                let u = t - self.paths[1].spans[k].start;
+                let (n0, n1) = (i0.numerator.at(u), i1.numerator.at(u));
+                let (d0, d1) = (i0.denominator.value(u), i1.denominator.value(u));
+                if (n1 - n0) * d0 - n0 * (d1 - d0) > self.tol {
+                    return Err(Unsolved::Unsupported("single crossing fails"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
