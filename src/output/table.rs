@@ -229,9 +229,14 @@ fn describe_types(o: &mut String, sc: &Scenario) {
                     ),
                     None => "hold through the end".to_string(),
                 };
+                let atoms: String = c
+                    .atoms()
+                    .iter()
+                    .map(|(t, p)| format!(" ({p:.4} of them at t = {t:.4})"))
+                    .collect();
                 let _ = writeln!(
                     o,
-                    "  {}: {:.4} concede at the start, then by type until t = {:.4}: {:.4} in all{below}; \
+                    "  {}: {:.4} concede at the start, then by type{atoms} until t = {:.4}: {:.4} in all{below}; \
                      the rest {end}",
                     sc.parties[i].id,
                     share(c.at_start()),

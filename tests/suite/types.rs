@@ -216,7 +216,8 @@ fn narrow_types_tend_to_the_complete_information_solution() {
 /// leave a status quo, worth more or less than conceding (then the survivors play a Bayesian
 /// chicken there), lines that move, audience and
 /// breakdown costs, discounting, demands, a breakdown hazard, a scheduled pressure step on one
-/// side; uniform
+/// side, in one case of three (the nearest sides) a scheduled rise in one side's audience cost (an atom of the
+/// other's concessions bridges it); uniform
 /// private types on side a (one case in four) or on both. Side b is side a with every number
 /// moved by up to ±`spread` (a fraction), so that the sides are near enough for both to mix
 /// (far apart, one side concedes at once: the solve's other branch).
@@ -285,6 +286,16 @@ pub fn random_typed(case: u64) -> String {
         ["a", "b"][(case / 2 % 2) as usize],
         u(0.0, 0.05)
     );
+    if case.is_multiple_of(3) {
+        // A loss of face: a scheduled rise in one side's audience cost lowers its value of
+        // conceding there, which the other side's atom bridges.
+        text += &format!(
+            "[[event]]\nname = \"face\"\nat = {:.3}\nparty = \"{}\"\neffects = [\"audience_cost += {:.3}\"]\n",
+            u(0.2, 1.5),
+            ["a", "b"][(case / 3 % 2) as usize],
+            u(0.01, 0.08)
+        );
+    }
     text
 }
 
@@ -352,7 +363,7 @@ fn no_type_gains_by_deviating_in_random_scenarios() {
             .unwrap_or(default)
     };
     let (cases, rounds) = (var("IMPASSE_CASES", 16), var("IMPASSE_ROUNDS", 20_000));
-    let (mut solved, mut atoms, mut at_once) = (0, 0, 0);
+    let (mut solved, mut atoms, mut at_once, mut bridged) = (0, 0, 0, 0);
     let mut worst = (f64::NEG_INFINITY, String::new());
     for case in 0..cases {
         let text = random_typed(case);
@@ -364,8 +375,10 @@ fn no_type_gains_by_deviating_in_random_scenarios() {
         solved += 1;
         let plan = solve_at_start(&sc);
         match &plan.curves {
-            [Some(a), Some(b)] if a.at(0.0) > 0.0 || b.at(0.0) > 0.0 => atoms += 1,
-            [Some(_), Some(_)] => {}
+            [Some(a), Some(b)] => {
+                atoms += usize::from(a.at(0.0) > 0.0 || b.at(0.0) > 0.0);
+                bridged += usize::from(!a.atoms().is_empty() || !b.atoms().is_empty());
+            }
             _ => at_once += 1,
         }
         for x in 0..2 {
@@ -394,7 +407,7 @@ fn no_type_gains_by_deviating_in_random_scenarios() {
     }
     println!(
         "{solved} of {cases} solved ({atoms} with an atom at the start, {at_once} with a side \
-         conceding at once); worst {} ({:.2} se)",
+         conceding at once, {bridged} with an atom at an event); worst {} ({:.2} se)",
         worst.1, worst.0
     );
     assert!(solved >= cases / 2, "only {solved} of {cases} solved");
@@ -404,4 +417,5 @@ fn no_type_gains_by_deviating_in_random_scenarios() {
         mixing >= cases / 4,
         "only {mixing} of {cases} have both sides mixing"
     );
+    assert!(bridged >= 1, "no scenario has an atom at an event");
 }

@@ -48,6 +48,15 @@ impl Curve {
         self.s[0]
     }
 
+    /// The atoms inside the curve (at scheduled events): `(when, the share of those still
+    /// holding that concede there)`; the atoms at the start and at the end are not among them.
+    pub fn atoms(&self) -> Vec<(f64, f64)> {
+        (1..self.t.len())
+            .filter(|&k| self.t[k] == self.t[k - 1] && self.s[k] > self.s[k - 1])
+            .map(|k| (self.t[k], -(self.s[k - 1] - self.s[k]).exp_m1()))
+            .collect()
+    }
+
     /// s where the curve ends: a budget above it never concedes on the curve.
     pub fn last(&self) -> f64 {
         self.s[self.s.len() - 1]

@@ -55,6 +55,13 @@ const MEET: f64 = 1e-9;
 /// rather wait even if the other never conceded, and no hold is placed there yet.
 const BROKEN: Unsolved = Unsolved::Unsupported("a mixed regime that breaks down before the end");
 
+/// A curve's node: `(t, s, s')`.
+type Node = (f64, f64, f64);
+
+/// A scheduled event's move in each side's value of conceding: per side, the drop
+/// ℒ_x(s−) − ℒ_x(s+) and the room 𝒢_x(s) − ℒ_x(s+), each at θ = 0 and θ = 1.
+type Jump = [[[f64; 2]; 2]; PARTIES];
+
 /// What the solve found.
 #[derive(Debug)]
 pub(super) enum Solved {
@@ -150,6 +157,8 @@ struct Game<'p, 'a> {
     hold: [Vec<[f64; 3]>; PARTIES],
     /// Per side, its payoffs at the end (the stage there).
     end: [EndPayoffs; PARTIES],
+    /// Where a scheduled event moves a value of conceding: the grid node and the move.
+    jumps: Vec<(usize, Jump)>,
     /// Values closer than this are equal.
     tol: f64,
 }
@@ -159,7 +168,7 @@ struct Shot {
     /// Where each side's marginal type becomes committed (infinite: not before the end).
     stop: [f64; PARTIES],
     /// Each side's `(t, s, s')` nodes up to there.
-    nodes: [Vec<(f64, f64, f64)>; PARTIES],
+    nodes: [Vec<Node>; PARTIES],
 }
 
 impl<'p, 'a> Game<'p, 'a> {
@@ -250,27 +259,73 @@ impl<'p, 'a> Game<'p, 'a> {
             ind,
             hold,
             end,
+            jumps: Vec::new(),
             tol: 1e-9 * scale,
         };
-        game.no_jumps()?;
-        Ok(game)
+        let jumps = game.jumps();
+        Ok(Game { jumps, ..game })
     }
 
-    /// A scheduled event that moves a value of conceding needs an atom to bridge it (6.1), which
-    /// this solve does not place yet.
-    fn no_jumps(&self) -> Result<(), Unsolved> {
-        for w in 0..2 {
-            let p = self.paths[w];
-            for pair in p.spans.windows(2) {
-                let t = pair[1].start;
-                for x in 0..PARTIES {
-                    let before = p.value(&pair[0], x, t, p.concede(&pair[0], x, t));
-                    let after = p.value(&pair[1], x, t, p.concede(&pair[1], x, t));
-                    if (before - after).abs() > self.tol {
-                        return Err(Unsolved::Unsupported("a jump in a value of conceding"));
-                    }
-                }
+    /// The grid nodes where a scheduled event moves a value of conceding, with the drops and
+    /// rooms there (see `jumps`).
+    fn jumps(&self) -> Vec<(usize, Jump)> {
+        let mut out = Vec::new();
+        for j in 1..self.grid.len() {
+            if self.grid[j].1 == self.grid[j - 1].1 {
+                continue;
             }
+            let t = self.grid[j].0;
+            // Per side: [drop at θ = 0 and 1, room at θ = 0 and 1].
+            let each = [0, 1].map(|x| {
+                let [at0, at1] = [0, 1].map(|w| {
+                    let p = self.paths[w];
+                    let (sb, sa) = (p.span(t, Side::Before), p.span(t, Side::After));
+                    let after = p.value(sa, x, t, p.concede(sa, x, t));
+                    let before = p.value(sb, x, t, p.concede(sb, x, t));
+                    [before - after, p.value(sa, x, t, p.win(sa, x)) - after]
+                });
+                [[at0[0], at1[0]], [at0[1], at1[1]]]
+            });
+            if each.iter().any(|e| e[0].iter().any(|d| d.abs() > self.tol)) {
+                if std::env::var("TYDBG").is_ok() {
+                    eprintln!("jump at {t}: {each:?}");
+                }
+                out.push((j, each));
+            }
+        }
+        out
+    }
+
+    /// At a scheduled event that lowers x's value of conceding at its marginal type, the other
+    /// side concedes with the atom that keeps that type indifferent across it: 6.1's
+    /// π = drop / room, at the marginal type. One that raises it would need a hold before the
+    /// event, which this solve does not place.
+    fn bridge(
+        &self,
+        jump: &Jump,
+        s: &mut [f64; PARTIES],
+        stop: &[f64; PARTIES],
+    ) -> Result<(), Unsolved> {
+        let before = *s;
+        for x in (0..PARTIES).filter(|&x| stop[x].is_infinite()) {
+            let m = self.marginal(x, before[x]);
+            let at = |v: [f64; 2]| v[0] + m * (v[1] - v[0]);
+            let (drop, room) = (at(jump[x][0]), at(jump[x][1]));
+            if drop.abs() <= self.tol {
+                continue;
+            }
+            let y = 1 - x;
+            if drop < 0.0 {
+                return Err(Unsolved::Unsupported(
+                    "an event that raises a value of conceding",
+                ));
+            }
+            if stop[y].is_finite() || room <= drop {
+                return Err(Unsolved::Unsupported(
+                    "an event that lowers a value of conceding where the other side holds",
+                ));
+            }
+            s[y] -= (-(drop / room)).ln_1p();
         }
         Ok(())
     }
@@ -378,19 +433,19 @@ impl<'p, 'a> Game<'p, 'a> {
     /// Integrate forward from the atom z (a's where positive, b's where negative) until both
     /// sides' marginal types are committed or the game ends; `None` where the mixed regime
     /// breaks down on the way.
-    fn shoot(&self, z: f64, keep: bool) -> Option<Shot> {
+    fn shoot(&self, z: f64, keep: bool) -> Result<Shot, Unsolved> {
         let mut s = [z.max(0.0), (-z).max(0.0)];
         let mut stop = [f64::INFINITY; PARTIES];
         // Where each side stopped, its integrated hazard there: its survivors at the end.
         let mut held = s;
-        let mut nodes: [Vec<(f64, f64, f64)>; PARTIES] = Default::default();
+        let mut nodes: [Vec<Node>; PARTIES] = Default::default();
         let at_end = |s: [f64; PARTIES], stop: &[f64; PARTIES], held: &[f64; PARTIES]| {
             [0, 1].map(|y| if stop[y].is_finite() { held[y] } else { s[y] })
         };
         for x in 0..PARTIES {
             let g = self.committed_gap(x, s, |m, w| self.gap_at_node(x, 0, m, w));
             if g.is_nan() {
-                return None;
+                return Err(BROKEN);
             }
             if g >= 0.0 {
                 // Committed from the start: its curve is its atom there (the rate, unused
@@ -406,9 +461,18 @@ impl<'p, 'a> Game<'p, 'a> {
                 break;
             }
             let ((t, k), next) = (self.grid[j], self.grid[j + 1].0);
+            if let Some((_, jump)) = self.jumps.iter().find(|jump| jump.0 == j) {
+                self.jump_at(
+                    j,
+                    jump,
+                    &mut s,
+                    (&mut stop, &mut held),
+                    keep.then_some(&mut nodes),
+                )?;
+            }
             let rate = self.rates(k, t, s);
             if rate.iter().any(|r| r.is_nan()) {
-                return None;
+                return Err(BROKEN);
             }
             if keep {
                 for x in (0..PARTIES).filter(|&x| stop[x].is_infinite()) {
@@ -421,9 +485,9 @@ impl<'p, 'a> Game<'p, 'a> {
                     continue;
                 }
                 let there = at_end(after, &stop, &held);
-                let g = self.committed_gap(x, there, |m, w| self.gap_at_node(x, j + 1, m, w));
+                let g = self.committed_gap(x, there, |m, w| self.gap_inside(x, j, next, m, w));
                 if g.is_nan() {
-                    return None;
+                    return Err(BROKEN);
                 }
                 if g < 0.0 {
                     continue;
@@ -448,13 +512,43 @@ impl<'p, 'a> Game<'p, 'a> {
             }
             s = after;
         }
-        Some(Shot { stop, nodes })
+        Ok(Shot { stop, nodes })
+    }
+
+    /// The atoms at grid node j's event (`bridge`), with the nodes just before them. 6.1's atom
+    /// keeps the marginal type indifferent where it goes on mixing after the event (its value
+    /// there is its value of conceding); a side committed right after the event would need
+    /// another, which this solve does not place.
+    fn jump_at(
+        &self,
+        j: usize,
+        jump: &Jump,
+        s: &mut [f64; PARTIES],
+        (stop, held): (&[f64; PARTIES], &[f64; PARTIES]),
+        nodes: Option<&mut [Vec<Node>; PARTIES]>,
+    ) -> Result<(), Unsolved> {
+        let t = self.grid[j].0;
+        let before = *s;
+        self.bridge(jump, s, stop)?;
+        let there = [0, 1].map(|y| if stop[y].is_finite() { held[y] } else { s[y] });
+        for x in (0..PARTIES).filter(|&x| stop[x].is_infinite()) {
+            if self.committed_gap(x, there, |m, w| self.gap_at_node(x, j, m, w)) >= 0.0 {
+                return Err(Unsolved::Unsupported("an event after which a side holds"));
+            }
+        }
+        if let Some(nodes) = nodes {
+            let rate = self.rates(self.grid[j - 1].1, t, before);
+            for x in (0..PARTIES).filter(|&x| stop[x].is_infinite()) {
+                nodes[x].push((t, before[x], rate[x]));
+            }
+        }
+        Ok(())
     }
 
     /// How much later b stops than a, after the atom z (the end standing in for never).
     fn lag(&self, z: f64) -> Result<f64, Unsolved> {
         let end = self.grid[self.grid.len() - 1].0;
-        let shot = self.shoot(z, false).ok_or(BROKEN)?;
+        let shot = self.shoot(z, false)?;
         let stop = shot.stop.map(|t| t.min(end + 1.0));
         Ok(stop[1] - stop[0])
     }
@@ -472,7 +566,7 @@ impl<'p, 'a> Game<'p, 'a> {
             let x = if z > 0.0 { 0 } else { 1 };
             return self.at_once(x);
         }
-        let shot = self.shoot(z, true).ok_or(BROKEN)?;
+        let shot = self.shoot(z, true)?;
         let [a, b] = shot.stop;
         if !(a.is_finite() && b.is_finite()) || (a - b).abs() > meet {
             return Err(Unsolved::Unsupported("concessions that reach the end"));
