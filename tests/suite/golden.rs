@@ -59,6 +59,14 @@ const PINS: &[(&str, [&str; 3])] = &[
         ],
     ),
     (
+        "scenarios/deadline-effect.toml",
+        [
+            "24a70aa0e61837a934ee27720ecd20b2b0d5624510ed1640f6407aaa08559017",
+            "525a625237769fbec5adf9f400a374f88aae201eeb387349c000c3a1c412d782",
+            "46dfeee7a2721fe360ed4a1c920707dec29910578376f9be684b7c5af33742c8",
+        ],
+    ),
+    (
         "scenarios/war-of-attrition.toml",
         [
             "ec332b9c257bc6206037662f74f67027d58c9eff57034f9c54e623741eb4303f",

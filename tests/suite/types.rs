@@ -188,6 +188,22 @@ fn a_deadline_worth_less_than_conceding_bunches_concessions_at_it() {
     assert_eq!(lull, 0, "rounds ending in the lull");
 }
 
+/// The bundled scenarios/deadline-effect.toml (the second example): every type of either side,
+/// at quantiles 0.1, 0.3, 0.5, 0.7 and 0.9, gains nothing by deviating. (The ordinary audit, one
+/// stopping time for all types, loses: a side's types cannot all do best at one time.)
+#[test]
+fn the_bundled_deadline_effect_leaves_no_type_a_deviation_that_pays() {
+    let text = std::fs::read_to_string("scenarios/deadline-effect.toml").unwrap();
+    let sc = common::scenario(&text);
+    for x in 0..2 {
+        let prior = impasse::strategy::equilibrium::prior_of(&sc, x).expect("private");
+        for q in [0.1, 0.3, 0.5, 0.7, 0.9] {
+            let (g, se) = type_gain(&sc, x, prior.quantile(q), 20_000);
+            assert!(g <= 4.0 * se, "side {x}, quantile {q}: gain {g} (se {se})");
+        }
+    }
+}
+
 /// As the types narrow to a point the equilibrium tends to the complete-information one: with
 /// θ ~ U[1 − ε, 1 + ε] both sides concede at hazard 0.5 (c / V) until t* = 1, where
 /// θ / 2 = c (2 − t), then hold; the curves are within O(ε) of that.

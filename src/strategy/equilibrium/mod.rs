@@ -8,7 +8,10 @@
 //! the regimes (`regime`), finding where each side is committed and where atoms of concessions
 //! bridge a jump, with `hold` for what the sides expect while both hold and far out in a game
 //! without an end; `talks` solves the game at meetings; `stage` each instant at which both may
-//! concede; `plan` turns the solution into the segments the engine plays.
+//! concede; `plan` turns the solution into the segments the engine plays. Where a side's type is
+//! private, `types` solves the Bayesian equilibrium forward at the marginal types instead (with
+//! `cutoffs` for the stage at the end), and a side's plan is a `curve` a round reads at its
+//! type's quantile.
 
 mod continuous;
 mod curve;

@@ -1,28 +1,32 @@
-//! The equilibrium where a side's type is private (docs/model.md 6.3): each side's types
-//! concede in order, lowest first, so what the opponent learns by t is that the side's type is
-//! above its *marginal type* m_x(t) = Q_x(s_x(t)), with s_x the integrated hazard of its
-//! concessions and Q_x(s) = F_x⁻¹(1 − e⁻ˢ) its prior's quantile. While both marginal types are
-//! uncommitted they are indifferent, which is section 6's hazard at the marginal type:
+//! The equilibrium where a side's type is private (docs/model.md 6.1, "Private types"; MODEL.md
+//! 6.3): each side's types concede in order, lowest first, so what the opponent learns by t is
+//! that the side's type is above its *marginal type* m_x(t) = Q_x(s_x(t)), with s_x the
+//! integrated hazard of its concessions and Q_x(s) = F_x⁻¹(1 − e⁻ˢ) its prior's quantile. While
+//! both marginal types are uncommitted they are indifferent, which is section 6's hazard at the
+//! marginal type:
 //!
 //! ```text
 //! s_y'(t) = N_x(t, m_x(t)) / M_x(t, m_x(t))
 //! ```
 //!
 //! Every payoff is affine in the type (docs/model.md 4), so the game is read off two paths, at
-//! θ = 0 and θ = 1, and N_x, M_x, and x's gap between holding to the end and conceding now,
-//! A_x(t) + θ B_x(t), are affine in θ too. A type is committed where that gap is non-negative:
-//! holding to the end (the hazard, the deadline) beats conceding even if the opponent never
-//! concedes. Going forward from the start, each side's marginal type rises and its commitment
-//! cutoff falls; the mixed regime ends where they meet, at t1_x. Both sides must stop at one
-//! t1 (the side that stopped first would be waited out), so the solve shoots on the one free
-//! number, the atom of concessions at the start (at most one side's): the larger a side's
-//! atom, the earlier it stops and the later the other does. Between t1 and the end both hold.
+//! θ = 0 and θ = 1, and N_x, M_x, and x's gap between holding to the end and conceding now are
+//! affine in θ too, but for what the end is worth, which the stage there sets (`cutoffs`). A
+//! type is committed where that gap is non-negative: holding to the end (the hazard, the stage
+//! at the end) beats conceding even if the opponent never concedes before it. Going forward from
+//! the start, each side's marginal type rises and its commitment cutoff falls; the mixed regime
+//! ends where they meet, at t1_x. Both sides must stop at one t1 (the side that stopped first
+//! would be waited out), so the solve shoots on the one free number, the atom of concessions at
+//! the start (at most one side's), scanning both sides' atoms outward from 0 and halving where
+//! the lag between the stops changes sign; where none closes it, the side that stops later
+//! concedes at once. Between t1 and the end both hold; at the end the survivors play the stage.
+//! A scheduled event that lowers a value of conceding is bridged by the other side's atom at the
+//! marginal type (`bridge`).
 //!
 //! The pair (s_a, s_b) is integrated by classical Runge–Kutta on a grid aligned with the path's
 //! spans; t1 is refined inside its step by regula falsi on the exact gap. A side whose type is
-//! known has one marginal type, its own. This solves games with an end that the survivors
-//! reach holding; anything else is `Unsolved` (docs/model.md 6.3 says what), where the game is
-//! still played at the belief's mean.
+//! known has one marginal type, its own. What this does not cover yet is `Unsolved`, with the
+//! reason (docs/model.md lists them), where the game is still solved at the beliefs' means.
 
 use super::curve::Curve;
 use super::cutoffs::{ALL, EndPayoffs, Survivors, stage};
