@@ -180,6 +180,18 @@ impl Resolve {
 }
 
 #[cfg(test)]
+impl Resolve {
+    /// Uniform on `[low, high]`, as validation would build it: for unit tests.
+    pub(crate) fn uniform(low: f64, high: f64) -> Resolve {
+        Resolve::Uniform {
+            low,
+            high,
+            d: Uniform::new(low, high).unwrap(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use rand::SeedableRng;
@@ -206,11 +218,7 @@ mod tests {
     #[test]
     fn cdf_inverts_quantile_for_every_distribution() {
         let all = [
-            Resolve::Uniform {
-                low: 0.2,
-                high: 1.0,
-                d: Uniform::new(0.2, 1.0).unwrap(),
-            },
+            Resolve::uniform(0.2, 1.0),
             Resolve::Normal {
                 mean: 0.5,
                 sd: 0.4,

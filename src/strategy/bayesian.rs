@@ -220,15 +220,7 @@ pub fn solve(sides: [Side; 2], pivot: f64) -> [Plan; 2] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand_distr::{Exp, Uniform};
-
-    fn uniform(low: f64, high: f64) -> Resolve {
-        Resolve::Uniform {
-            low,
-            high,
-            d: Uniform::new(low, high).unwrap(),
-        }
-    }
+    use rand_distr::Exp;
 
     fn exponential(mean: f64) -> Resolve {
         Resolve::Exponential {
@@ -250,7 +242,7 @@ mod tests {
     #[test]
     fn symmetric_tables_match_the_closed_forms_for_every_pivot() {
         for pivot in [0.1, 0.5, 0.9] {
-            let u = uniform(0.0, 1.0);
+            let u = Resolve::uniform(0.0, 1.0);
             let side = Side {
                 prior: &u,
                 stake: 1.0,
@@ -318,7 +310,7 @@ mod tests {
     /// concedes with an atom at t = 0, whose top type is indifferent there.
     #[test]
     fn a_positive_lowest_value_gives_the_other_side_an_atom() {
-        let (u0, u1) = (uniform(0.0, 1.0), uniform(0.5, 1.5));
+        let (u0, u1) = (Resolve::uniform(0.0, 1.0), Resolve::uniform(0.5, 1.5));
         let side = |prior| Side {
             prior,
             stake: 1.0,
@@ -333,7 +325,7 @@ mod tests {
 
     #[test]
     fn the_bucket_index_finds_what_a_full_search_finds() {
-        let (u0, e1) = (uniform(0.0, 1.0), exponential(2.0));
+        let (u0, e1) = (Resolve::uniform(0.0, 1.0), exponential(2.0));
         let plans = solve(
             [
                 Side {

@@ -237,6 +237,37 @@ fn check_prints_closed_form_predictions() {
 }
 
 #[test]
+fn check_says_how_equilibrium_plays_private_types() {
+    // Solved with types: the structure, the deadline's atom included.
+    impasse()
+        .args(["check", "scenarios/deadline-effect.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "private types (Bayesian equilibrium",
+        ))
+        .stdout(predicate::str::contains("until t = 1.6858"))
+        .stdout(predicate::str::contains(
+            "where 0.3862 of them concede (at t = 2.0000)",
+        ));
+    // Not solved with types yet: the reason, and what is played instead.
+    impasse()
+        .args(["check", "scenarios/iran-p5plus1-2013.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "private types: not solved with types yet (Poisson events)",
+        ))
+        .stdout(predicate::str::contains("the game at the beliefs' means"));
+    // Every type known: nothing said.
+    impasse()
+        .args(["check", "scenarios/war-of-attrition.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("private types").not());
+}
+
+#[test]
 fn strategies_lists_every_strategy_with_its_source() {
     let mut a = impasse().arg("strategies").assert().success();
     for s in impasse::model::CATALOG {

@@ -95,20 +95,9 @@ struct Solver<'p, 'a> {
 }
 
 pub(super) fn solve(path: &Path, end: Option<End>, horizon: Option<f64>) -> Solution {
-    let scale = path
-        .spans
-        .iter()
-        .flat_map(|s| s.wbar)
-        .chain(
-            path.sc
-                .parties
-                .iter()
-                .map(|p| p.breakdown_cost.abs() + p.status_quo.abs()),
-        )
-        .fold(1.0, f64::max);
     let mut solver = Solver {
         path,
-        tol: VALUE_TOL * scale,
+        tol: VALUE_TOL * path.scale(),
         out: Solution::default(),
     };
     solver.run(end, horizon);

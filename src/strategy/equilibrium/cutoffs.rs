@@ -221,15 +221,6 @@ fn one_known(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand_distr::Uniform;
-
-    fn uniform(low: f64, high: f64) -> Resolve {
-        Resolve::Uniform {
-            low,
-            high,
-            d: Uniform::new(low, high).unwrap(),
-        }
-    }
 
     /// A chicken at the end with types U[0, 1] on both sides: conceding pays 0.5 − 0.4 θ over
     /// holding, a tie pays the same as conceding and winning pays 1 more than holding
@@ -237,7 +228,7 @@ mod tests {
     /// (0.5 − q) / 0.4 and q = share below it: q = (0.5 − q) / 0.4, q = 5/14 on both sides.
     #[test]
     fn a_symmetric_chicken_with_types_has_its_cutoffs_where_each_is_indifferent() {
-        let prior = uniform(0.0, 1.0);
+        let prior = Resolve::uniform(0.0, 1.0);
         let pay = EndPayoffs {
             concede: [0.5, 0.1],
             win: [1.0, 1.0],

@@ -238,6 +238,14 @@ impl<'a> Path<'a> {
         path
     }
 
+    /// The size of the game's payoffs: the largest worth on the path, breakdown cost plus status
+    /// quo, or 1. Tolerances on values are relative to it.
+    pub fn scale(&self) -> f64 {
+        (self.spans.iter().flat_map(|s| s.wbar))
+            .chain((self.sc.parties.iter()).map(|p| p.breakdown_cost.abs() + p.status_quo.abs()))
+            .fold(1.0, f64::max)
+    }
+
     /// The numerator's event term where the games after events at total rate ρ are solved:
     /// flow − ρ L_x.
     fn price_exits(&mut self, rho: f64) {

@@ -247,14 +247,6 @@ impl<'p, 'a> Game<'p, 'a> {
             }
         };
         let end = [end_payoffs(0), end_payoffs(1)];
-        let scale = (p1.spans.iter().flat_map(|s| s.wbar))
-            .chain(
-                p1.sc
-                    .parties
-                    .iter()
-                    .map(|p| p.breakdown_cost.abs() + p.status_quo.abs()),
-            )
-            .fold(1.0, f64::max);
         let game = Game {
             paths,
             priors,
@@ -264,7 +256,7 @@ impl<'p, 'a> Game<'p, 'a> {
             hold,
             end,
             jumps: Vec::new(),
-            tol: 1e-9 * scale,
+            tol: 1e-9 * p1.scale(),
         };
         let jumps = game.jumps();
         Ok(Game { jumps, ..game })
@@ -364,8 +356,19 @@ impl<'p, 'a> Game<'p, 'a> {
 
     /// The classical Runge–Kutta step of length h from (t, s) on span k.
     fn step(&self, k: usize, t: f64, s: [f64; PARTIES], h: f64) -> [f64; PARTIES] {
+        self.step_from(k, t, s, h, self.rates(k, t, s))
+    }
+
+    /// The same where the rates at (t, s), `k1`, are known already.
+    fn step_from(
+        &self,
+        k: usize,
+        t: f64,
+        s: [f64; PARTIES],
+        h: f64,
+        k1: [f64; PARTIES],
+    ) -> [f64; PARTIES] {
         let add = |s: [f64; PARTIES], d: [f64; PARTIES], f: f64| [s[0] + f * d[0], s[1] + f * d[1]];
-        let k1 = self.rates(k, t, s);
         let k2 = self.rates(k, t + 0.5 * h, add(s, k1, 0.5 * h));
         let k3 = self.rates(k, t + 0.5 * h, add(s, k2, 0.5 * h));
         let k4 = self.rates(k, t + h, add(s, k3, h));
@@ -483,7 +486,7 @@ impl<'p, 'a> Game<'p, 'a> {
                     nodes[x].push((t, s[x], rate[x]));
                 }
             }
-            let after = self.step(k, t, s, next - t);
+            let after = self.step_from(k, t, s, next - t, rate);
             for x in 0..PARTIES {
                 if stop[x].is_finite() {
                     continue;
