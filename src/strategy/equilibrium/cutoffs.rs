@@ -107,12 +107,15 @@ fn reply(pay: &EndPayoffs, side: &Survivors, q: f64) -> Result<f64, Unsolved> {
     let (g0, g1) = (pay.gain(0.0, q), pay.gain(1.0, q));
     let slope = g1 - g0;
     let tol = 1e-12 * (g0.abs() + g1.abs()).max(1.0);
-    if pay.gain(lo, q) < 0.0 {
+    let (at_lo, at_hi) = (pay.gain(lo, q), pay.gain(hi, q));
+    if at_lo < 0.0 && at_hi < 0.0 {
         return Ok(0.0);
     }
-    if pay.gain(hi, q) >= 0.0 {
+    if at_lo >= 0.0 && at_hi >= 0.0 {
         return Ok(1.0);
     }
+    // Some survivors concede and some hold: by a cutoff below which they concede only where Φ
+    // falls with θ; where it rises, the low ones would hold and the high ones concede.
     if slope > tol {
         return Err("single crossing fails at the end");
     }
@@ -244,5 +247,27 @@ mod tests {
         for qx in q {
             assert!((qx - 5.0 / 14.0).abs() < 1e-12, "{q:?}");
         }
+    }
+
+    /// Where conceding at the end gains the higher types more (Φ rising in θ), the order of
+    /// concessions by type is not an equilibrium: the stage says so rather than place cutoffs.
+    #[test]
+    fn a_stage_where_higher_types_gain_more_from_conceding_is_refused() {
+        let prior = Resolve::uniform(0.0, 1.0);
+        let pay = EndPayoffs {
+            concede: [0.0, 0.8],
+            win: [1.0, 1.0],
+            tie: [0.0, 0.8],
+            hold: [0.4, 0.4],
+        };
+        let side = Survivors {
+            prior: Some(&prior),
+            known: 0.5,
+            s: 0.0,
+        };
+        assert_eq!(
+            stage(&[pay, pay], &[side, side]),
+            Err("single crossing fails at the end")
+        );
     }
 }
