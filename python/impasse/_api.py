@@ -226,17 +226,18 @@ def tournament(scenario, *, entrants=None, scenarios=None, rounds=None, seed=Non
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def audit(scenario=None, *, grid=None, at=None, history=True, rounds=None, seed=None,
-          threads=None, set=None, report=True, quiet=False):
+def audit(scenario=None, *, grid=None, at=None, history=True, types=None, rounds=None,
+          seed=None, threads=None, set=None, report=True, quiet=False):
     """How much each party could gain by deviating from its strategy, as ``impasse audit``.
 
     grid: deviations at this many equal steps over the game (besides every scheduled event and
     deadline); at: more times to try conceding at; history: where random events can fire, also
-    try the best rule that waits for them (False: ``--no-history``). Other arguments as
-    :func:`run`; None audits the bundled scenario.
+    try the best rule that waits for them (False: ``--no-history``); types: where a party's type
+    is private, audit this many of its types on their own (``--types``; default 5, 0: none).
+    Other arguments as :func:`run`; None audits the bundled scenario.
 
     Returns a Result with the tables audit and deviations (column ``deviations``: ``time`` or
-    ``history``).
+    ``history``; ``type_quantile`` and ``type`` on the rows of a type, empty on a party's own).
     """
     args = []
     if grid is not None:
@@ -245,6 +246,8 @@ def audit(scenario=None, *, grid=None, at=None, history=True, rounds=None, seed=
         args += ["--at", ",".join(_value(t) for t in at)]
     if not history:
         args += ["--no-history"]
+    if types is not None:
+        args += ["--types", _value(types)]
     args += _flags(set, rounds, seed, threads, report)
     return _command("audit", scenario, args, quiet, optional=True)
 

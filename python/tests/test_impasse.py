@@ -165,6 +165,13 @@ def test_audit_writes_what_the_cli_writes(tmp_path):
     plain = impasse.audit(BUNDLED, grid=20, history=False, rounds=2_000, seed=4, quiet=True,
                           report=False)
     assert set(plain.audit["deviations"].dropna()) == {"time"}
+    # Iran's type is private: a row per type at the quantiles (k - 0.5)/K, as many as asked.
+    typed = impasse.audit(BUNDLED, grid=20, types=2, history=False, rounds=1_000, seed=4,
+                          quiet=True, report=False)
+    iran = typed.audit[typed.audit["party"] == "iran"]
+    assert sorted(iran["type_quantile"].dropna()) == [0.25, 0.75]
+    p5 = typed.audit[typed.audit["party"] == "p5plus1"]
+    assert p5["type_quantile"].isna().all()
 
 
 def test_check_and_strategies_print_what_the_cli_prints():

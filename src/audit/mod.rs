@@ -13,6 +13,7 @@
 
 pub mod files;
 pub mod history;
+pub mod types;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,7 @@ use crate::engine::{Engine, Scratch, Shadow};
 use crate::model::{EventTiming, PARTIES, Scenario};
 use crate::runner::{self, Merge};
 use history::{Histories, Rule};
+use types::TypeAt;
 
 /// The end of the deviations' times: the end of the game (its earliest deadline, a party's own
 /// included), or the horizon if that comes first. Past it every deviation pays what never
@@ -65,6 +67,19 @@ struct Sums {
     deviations: Vec<[ExactSum; 4]>,
 }
 
+impl Sums {
+    fn merge(&mut self, o: &Sums) {
+        for (x, y) in self.profile.iter_mut().zip(&o.profile) {
+            x.merge(y);
+        }
+        for (x, y) in self.deviations.iter_mut().zip(&o.deviations) {
+            for (u, v) in x.iter_mut().zip(y) {
+                u.merge(v);
+            }
+        }
+    }
+}
+
 /// The history deviation: the histories told apart, each party's rule (chosen on the training
 /// rounds, the same in every shard), and per party Σ u, Σ u², Σ d, Σ d² of following it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -86,6 +101,17 @@ pub struct Totals {
     /// The history deviation, where the scenario has random events and the audit tried it.
     #[serde(default)]
     pub history: Option<Box<HistoryTotals>>,
+    /// The types audited, where a party's type is private.
+    #[serde(default)]
+    pub types: Vec<TypeTotals>,
+}
+
+/// One type's sums: its party's, in the scenario where its type is that one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TypeTotals {
+    /// The type.
+    pub at: TypeAt,
+    sums: Sums,
 }
 
 impl Totals {
@@ -102,7 +128,11 @@ impl Totals {
             s.profile.iter().all(ExactSum::is_finite)
                 && s.deviations.iter().flatten().all(ExactSum::is_finite)
         };
-        for s in &self.parties {
+        for s in self
+            .parties
+            .iter()
+            .chain(self.types.iter().map(|t| &t.sums))
+        {
             if s.deviations.len() != self.grid.len() + 1 || !finite(s) {
                 return Err("its sums are not one finite set per deviation of its grid".to_string());
             }
@@ -127,26 +157,26 @@ impl Merge for Totals {
     fn merge(&mut self, o: &Totals) {
         self.rounds += o.rounds;
         for (a, b) in self.parties.iter_mut().zip(&o.parties) {
-            for (x, y) in a.profile.iter_mut().zip(&b.profile) {
-                x.merge(y);
-            }
-            for (x, y) in a.deviations.iter_mut().zip(&b.deviations) {
-                for (u, v) in x.iter_mut().zip(y) {
-                    u.merge(v);
-                }
-            }
+            a.merge(b);
         }
         if let (Some(a), Some(b)) = (&mut self.history, &o.history) {
             for (x, y) in a.sums.iter_mut().flatten().zip(b.sums.iter().flatten()) {
                 x.merge(y);
             }
         }
+        for (a, b) in self.types.iter_mut().zip(&o.types) {
+            a.sums.merge(&b.sums);
+        }
     }
 }
 
 impl Totals {
-    /// No rounds yet, over `grid`, with the history rules if any.
-    fn empty(grid: &[f64], history: Option<&(Histories, [Rule; PARTIES])>) -> Totals {
+    /// No rounds yet, over `grid`, with the history rules if any, and `types`.
+    fn empty(
+        grid: &[f64],
+        history: Option<&(Histories, [Rule; PARTIES])>,
+        types: &[TypeAt],
+    ) -> Totals {
         let sums = || Sums {
             profile: Default::default(),
             deviations: vec![Default::default(); grid.len() + 1],
@@ -162,15 +192,21 @@ impl Totals {
                     sums: Default::default(),
                 })
             }),
+            types: (types.iter())
+                .map(|&at| TypeTotals { at, sums: sums() })
+                .collect(),
         }
     }
 
-    /// Whether `o` was made with the same history rules (parts of one audit always are).
+    /// Whether `o` was made with the same history rules and types (parts of one audit always
+    /// are).
     pub fn same_rules(&self, o: &Totals) -> bool {
-        match (&self.history, &o.history) {
-            (Some(a), Some(b)) => a.histories == b.histories && a.rules == b.rules,
-            (a, b) => a.is_none() && b.is_none(),
-        }
+        let types = |t: &Totals| t.types.iter().map(|t| t.at).collect::<Vec<_>>();
+        types(self) == types(o)
+            && match (&self.history, &o.history) {
+                (Some(a), Some(b)) => a.histories == b.histories && a.rules == b.rules,
+                (a, b) => a.is_none() && b.is_none(),
+            }
     }
 
     /// How many rounds were played.
@@ -181,16 +217,20 @@ impl Totals {
 
 /// Play the audit's rounds of `batches` (the runner's batches of `sc.simulation.rounds`); with
 /// `history`, where the scenario has random events, first choose each party's history rule on
-/// the training rounds (`history::training`) and value it on these rounds too.
+/// the training rounds (`history::training`) and value it on these rounds too; and audit each
+/// of `types` (`types::types`) on the same rounds, its party shadowed in the scenario at that type.
 pub fn run_batches(
     sc: &Scenario,
     seed: u64,
     grid: &[f64],
     batches: std::ops::Range<u64>,
     history: bool,
+    types: &[TypeAt],
     progress: &(dyn Fn(u64) + Sync),
 ) -> Totals {
     let engine = Engine::new(sc);
+    let typed: Vec<Scenario> = types.iter().map(|t| types::at_type(sc, t)).collect();
+    let typed: Vec<Engine> = typed.iter().map(Engine::new).collect();
     let rules = Histories::of(sc).filter(|_| history).map(|h| {
         let rules = history::choose(&engine, seed, grid, &h, progress);
         (h, rules)
@@ -199,20 +239,77 @@ pub fn run_batches(
         sc.simulation.rounds,
         batches,
         progress,
-        || Totals::empty(grid, rules.as_ref()),
+        || Totals::empty(grid, rules.as_ref(), types),
         |rounds| {
             let n = rounds.end - rounds.start;
-            let mut batch = Batch::new(grid, rules.as_ref());
+            let mut batch = Batch::new(grid, rules.as_ref(), types.len());
             let mut scratch = engine.scratch();
+            let mut scratches: Vec<Scratch> = typed.iter().map(Engine::scratch).collect();
             for r in rounds {
                 for i in 0..PARTIES {
                     batch.play(&engine, seed, r, i, &mut scratch);
                 }
+                for (k, (e, s)) in typed.iter().zip(&mut scratches).enumerate() {
+                    batch.play_type(k, types[k].party, e, seed, r, s);
+                }
             }
             progress(n);
-            batch.totals(n)
+            batch.totals(n, types)
         },
     )
+}
+
+/// One party's sums over a batch's rounds, in plain doubles.
+#[derive(Clone)]
+struct Tally {
+    /// [profile, profile²].
+    profile: [f64; 2],
+    /// Per deviation [u, u², d, d²].
+    sums: Vec<[f64; 4]>,
+    /// Deviations after a round's end all pay what never conceding pays: added once per round
+    /// to `after[m]` (m the first of them) and spread by a running sum.
+    after: Vec<[f64; 4]>,
+}
+
+impl Tally {
+    fn new(deviations: usize) -> Tally {
+        Tally {
+            profile: [0.0; 2],
+            sums: vec![[0.0; 4]; deviations],
+            after: vec![[0.0; 4]; deviations],
+        }
+    }
+
+    /// A round whose profile paid `p`, the first `m` deviations `payoffs`, the rest `never`.
+    fn add(&mut self, payoffs: &[f64], p: f64, never: f64, m: usize) {
+        self.profile[0] += p;
+        self.profile[1] += p * p;
+        for (s, &u) in self.sums.iter_mut().zip(&payoffs[..m]) {
+            add(s, u, p);
+        }
+        add(&mut self.after[m], never, p);
+    }
+
+    /// The exact sums.
+    fn exact(mut self) -> Sums {
+        let mut running = [0.0; 4];
+        for (s, a) in self.sums.iter_mut().zip(&self.after) {
+            for j in 0..4 {
+                running[j] += a[j];
+                s[j] += running[j];
+            }
+        }
+        Sums {
+            profile: self.profile.map(exact),
+            deviations: self.sums.iter().map(|s| s.map(exact)).collect(),
+        }
+    }
+}
+
+fn exact(x: f64) -> ExactSum {
+    let mut s = ExactSum::default();
+    s.add(x);
+    s
 }
 
 /// One batch's sums, in plain doubles (in round order, so the same on any thread), made exact
@@ -222,12 +319,9 @@ struct Batch<'a> {
     rules: Option<&'a (Histories, [Rule; PARTIES])>,
     payoffs: Vec<f64>,
     counts: Vec<u32>,
-    /// Per party: [profile, profile²] and per deviation [u, u², d, d²].
-    profile: [[f64; 2]; PARTIES],
-    sums: [Vec<[f64; 4]>; PARTIES],
-    /// Deviations after a round's end all pay what never conceding pays: added once per round
-    /// to `after[m]` (m the first of them) and spread by a running sum.
-    after: [Vec<[f64; 4]>; PARTIES],
+    parties: [Tally; PARTIES],
+    /// Per type audited.
+    types: Vec<Tally>,
     /// Per party: following its history rule.
     history: [[f64; 4]; PARTIES],
 }
@@ -241,7 +335,11 @@ fn add(s: &mut [f64; 4], u: f64, p: f64) {
 }
 
 impl<'a> Batch<'a> {
-    fn new(grid: &'a [f64], rules: Option<&'a (Histories, [Rule; PARTIES])>) -> Batch<'a> {
+    fn new(
+        grid: &'a [f64],
+        rules: Option<&'a (Histories, [Rule; PARTIES])>,
+        types: usize,
+    ) -> Batch<'a> {
         let k = grid.len() + 1;
         let events = rules.map_or(0, |(h, _)| h.events());
         Batch {
@@ -249,9 +347,8 @@ impl<'a> Batch<'a> {
             rules,
             payoffs: vec![0.0; grid.len()],
             counts: vec![0; grid.len() * events],
-            profile: [[0.0; 2]; PARTIES],
-            sums: [vec![[0.0; 4]; k], vec![[0.0; 4]; k]],
-            after: [vec![[0.0; 4]; k], vec![[0.0; 4]; k]],
+            parties: [Tally::new(k), Tally::new(k)],
+            types: vec![Tally::new(k); types],
             history: [[0.0; 4]; PARTIES],
         }
     }
@@ -264,41 +361,38 @@ impl<'a> Batch<'a> {
         }
         engine.play_shadowed(seed, r, scratch, &mut shadow);
         let (p, never, m) = (shadow.profile, shadow.never, shadow.evaluated());
-        self.profile[i][0] += p;
-        self.profile[i][1] += p * p;
-        for (s, &u) in self.sums[i].iter_mut().zip(&self.payoffs[..m]) {
-            add(s, u, p);
-        }
-        add(&mut self.after[i][m], never, p);
+        self.parties[i].add(&self.payoffs, p, never, m);
         if let Some((h, rules)) = self.rules {
             let u = history::follow(&rules[i], h, &self.payoffs, &self.counts, m, never);
             add(&mut self.history[i], u, p);
         }
     }
 
+    /// Round r of type k's scenario (`engine`), with its party i shadowed.
+    fn play_type(
+        &mut self,
+        k: usize,
+        i: usize,
+        engine: &Engine,
+        seed: u64,
+        r: u64,
+        scratch: &mut Scratch,
+    ) {
+        let mut shadow = Shadow::new(i, self.grid, &mut self.payoffs);
+        engine.play_shadowed(seed, r, scratch, &mut shadow);
+        let (p, never, m) = (shadow.profile, shadow.never, shadow.evaluated());
+        self.types[k].add(&self.payoffs, p, never, m);
+    }
+
     /// The batch's exact sums, over `n` rounds.
-    fn totals(mut self, n: u64) -> Totals {
-        for (sums, after) in self.sums.iter_mut().zip(&self.after) {
-            let mut running = [0.0; 4];
-            for (s, a) in sums.iter_mut().zip(after) {
-                for j in 0..4 {
-                    running[j] += a[j];
-                    s[j] += running[j];
-                }
-            }
-        }
-        let exact = |x: f64| {
-            let mut s = ExactSum::default();
-            s.add(x);
-            s
-        };
-        let party = |i: usize| Sums {
-            profile: self.profile[i].map(exact),
-            deviations: self.sums[i].iter().map(|s| s.map(exact)).collect(),
-        };
-        let mut totals = Totals::empty(self.grid, self.rules);
+    fn totals(self, n: u64, types: &[TypeAt]) -> Totals {
+        let mut totals = Totals::empty(self.grid, self.rules, types);
         totals.rounds = n;
-        totals.parties = [party(0), party(1)];
+        let [a, b] = self.parties;
+        totals.parties = [a.exact(), b.exact()];
+        for (t, tally) in totals.types.iter_mut().zip(self.types) {
+            t.sums = tally.exact();
+        }
         if let Some(h) = &mut totals.history {
             h.sums = self.history.map(|s| s.map(exact));
         }
@@ -338,6 +432,17 @@ pub struct PartyAudit {
     pub best: usize,
     /// The history rule, where tried.
     pub history: Option<HistoryAudit>,
+    /// Where the party's type is private, each type's audit (without history rules or types).
+    pub types: Vec<TypeAudit>,
+}
+
+/// The audit of one type of a party whose type is private.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeAudit {
+    /// The type.
+    pub at: TypeAt,
+    /// Its value curve, best deviation and gain.
+    pub audit: PartyAudit,
 }
 
 /// The best rule that waits for random events, as valued on the audit's rounds.
@@ -352,9 +457,27 @@ pub struct HistoryAudit {
 }
 
 impl PartyAudit {
-    /// What the best time fixed in advance gains over the profile, with its paired interval.
+    /// What the best time fixed in advance gains over the profile, with its paired interval;
+    /// where the party's type is private, per type: the interim gain, the mean over its types of
+    /// their best times' gains (its interval the mean of theirs, which holds however the types'
+    /// estimates are correlated).
     pub fn gain(&self) -> Estimate {
-        self.deviations[self.best].difference
+        if self.types.is_empty() {
+            return self.deviations[self.best].difference;
+        }
+        mean_estimate(self.types.iter().map(|t| t.audit.gain()))
+    }
+
+    /// The payoff of the best time fixed in advance; per type, the party's payoff plus its
+    /// interim gain (what it would get if each type took its best time), without an interval.
+    pub fn best_payoff(&self) -> Estimate {
+        if self.types.is_empty() {
+            return self.deviations[self.best].payoff;
+        }
+        Estimate {
+            value: self.payoff.value + self.gain().value,
+            ci: None,
+        }
     }
 
     /// What the party's best deviation gains: the history rule's where that pays more than the
@@ -367,43 +490,63 @@ impl PartyAudit {
     }
 }
 
+/// The mean of estimates, its interval the mean of theirs (none if one has none).
+fn mean_estimate(e: impl Iterator<Item = Estimate> + Clone) -> Estimate {
+    let n = e.clone().count() as f64;
+    let value = e.clone().map(|e| e.value).sum::<f64>() / n;
+    let ci = (e.map(|e| e.ci))
+        .try_fold((0.0, 0.0), |(lo, hi), ci| ci.map(|(a, b)| (lo + a, hi + b)))
+        .map(|(lo, hi)| (lo / n, hi / n));
+    Estimate { value, ci }
+}
+
 impl Totals {
-    /// Each party's value curve, best deviation and gain.
+    /// Each party's value curve, best deviation and gain, and per type where its type is private.
     pub fn report(&self) -> [PartyAudit; PARTIES] {
         let n = self.rounds;
         let est = |s: &[ExactSum]| mean_ci(s[0].value(), s[1].value(), n);
         [0, 1].map(|i| {
-            let sums = &self.parties[i];
-            let deviations: Vec<Deviation> = sums
-                .deviations
-                .iter()
-                .enumerate()
-                .map(|(k, s)| Deviation {
-                    time: self.grid.get(k).copied(),
-                    payoff: est(&s[..2]),
-                    difference: est(&s[2..]),
-                })
-                .collect();
-            let best = (0..deviations.len())
-                .max_by(|&a, &b| {
-                    deviations[a]
-                        .payoff
-                        .value
-                        .total_cmp(&deviations[b].payoff.value)
-                })
-                .expect("never is always a deviation");
             let history = self.history.as_ref().map(|h| HistoryAudit {
                 rule: history::describe(&h.rules[i], &h.histories, &self.grid),
                 payoff: est(&h.sums[i][..2]),
                 difference: est(&h.sums[i][2..]),
             });
-            PartyAudit {
-                payoff: est(&sums.profile),
-                deviations,
-                best,
-                history,
-            }
+            let types = (self.types.iter())
+                .filter(|t| t.at.party == i)
+                .map(|t| TypeAudit {
+                    at: t.at,
+                    audit: self.audit_of(&t.sums, None, Vec::new()),
+                })
+                .collect();
+            self.audit_of(&self.parties[i], history, types)
         })
+    }
+
+    /// One party's (or type's) value curve and best deviation from its sums.
+    fn audit_of(
+        &self,
+        sums: &Sums,
+        history: Option<HistoryAudit>,
+        types: Vec<TypeAudit>,
+    ) -> PartyAudit {
+        let est = |s: &[ExactSum]| mean_ci(s[0].value(), s[1].value(), self.rounds);
+        let deviations: Vec<Deviation> = (sums.deviations.iter().enumerate())
+            .map(|(k, s)| Deviation {
+                time: self.grid.get(k).copied(),
+                payoff: est(&s[..2]),
+                difference: est(&s[2..]),
+            })
+            .collect();
+        let best = (0..deviations.len())
+            .max_by(|&a, &b| (deviations[a].payoff.value).total_cmp(&deviations[b].payoff.value))
+            .expect("never is always a deviation");
+        PartyAudit {
+            payoff: est(&sums.profile),
+            deviations,
+            best,
+            history,
+            types,
+        }
     }
 }
 
@@ -442,18 +585,41 @@ pub struct Settings {
     pub at: Vec<f64>,
     /// Whether to try the history rule (where random events can fire).
     pub history: bool,
+    /// Types audited per party whose type is private (0: none).
+    pub types: u64,
 }
 
-/// The audit's settings: `--grid`, `--at` and `--no-history` over the scenario's `[audit]`
-/// table. The error is the message for the user.
-pub fn settings(
-    loaded: &crate::scenario::Loaded,
-    grid: Option<u64>,
-    at: &[f64],
-    no_history: bool,
-) -> Result<Settings, String> {
+/// What the command line asks of an audit, over the scenario's `[audit]` table.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Flags {
+    /// `--grid`.
+    pub grid: Option<u64>,
+    /// `--at`.
+    pub at: Vec<f64>,
+    /// `--no-history`.
+    pub no_history: bool,
+    /// `--types`.
+    pub types: Option<u64>,
+}
+
+/// The audit's settings: `--grid`, `--at`, `--no-history` and `--types` over the scenario's
+/// `[audit]` table. The error is the message for the user.
+pub fn settings(loaded: &crate::scenario::Loaded, flags: &Flags) -> Result<Settings, String> {
+    let Flags {
+        grid,
+        at,
+        no_history,
+        types,
+    } = flags.clone();
     let table = loaded.audit.clone().unwrap_or_default();
     let history = !no_history && table.history.unwrap_or(true);
+    let types = types.or(table.types).unwrap_or(types::DEFAULT_TYPES);
+    if types > types::MOST_TYPES {
+        return Err(format!(
+            "--types: at most {} types a party, got {types}",
+            types::MOST_TYPES
+        ));
+    }
     let points = grid.or(table.grid).unwrap_or(DEFAULT_GRID);
     if !(2..=100_000).contains(&points) {
         return Err(format!(
@@ -461,7 +627,7 @@ pub fn settings(
         ));
     }
     let mut times = table.at;
-    times.extend_from_slice(at);
+    times.extend(at);
     let end = end(&loaded.scenario);
     if let Some(bad) = times
         .iter()
@@ -475,6 +641,7 @@ pub fn settings(
         points,
         at: times,
         history,
+        types,
     })
 }
 
@@ -485,6 +652,7 @@ pub fn table(s: &Settings) -> toml_edit::Table {
     let arr: toml_edit::Array = s.at.iter().copied().collect();
     t.insert("at", toml_edit::value(arr));
     t.insert("history", toml_edit::value(s.history));
+    t.insert("types", toml_edit::value(s.types as i64));
     t
 }
 
@@ -518,23 +686,49 @@ pub fn summary(sc: &Scenario, parties: &[PartyAudit; PARTIES]) -> String {
             q.strategy.describe()
         );
         let _ = writeln!(o, "    payoff          {}", with_ci(&p.payoff));
-        let _ = writeln!(o, "    best deviation  {at}: {}", with_ci(&best.payoff));
-        let g = p.gain();
-        let z = if se(&g) > 0.0 { g.value / se(&g) } else { 0.0 };
-        let _ = writeln!(
-            o,
-            "    gain            {} ({z:+.1} standard errors)",
-            with_ci(&g)
-        );
+        let z = |g: &Estimate| if se(g) > 0.0 { g.value / se(g) } else { 0.0 };
+        if p.types.is_empty() {
+            let _ = writeln!(o, "    best deviation  {at}: {}", with_ci(&best.payoff));
+            let g = p.gain();
+            let _ = writeln!(
+                o,
+                "    gain            {} ({:+.1} standard errors)",
+                with_ci(&g),
+                z(&g)
+            );
+        } else {
+            let _ = writeln!(o, "    per type        best deviation            gain");
+            for t in &p.types {
+                let (a, g) = (&t.audit, t.audit.gain());
+                let at = match a.deviations[a.best].time {
+                    Some(t) => format!("concede at {}", num(t)),
+                    None => "never concede".into(),
+                };
+                let _ = writeln!(
+                    o,
+                    "      q {:<4} {:<8} {at:<25} {} ({:+.1} se)",
+                    num(t.at.quantile),
+                    num(t.at.theta),
+                    with_ci(&g),
+                    z(&g)
+                );
+            }
+            let g = p.gain();
+            let _ = writeln!(
+                o,
+                "    interim gain    {} (mean over its types)",
+                with_ci(&g)
+            );
+        }
         if let Some(h) = &p.history {
             let g = h.difference;
-            let z = if se(&g) > 0.0 { g.value / se(&g) } else { 0.0 };
             let _ = writeln!(o, "    waiting for events: {}", h.rule);
             let _ = writeln!(o, "      payoff        {}", with_ci(&h.payoff));
             let _ = writeln!(
                 o,
-                "      gain          {} ({z:+.1} standard errors)",
-                with_ci(&g)
+                "      gain          {} ({:+.1} standard errors)",
+                with_ci(&g),
+                z(&g)
             );
         }
     }

@@ -16,8 +16,15 @@ pub(super) fn audit(a: AuditArgs, host: &Host) -> Result<()> {
     let shard = f.shard()?;
     let loaded = load(a.scenario.as_deref(), a.scenario_args.set, &f.sim)?;
     let sc = &loaded.scenario;
-    let settings = audit::settings(&loaded, a.grid, &a.at, a.no_history).map_err(Usage)?;
+    let asked = audit::Flags {
+        grid: a.grid,
+        at: a.at,
+        no_history: a.no_history,
+        types: a.types,
+    };
+    let settings = audit::settings(&loaded, &asked).map_err(Usage)?;
     let grid = audit::grid(sc, settings.points as usize, &settings.at);
+    let types = audit::types::types(sc, settings.types);
     let dir = checked_out_dir(f.out.clone(), &loaded, "audit")?;
     // A shard writes its own part folder; the shards of one job share DIR.
     let _lock = if shard.is_none() { lock(&dir)? } else { None };
@@ -33,7 +40,7 @@ pub(super) fn audit(a: AuditArgs, host: &Host) -> Result<()> {
     let seed = sc.simulation.seed;
     let play = |n| bar.inc(n);
     let totals =
-        pool.install(|| audit::run_batches(sc, seed, &grid, slice.clone(), history, &play));
+        pool.install(|| audit::run_batches(sc, seed, &grid, slice.clone(), history, &types, &play));
     bar.finish_and_clear();
     let table = audit::table(&settings);
     let manifest =

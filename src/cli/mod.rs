@@ -320,6 +320,10 @@ struct AuditArgs {
     /// where the scenario has Poisson events; it doubles the rounds played).
     #[arg(long)]
     no_history: bool,
+    /// Audit each party whose type is private at K types, the quantiles (k - 0.5)/K of its
+    /// prior (default: the [audit] table's, else 5; 0: none); each is one more pass.
+    #[arg(long, value_name = "K")]
+    types: Option<u64>,
     #[command(flatten)]
     flags: RunFlags,
 }

@@ -142,6 +142,8 @@ pub struct RawAudit {
     pub at: Vec<f64>,
     /// Whether to try the best rule that waits for random events (default: yes).
     pub history: Option<bool>,
+    /// Types audited per party whose type is private (default 5; 0: none).
+    pub types: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]

@@ -55,7 +55,7 @@ fn audit_writes_the_value_curves_the_gains_and_a_table() {
     let lines: Vec<&str> = audit.lines().collect();
     assert_eq!(
         lines[0],
-        "party,strategy,deviations,payoff,ci_low,ci_high,best_deviation,best_payoff,gain,gain_ci_low,gain_ci_high"
+        "party,strategy,deviations,type_quantile,type,payoff,ci_low,ci_high,best_deviation,best_payoff,gain,gain_ci_low,gain_ci_high"
     );
     assert_eq!(
         lines.len(),
@@ -63,20 +63,24 @@ fn audit_writes_the_value_curves_the_gains_and_a_table() {
         "two parties and the NashConv row: no random events, no history rows"
     );
     assert!(
-        lines[1].starts_with("a,equilibrium,time,")
-            && lines[2].starts_with("b,hazard:rate=0.2:growth=0,time,")
+        lines[1].starts_with("a,equilibrium,time,,,")
+            && lines[2].starts_with("b,hazard:rate=0.2:growth=0,time,,,")
     );
-    assert!(lines[3].starts_with(",,,,,,,,"));
+    assert!(lines[3].starts_with(",,,,,,,,,,"));
     let dev = fs::read_to_string(out.join("deviations.csv")).unwrap();
     assert!(dev.starts_with(
-        "party,deviations,deviation,time,payoff,ci_low,ci_high,difference,diff_ci_low,diff_ci_high\n"
+        "party,deviations,type_quantile,type,deviation,time,payoff,ci_low,ci_high,difference,diff_ci_low,diff_ci_high\n"
     ));
     // 11 steps over [0, 2], the event at 1 and the deadline among them, 0.5 and 1.25, and never.
     let a_rows: Vec<&str> = dev.lines().filter(|l| l.starts_with("a,")).collect();
     assert_eq!(a_rows.len(), 11 + 2 + 1);
-    assert!(a_rows[0].starts_with("a,time,immediate,0.0,"));
-    assert!(a_rows.iter().any(|l| l.starts_with("a,time,at_time,1.25,")));
-    assert!(a_rows.last().unwrap().starts_with("a,time,never,,"));
+    assert!(a_rows[0].starts_with("a,time,,,immediate,0.0,"));
+    assert!(
+        a_rows
+            .iter()
+            .any(|l| l.starts_with("a,time,,,at_time,1.25,"))
+    );
+    assert!(a_rows.last().unwrap().starts_with("a,time,,,never,,"));
 }
 
 #[test]
@@ -213,28 +217,28 @@ fn the_audit_finds_a_gain_that_only_waiting_for_an_event_gives() {
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect();
     let num = |r: &[String], k: usize| r[k].parse::<f64>().unwrap();
-    // party,strategy,deviations,payoff,ci_low,ci_high,best_deviation,best_payoff,gain,gain_ci_low,gain_ci_high
+    // party,strategy,deviations,type_quantile,type,payoff,ci_low,ci_high,best_deviation,best_payoff,gain,gain_ci_low,gain_ci_high
     // The profile pays −1.5 in every round, so a deviation's payoff and its gain share one
     // interval.
-    let se = |r: &[String]| (num(r, 10) - num(r, 9)) / (2.0 * 1.959964);
+    let se = |r: &[String]| (num(r, 12) - num(r, 11)) / (2.0 * 1.959964);
     let time = &rows[0];
     assert_eq!((time[0].as_str(), time[2].as_str()), ("a", "time"));
     let fixed = offer_fixed_payoff();
     assert!(
-        (num(time, 7) - fixed).abs() <= 4.0 * se(time),
+        (num(time, 9) - fixed).abs() <= 4.0 * se(time),
         "the best fixed time pays {} where its closed form is {fixed}",
-        num(time, 7)
+        num(time, 9)
     );
     let history = &rows[1];
     assert_eq!((history[0].as_str(), history[2].as_str()), ("a", "history"));
     let expected = offer_rule_payoff();
     assert!(
-        (num(history, 7) - expected).abs() <= 4.0 * se(history),
+        (num(history, 9) - expected).abs() <= 4.0 * se(history),
         "the rule pays {} where its closed form is {expected} (se {})",
-        num(history, 7),
+        num(history, 9),
         se(history)
     );
-    assert!((num(history, 8) - (expected + 1.5)).abs() <= 4.0 * se(history));
+    assert!((num(history, 10) - (expected + 1.5)).abs() <= 4.0 * se(history));
     // What only waiting for the event gives, in closed form: both figures above are measured
     // within 4 standard errors of theirs, so the audit finds it.
     assert!(expected - fixed > 0.3);
@@ -242,12 +246,12 @@ fn the_audit_finds_a_gain_that_only_waiting_for_an_event_gives() {
     let best = |party: &str| {
         rows.iter()
             .filter(|r| r[0] == party)
-            .map(|r| num(r, 8))
+            .map(|r| num(r, 10))
             .fold(f64::NEG_INFINITY, f64::max)
     };
     let nash = rows.last().unwrap();
     assert_eq!(nash[0], "");
-    assert!((num(nash, 8) - best("a") - best("b")).abs() < 1e-12);
+    assert!((num(nash, 10) - best("a") - best("b")).abs() < 1e-12);
     // The shards choose the same rule and merge into the same bytes as one pass; so do threads.
     let (parts, merged) = (dir.path().join("parts"), dir.path().join("merged"));
     let f = file.to_str().unwrap();
@@ -308,7 +312,120 @@ fn an_audit_with_an_own_deadline_before_the_horizon_gets_its_report() {
     let dev = fs::read_to_string(out.join("deviations.csv")).unwrap();
     let last_time = dev
         .lines()
-        .filter_map(|l| l.split(',').nth(3)?.parse::<f64>().ok())
+        .filter_map(|l| l.split(',').nth(5)?.parse::<f64>().ok())
         .fold(0.0, f64::max);
     assert_eq!(last_time, 20.0, "the grid ends with the game");
+}
+
+/// A's type is private (b believes it uniform on [0.2, 1]); b's is known.
+const TYPED: &str = r#"
+title = "Private types"
+[parties.a]
+stake = 1
+pressure = 0.5
+leverage = 0.5
+resolve = { distribution = "uniform", low = 0.2, high = 1.0 }
+strategy = "equilibrium"
+[parties.b]
+stake = 1
+pressure = 0.5
+leverage = 0.5
+strategy = "equilibrium"
+[deadline]
+at = 2
+breakdown_probability = 1
+[simulation]
+rounds = 4000
+"#;
+
+/// Where a party's type is private the audit takes it per type (docs/model.md 6.2): rows per
+/// type at the quantiles (k − 0.5)/K of its prior, the party's own row carrying the interim
+/// gain (the mean of its types'), a value curve per type; `--types` sets K (0: none), the
+/// `[audit]` table too, and shards merge into the one pass's bytes.
+#[test]
+fn a_private_type_is_audited_per_type_and_its_shards_merge() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("typed.toml");
+    fs::write(&file, TYPED).unwrap();
+    let file = file.display().to_string();
+    let whole = dir.path().join("whole");
+    impasse()
+        .args(["audit", &file, "--grid", "21", "--types", "4", "-o"])
+        .arg(&whole)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("per type"))
+        .stdout(predicate::str::contains("interim gain"));
+    let audit = fs::read_to_string(whole.join("audit.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = audit
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    // a's own row, its four types, b's row (known: no types), the NashConv.
+    assert_eq!(rows.len(), 1 + 4 + 1 + 1, "{audit}");
+    assert_eq!(&rows[0][..5], ["a", "equilibrium", "time", "", ""]);
+    assert_eq!(rows[0][8], "per type");
+    let num = |s: &str| s.parse::<f64>().unwrap();
+    let mut gains = 0.0;
+    for (k, r) in rows[1..5].iter().enumerate() {
+        let q = (k as f64 + 0.5) / 4.0;
+        assert_eq!((r[0], r[2]), ("a", "time"));
+        assert_eq!(num(r[3]), q);
+        assert!((num(r[4]) - (0.2 + 0.8 * q)).abs() < 1e-12, "{r:?}");
+        gains += num(r[10]);
+    }
+    assert!(
+        (num(rows[0][10]) - gains / 4.0).abs() < 1e-12,
+        "interim gain"
+    );
+    assert_eq!(&rows[5][..5], ["b", "equilibrium", "time", "", ""]);
+    let dev = fs::read_to_string(whole.join("deviations.csv")).unwrap();
+    // Per curve: 21 steps (the deadline among them) and never; a's own and its four types', b's.
+    assert_eq!(dev.lines().count() - 1, 22 * (1 + 4 + 1));
+    let report = fs::read_to_string(whole.join("report.html")).unwrap();
+    assert!(report.contains("interim gain") && report.contains("(q 0.125)"));
+
+    let (parts, merged) = (dir.path().join("parts"), dir.path().join("merged"));
+    common::shards(&["audit", &file, "--grid", "21", "--types", "4"], &parts, 3);
+    common::merge(&[&parts], &merged);
+    same_bytes(
+        &whole,
+        &merged,
+        &["audit.csv", "deviations.csv", "manifest.toml"],
+    );
+    // The manifest keeps the number of types, so it reproduces the audit.
+    let again = dir.path().join("again");
+    impasse()
+        .arg("audit")
+        .arg(whole.join("manifest.toml"))
+        .args(["-q", "-o"])
+        .arg(&again)
+        .assert()
+        .success();
+    same_bytes(&whole, &again, &["audit.csv", "deviations.csv"]);
+
+    // No types: the party's ordinary audit only.
+    let none = dir.path().join("none");
+    impasse()
+        .args(["audit", &file, "--grid", "21", "--types", "0", "-q", "-o"])
+        .arg(&none)
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(none.join("audit.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        1 + 3
+    );
+    impasse()
+        .args(["audit", &file, "--types", "100", "-o"])
+        .arg(dir.path().join("no"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--types: at most 99 types a party, got 100",
+        ));
+    assert!(!dir.path().join("no").exists());
 }

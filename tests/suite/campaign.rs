@@ -160,7 +160,7 @@ fn gains(text: &str, rounds: u64, seed: u64) -> [(f64, f64); 2] {
     sc.simulation.seed = seed;
     let g = audit::grid(&sc, 100, &[]);
     let batches = impasse::runner::batch_count(rounds);
-    let totals = audit::run_batches(&sc, seed, &g, 0..batches, true, &|_| {});
+    let totals = audit::run_batches(&sc, seed, &g, 0..batches, true, &[], &|_| {});
     totals.report().map(|p| {
         let g = p.best_gain();
         (g.value, audit::se(&g))

@@ -171,7 +171,7 @@ fn scenario(text: &str, rounds: u64, seed: u64) -> Scenario {
 fn audit_gains(sc: &Scenario, grid: usize) -> [(f64, f64); 2] {
     let g = audit::grid(sc, grid, &[]);
     let batches = impasse::runner::batch_count(sc.simulation.rounds);
-    let totals = audit::run_batches(sc, sc.simulation.seed, &g, 0..batches, false, &|_| {});
+    let totals = audit::run_batches(sc, sc.simulation.seed, &g, 0..batches, false, &[], &|_| {});
     totals.report().map(|p| {
         let gain = p.gain();
         let se = audit::se(&gain);
@@ -209,7 +209,7 @@ fn audit_of(text: &str, rounds: u64, grid: usize, at: &[f64]) -> [audit::PartyAu
     let sc = scenario(text, rounds, 7);
     let g = audit::grid(&sc, grid, at);
     let batches = impasse::runner::batch_count(rounds);
-    audit::run_batches(&sc, 7, &g, 0..batches, false, &|_| {}).report()
+    audit::run_batches(&sc, 7, &g, 0..batches, false, &[], &|_| {}).report()
 }
 
 /// Party x's gain within 4 standard errors of zero.
@@ -803,7 +803,7 @@ fn each_side_holds_until_the_others_squeeze() {
     }
     let g = audit::grid(&sc, 60, &[]);
     let batches = impasse::runner::batch_count(20_000);
-    let report = audit::run_batches(&sc, 7, &g, 0..batches, true, &|_| {}).report();
+    let report = audit::run_batches(&sc, 7, &g, 0..batches, true, &[], &|_| {}).report();
     for (x, p) in report.iter().enumerate() {
         let gain = p.best_gain();
         assert!(p.history.is_some(), "party {x}: the history rule was tried");

@@ -707,8 +707,8 @@ fn one_round_gives_no_interval_for_the_nash_conv_either() {
     let text = fs::read_to_string(out.join("audit.csv")).unwrap();
     let last: Vec<&str> = text.lines().last().unwrap().split(',').collect();
     assert_eq!(last[0], "", "the NashConv row: {text}");
-    assert!(last[8].parse::<f64>().is_ok(), "{text}");
-    assert_eq!((last[9], last[10]), ("", ""), "{text}");
+    assert!(last[10].parse::<f64>().is_ok(), "{text}");
+    assert_eq!((last[11], last[12]), ("", ""), "{text}");
     impasse()
         .args(["audit", "-n", "1", "-o"])
         .arg(dir.path().join("b"))

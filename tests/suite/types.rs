@@ -185,12 +185,21 @@ fn a_deadline_worth_less_than_conceding_bunches_concessions_at_it() {
 fn the_bundled_deadline_effect_leaves_no_type_a_deviation_that_pays() {
     let text = std::fs::read_to_string("scenarios/deadline-effect.toml").unwrap();
     let sc = common::scenario(&text);
-    for x in 0..2 {
+    for (x, party) in typed_audit(&sc, 20_000, 5).iter().enumerate() {
         let prior = impasse::strategy::equilibrium::prior_of(&sc, x).expect("private");
-        for q in [0.1, 0.3, 0.5, 0.7, 0.9] {
-            let (g, se) = type_gain(&sc, x, prior.quantile(q), 20_000);
-            assert!(g <= 4.0 * se, "side {x}, quantile {q}: gain {g} (se {se})");
+        let mut sum = 0.0;
+        for (t, q) in party.types.iter().zip([0.1, 0.3, 0.5, 0.7, 0.9]) {
+            assert_eq!((t.at.party, t.at.quantile), (x, q));
+            assert_eq!(t.at.theta, prior.quantile(q));
+            let g = t.audit.gain();
+            let se = audit::se(&g);
+            assert!(g.value <= 4.0 * se, "side {x}, quantile {q}: gain {g:?}");
+            sum += g.value;
         }
+        // The party's gain is the interim gain: the mean of its types'.
+        let interim = party.gain();
+        assert!((interim.value - sum / 5.0).abs() <= 1e-15);
+        assert!(interim.value <= 4.0 * audit::se(&interim), "{interim:?}");
     }
 }
 
@@ -313,20 +322,31 @@ fn gain(sc: &Scenario, x: usize, rounds: u64) -> (f64, f64) {
     sc.simulation.rounds = rounds;
     let g = audit::grid(&sc, 100, &[]);
     let batches = impasse::runner::batch_count(rounds);
-    let totals = audit::run_batches(&sc, 1, &g, 0..batches, false, &|_| {});
+    let totals = audit::run_batches(&sc, 1, &g, 0..batches, false, &[], &|_| {});
     let report = totals.report()[x].gain();
     (report.value, audit::se(&report))
 }
 
-/// The same where x's true type is θ and its opponent believes x's prior: the gain of type θ.
-fn type_gain(sc: &Scenario, x: usize, theta: f64, rounds: u64) -> (f64, f64) {
+/// The audit per type (`impasse audit`'s, docs/model.md 6.2) of `sc` at `rounds` rounds, with
+/// `k` types per private side: each party's audit, with its types' where its type is private.
+fn typed_audit(sc: &Scenario, rounds: u64, k: u64) -> [audit::PartyAudit; 2] {
     let mut sc = sc.clone();
-    let y = 1 - x;
-    if sc.parties[y].belief.is_none() {
-        sc.parties[y].belief = Some(sc.parties[x].resolve.clone());
-    }
-    sc.parties[x].resolve = Resolve::Constant(theta);
-    gain(&sc, x, rounds)
+    sc.simulation.rounds = rounds;
+    let g = audit::grid(&sc, 100, &[]);
+    let batches = impasse::runner::batch_count(rounds);
+    let types = audit::types::types(&sc, k);
+    audit::run_batches(&sc, 1, &g, 0..batches, false, &types, &|_| {}).report()
+}
+
+/// The gain of type θ of x (x's true type θ, its opponent believing x's prior), by the audit's
+/// own per-type scenario.
+fn type_gain(sc: &Scenario, x: usize, theta: f64, rounds: u64) -> (f64, f64) {
+    let at = audit::types::TypeAt {
+        party: x,
+        quantile: f64::NAN,
+        theta,
+    };
+    gain(&audit::types::at_type(sc, &at), x, rounds)
 }
 
 /// The negative control: the game solved at the beliefs' means (what `equilibrium` played
@@ -389,19 +409,25 @@ fn no_type_gains_by_deviating_in_random_scenarios() {
             }
             _ => at_once += 1,
         }
-        for x in 0..2 {
-            let Some(prior) = impasse::strategy::equilibrium::prior_of(&sc, x) else {
+        // Five types per private side, at the quantiles 0.1, 0.3, ..., 0.9 of its prior.
+        let report = typed_audit(&sc, rounds, 5);
+        for (x, party) in report.iter().enumerate() {
+            let private = impasse::strategy::equilibrium::prior_of(&sc, x).is_some();
+            assert_eq!(party.types.len(), if private { 5 } else { 0 });
+            if !private {
                 // A known side: its ordinary audit.
-                let (g, se) = gain(&sc, x, rounds);
+                let g = party.gain();
+                let se = audit::se(&g);
                 assert!(
-                    g <= 4.0 * se,
-                    "case {case}: known side {x} gains {g} (se {se})\n{text}"
+                    g.value <= 4.0 * se,
+                    "case {case}: known side {x} gains {} (se {se})\n{text}",
+                    g.value
                 );
-                continue;
-            };
-            for q in [0.1, 0.3, 0.5, 0.7, 0.9] {
-                let theta = prior.quantile(q);
-                let (g, se) = type_gain(&sc, x, theta, rounds);
+            }
+            for t in &party.types {
+                let (q, theta) = (t.at.quantile, t.at.theta);
+                let g = t.audit.gain();
+                let (g, se) = (g.value, audit::se(&g));
                 let z = g / se.max(1e-12);
                 if z > worst.0 {
                     worst = (z, format!("case {case}, side {x}, quantile {q}: g {g:.5}"));
