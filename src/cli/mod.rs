@@ -544,10 +544,15 @@ fn load(path: Option<&Path>, mut overrides: Vec<Override>, sim: &SimFlags) -> Re
             value: s.to_string(),
         });
     }
-    Ok(match path {
+    let loaded = match path {
         Some(p) => scenario::load_file(p, &overrides)?,
         None => scenario::load_bundled(&overrides)?,
-    })
+    };
+    if let Some((x, why)) = crate::strategy::equilibrium::refusal(&loaded.scenario) {
+        let id = &loaded.scenario.parties[x].id;
+        return Err(loaded.refuse(&format!("parties.{id}"), why).into());
+    }
+    Ok(loaded)
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {

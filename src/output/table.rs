@@ -195,6 +195,14 @@ fn describe_types(o: &mut String, sc: &Scenario) {
     }
     match private_types(sc) {
         PrivateTypes::Known => {}
+        PrivateTypes::SingleCrossing { party, time } => {
+            // The commands refuse such a scenario before they get here.
+            let _ = writeln!(
+                o,
+                "\nprivate types: single crossing fails for {} at t = {time:.4}",
+                sc.parties[party].id
+            );
+        }
         PrivateTypes::Unsolved(what) => {
             let _ = writeln!(
                 o,

@@ -162,6 +162,19 @@ pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Loaded
     })
 }
 
+impl Loaded {
+    /// An error in this scenario's field `path` found after validation (by a layer above this
+    /// one, such as a strategy that has no equilibrium here), pointing at the field's line.
+    pub fn refuse(&self, path: &str, message: String) -> ScenarioError {
+        ScenarioError::Invalid {
+            file: self.file.clone(),
+            at: locate(&self.resolved, path).map(|s| line_col(&self.resolved, s.start)),
+            path: Some(path.to_string()),
+            message,
+        }
+    }
+}
+
 /// The bundled scenario with overrides.
 pub fn load_bundled(overrides: &[Override]) -> Result<Loaded, ScenarioError> {
     load_str(BUNDLED_NAME, BUNDLED, overrides)

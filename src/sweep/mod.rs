@@ -146,13 +146,19 @@ impl Sweep {
 
     /// Point `k`'s scenario: the base with the point's values set, and its own seed.
     pub fn scenario(&self, k: u64) -> Result<Loaded, SweepError> {
-        scenario::load_str(&self.file, &self.base, &self.overrides(k)).map_err(|error| {
-            SweepError::Point {
-                point: k,
-                values: self.values_text(k),
-                error: Box::new(error),
-            }
-        })
+        let point = |error| SweepError::Point {
+            point: k,
+            values: self.values_text(k),
+            error: Box::new(error),
+        };
+        let loaded =
+            scenario::load_str(&self.file, &self.base, &self.overrides(k)).map_err(point)?;
+        // A point where `equilibrium` has no equilibrium to play (docs/model.md 6.1).
+        if let Some((x, why)) = crate::strategy::equilibrium::refusal(&loaded.scenario) {
+            let id = &loaded.scenario.parties[x].id;
+            return Err(point(loaded.refuse(&format!("parties.{id}"), why)));
+        }
+        Ok(loaded)
     }
 
     fn values_text(&self, k: u64) -> String {
@@ -166,8 +172,9 @@ impl Sweep {
             .join(", ")
     }
 
-    /// Check each axis alone at its extreme values, so a bad path or value is reported against
-    /// its `--vary` before anything runs. Returns the axis and the message.
+    /// Check each axis alone at its extreme values, so a bad path or value (or one where
+    /// `equilibrium` has nothing to play, `refusal`) is reported against its `--vary` before
+    /// anything runs. Returns the axis and the message.
     pub fn check_axes(&self) -> Result<(), (String, ScenarioError)> {
         for a in &self.design.axes {
             let values: Vec<f64> = match &a.spec {
@@ -179,8 +186,13 @@ impl Sweep {
                     path: a.path.clone(),
                     value: value_text(v),
                 };
-                scenario::load_str(&self.file, &self.base, &[o])
-                    .map_err(|e| (format!("{}={}", a.path, a.text), e))?;
+                let axis = || format!("{}={}", a.path, a.text);
+                let loaded =
+                    scenario::load_str(&self.file, &self.base, &[o]).map_err(|e| (axis(), e))?;
+                if let Some((x, why)) = crate::strategy::equilibrium::refusal(&loaded.scenario) {
+                    let id = &loaded.scenario.parties[x].id;
+                    return Err((axis(), loaded.refuse(&format!("parties.{id}"), why)));
+                }
             }
         }
         Ok(())

@@ -453,3 +453,98 @@ fn no_type_gains_by_deviating_in_random_scenarios() {
     );
     assert!(bridged >= 1, "no scenario has an atom at an event");
 }
+
+/// A game where single crossing fails (docs/model.md 6.1): demand 0.5 on each side, so conceding
+/// and winning pay θ/2 alike and the prize of holding out is the audience cost A = 0.5 alone
+/// (M = 0.5 whatever the type), while discounting at r makes waiting cost c − r A + r θ / 2,
+/// which rises with θ: N / M rises, higher types would concede sooner, and no equilibrium in
+/// which higher types hold longer exists. With r = 0, N / M = c / A is the same for every type
+/// and the game is solved.
+fn crossing(r: f64, private_b: bool) -> String {
+    let side = |private: bool| {
+        let resolve = if private {
+            "resolve = { distribution = \"uniform\", low = 0.8, high = 1.2 }\n"
+        } else {
+            ""
+        };
+        format!(
+            "stake = 1\ndemand = 0.5\npressure = 0.1\ndiscount_rate = {r}\naudience_cost = 0.5\n\
+             breakdown_cost = 0.5\n{resolve}strategy = \"equilibrium\"\n"
+        )
+    };
+    format!(
+        "title = \"No single crossing\"\n[parties.a]\n{}[parties.b]\n{}\
+         [deadline]\nat = 2\nbreakdown_probability = 1\n[simulation]\nrounds = 1000\n",
+        side(true),
+        side(private_b)
+    )
+}
+
+#[test]
+fn where_single_crossing_fails_the_scenario_is_refused_naming_the_party_and_the_time() {
+    use impasse::strategy::equilibrium::{PrivateTypes, private_types, refusal};
+    use predicates::prelude::*;
+    let sc = common::scenario(&crossing(0.3, true));
+    assert_eq!(
+        private_types(&sc),
+        PrivateTypes::SingleCrossing {
+            party: 0,
+            time: 0.0
+        }
+    );
+    let (party, why) = refusal(&sc).expect("refused");
+    assert_eq!(party, 0);
+    assert!(
+        why.contains("single crossing fails for a at t = 0.0000"),
+        "{why}"
+    );
+    // Where b's type is known, a (the private side) concedes at once, every type: no type
+    // mixes, so single crossing is not needed, and nothing is refused.
+    let sc = common::scenario(&crossing(0.3, false));
+    assert_eq!(private_types(&sc), PrivateTypes::AtOnce(0));
+    assert!(refusal(&sc).is_none());
+    // Without discounting every type's N / M is c / A: solved, not refused.
+    let sc = common::scenario(&crossing(0.0, true));
+    assert_eq!(private_types_unsolved(&sc), None);
+    assert!(refusal(&sc).is_none());
+    // The commands refuse it with exit code 2, pointing at the party, and write nothing.
+    let dir = tempfile::TempDir::new().unwrap();
+    let file = dir.path().join("crossing.toml");
+    std::fs::write(&file, crossing(0.3, true)).unwrap();
+    let needle = "crossing.toml:2:1: parties.a: `equilibrium` with private types: single \
+                  crossing fails for a at t = 0.0000";
+    let out = dir.path().join("out").display().to_string();
+    for args in [
+        vec!["run", "-q", "-o", &out],
+        vec!["audit", "-q", "-o", &out],
+        vec!["check"],
+    ] {
+        common::impasse()
+            .arg(args[0])
+            .arg(&file)
+            .args(&args[1..])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(needle));
+        assert!(!dir.path().join("out").exists());
+    }
+    // A sweep refuses the axis whose end makes it fail (discounting at 0.3) before anything
+    // runs; a point inside an axis where it fails is refused when its turn comes.
+    let sweep = dir.path().join("sweep.toml");
+    std::fs::write(
+        &sweep,
+        crossing(0.0, true)
+            + "[sweep]\ndesign = \"grid\"\nvary = { \"parties.a.discount_rate\" = \"0:0.3:2\" }\n",
+    )
+    .unwrap();
+    common::impasse()
+        .arg("sweep")
+        .arg(&sweep)
+        .args(["-q", "-o"])
+        .arg(dir.path().join("sweep"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("parties.a.discount_rate=0:0.3:2"))
+        .stderr(predicate::str::contains("single crossing fails for a"));
+    assert!(!dir.path().join("sweep").exists());
+}

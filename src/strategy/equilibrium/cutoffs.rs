@@ -17,7 +17,13 @@
 use crate::model::{PARTIES, Resolve};
 
 /// Why a stage has no equilibrium here (for `types::Unsolved`).
-pub(super) type Unsolved = &'static str;
+#[derive(Debug, PartialEq)]
+pub(super) enum Unsolved {
+    /// This side's survivors are not split by a cutoff: higher types gain more from conceding.
+    SingleCrossing(usize),
+    /// Another reason, in words.
+    Other(&'static str),
+}
 
 /// An integrated hazard this large leaves e⁻³⁶ (2e-16) of a side's types: all of them, to a
 /// double.
@@ -102,7 +108,7 @@ impl Survivors<'_> {
 
 /// A private side's best reply to the other's share q: the share of its survivors whose Φ is
 /// non-negative.
-fn reply(pay: &EndPayoffs, side: &Survivors, q: f64) -> Result<f64, Unsolved> {
+fn reply(x: usize, pay: &EndPayoffs, side: &Survivors, q: f64) -> Result<f64, Unsolved> {
     let (lo, hi) = (side.type_at(0.0), side.type_at(1.0));
     let (g0, g1) = (pay.gain(0.0, q), pay.gain(1.0, q));
     let slope = g1 - g0;
@@ -117,7 +123,7 @@ fn reply(pay: &EndPayoffs, side: &Survivors, q: f64) -> Result<f64, Unsolved> {
     // Some survivors concede and some hold: by a cutoff below which they concede only where Φ
     // falls with θ; where it rises, the low ones would hold and the high ones concede.
     if slope > tol {
-        return Err("single crossing fails at the end");
+        return Err(Unsolved::SingleCrossing(x));
     }
     Ok(side.share_below(-g0 / slope))
 }
@@ -131,7 +137,7 @@ pub(super) fn stage(
         (Some(_), Some(_)) => both_private(pay, sides),
         (None, Some(_)) => one_known(pay, sides, 0),
         (Some(_), None) => one_known(pay, sides, 1),
-        (None, None) => Err("every type is known"),
+        (None, None) => Err(Unsolved::Other("every type is known")),
     }
 }
 
@@ -142,8 +148,8 @@ fn both_private(
     // q_a ↦ a's reply to b's reply to q_a rises with q_a; its fixed points are the stage's
     // equilibria.
     let map = |qa: f64| -> Result<(f64, f64), Unsolved> {
-        let qb = reply(&pay[1], &sides[1], qa)?;
-        Ok((reply(&pay[0], &sides[0], qb)?, qb))
+        let qb = reply(1, &pay[1], &sides[1], qa)?;
+        Ok((reply(0, &pay[0], &sides[0], qb)?, qb))
     };
     let g = |qa: f64| map(qa).map(|(back, _)| qa - back);
     let mut roots: Vec<[f64; PARTIES]> = Vec::new();
@@ -178,7 +184,7 @@ fn both_private(
         .find(|r| interior(r))
         .or(roots.first())
         .copied()
-        .ok_or("a stage at the end without an equilibrium")
+        .ok_or(Unsolved::Other("a stage at the end without an equilibrium"))
 }
 
 /// Side `k` known, the other private: the known side mixes where it is indifferent, which fixes
@@ -212,13 +218,13 @@ fn one_known(
         }
     }
     for qk in [0.0, 1.0] {
-        let qp = reply(&pay[p], &sides[p], qk)?;
+        let qp = reply(p, &pay[p], &sides[p], qk)?;
         let g = pay[k].gain(theta, qp);
         if (qk == 0.0 && g <= 0.0) || (qk == 1.0 && g >= 0.0) {
             return Ok(with(qk, qp));
         }
     }
-    Err("a stage at the end without an equilibrium")
+    Err(Unsolved::Other("a stage at the end without an equilibrium"))
 }
 
 #[cfg(test)]
@@ -265,9 +271,10 @@ mod tests {
             known: 0.5,
             s: 0.0,
         };
+        // Both sides are alike; b's reply to a's share is the first the scan computes.
         assert_eq!(
             stage(&[pay, pay], &[side, side]),
-            Err("single crossing fails at the end")
+            Err(Unsolved::SingleCrossing(1))
         );
     }
 }

@@ -32,7 +32,7 @@ pub use indifference::{Indifference, Quantities};
 pub use path::{Pending, Start};
 pub use plan::{Plan, Segment};
 
-use crate::model::{PARTIES, Scenario};
+use crate::model::{PARTIES, Scenario, Strategy};
 use crate::rate::Rate;
 use path::{AtStart, Path, Side};
 use plan::{add_atom, assemble};
@@ -82,6 +82,14 @@ pub enum PrivateTypes {
     AtOnce(usize),
     /// Each side concedes along its curve, then both hold to the end.
     Curves(Box<[Curve; PARTIES]>),
+    /// Single crossing fails for this party at this time: no equilibrium in which higher types
+    /// hold longer is built, and the scenario is refused (`refusal`).
+    SingleCrossing {
+        /// The party whose types are not ordered there.
+        party: usize,
+        /// When.
+        time: f64,
+    },
 }
 
 /// How `equilibrium` plays the parties' private types in `sc` (from the start of a round).
@@ -91,7 +99,37 @@ pub fn private_types(sc: &Scenario) -> PrivateTypes {
         Ok(types::Solved::AtOnce(x)) => PrivateTypes::AtOnce(x),
         Err(types::Unsolved::Known) => PrivateTypes::Known,
         Err(types::Unsolved::Unsupported(what)) => PrivateTypes::Unsolved(what),
+        Err(types::Unsolved::SingleCrossing { party, time }) => {
+            PrivateTypes::SingleCrossing { party, time }
+        }
     }
+}
+
+/// Why `sc` cannot be played, where a side plays `equilibrium` and the equilibrium with
+/// private types does not exist in the form docs/model.md 6.1 builds (single crossing fails):
+/// the party to blame and the message.
+pub fn refusal(sc: &Scenario) -> Option<(usize, String)> {
+    if !sc
+        .parties
+        .iter()
+        .any(|p| p.strategy == Strategy::Equilibrium)
+    {
+        return None;
+    }
+    let PrivateTypes::SingleCrossing { party, time } = private_types(sc) else {
+        return None;
+    };
+    let id = &sc.parties[party].id;
+    Some((
+        party,
+        format!(
+            "`equilibrium` with private types: single crossing fails for {id} at t = {time:.4}: \
+             a higher type of {id} would gain more from conceding there than a lower one, so no \
+             equilibrium in which higher types hold longer exists to play (docs/model.md 6.1). \
+             Make {id}'s type known to its opponent (a constant `belief` about it), or give a \
+             side another strategy"
+        ),
+    ))
 }
 
 /// Why the equilibrium with private types is not what `equilibrium` plays in `sc`, where it is
@@ -100,6 +138,7 @@ pub fn private_types_unsolved(sc: &Scenario) -> Option<&'static str> {
     match private_types(sc) {
         PrivateTypes::Known => Some("every type is known"),
         PrivateTypes::Unsolved(what) => Some(what),
+        PrivateTypes::SingleCrossing { .. } => Some("single crossing fails"),
         PrivateTypes::AtOnce(_) | PrivateTypes::Curves(_) => None,
     }
 }

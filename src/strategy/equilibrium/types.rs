@@ -29,7 +29,7 @@
 //! reason (docs/model.md lists them), where the game is still solved at the beliefs' means.
 
 use super::curve::Curve;
-use super::cutoffs::{ALL, EndPayoffs, Survivors, stage};
+use super::cutoffs::{self, ALL, EndPayoffs, Survivors, stage};
 use super::hold::hold;
 use super::indifference::Indifference;
 use super::path::{Path, Side, Start};
@@ -84,6 +84,10 @@ pub(super) enum Unsolved {
     Known,
     /// A structure this solve does not cover yet.
     Unsupported(&'static str),
+    /// Single crossing fails for this party at this time: some higher type would gain more
+    /// from conceding than a lower one, so no equilibrium in monotone strategies is built here
+    /// (docs/model.md 6.1 refuses the scenario).
+    SingleCrossing { party: usize, time: f64 },
 }
 
 /// x's type as its opponent believes it, where that is a distribution (the opponent's `belief`,
@@ -579,7 +583,12 @@ impl<'p, 'a> Game<'p, 'a> {
             return Err(Unsolved::Unsupported("concessions that reach the end"));
         }
         let held = [0, 1].map(|x| shot.nodes[x].last().map_or(0.0, |n| n.1));
-        let q = stage(&self.end, &self.survivors(held)).map_err(Unsolved::Unsupported)?;
+        let q = stage(&self.end, &self.survivors(held)).map_err(|e| match e {
+            cutoffs::Unsolved::SingleCrossing(party) => {
+                Unsolved::SingleCrossing { party, time: end }
+            }
+            cutoffs::Unsolved::Other(what) => Unsolved::Unsupported(what),
+        })?;
         self.holds_after(&shot, held, q)?;
         self.single_crossing(&shot)?;
         let curves = [0, 1].map(|x| {
@@ -677,7 +686,7 @@ impl<'p, 'a> Game<'p, 'a> {
                 let (n0, n1) = (i0.numerator.at(u), i1.numerator.at(u));
                 let (d0, d1) = (i0.denominator.value(u), i1.denominator.value(u));
                 if (n1 - n0) * d0 - n0 * (d1 - d0) > self.tol {
-                    return Err(Unsolved::Unsupported("single crossing fails"));
+                    return Err(Unsolved::SingleCrossing { party: x, time: t });
                 }
             }
         }
