@@ -16,6 +16,7 @@ pub(super) fn audit(a: AuditArgs, host: &Host) -> Result<()> {
     let shard = f.shard()?;
     let loaded = load(a.scenario.as_deref(), a.scenario_args.set, &f.sim)?;
     let sc = &loaded.scenario;
+    warn_if_means(sc, host);
     let asked = audit::Flags {
         grid: a.grid,
         at: a.at,

@@ -618,6 +618,23 @@ fn round_batches(
     (slice, host.bar(here.end - here.start, quiet, "rounds"))
 }
 
+/// Where a side plays `equilibrium` and a type is private but the game is not yet solved with
+/// types (docs/model.md 6.1), `equilibrium` plays the game at the beliefs' means: say so, so that
+/// no result is read as the Bayesian equilibrium that it is not.
+fn warn_if_means(sc: &crate::model::Scenario, host: &Host) {
+    use crate::strategy::equilibrium::{PrivateTypes, private_types};
+    if !(sc.parties.iter()).any(|p| p.strategy == crate::model::Strategy::Equilibrium) {
+        return;
+    }
+    if let PrivateTypes::Unsolved(what) = private_types(sc) {
+        host.warn(&format!(
+            "warning: private types are not solved with types yet here ({what}): `equilibrium` \
+             plays the game at the beliefs' means, which low and high types can exploit \
+             (docs/model.md 6.1; `impasse audit` measures by how much, per type)"
+        ));
+    }
+}
+
 /// A shard with nothing to do still writes its (empty) part, so that the merge is complete; but
 /// it is most likely a mistake, so say so.
 fn warn_if_empty(shard: Option<Shard>, items: u64, what: Noun, host: &Host) {

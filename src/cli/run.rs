@@ -17,6 +17,7 @@ pub(super) fn run(a: RunArgs, host: &Host) -> Result<()> {
     let shard = f.shard()?;
     let loaded = load(a.scenario.as_deref(), a.scenario_args.set, &f.sim)?;
     let sc = &loaded.scenario;
+    warn_if_means(sc, host);
     let dir = checked_out_dir(f.out.clone(), &loaded, "run")?;
     // A shard writes its own part folder; the shards of one job share DIR.
     let _lock = if shard.is_none() { lock(&dir)? } else { None };

@@ -15,6 +15,7 @@ use super::*;
 pub(super) fn sweep(a: SweepArgs, host: &Host) -> Result<()> {
     let f = a.flags;
     let loaded = load(Some(&a.scenario), a.scenario_args.set, &f.sim)?;
+    warn_if_means(&loaded.scenario, host);
     let d = &a.design;
     let sw = Sweep::from_loaded(&loaded, &d.vary, d.design.as_deref(), d.points).map_err(Usage)?;
     let shard = f.shard()?;
