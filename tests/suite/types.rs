@@ -234,8 +234,8 @@ fn narrow_types_tend_to_the_complete_information_solution() {
 /// chicken there), lines that move, audience and
 /// breakdown costs, discounting, demands, a breakdown hazard, a scheduled pressure step on one
 /// side, in one case of three (the nearest sides) a scheduled rise in one side's audience cost (an atom of the
-/// other's concessions bridges it); uniform
-/// private types on side a (one case in four) or on both. Side b is side a with every number
+/// other's concessions bridges it), in one case of five a side's own deadline to concede at the
+/// end; uniform private types on side a (one case in four) or on both. Side b is side a with every number
 /// moved by up to ±`spread` (a fraction), so that the sides are near enough for both to mix
 /// (far apart, one side concedes at once: the solve's other branch).
 pub fn random_typed(case: u64) -> String {
@@ -291,10 +291,9 @@ pub fn random_typed(case: u64) -> String {
         }
         text += "strategy = \"equilibrium\"\n";
     }
+    let (hazard, end) = (u(0.0, 0.05), u(1.0, 5.0));
     text += &format!(
-        "[breakdown]\nhazard = {:.4}\n[deadline]\nat = {:.3}\nbreakdown_probability = {:.3}\n",
-        u(0.0, 0.05),
-        u(1.0, 5.0),
+        "[breakdown]\nhazard = {hazard:.4}\n[deadline]\nat = {end:.3}\nbreakdown_probability = {:.3}\n",
         u(0.3, 1.0)
     );
     text += &format!(
@@ -312,6 +311,17 @@ pub fn random_typed(case: u64) -> String {
             ["a", "b"][(case / 3 % 2) as usize],
             u(0.01, 0.08)
         );
+    }
+    if case % 5 == 2 {
+        // A side's own deadline to concede at the end: its survivors give in there, the other
+        // side's win (no draw is taken, so the other cases are as they were).
+        let (x, next) = [("a", "[parties.b]"), ("b", "[breakdown]")][(case / 5 % 2) as usize];
+        let at = text.find(next).expect("the next table");
+        text.insert_str(
+            at,
+            &format!("deadline = {{ at = {end:.3}, action = \"concede\" }}\n"),
+        );
+        debug_assert!(text.contains(&format!("[parties.{x}]")));
     }
     text
 }

@@ -34,7 +34,7 @@ use super::hold::hold;
 use super::indifference::Indifference;
 use super::path::{Path, Side, Start};
 use super::regime::ending;
-use crate::model::{DeadlineAction, DeadlineKind, PARTIES, Resolve, Scenario, Target};
+use crate::model::{PARTIES, Resolve, Scenario, Target};
 use crate::numeric::regula_falsi;
 
 /// Runge–Kutta steps over the game: an error of order (T / STEPS)⁴ in s.
@@ -121,19 +121,6 @@ pub(super) fn solve(sc: &Scenario, start: &Start) -> Result<Solved, Unsolved> {
     let end = sc.game_end();
     if !end.is_finite() {
         return Err(Unsolved::Unsupported("a game without an end"));
-    }
-    let gives_in = |d: (f64, DeadlineKind)| {
-        d.0 == end
-            && matches!(
-                d.1,
-                DeadlineKind::Own {
-                    action: DeadlineAction::Concede,
-                    ..
-                }
-            )
-    };
-    if sc.deadlines().any(gives_in) {
-        return Err(Unsolved::Unsupported("a party's own deadline to concede"));
     }
     let at = |w: f64| Start {
         belief: [w; PARTIES],
