@@ -558,3 +558,30 @@ fn where_single_crossing_fails_the_scenario_is_refused_naming_the_party_and_the_
         .stderr(predicate::str::contains("single crossing fails for a"));
     assert!(!dir.path().join("sweep").exists());
 }
+
+/// A deadline that ends in no deal, worth the same to every type (a status quo of 0.5 of the
+/// stake, which does not grow with the type, docs/model.md 4), while conceding before it pays
+/// 0.4 θ less costs: at the deadline the low survivors would rather hold and the high ones
+/// concede, so the survivors' stage has no cutoff equilibrium (single crossing fails there).
+/// `check` says so, and the game is left to the means (the commands warn).
+#[test]
+fn a_deadline_whose_worth_does_not_grow_with_the_type_is_named() {
+    let side = "stake = 1\ndemand = 0.6\npressure = 0.05\nleverage = 0.25\nstatus_quo = 0.5\n\
+                breakdown_cost = 0.6\n\
+                resolve = { distribution = \"uniform\", low = 0.8, high = 1.2 }\n\
+                strategy = \"equilibrium\"\n";
+    let text = format!(
+        "[parties.a]\n{side}[parties.b]\n{side}[deadline]\nat = 5\nbreakdown_probability = 0.1\n"
+    );
+    let sc = common::scenario(&text);
+    assert_eq!(
+        private_types_unsolved(&sc),
+        Some(
+            "a deadline where higher types would rather concede: single crossing fails at its stage"
+        )
+    );
+    // Without the status quo (no deal worth 0 to every type) every survivor would rather
+    // concede at the deadline than reach it, the stage splits nobody, and the game is solved.
+    let sc = common::scenario(&text.replace("status_quo = 0.5\n", ""));
+    assert_eq!(private_types_unsolved(&sc), None);
+}

@@ -146,45 +146,63 @@ fn both_private(
     sides: &[Survivors; PARTIES],
 ) -> Result<[f64; PARTIES], Unsolved> {
     // q_a ↦ a's reply to b's reply to q_a rises with q_a; its fixed points are the stage's
-    // equilibria.
-    let map = |qa: f64| -> Result<(f64, f64), Unsolved> {
-        let qb = reply(1, &pay[1], &sides[1], qa)?;
-        Ok((reply(0, &pay[0], &sides[0], qb)?, qb))
+    // equilibria. Where a reply is not a cutoff (the survivors split with higher types
+    // conceding: single crossing fails there) no equilibrium of this kind lies, so those shares
+    // are passed over, and the stage fails only if no other share is one.
+    let mut crossing = None;
+    let mut map = |qa: f64| -> Option<(f64, f64)> {
+        let both = reply(1, &pay[1], &sides[1], qa)
+            .and_then(|qb| Ok((reply(0, &pay[0], &sides[0], qb)?, qb)));
+        match both {
+            Ok(r) => Some(r),
+            Err(e) => {
+                crossing.get_or_insert(e);
+                None
+            }
+        }
     };
-    let g = |qa: f64| map(qa).map(|(back, _)| qa - back);
     let mut roots: Vec<[f64; PARTIES]> = Vec::new();
-    let mut prev = (0.0, g(0.0)?);
-    if prev.1 == 0.0 {
-        roots.push([0.0, map(0.0)?.1]);
-    }
-    for k in 1..=SCAN {
+    let mut prev: Option<(f64, f64)> = None;
+    for k in 0..=SCAN {
         let q = k as f64 / SCAN as f64;
-        let here = (q, g(q)?);
+        let Some((back, qb)) = map(q) else {
+            prev = None;
+            continue;
+        };
+        let here = (q, q - back);
         if here.1 == 0.0 {
-            roots.push([q, map(q)?.1]);
-        } else if prev.1 < 0.0 && here.1 > 0.0 || prev.1 > 0.0 && here.1 < 0.0 {
+            roots.push([q, qb]);
+        } else if let Some(prev) =
+            prev.filter(|p| p.1 < 0.0 && here.1 > 0.0 || p.1 > 0.0 && here.1 < 0.0)
+        {
             let (mut lo, mut hi) = (prev.0, here.0);
             let rising = prev.1 < 0.0;
+            let mut found = true;
             for _ in 0..HALVINGS {
                 let m = 0.5 * (lo + hi);
-                if (g(m)? < 0.0) == rising {
+                let Some((back, _)) = map(m) else {
+                    found = false;
+                    break;
+                };
+                if (m - back < 0.0) == rising {
                     lo = m;
                 } else {
                     hi = m;
                 }
             }
-            let qa = 0.5 * (lo + hi);
-            roots.push([map(qa)?.0, map(qa)?.1]);
+            if let Some(r) = map(0.5 * (lo + hi)).filter(|_| found) {
+                roots.push([r.0, r.1]);
+            }
         }
-        prev = here;
+        prev = Some(here);
     }
     let interior = |r: &[f64; PARTIES]| r.iter().all(|&q| q > 0.0 && q < 1.0);
-    roots
-        .iter()
-        .find(|r| interior(r))
-        .or(roots.first())
-        .copied()
-        .ok_or(Unsolved::Other("a stage at the end without an equilibrium"))
+    match roots.iter().find(|r| interior(r)).or(roots.first()) {
+        Some(r) => Ok(*r),
+        None => {
+            Err(crossing.unwrap_or(Unsolved::Other("a stage at the end without an equilibrium")))
+        }
+    }
 }
 
 /// Side `k` known, the other private: the known side mixes where it is indifferent, which fixes
@@ -202,6 +220,7 @@ fn one_known(
         q[p] = qp;
         q
     };
+    let mut crossing = None;
     // Φ_k(θ̄; q_p) = 0.
     let (f0, f1) = (pay[k].gain(theta, 0.0), pay[k].gain(theta, 1.0));
     if f0 != f1 {
@@ -211,20 +230,32 @@ fn one_known(
             let (h0, h1) = (pay[p].gain(cut, 0.0), pay[p].gain(cut, 1.0));
             if h0 != h1 {
                 let qk = h0 / (h0 - h1);
-                if (0.0..=1.0).contains(&qk) {
+                // p's survivors below the cutoff concede only where Φ_p falls with θ.
+                let (g0, g1) = (pay[p].gain(0.0, qk), pay[p].gain(1.0, qk));
+                let falls = g1 - g0 <= 1e-12 * (g0.abs() + g1.abs()).max(1.0);
+                if (0.0..=1.0).contains(&qk) && falls {
                     return Ok(with(qk, qp));
+                }
+                if !falls {
+                    crossing = Some(Unsolved::SingleCrossing(p));
                 }
             }
         }
     }
     for qk in [0.0, 1.0] {
-        let qp = reply(p, &pay[p], &sides[p], qk)?;
+        let qp = match reply(p, &pay[p], &sides[p], qk) {
+            Ok(qp) => qp,
+            Err(e) => {
+                crossing.get_or_insert(e);
+                continue;
+            }
+        };
         let g = pay[k].gain(theta, qp);
         if (qk == 0.0 && g <= 0.0) || (qk == 1.0 && g >= 0.0) {
             return Ok(with(qk, qp));
         }
     }
-    Err(Unsolved::Other("a stage at the end without an equilibrium"))
+    Err(crossing.unwrap_or(Unsolved::Other("a stage at the end without an equilibrium")))
 }
 
 #[cfg(test)]
@@ -276,5 +307,36 @@ mod tests {
             stage(&[pay, pay], &[side, side]),
             Err(Unsolved::SingleCrossing(1))
         );
+    }
+
+    /// Where b's reply to some of a's shares is not a cutoff (b's survivors split with the
+    /// higher conceding, as in the test above), those shares are passed over rather than
+    /// failing the stage: a concedes below θ = 0.9 whatever b does (Φ_a = 0.9 − θ), b holds
+    /// against a's share 0.9 (Φ_b = 0.8 θ − 0.4 − 0.6 q < 0 for every type once q > 2/3), and
+    /// (0.9, 0) is the stage's equilibrium, though b's reply to a's shares below 2/3 fails.
+    #[test]
+    fn shares_where_a_reply_is_not_a_cutoff_are_passed_over() {
+        let prior = Resolve::uniform(0.0, 1.0);
+        let a = EndPayoffs {
+            concede: [0.9, -0.1],
+            win: [1.0, 1.0],
+            tie: [0.9, -0.1],
+            hold: [0.0, 0.0],
+        };
+        let b = EndPayoffs {
+            concede: [0.0, 0.8],
+            win: [1.0, 1.0],
+            tie: [0.0, 0.8],
+            hold: [0.4, 0.4],
+        };
+        let side = Survivors {
+            prior: Some(&prior),
+            known: 0.5,
+            s: 0.0,
+        };
+        let q = stage(&[a, b], &[side, side]).expect("an equilibrium");
+        assert!((q[0] - 0.9).abs() < 1e-12 && q[1] == 0.0, "{q:?}");
+        // b's reply to a's share 0.5 is not a cutoff.
+        assert_eq!(reply(1, &b, &side, 0.5), Err(Unsolved::SingleCrossing(1)));
     }
 }

@@ -428,6 +428,20 @@ impl<'p, 'a> Game<'p, 'a> {
         }
     }
 
+    /// Why a commitment could not be read where the integrated hazards are s: the stage the
+    /// survivors would play at the end has no equilibrium this solve finds, most often because
+    /// single crossing fails there (the end is worth less to higher types, relative to conceding:
+    /// a deadline that ends in no deal, whose worth does not grow with the type as a deal's does).
+    fn broken(&self, s: [f64; PARTIES]) -> Unsolved {
+        match stage(&self.end, &self.survivors(s)) {
+            Err(cutoffs::Unsolved::SingleCrossing(_)) => Unsolved::Unsupported(
+                "a deadline where higher types would rather concede: single crossing fails at \
+                 its stage",
+            ),
+            _ => BROKEN,
+        }
+    }
+
     /// Integrate forward from the atom z (a's where positive, b's where negative) until both
     /// sides' marginal types are committed or the game ends; `None` where the mixed regime
     /// breaks down on the way.
@@ -443,7 +457,7 @@ impl<'p, 'a> Game<'p, 'a> {
         for x in 0..PARTIES {
             let g = self.committed_gap(x, s, |m, w| self.gap_at_node(x, 0, m, w));
             if g.is_nan() {
-                return Err(BROKEN);
+                return Err(self.broken(s));
             }
             if g >= 0.0 {
                 // Committed from the start: its curve is its atom there (the rate, unused
@@ -485,7 +499,7 @@ impl<'p, 'a> Game<'p, 'a> {
                 let there = at_end(after, &stop, &held);
                 let g = self.committed_gap(x, there, |m, w| self.gap_inside(x, j, next, m, w));
                 if g.is_nan() {
-                    return Err(BROKEN);
+                    return Err(self.broken(there));
                 }
                 if g < 0.0 {
                     continue;
