@@ -146,63 +146,45 @@ fn both_private(
     sides: &[Survivors; PARTIES],
 ) -> Result<[f64; PARTIES], Unsolved> {
     // q_a ↦ a's reply to b's reply to q_a rises with q_a; its fixed points are the stage's
-    // equilibria. Where a reply is not a cutoff (the survivors split with higher types
-    // conceding: single crossing fails there) no equilibrium of this kind lies, so those shares
-    // are passed over, and the stage fails only if no other share is one.
-    let mut crossing = None;
-    let mut map = |qa: f64| -> Option<(f64, f64)> {
-        let both = reply(1, &pay[1], &sides[1], qa)
-            .and_then(|qb| Ok((reply(0, &pay[0], &sides[0], qb)?, qb)));
-        match both {
-            Ok(r) => Some(r),
-            Err(e) => {
-                crossing.get_or_insert(e);
-                None
-            }
-        }
+    // equilibria.
+    let map = |qa: f64| -> Result<(f64, f64), Unsolved> {
+        let qb = reply(1, &pay[1], &sides[1], qa)?;
+        Ok((reply(0, &pay[0], &sides[0], qb)?, qb))
     };
+    let g = |qa: f64| map(qa).map(|(back, _)| qa - back);
     let mut roots: Vec<[f64; PARTIES]> = Vec::new();
-    let mut prev: Option<(f64, f64)> = None;
-    for k in 0..=SCAN {
+    let mut prev = (0.0, g(0.0)?);
+    if prev.1 == 0.0 {
+        roots.push([0.0, map(0.0)?.1]);
+    }
+    for k in 1..=SCAN {
         let q = k as f64 / SCAN as f64;
-        let Some((back, qb)) = map(q) else {
-            prev = None;
-            continue;
-        };
-        let here = (q, q - back);
+        let here = (q, g(q)?);
         if here.1 == 0.0 {
-            roots.push([q, qb]);
-        } else if let Some(prev) =
-            prev.filter(|p| p.1 < 0.0 && here.1 > 0.0 || p.1 > 0.0 && here.1 < 0.0)
-        {
+            roots.push([q, map(q)?.1]);
+        } else if prev.1 < 0.0 && here.1 > 0.0 || prev.1 > 0.0 && here.1 < 0.0 {
             let (mut lo, mut hi) = (prev.0, here.0);
             let rising = prev.1 < 0.0;
-            let mut found = true;
             for _ in 0..HALVINGS {
                 let m = 0.5 * (lo + hi);
-                let Some((back, _)) = map(m) else {
-                    found = false;
-                    break;
-                };
-                if (m - back < 0.0) == rising {
+                if (g(m)? < 0.0) == rising {
                     lo = m;
                 } else {
                     hi = m;
                 }
             }
-            if let Some(r) = map(0.5 * (lo + hi)).filter(|_| found) {
-                roots.push([r.0, r.1]);
-            }
+            let qa = 0.5 * (lo + hi);
+            roots.push([map(qa)?.0, map(qa)?.1]);
         }
-        prev = Some(here);
+        prev = here;
     }
     let interior = |r: &[f64; PARTIES]| r.iter().all(|&q| q > 0.0 && q < 1.0);
-    match roots.iter().find(|r| interior(r)).or(roots.first()) {
-        Some(r) => Ok(*r),
-        None => {
-            Err(crossing.unwrap_or(Unsolved::Other("a stage at the end without an equilibrium")))
-        }
-    }
+    roots
+        .iter()
+        .find(|r| interior(r))
+        .or(roots.first())
+        .copied()
+        .ok_or(Unsolved::Other("a stage at the end without an equilibrium"))
 }
 
 /// Side `k` known, the other private: the known side mixes where it is indifferent, which fixes
@@ -220,7 +202,6 @@ fn one_known(
         q[p] = qp;
         q
     };
-    let mut crossing = None;
     // Φ_k(θ̄; q_p) = 0.
     let (f0, f1) = (pay[k].gain(theta, 0.0), pay[k].gain(theta, 1.0));
     if f0 != f1 {
@@ -230,32 +211,20 @@ fn one_known(
             let (h0, h1) = (pay[p].gain(cut, 0.0), pay[p].gain(cut, 1.0));
             if h0 != h1 {
                 let qk = h0 / (h0 - h1);
-                // p's survivors below the cutoff concede only where Φ_p falls with θ.
-                let (g0, g1) = (pay[p].gain(0.0, qk), pay[p].gain(1.0, qk));
-                let falls = g1 - g0 <= 1e-12 * (g0.abs() + g1.abs()).max(1.0);
-                if (0.0..=1.0).contains(&qk) && falls {
+                if (0.0..=1.0).contains(&qk) {
                     return Ok(with(qk, qp));
-                }
-                if !falls {
-                    crossing = Some(Unsolved::SingleCrossing(p));
                 }
             }
         }
     }
     for qk in [0.0, 1.0] {
-        let qp = match reply(p, &pay[p], &sides[p], qk) {
-            Ok(qp) => qp,
-            Err(e) => {
-                crossing.get_or_insert(e);
-                continue;
-            }
-        };
+        let qp = reply(p, &pay[p], &sides[p], qk)?;
         let g = pay[k].gain(theta, qp);
         if (qk == 0.0 && g <= 0.0) || (qk == 1.0 && g >= 0.0) {
             return Ok(with(qk, qp));
         }
     }
-    Err(crossing.unwrap_or(Unsolved::Other("a stage at the end without an equilibrium")))
+    Err(Unsolved::Other("a stage at the end without an equilibrium"))
 }
 
 #[cfg(test)]
@@ -309,13 +278,17 @@ mod tests {
         );
     }
 
-    /// Where b's reply to some of a's shares is not a cutoff (b's survivors split with the
-    /// higher conceding, as in the test above), those shares are passed over rather than
-    /// failing the stage: a concedes below θ = 0.9 whatever b does (Φ_a = 0.9 − θ), b holds
-    /// against a's share 0.9 (Φ_b = 0.8 θ − 0.4 − 0.6 q < 0 for every type once q > 2/3), and
-    /// (0.9, 0) is the stage's equilibrium, though b's reply to a's shares below 2/3 fails.
+    /// A stage where some share's reply is not a cutoff fails even where another share gives
+    /// an equilibrium in cutoffs: a concedes below θ = 0.9 whatever b does, b holds against a's
+    /// share 0.9 (Φ_b = 0.8 θ − 0.4 − 0.6 q < 0 for every type once q > 2/3), so (0.9, 0) is
+    /// one; but b's replies to a's shares below 2/3 split its survivors with the higher ones
+    /// conceding, and the equilibrium that 6.1's choice is the limit of as the types narrow may
+    /// be one of those. (In the bundled Iran scenario with a private P5+1, passing such shares
+    /// over made the P5+1 concede at once even with both types narrowed to ±0.001, where with
+    /// known types Iran does.) So the stage says single crossing fails rather than pick a
+    /// corner that does not reduce to 6.1's choice.
     #[test]
-    fn shares_where_a_reply_is_not_a_cutoff_are_passed_over() {
+    fn a_stage_with_a_share_whose_reply_is_not_a_cutoff_fails() {
         let prior = Resolve::uniform(0.0, 1.0);
         let a = EndPayoffs {
             concede: [0.9, -0.1],
@@ -334,9 +307,14 @@ mod tests {
             known: 0.5,
             s: 0.0,
         };
-        let q = stage(&[a, b], &[side, side]).expect("an equilibrium");
-        assert!((q[0] - 0.9).abs() < 1e-12 && q[1] == 0.0, "{q:?}");
-        // b's reply to a's share 0.5 is not a cutoff.
+        // (0.9, 0) is an equilibrium in cutoffs: each share is the other's reply.
+        assert!((reply(0, &a, &side, 0.0).unwrap() - 0.9).abs() < 1e-12);
+        assert_eq!(reply(1, &b, &side, 0.9), Ok(0.0));
+        // b's reply to a's share 0.5 is not a cutoff, and the stage fails.
         assert_eq!(reply(1, &b, &side, 0.5), Err(Unsolved::SingleCrossing(1)));
+        assert_eq!(
+            stage(&[a, b], &[side, side]),
+            Err(Unsolved::SingleCrossing(1))
+        );
     }
 }

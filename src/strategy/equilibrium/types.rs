@@ -474,17 +474,14 @@ impl<'p, 'a> Game<'p, 'a> {
             }
             let ((t, k), next) = (self.grid[j], self.grid[j + 1].0);
             if let Some((_, jump)) = self.jumps.iter().find(|jump| jump.0 == j) {
-                self.jump_at(
-                    j,
-                    jump,
-                    &mut s,
-                    (&mut stop, &mut held),
-                    keep.then_some(&mut nodes),
-                )?;
+                let nodes = keep.then_some(&mut nodes);
+                if let Err(e) = self.jump_at(j, jump, &mut s, (&mut stop, &mut held), nodes) {
+                    return self.unfinished(keep, stop, e);
+                }
             }
             let rate = self.rates(k, t, s);
             if rate.iter().any(|r| r.is_nan()) {
-                return Err(BROKEN);
+                return self.unfinished(keep, stop, BROKEN);
             }
             if keep {
                 for x in (0..PARTIES).filter(|&x| stop[x].is_infinite()) {
@@ -499,7 +496,7 @@ impl<'p, 'a> Game<'p, 'a> {
                 let there = at_end(after, &stop, &held);
                 let g = self.committed_gap(x, there, |m, w| self.gap_inside(x, j, next, m, w));
                 if g.is_nan() {
-                    return Err(self.broken(there));
+                    return self.unfinished(keep, stop, self.broken(there));
                 }
                 if g < 0.0 {
                     continue;
@@ -525,6 +522,19 @@ impl<'p, 'a> Game<'p, 'a> {
             s = after;
         }
         Ok(Shot { stop, nodes })
+    }
+
+    /// A shot that breaks down (`e`) after one side has stopped still says which side stops
+    /// later: the other, which is all the search for the atom (`lag`) asks of it. Where it is
+    /// the shot kept (the solution's), or neither side has stopped, it fails.
+    fn unfinished(&self, keep: bool, stop: [f64; PARTIES], e: Unsolved) -> Result<Shot, Unsolved> {
+        if keep || stop.iter().all(|t| t.is_infinite()) {
+            return Err(e);
+        }
+        Ok(Shot {
+            stop,
+            nodes: Default::default(),
+        })
     }
 
     /// The atoms at grid node j's event (`bridge`), with the nodes just before them. 6.1's atom
