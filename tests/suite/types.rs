@@ -585,3 +585,25 @@ fn a_deadline_whose_worth_does_not_grow_with_the_type_is_named() {
     let sc = common::scenario(&text.replace("status_quo = 0.5\n", ""));
     assert_eq!(private_types_unsolved(&sc), None);
 }
+
+/// Solves are remembered (a command asks for the same one several times: whether to refuse,
+/// whether to warn, the engine's plan); the answer remembered is the answer solved afresh, after
+/// 16 other scenarios have pushed it out.
+#[test]
+fn a_remembered_solve_is_the_solve() {
+    use impasse::strategy::equilibrium::{PrivateTypes, private_types};
+    // Asymmetric sides: the solve searches for an atom.
+    let text = example().replacen("pressure = 0.5", "pressure = 0.45", 1);
+    let sc = common::scenario(&text);
+    let first = private_types(&sc);
+    assert!(matches!(first, PrivateTypes::Curves(_)), "{first:?}");
+    assert_eq!(private_types(&sc), first);
+    for k in 0..16 {
+        let other = example().replace(
+            "pressure = 0.5",
+            &format!("pressure = {}", 0.3 + 0.01 * k as f64),
+        );
+        let _ = private_types(&common::scenario(&other));
+    }
+    assert_eq!(private_types(&sc), first);
+}

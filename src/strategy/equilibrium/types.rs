@@ -67,7 +67,7 @@ type Node = (f64, f64, f64);
 type Jump = [[[f64; 2]; 2]; PARTIES];
 
 /// What the solve found.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) enum Solved {
     /// Each side concedes along its curve until both are committed, and both then hold to the
     /// game's end.
@@ -78,7 +78,7 @@ pub(super) enum Solved {
 }
 
 /// Why the game was not solved here, for docs and tests.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(super) enum Unsolved {
     /// Every type is known: section 6.1's solve.
     Known,
@@ -98,8 +98,46 @@ pub(super) fn prior(sc: &Scenario, x: usize) -> Option<&Resolve> {
     (!prior.is_constant()).then_some(prior)
 }
 
-/// The equilibrium from `start` with the parties' private types.
+/// Solves remembered: a command asks for the same one more than once (whether to refuse the
+/// scenario, whether to warn, the engine's plan), and one can take a second.
+const REMEMBERED: usize = 16;
+
+/// The equilibrium from `start` with the parties' private types: `solve_afresh`, remembered for
+/// the last `REMEMBERED` scenarios and starts asked (a pure function of them, so the same answer).
 pub(super) fn solve(sc: &Scenario, start: &Start) -> Result<Solved, Unsolved> {
+    use std::sync::Mutex;
+    type Memo = Vec<(String, Result<Solved, Unsolved>)>;
+    static MEMO: Mutex<Memo> = Mutex::new(Vec::new());
+    if priors_of(sc).iter().all(Option::is_none) {
+        return Err(Unsolved::Known);
+    }
+    let key = format!("{sc:?}\n{start:?}");
+    let memo = |f: &mut dyn FnMut(&mut Memo)| {
+        // A poisoned lock only means another thread panicked mid-update: start afresh.
+        let mut m = MEMO.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut m);
+    };
+    let mut found = None;
+    memo(&mut |m| found = m.iter().find(|e| e.0 == key).map(|e| e.1.clone()));
+    if let Some(answer) = found {
+        return answer;
+    }
+    let answer = solve_afresh(sc, start);
+    memo(&mut |m| {
+        if m.len() == REMEMBERED {
+            drop(m.remove(0));
+        }
+        m.push((key.clone(), answer.clone()));
+    });
+    answer
+}
+
+fn priors_of(sc: &Scenario) -> [Option<&Resolve>; PARTIES] {
+    [prior(sc, 0), prior(sc, 1)]
+}
+
+/// The equilibrium from `start` with the parties' private types, solved.
+fn solve_afresh(sc: &Scenario, start: &Start) -> Result<Solved, Unsolved> {
     let priors = [prior(sc, 0), prior(sc, 1)];
     if priors.iter().all(Option::is_none) {
         return Err(Unsolved::Known);
