@@ -17,7 +17,7 @@
 use crate::model::{PARTIES, Resolve};
 
 /// Why a stage has no equilibrium here (for `types::Unsolved`).
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(super) enum Unsolved {
     /// This side's survivors are not split by a cutoff: higher types gain more from conceding.
     SingleCrossing(usize),

@@ -194,7 +194,12 @@ struct Game<'p, 'a> {
     jumps: Vec<(usize, Jump)>,
     /// Values closer than this are equal.
     tol: f64,
+    /// The last stage solved (`stage_at`).
+    last_stage: std::cell::Cell<Option<StageAt>>,
 }
+
+/// A stage's answer where the integrated hazards are the first.
+type StageAt = ([f64; PARTIES], Result<[f64; PARTIES], cutoffs::Unsolved>);
 
 /// One forward integration from an atom.
 struct Shot {
@@ -286,6 +291,7 @@ impl<'p, 'a> Game<'p, 'a> {
             end,
             jumps: Vec::new(),
             tol: 1e-9 * p1.scale(),
+            last_stage: Default::default(),
         };
         let jumps = game.jumps();
         Ok(Game { jumps, ..game })
@@ -439,6 +445,20 @@ impl<'p, 'a> Game<'p, 'a> {
 
     /// The sides at the end's stage if both stopped conceding where their integrated hazards
     /// are s.
+    /// The stage the survivors at s would play at the end, remembered for the last s asked:
+    /// both sides ask for the same one at each step of a shot.
+    fn stage_at(&self, s: [f64; PARTIES]) -> Result<[f64; PARTIES], cutoffs::Unsolved> {
+        if let Some((at, q)) = self.last_stage.take()
+            && at == s
+        {
+            self.last_stage.set(Some((at, q.clone())));
+            return q;
+        }
+        let q = stage(&self.end, &self.survivors(s));
+        self.last_stage.set(Some((s, q.clone())));
+        q
+    }
+
     fn survivors(&self, s: [f64; PARTIES]) -> [Survivors<'p>; PARTIES] {
         [0, 1].map(|x| Survivors {
             prior: self.priors[x],
@@ -460,7 +480,7 @@ impl<'p, 'a> Game<'p, 'a> {
         if gap(m, hi) < 0.0 {
             return gap(m, hi);
         }
-        match stage(&self.end, &self.survivors(s)) {
+        match self.stage_at(s) {
             Ok(q) => gap(m, self.end[x].worth(m, q[1 - x])),
             Err(_) => f64::NAN,
         }
