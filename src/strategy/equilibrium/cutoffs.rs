@@ -231,6 +231,15 @@ fn one_known(
 mod tests {
     use super::*;
 
+    /// Every type of `prior` still holding (the stage's `known` unused).
+    fn everyone(prior: &Resolve) -> Survivors<'_> {
+        Survivors {
+            prior: Some(prior),
+            known: 0.5,
+            s: 0.0,
+        }
+    }
+
     /// A chicken at the end with types U[0, 1] on both sides: conceding pays 0.5 − 0.4 θ over
     /// holding, a tie pays the same as conceding and winning pays 1 more than holding
     /// (T − G = (L − R) − 1 at every θ). Φ(θ; q) = 0.5 − 0.4 θ − q, so the cutoff is
@@ -244,11 +253,7 @@ mod tests {
             tie: [0.5, 0.1],
             hold: [0.0, 0.0],
         };
-        let side = Survivors {
-            prior: Some(&prior),
-            known: 0.5,
-            s: 0.0,
-        };
+        let side = everyone(&prior);
         let q = stage(&[pay, pay], &[side, side]).unwrap();
         for qx in q {
             assert!((qx - 5.0 / 14.0).abs() < 1e-12, "{q:?}");
@@ -266,11 +271,7 @@ mod tests {
             tie: [0.0, 0.8],
             hold: [0.4, 0.4],
         };
-        let side = Survivors {
-            prior: Some(&prior),
-            known: 0.5,
-            s: 0.0,
-        };
+        let side = everyone(&prior);
         // Both sides are alike; b's reply to a's share is the first the scan computes.
         assert_eq!(
             stage(&[pay, pay], &[side, side]),
@@ -302,11 +303,7 @@ mod tests {
             tie: [0.0, 0.8],
             hold: [0.4, 0.4],
         };
-        let side = Survivors {
-            prior: Some(&prior),
-            known: 0.5,
-            s: 0.0,
-        };
+        let side = everyone(&prior);
         // (0.9, 0) is an equilibrium in cutoffs: each share is the other's reply.
         assert!((reply(0, &a, &side, 0.0).unwrap() - 0.9).abs() < 1e-12);
         assert_eq!(reply(1, &b, &side, 0.9), Ok(0.0));

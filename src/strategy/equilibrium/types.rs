@@ -102,14 +102,16 @@ pub(super) fn prior(sc: &Scenario, x: usize) -> Option<&Resolve> {
 /// scenario, whether to warn, the engine's plan), and one can take a second.
 const REMEMBERED: usize = 16;
 
-/// The equilibrium from `start` with the parties' private types: `solve_afresh`, remembered for
-/// the last `REMEMBERED` scenarios and starts asked (a pure function of them, so the same answer).
+/// The equilibrium from `start` with the parties' private types. What the structure alone rules
+/// out (`not_covered`) is answered at once, with no key to build and no lock to take (the engine
+/// asks again after every random event); the rest is `solve_afresh`, remembered for the last
+/// `REMEMBERED` scenarios and starts asked (a pure function of them, so the same answer).
 pub(super) fn solve(sc: &Scenario, start: &Start) -> Result<Solved, Unsolved> {
     use std::sync::Mutex;
     type Memo = Vec<(String, Result<Solved, Unsolved>)>;
     static MEMO: Mutex<Memo> = Mutex::new(Vec::new());
-    if priors_of(sc).iter().all(Option::is_none) {
-        return Err(Unsolved::Known);
+    if let Some(why) = not_covered(sc, start) {
+        return Err(why);
     }
     let key = format!("{sc:?}\n{start:?}");
     let memo = |f: &mut dyn FnMut(&mut Memo)| {
@@ -132,34 +134,34 @@ pub(super) fn solve(sc: &Scenario, start: &Start) -> Result<Solved, Unsolved> {
     answer
 }
 
-fn priors_of(sc: &Scenario) -> [Option<&Resolve>; PARTIES] {
-    [prior(sc, 0), prior(sc, 1)]
-}
-
-/// The equilibrium from `start` with the parties' private types, solved.
-fn solve_afresh(sc: &Scenario, start: &Start) -> Result<Solved, Unsolved> {
-    let priors = [prior(sc, 0), prior(sc, 1)];
-    if priors.iter().all(Option::is_none) {
-        return Err(Unsolved::Known);
+/// Why the structure of `sc` from `start` is not one this solve covers (or every type is known),
+/// read off the scenario without solving anything.
+fn not_covered(sc: &Scenario, start: &Start) -> Option<Unsolved> {
+    if [prior(sc, 0), prior(sc, 1)].iter().all(Option::is_none) {
+        return Some(Unsolved::Known);
     }
     if sc.talks.is_some() {
-        return Err(Unsolved::Unsupported("talks"));
+        return Some(Unsolved::Unsupported("talks"));
     }
     if !start.poisson.is_empty() || start.t0 != 0.0 {
-        return Err(Unsolved::Unsupported("Poisson events"));
+        return Some(Unsolved::Unsupported("Poisson events"));
     }
-    let moves_types = sc
-        .events
-        .iter()
-        .flat_map(|e| &e.effects)
+    let moves_types = (sc.events.iter().flat_map(|e| &e.effects))
         .any(|f| matches!(f.target, Target::Belief { .. } | Target::Resolve { .. }));
     if moves_types {
-        return Err(Unsolved::Unsupported("events on types or beliefs"));
+        return Some(Unsolved::Unsupported("events on types or beliefs"));
     }
+    if !sc.game_end().is_finite() {
+        return Some(Unsolved::Unsupported("a game without an end"));
+    }
+    None
+}
+
+/// The equilibrium from `start` with the parties' private types, solved, in a game
+/// `not_covered` passes.
+fn solve_afresh(sc: &Scenario, start: &Start) -> Result<Solved, Unsolved> {
+    let priors = [prior(sc, 0), prior(sc, 1)];
     let end = sc.game_end();
-    if !end.is_finite() {
-        return Err(Unsolved::Unsupported("a game without an end"));
-    }
     let at = |w: f64| Start {
         belief: [w; PARTIES],
         ..*start
