@@ -14,11 +14,26 @@ use rayon::prelude::*;
 use crate::aggregate::{Tally, Totals};
 use crate::engine::Engine;
 use crate::model::Scenario;
+use crate::scenario::{Loaded, ScenarioError};
 
 /// Rounds per batch. Part of the output contract: a batch's float sums are added in an order
 /// fixed by the rounds' positions in it (`aggregate::Tally`), so changing this changes the last
 /// bits of some outputs.
 pub const BATCH: u64 = 16_384;
+
+/// Whether `loaded` can be played: where a side plays `equilibrium` and single crossing fails
+/// for a private type (docs/model.md 6.1), there is no equilibrium to play, and the scenario is
+/// refused with the message pointing at that party's table. Every command that runs a scenario
+/// (run, audit, check, each sweep point) asks this first.
+pub fn playable(loaded: &Loaded) -> Result<(), ScenarioError> {
+    match crate::strategy::equilibrium::refusal(&loaded.scenario) {
+        Some((x, why)) => {
+            let id = &loaded.scenario.parties[x].id;
+            Err(loaded.refuse(&format!("parties.{id}"), why))
+        }
+        None => Ok(()),
+    }
+}
 
 /// Partial results that merge exactly: the merge is associative and commutative, so any
 /// grouping of batches (threads, shards) gives the same result.

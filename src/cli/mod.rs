@@ -548,10 +548,7 @@ fn load(path: Option<&Path>, mut overrides: Vec<Override>, sim: &SimFlags) -> Re
         Some(p) => scenario::load_file(p, &overrides)?,
         None => scenario::load_bundled(&overrides)?,
     };
-    if let Some((x, why)) = crate::strategy::equilibrium::refusal(&loaded.scenario) {
-        let id = &loaded.scenario.parties[x].id;
-        return Err(loaded.refuse(&format!("parties.{id}"), why).into());
-    }
+    crate::runner::playable(&loaded)?;
     Ok(loaded)
 }
 

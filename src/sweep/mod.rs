@@ -154,10 +154,7 @@ impl Sweep {
         let loaded =
             scenario::load_str(&self.file, &self.base, &self.overrides(k)).map_err(point)?;
         // A point where `equilibrium` has no equilibrium to play (docs/model.md 6.1).
-        if let Some((x, why)) = crate::strategy::equilibrium::refusal(&loaded.scenario) {
-            let id = &loaded.scenario.parties[x].id;
-            return Err(point(loaded.refuse(&format!("parties.{id}"), why)));
-        }
+        runner::playable(&loaded).map_err(point)?;
         Ok(loaded)
     }
 
@@ -173,7 +170,7 @@ impl Sweep {
     }
 
     /// Check each axis alone at its extreme values, so a bad path or value (or one where
-    /// `equilibrium` has nothing to play, `refusal`) is reported against its `--vary` before
+    /// `equilibrium` has nothing to play, `runner::playable`) is reported against its `--vary` before
     /// anything runs. Returns the axis and the message.
     pub fn check_axes(&self) -> Result<(), (String, ScenarioError)> {
         for a in &self.design.axes {
@@ -189,10 +186,7 @@ impl Sweep {
                 let axis = || format!("{}={}", a.path, a.text);
                 let loaded =
                     scenario::load_str(&self.file, &self.base, &[o]).map_err(|e| (axis(), e))?;
-                if let Some((x, why)) = crate::strategy::equilibrium::refusal(&loaded.scenario) {
-                    let id = &loaded.scenario.parties[x].id;
-                    return Err((axis(), loaded.refuse(&format!("parties.{id}"), why)));
-                }
+                runner::playable(&loaded).map_err(|e| (axis(), e))?;
             }
         }
         Ok(())
