@@ -93,23 +93,41 @@ impl Survivors<'_> {
             None => self.known,
         }
     }
+}
 
-    /// The share of the survivors below type θ.
+/// A private side's survivors as a stage reads them, computed once per stage: the lowest and
+/// highest survivor and the share of the prior gone before the stage.
+#[derive(Clone, Copy)]
+struct Range<'r> {
+    prior: &'r Resolve,
+    lo: f64,
+    hi: f64,
+    gone: f64,
+}
+
+impl<'r> Range<'r> {
+    fn of(side: &Survivors<'r>) -> Range<'r> {
+        Range {
+            prior: side.prior.expect("a private side"),
+            lo: side.type_at(0.0),
+            hi: side.type_at(1.0),
+            gone: -(-side.s).exp_m1(),
+        }
+    }
+
+    /// The share of the survivors below type θ (`Survivors::share_below`).
     fn share_below(&self, theta: f64) -> f64 {
-        let p = self.prior.expect("a private side");
-        let below = p.cdf(theta);
-        let gone = -(-self.s).exp_m1();
-        if gone >= 1.0 {
+        if self.gone >= 1.0 {
             return 0.0;
         }
-        ((below - gone) / (1.0 - gone)).clamp(0.0, 1.0)
+        ((self.prior.cdf(theta) - self.gone) / (1.0 - self.gone)).clamp(0.0, 1.0)
     }
 }
 
 /// A private side's best reply to the other's share q: the share of its survivors whose Φ is
 /// non-negative.
-fn reply(x: usize, pay: &EndPayoffs, side: &Survivors, q: f64) -> Result<f64, Unsolved> {
-    let (lo, hi) = (side.type_at(0.0), side.type_at(1.0));
+fn reply(x: usize, pay: &EndPayoffs, side: &Range, q: f64) -> Result<f64, Unsolved> {
+    let (lo, hi) = (side.lo, side.hi);
     let (g0, g1) = (pay.gain(0.0, q), pay.gain(1.0, q));
     let slope = g1 - g0;
     let tol = 1e-12 * (g0.abs() + g1.abs()).max(1.0);
@@ -147,6 +165,7 @@ fn both_private(
 ) -> Result<[f64; PARTIES], Unsolved> {
     // q_a ↦ a's reply to b's reply to q_a rises with q_a; its fixed points are the stage's
     // equilibria.
+    let sides = [Range::of(&sides[0]), Range::of(&sides[1])];
     let map = |qa: f64| -> Result<(f64, f64), Unsolved> {
         let qb = reply(1, &pay[1], &sides[1], qa)?;
         Ok((reply(0, &pay[0], &sides[0], qb)?, qb))
@@ -217,8 +236,9 @@ fn one_known(
             }
         }
     }
+    let private = Range::of(&sides[p]);
     for qk in [0.0, 1.0] {
-        let qp = reply(p, &pay[p], &sides[p], qk)?;
+        let qp = reply(p, &pay[p], &private, qk)?;
         let g = pay[k].gain(theta, qp);
         if (qk == 0.0 && g <= 0.0) || (qk == 1.0 && g >= 0.0) {
             return Ok(with(qk, qp));
@@ -305,10 +325,13 @@ mod tests {
         };
         let side = everyone(&prior);
         // (0.9, 0) is an equilibrium in cutoffs: each share is the other's reply.
-        assert!((reply(0, &a, &side, 0.0).unwrap() - 0.9).abs() < 1e-12);
-        assert_eq!(reply(1, &b, &side, 0.9), Ok(0.0));
+        assert!((reply(0, &a, &Range::of(&side), 0.0).unwrap() - 0.9).abs() < 1e-12);
+        assert_eq!(reply(1, &b, &Range::of(&side), 0.9), Ok(0.0));
         // b's reply to a's share 0.5 is not a cutoff, and the stage fails.
-        assert_eq!(reply(1, &b, &side, 0.5), Err(Unsolved::SingleCrossing(1)));
+        assert_eq!(
+            reply(1, &b, &Range::of(&side), 0.5),
+            Err(Unsolved::SingleCrossing(1))
+        );
         assert_eq!(
             stage(&[a, b], &[side, side]),
             Err(Unsolved::SingleCrossing(1))
