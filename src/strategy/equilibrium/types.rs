@@ -17,7 +17,7 @@
 //! the start, each side's marginal type rises and its commitment cutoff falls; the mixed regime
 //! ends where they meet, at t1_x. Both sides must stop at one t1 (the side that stopped first
 //! would be waited out), so the solve shoots on the one free number, the atom of concessions at
-//! the start (at most one side's), scanning both sides' atoms outward from 0 and halving where
+//! the start (at most one side's), scanning both sides' atoms outward from 0 and refining by regula falsi where
 //! the lag between the stops changes sign; where none closes it, the side that stops later
 //! concedes at once. Between t1 and the end both hold; at the end the survivors play the stage.
 //! A scheduled event that lowers a value of conceding is bridged by the other side's atom at the
