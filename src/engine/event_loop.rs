@@ -188,6 +188,9 @@ impl Setup<'_> {
             belief,
             scheduled: &self.events.scheduled[next_sched..],
             poisson: pending,
+            // The plan played so far was not solved with types (Poisson events are not
+            // covered there), so no posterior is known.
+            conceded: None,
         };
         equilibrium::solve(self.sc, &start, plan);
     }

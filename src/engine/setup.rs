@@ -137,6 +137,7 @@ impl<'a> Setup<'a> {
                 belief: engine.initial_belief,
                 scheduled: &engine.events.scheduled,
                 poisson: &pending,
+                conceded: Some([0.0; PARTIES]),
             };
             let mut plan = Plan::default();
             let after = equilibrium::solve_with_histories(sc, &start, &mut plan);

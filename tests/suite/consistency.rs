@@ -71,6 +71,7 @@ fn solved_at(sc: &Scenario, scheduled: &[(f64, usize)], poisson: &[Pending], t: 
         belief,
         scheduled: &scheduled[next..],
         poisson,
+        conceded: None,
     };
     let mut fresh = Plan::default();
     equilibrium::solve(sc, &start, &mut fresh);
@@ -96,6 +97,7 @@ fn solved_after(
         belief,
         scheduled: &scheduled[next..],
         poisson: &left,
+        conceded: None,
     };
     let mut fresh = Plan::default();
     equilibrium::solve(sc, &start, &mut fresh);
@@ -115,6 +117,7 @@ fn histories(
         belief: [0, 1].map(|i| sc.believed_type(i)),
         scheduled,
         poisson,
+        conceded: None,
     };
     equilibrium::solve_with_histories(sc, &start, &mut Plan::default())
 }
@@ -413,5 +416,83 @@ fn the_plan_after_a_squeeze_in_growing_is_the_plan_for_its_history() {
             failures.extend(why);
         }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// With private types (docs/model.md 6.3, MODEL.md 6.4): the plan solved from a state on the
+/// path, the time and each side's posterior (its survivors, the types above the marginal type
+/// there), is the continuation of the plan solved at 0. Over the random scenarios of the types
+/// property test (`types::random_typed`) that are solved with both sides' curves, at three grid
+/// nodes inside the concessions and one time in the hold before the end: every surviving type
+/// of either side concedes at the same time (to 1e-9 of the game's length), and as many
+/// survivors reach the end and concede there.
+#[test]
+fn with_private_types_the_plan_from_a_state_on_the_path_goes_on_as_the_plan_from_zero() {
+    let cases = env("IMPASSE_CASES", 24);
+    let (mut games, mut states, mut failures) = (0, 0, Vec::new());
+    for case in 0..cases {
+        let text = crate::types::random_typed(case);
+        let sc = load_str("typed.toml", &text, &[]).unwrap().scenario;
+        let whole = equilibrium::solve_at_start(&sc);
+        let [Some(a), Some(b)] = &whole.curves else {
+            continue;
+        };
+        games += 1;
+        let (scheduled, _) = events(&sc);
+        let end = sc.game_end();
+        let knots = a.knots();
+        // Nodes inside the concessions (not where an atom falls), and one in the hold.
+        let plain = |k: usize| k > 0 && k + 1 < knots.len() && knots[k - 1] < knots[k];
+        let mut times: Vec<f64> = [1, 2, 3]
+            .map(|q| q * knots.len() / 4)
+            .into_iter()
+            .filter(|&k| plain(k) && knots[k] < knots[k + 1])
+            .map(|k| knots[k])
+            .collect();
+        if a.end() < end {
+            times.push(0.5 * (a.end() + end));
+        }
+        for t in times {
+            states += 1;
+            let (lines, belief, next) = state_at(&sc, &scheduled, t);
+            let start = Start {
+                t0: t,
+                lines: &lines,
+                belief,
+                scheduled: &scheduled[next..],
+                poisson: &[],
+                conceded: Some([a.at(t), b.at(t)]),
+            };
+            let mut fresh = Plan::default();
+            equilibrium::solve(&sc, &start, &mut fresh);
+            let [Some(fa), Some(fb)] = &fresh.curves else {
+                failures.push(format!("case {case}, t = {t}: no curves from there"));
+                continue;
+            };
+            let tol = 1e-9 * end.max(1.0);
+            for (x, (old, new)) in [(a, fa), (b, fb)].into_iter().enumerate() {
+                let (from, last) = (old.at(t), old.last());
+                // Where the concessions stop and how far, and as many reaching the end.
+                let same = |p: f64, q: f64| (p - q).abs() <= tol * p.abs().max(1.0);
+                let mut agree = same(new.last(), last) && same(new.reach(), old.reach());
+                if last > from {
+                    agree &= same(new.end(), old.end());
+                    // Survivors' budgets, from just above the posterior to just below the last
+                    // (at the last itself, rounding decides which curve it is on).
+                    for q in [0.001, 0.25, 0.5, 0.75, 0.999] {
+                        let budget = from + q * (last - from);
+                        agree &= same(new.time(budget), old.time(budget));
+                    }
+                }
+                if !agree {
+                    failures.push(format!(
+                        "case {case}, t = {t}, side {x}: from 0 {old:?}\nfrom t {new:?}"
+                    ));
+                }
+            }
+        }
+    }
+    println!("{games} games with both sides' curves, {states} states");
+    assert!(games >= cases / 4, "only {games} of {cases} with curves");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

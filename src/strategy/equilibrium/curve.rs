@@ -68,6 +68,11 @@ impl Curve {
         self.end_atom.map_or(self.last(), |a| a.1)
     }
 
+    /// The times of the curve's nodes (a time twice where an atom falls there): for tests.
+    pub fn knots(&self) -> &[f64] {
+        &self.t
+    }
+
     /// Where the curve ends.
     pub fn end(&self) -> f64 {
         self.t[self.t.len() - 1]

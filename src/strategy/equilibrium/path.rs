@@ -64,6 +64,12 @@ pub struct Start<'a> {
     pub scheduled: &'a [(f64, usize)],
     /// The Poisson events that can still fire.
     pub poisson: &'a [Pending],
+    /// Where a side's type is private: each side's integrated hazard of concessions before `t0`,
+    /// so its survivors, the types above its prior's quantile 1 − e⁻ˢ, are what the opponent
+    /// believes now (docs/model.md 6.3, the posterior); zero at a round's start. `None` where
+    /// that is not known (a round that has played a plan solved at the means), and the solve
+    /// with private types does not go on from there.
+    pub conceded: Option<[f64; PARTIES]>,
 }
 
 impl Start<'_> {
@@ -137,6 +143,7 @@ impl AtStart {
             belief: self.belief,
             scheduled: &self.scheduled,
             poisson: &self.poisson,
+            conceded: Some([0.0; PARTIES]),
         }
     }
 }

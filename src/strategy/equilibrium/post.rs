@@ -311,6 +311,7 @@ impl<'a> Anticipation<'a> {
             belief,
             scheduled: &self.scheduled,
             poisson: &poisson,
+            conceded: None,
         };
         let path = Path::new(sc, &start, sc.game_end(), &posts);
         let end = ending(sc, &path);

@@ -140,7 +140,7 @@ fn not_covered(sc: &Scenario, start: &Start) -> Option<Unsolved> {
     if sc.talks.is_some() {
         return Some(Unsolved::Unsupported("talks"));
     }
-    if !start.poisson.is_empty() || start.t0 != 0.0 {
+    if !start.poisson.is_empty() || start.conceded.is_none() {
         return Some(Unsolved::Unsupported("Poisson events"));
     }
     let moves_types = (sc.events.iter().flat_map(|e| &e.effects))
@@ -169,7 +169,8 @@ fn solve_afresh(sc: &Scenario, start: &Start) -> Result<Solved, Unsolved> {
     );
     let known = [0, 1].map(|x| sc.believed_type(1 - x));
     let game = Game::new([&p0, &p1], priors, known, end)?;
-    game.solve()
+    let conceded = start.conceded.expect("checked by not_covered");
+    Game { conceded, ..game }.solve()
 }
 
 /// The game as each type sees it, and the grid it is integrated on.
@@ -179,6 +180,9 @@ struct Game<'p, 'a> {
     priors: [Option<&'p Resolve>; PARTIES],
     /// The type of a side whose type is known.
     known: [f64; PARTIES],
+    /// Each side's integrated hazard of concessions before the start: the posterior the solve
+    /// goes on from (`Start::conceded`).
+    conceded: [f64; PARTIES],
     /// The grid: `(t_j, span)`, the last at the end.
     grid: Vec<(f64, usize)>,
     /// Per side, per span, N_x and M_x at θ = 0 and θ = 1 from the span's start.
@@ -284,6 +288,7 @@ impl<'p, 'a> Game<'p, 'a> {
             paths,
             priors,
             known,
+            conceded: [0.0; PARTIES],
             grid,
             ind,
             hold,
@@ -500,7 +505,8 @@ impl<'p, 'a> Game<'p, 'a> {
     /// sides' marginal types are committed or the game ends; `None` where the mixed regime
     /// breaks down on the way.
     fn shoot(&self, z: f64, keep: bool) -> Result<Shot, Unsolved> {
-        let mut s = [z.max(0.0), (-z).max(0.0)];
+        let c = self.conceded;
+        let mut s = [c[0] + z.max(0.0), c[1] + (-z).max(0.0)];
         let mut stop = [f64::INFINITY; PARTIES];
         // Where each side stopped, its integrated hazard there: its survivors at the end.
         let mut held = s;
@@ -632,8 +638,9 @@ impl<'p, 'a> Game<'p, 'a> {
     fn solve(&self) -> Result<Solved, Unsolved> {
         // The lag rises with z: a's atom makes a stop sooner and b later.
         let end = self.grid[self.grid.len() - 1].0;
-        let t0 = self.grid[0].0;
-        let meet = MEET * (end - t0).max(1.0);
+        // Relative to the game's length from the round's start, so that a solve from a later
+        // state accepts what the solve from 0 did.
+        let meet = MEET * end.max(1.0);
         let z = match self.lag(0.0)? {
             lag if lag.abs() <= meet => 0.0,
             lag => self.atom(lag)?,
@@ -644,8 +651,12 @@ impl<'p, 'a> Game<'p, 'a> {
         }
         let shot = self.shoot(z, true)?;
         let [a, b] = shot.stop;
-        if !(a.is_finite() && b.is_finite()) || (a - b).abs() > meet {
+        if !(a.is_finite() && b.is_finite()) {
             return Err(Unsolved::Unsupported("concessions that reach the end"));
+        }
+        if (a - b).abs() > meet {
+            // The lag changed sign by a jump, not through 0 (docs/model.md 6.1).
+            return Err(Unsolved::Unsupported("stop times that jump with the atom"));
         }
         let held = [0, 1].map(|x| shot.nodes[x].last().map_or(0.0, |n| n.1));
         let q = stage(&self.end, &self.survivors(held)).map_err(|e| match e {
