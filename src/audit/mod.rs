@@ -250,7 +250,7 @@ pub fn run_batches(
                     batch.play(&engine, seed, r, i, &mut scratch);
                 }
                 for (k, (e, s)) in typed.iter().zip(&mut scratches).enumerate() {
-                    batch.play_type(k, types[k].party, e, seed, r, s);
+                    batch.play_type(k, types[k].party, e, (seed, r), s);
                 }
             }
             progress(n);
@@ -355,12 +355,8 @@ impl<'a> Batch<'a> {
 
     /// Round r with party i shadowed.
     fn play(&mut self, engine: &Engine, seed: u64, r: u64, i: usize, scratch: &mut Scratch) {
-        let mut shadow = Shadow::new(i, self.grid, &mut self.payoffs);
-        if self.rules.is_some() {
-            shadow = shadow.with_history(&mut self.counts);
-        }
-        engine.play_shadowed(seed, r, scratch, &mut shadow);
-        let (p, never, m) = (shadow.profile, shadow.never, shadow.evaluated());
+        let history = self.rules.is_some();
+        let (p, never, m) = self.shadowed(engine, (seed, r), i, scratch, history);
         self.parties[i].add(&self.payoffs, p, never, m);
         if let Some((h, rules)) = self.rules {
             let u = history::follow(&rules[i], h, &self.payoffs, &self.counts, m, never);
@@ -368,20 +364,37 @@ impl<'a> Batch<'a> {
         }
     }
 
-    /// Round r of type k's scenario (`engine`), with its party i shadowed.
+    /// Round r of type k's scenario (`engine`), with its party i shadowed (no history rule: the
+    /// rule is the party's, not per type).
     fn play_type(
         &mut self,
         k: usize,
         i: usize,
         engine: &Engine,
-        seed: u64,
-        r: u64,
+        (seed, r): (u64, u64),
         scratch: &mut Scratch,
     ) {
-        let mut shadow = Shadow::new(i, self.grid, &mut self.payoffs);
-        engine.play_shadowed(seed, r, scratch, &mut shadow);
-        let (p, never, m) = (shadow.profile, shadow.never, shadow.evaluated());
+        let (p, never, m) = self.shadowed(engine, (seed, r), i, scratch, false);
         self.types[k].add(&self.payoffs, p, never, m);
+    }
+
+    /// Round r with party i shadowed, its deviations' payoffs into `payoffs` (and, with
+    /// `history`, the events fired by each grid time into `counts`): the party's payoff in the
+    /// profile, its payoff if it never concedes, and how many deviations were valued.
+    fn shadowed(
+        &mut self,
+        engine: &Engine,
+        (seed, r): (u64, u64),
+        i: usize,
+        scratch: &mut Scratch,
+        history: bool,
+    ) -> (f64, f64, usize) {
+        let mut shadow = Shadow::new(i, self.grid, &mut self.payoffs);
+        if history {
+            shadow = shadow.with_history(&mut self.counts);
+        }
+        engine.play_shadowed(seed, r, scratch, &mut shadow);
+        (shadow.profile, shadow.never, shadow.evaluated())
     }
 
     /// The batch's exact sums, over `n` rounds.
