@@ -249,7 +249,12 @@ fn no_scenario_of_the_campaign_is_exploitable() {
 }
 
 #[test]
-#[ignore = "prints campaign case IMPASSE_CASE, to run it with the CLI"]
+#[ignore = "prints campaign case IMPASSE_CASE (of the set with types: IMPASSE_TYPES=1), to run it with the CLI"]
 fn print_a_campaign_case() {
-    println!("{}", random_scenario(env("IMPASSE_CASE", 0)));
+    let case = env("IMPASSE_CASE", 0);
+    if env("IMPASSE_TYPES", 0) == 1 {
+        println!("{}", random_scenario_with_types(case));
+    } else {
+        println!("{}", random_scenario(case));
+    }
 }
