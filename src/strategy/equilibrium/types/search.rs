@@ -1,0 +1,162 @@
+//! The search for the solution with private types (docs/model.md 6.1, "Private types"): the
+//! atom at the start that makes both sides stop at one time (`lag`, `atom`), or a side that
+//! concedes at once, and the checks of what the solution relies on (the survivors' hold to the
+//! end, single crossing).
+
+use super::{ATOMS, CROSSING, FALSI_STEPS, Game, MEET, Shot, Solved, Unsolved};
+use crate::model::PARTIES;
+use crate::numeric::regula_falsi;
+use crate::strategy::equilibrium::curve::Curve;
+use crate::strategy::equilibrium::cutoffs::{self, ALL, stage};
+
+impl Game<'_, '_> {
+    /// How much later b stops than a, after the atom z (the end standing in for never).
+    fn lag(&self, z: f64) -> Result<f64, Unsolved> {
+        let end = self.grid[self.grid.len() - 1].0;
+        let shot = self.shoot(z, false)?;
+        let stop = shot.stop.map(|t| t.min(end + 1.0));
+        Ok(stop[1] - stop[0])
+    }
+
+    pub(super) fn solve(&self) -> Result<Solved, Unsolved> {
+        // The lag rises with z: a's atom makes a stop sooner and b later.
+        let end = self.grid[self.grid.len() - 1].0;
+        // Relative to the game's length from the round's start, so that a solve from a later
+        // state accepts what the solve from 0 did.
+        let meet = MEET * end.max(1.0);
+        let z = match self.lag(0.0)? {
+            lag if lag.abs() <= meet => 0.0,
+            lag => self.atom(lag)?,
+        };
+        if z.is_infinite() {
+            let x = if z > 0.0 { 0 } else { 1 };
+            return self.at_once(x);
+        }
+        let shot = self.shoot(z, true)?;
+        let [a, b] = shot.stop;
+        if !(a.is_finite() && b.is_finite()) {
+            return Err(Unsolved::Unsupported("concessions that reach the end"));
+        }
+        if (a - b).abs() > meet {
+            // The lag changed sign by a jump, not through 0 (docs/model.md 6.1).
+            return Err(Unsolved::Unsupported("stop times that jump with the atom"));
+        }
+        let held = [0, 1].map(|x| shot.nodes[x].last().map_or(0.0, |n| n.1));
+        let q = stage(&self.end, &self.survivors(held)).map_err(|e| match e {
+            cutoffs::Unsolved::SingleCrossing(party) => {
+                Unsolved::SingleCrossing { party, time: end }
+            }
+            cutoffs::Unsolved::Other(what) => Unsolved::Unsupported(what),
+        })?;
+        self.holds_after(&shot, held, q)?;
+        self.single_crossing(&shot)?;
+        let curves = [0, 1].map(|x| {
+            let mut curve = Curve::new(&shot.nodes[x], self.priors[x].cloned());
+            if q[x] > 0.0 {
+                curve.end_atom = Some((end, held[x] - (-q[x]).ln_1p()));
+            }
+            curve
+        });
+        Ok(Solved::Curves(Box::new(curves)))
+    }
+
+    /// x concedes at once, every type: an equilibrium where not even x's top type would rather
+    /// hold to the end against an opponent that never concedes (and so concedes nothing at the
+    /// end either).
+    fn at_once(&self, x: usize) -> Result<Solved, Unsolved> {
+        let top = self.top(x);
+        if self.gap_at_node(x, 0, top, self.end[x].worth(top, 0.0)) >= 0.0 {
+            return Err(Unsolved::Unsupported(
+                "a side whose top type would rather hold",
+            ));
+        }
+        Ok(Solved::AtOnce(x))
+    }
+
+    /// The atom at the start (signed as in `shoot`) that makes both sides stop at one time: the
+    /// smallest in size at which the lag changes sign, scanned outward on both sides
+    /// (`ATOMS` sizes each, denser near 0: with a stage at the end the lag need not move
+    /// monotonically with the atom) and then refined by regula falsi to `CROSSING` of the
+    /// atom's size (a dozen shots where halving took sixty). Infinite where no atom does: the
+    /// side that stops later at 0 (b for a positive lag) concedes at once.
+    fn atom(&self, lag0: f64) -> Result<f64, Unsolved> {
+        let open = |lag: f64| lag.signum() == lag0.signum();
+        let mut prev = [(0.0, lag0); 2];
+        for k in 1..=ATOMS {
+            let size = ALL * (k as f64 / ATOMS as f64).powi(2);
+            for (i, sign) in [1.0, -1.0].into_iter().enumerate() {
+                let z = sign * size;
+                let lag = self.lag(z)?;
+                if open(lag) {
+                    prev[i] = (z, lag);
+                    continue;
+                }
+                // Negative while the lag keeps its sign at 0, so the root is where it changes.
+                let failed = std::cell::Cell::new(None);
+                let f = |z: f64| match self.lag(z) {
+                    Ok(lag) => -lag * lag0.signum(),
+                    Err(e) => {
+                        failed.set(Some(e));
+                        f64::NAN
+                    }
+                };
+                let (lo, hi) = (prev[i], (z, lag));
+                let sided = |(z, lag): (f64, f64)| (z, -lag * lag0.signum());
+                let z = regula_falsi(f, sided(lo), sided(hi), CROSSING, FALSI_STEPS);
+                return match failed.take() {
+                    Some(e) => Err(e),
+                    None => Ok(z),
+                };
+            }
+        }
+        Ok(if lag0 > 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        })
+    }
+
+    /// After the concessions stop, the survivors hold to the end: at every grid time from
+    /// there, holding beats conceding for every survivor. The gap is convex in the type (the
+    /// end's worth is the better of two lines), so it is checked at the lowest survivor, at the
+    /// top of the prior and at the cutoff of the end's stage.
+    fn holds_after(
+        &self,
+        shot: &Shot,
+        held: [f64; PARTIES],
+        q: [f64; PARTIES],
+    ) -> Result<(), Unsolved> {
+        let sides = self.survivors(held);
+        for x in 0..PARTIES {
+            let types = [sides[x].type_at(0.0), self.top(x), sides[x].type_at(q[x])];
+            let from = self.grid.partition_point(|g| g.0 <= shot.stop[x]);
+            for j in from..self.grid.len() {
+                for theta in types {
+                    let worth = self.end[x].worth(theta, q[1 - x]);
+                    if self.gap_at_node(x, j, theta, worth) < -self.tol {
+                        return Err(Unsolved::Unsupported("a hold that does not last"));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Higher types must gain more from waiting (N_x / M_x falls with θ) wherever a private
+    /// side's types concede: else the order of concessions is not an equilibrium.
+    fn single_crossing(&self, shot: &Shot) -> Result<(), Unsolved> {
+        for x in (0..PARTIES).filter(|&x| self.priors[x].is_some()) {
+            for &(t, _, _) in &shot.nodes[1 - x] {
+                let k = self.grid[self.grid.partition_point(|g| g.0 <= t).max(1) - 1].1;
+                let [i0, i1] = self.ind[x][k];
+                let u = t - self.paths[1].spans[k].start;
+                let (n0, n1) = (i0.numerator.at(u), i1.numerator.at(u));
+                let (d0, d1) = (i0.denominator.value(u), i1.denominator.value(u));
+                if (n1 - n0) * d0 - n0 * (d1 - d0) > self.tol {
+                    return Err(Unsolved::SingleCrossing { party: x, time: t });
+                }
+            }
+        }
+        Ok(())
+    }
+}
