@@ -128,3 +128,73 @@ mod tests {
         assert_eq!(predict(&sc), None);
     }
 }
+
+/// The closed form of `equilibrium` with private types, where there is one (docs/model.md 6.1,
+/// "Exact example"): a symmetric war of attrition with the same uniform prior U[low, high] on
+/// both sides' types, the same stake V and constant pressure c, demands of 1, and nothing else
+/// that moves a value while the sides concede (no discounting, audience cost, breakdown hazard,
+/// events, talks or own deadlines; leverage and breakdown cost matter only at the end). On the
+/// mixed path both integrated hazards are equal and s' = c / (m(s) V), with m(s) = low + (high −
+/// low)(1 − e⁻ˢ), so type θ concedes at
+///
+/// ```text
+/// t(θ) = (V / c) [high ln((high − low) / (high − θ)) − (θ − low)]
+/// ```
+///
+/// (Fudenberg & Tirole 1986), until the concessions stop, which the solve finds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct UniformAttrition {
+    /// The prior's lower end.
+    pub low: f64,
+    /// The prior's upper end.
+    pub high: f64,
+    /// V: each side's stake.
+    pub stake: f64,
+    /// c: each side's pressure.
+    pub pressure: f64,
+}
+
+impl UniformAttrition {
+    /// The closed form, or `None` where the scenario is not of its kind.
+    pub fn of(sc: &Scenario) -> Option<UniformAttrition> {
+        use crate::model::Resolve;
+        use crate::strategy::equilibrium::prior_of;
+        let [a, b] = &sc.parties;
+        let bare = |p: &Party| {
+            p.strategy == Strategy::Equilibrium
+                && p.demand == 1.0
+                && p.discount_rate == 0.0
+                && p.pressure.is_constant()
+                && p.pressure.initial > 0.0
+                && p.audience_cost == crate::model::Line::ZERO
+                && p.deadline.is_none()
+        };
+        let quiet = sc.talks.is_none() && sc.events.is_empty();
+        let alike = a.stake == b.stake && a.pressure == b.pressure;
+        if !(bare(a) && bare(b) && quiet && alike && sc.hazard == crate::model::Line::ZERO) {
+            return None;
+        }
+        match (prior_of(sc, 0)?, prior_of(sc, 1)?) {
+            (
+                Resolve::Uniform { low, high, .. },
+                Resolve::Uniform {
+                    low: low_b,
+                    high: high_b,
+                    ..
+                },
+            ) if low == low_b && high == high_b => Some(UniformAttrition {
+                low: *low,
+                high: *high,
+                stake: a.stake,
+                pressure: a.pressure.initial,
+            }),
+            _ => None,
+        }
+    }
+
+    /// When type θ concedes on the mixed path (from t = 0).
+    pub fn time(&self, theta: f64) -> f64 {
+        let (lo, hi) = (self.low, self.high);
+        self.stake / self.pressure * (hi * ((hi - lo) / (hi - theta)).ln() - (theta - lo))
+    }
+}

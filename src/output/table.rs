@@ -252,6 +252,16 @@ fn describe_types(o: &mut String, sc: &Scenario) {
                     share(c.last()),
                 );
             }
+            if let Some(f) = crate::predict::UniformAttrition::of(sc) {
+                let (lo, hi) = (f.low, f.high);
+                let _ = writeln!(
+                    o,
+                    "  closed form (a symmetric war of attrition with types U[{lo}, {hi}]; \
+                     Fudenberg & Tirole 1986): type θ concedes at t(θ) = {:.4} ({hi} ln(({hi} − {lo}) \
+                     / ({hi} − θ)) − (θ − {lo})) until the concessions stop",
+                    f.stake / f.pressure,
+                );
+            }
         }
     }
 }

@@ -607,3 +607,48 @@ fn a_remembered_solve_is_the_solve() {
     }
     assert_eq!(private_types(&sc), first);
 }
+
+/// Where `equilibrium` with private types has a closed form (`predict::UniformAttrition`: a
+/// symmetric war of attrition with uniform types), the solved curves are it: every type below
+/// the one where the concessions stop concedes at t(θ) = (V/c)[hi ln((hi − lo)/(hi − θ)) −
+/// (θ − lo)], to the integration's precision (1e-9), in the exact example and in the bundled
+/// deadline-effect (whose deadline is worth less than conceding to low types: the end does not
+/// move the path). `check` prints it; an asymmetric game has none.
+#[test]
+fn the_closed_form_of_a_symmetric_war_of_attrition_with_uniform_types_is_the_solved_curve() {
+    use impasse::predict::UniformAttrition;
+    let bundled = std::fs::read_to_string("scenarios/deadline-effect.toml").unwrap();
+    for text in [example(), bundled.clone()] {
+        let sc = common::scenario(&text);
+        let form = UniformAttrition::of(&sc).expect("a closed form");
+        let plan = solve_at_start(&sc);
+        for curve in plan.curves.iter().map(|c| c.as_ref().expect("a curve")) {
+            let stop = -(-curve.last()).exp_m1();
+            for q in [0.01, 0.1, 0.3, 0.5, 0.9 * stop] {
+                let theta = form.low + q * (form.high - form.low);
+                let solved = curve.time(curve.type_budget(theta).unwrap());
+                assert!(
+                    (solved - form.time(theta)).abs() < 1e-9,
+                    "type {theta}: solved {solved}, closed form {}",
+                    form.time(theta)
+                );
+            }
+        }
+    }
+    let asymmetric = bundled.replacen("pressure = 0.5", "pressure = 0.45", 1);
+    assert_eq!(UniformAttrition::of(&common::scenario(&asymmetric)), None);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("example.toml");
+    std::fs::write(&file, example()).unwrap();
+    let out = assert_cmd::Command::cargo_bin("impasse")
+        .unwrap()
+        .arg("check")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("type θ concedes at t(θ) = 2.0000 (1 ln((1 − 0.2) / (1 − θ)) − (θ − 0.2))"),
+        "{text}"
+    );
+}
