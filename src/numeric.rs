@@ -72,11 +72,32 @@ impl Quadratic {
 /// (Dowell & Jarratt 1971).
 pub fn regula_falsi(
     f: impl Fn(f64) -> f64,
+    a: (f64, f64),
+    b: (f64, f64),
+    rel: f64,
+    iterations: usize,
+) -> f64 {
+    let found = try_regula_falsi(
+        |x| Ok::<f64, std::convert::Infallible>(f(x)),
+        a,
+        b,
+        rel,
+        iterations,
+    );
+    match found {
+        Ok(x) => x,
+        Err(never) => match never {},
+    }
+}
+
+/// `regula_falsi` for an `f` that can fail: it stops at the first failure and returns it.
+pub fn try_regula_falsi<E>(
+    f: impl Fn(f64) -> Result<f64, E>,
     (a, fa): (f64, f64),
     (b, fb): (f64, f64),
     rel: f64,
     iterations: usize,
-) -> f64 {
+) -> Result<f64, E> {
     let (mut a, mut fa, mut b, mut fb) = (a, fa, b, fb);
     let mut side = 0;
     for _ in 0..iterations {
@@ -93,7 +114,7 @@ pub fn regula_falsi(
         } else {
             0.5 * (a + b)
         };
-        let fm = f(m);
+        let fm = f(m)?;
         if fm < 0.0 {
             (a, fa) = (m, fm);
             if side == -1 {
@@ -108,7 +129,7 @@ pub fn regula_falsi(
             side = 1;
         }
     }
-    b
+    Ok(b)
 }
 
 /// ∫_a^b f by Gauss–Legendre with 8 nodes on each of `pieces` equal parts: exact for

@@ -159,17 +159,7 @@ seed = 77
 horizon = 8.5
 bins = 13
 "#;
-    let dir = tempfile::TempDir::new().unwrap();
-    let file = dir.path().join("all.toml");
-    std::fs::write(&file, text).unwrap();
-    let out = assert_cmd::Command::cargo_bin("impasse")
-        .unwrap()
-        .arg("check")
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let shown = String::from_utf8(out.stdout).unwrap();
+    let shown = crate::common::check(text);
     for needle in [
         "status_quo (two concessions",
         "talks every 0.25, first at 0.5",

@@ -637,18 +637,26 @@ fn the_closed_form_of_a_symmetric_war_of_attrition_with_uniform_types_is_the_sol
     }
     let asymmetric = bundled.replacen("pressure = 0.5", "pressure = 0.45", 1);
     assert_eq!(UniformAttrition::of(&common::scenario(&asymmetric)), None);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("example.toml");
-    std::fs::write(&file, example()).unwrap();
-    let out = assert_cmd::Command::cargo_bin("impasse")
-        .unwrap()
-        .arg("check")
-        .arg(&file)
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = common::check(&example());
     assert!(
         text.contains("type θ concedes at t(θ) = 2.0000 (1 ln((1 − 0.2) / (1 − θ)) − (θ − 0.2))"),
         "{text}"
+    );
+}
+
+/// Where no atom brings the two stops together (the lag jumps across 0 at the atom found), the
+/// solve says so, and `check` names it, rather than play a profile in which one side concedes
+/// after the other has stopped: random case 6, where the stops stay 0.017 apart.
+#[test]
+fn stops_that_no_atom_brings_together_are_named() {
+    let text = random_typed(6);
+    let sc = load_str("types.toml", &text, &[]).unwrap().scenario;
+    assert_eq!(
+        private_types_unsolved(&sc),
+        Some("stop times that jump with the atom")
+    );
+    assert!(
+        common::check(&text)
+            .contains("not solved with types yet (stop times that jump with the atom)")
     );
 }

@@ -6,6 +6,21 @@ use impasse::aggregate::Report;
 pub fn impasse() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("impasse").expect("the binary is built")
 }
+
+/// What `impasse check` prints for the scenario `text` (written to a temporary file), which it
+/// must accept.
+pub fn check(text: &str) -> String {
+    let dir = tempfile::TempDir::new().unwrap();
+    let file = dir.path().join("scenario.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = impasse().arg("check").arg(&file).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
 use impasse::engine::Engine;
 use impasse::model::RoundResult;
 use impasse::model::Scenario;

@@ -5,7 +5,7 @@
 
 use super::{ATOMS, CROSSING, FALSI_STEPS, Game, MEET, Shot, Solved, Unsolved};
 use crate::model::PARTIES;
-use crate::numeric::regula_falsi;
+use crate::numeric::try_regula_falsi;
 use crate::strategy::equilibrium::curve::Curve;
 use crate::strategy::equilibrium::cutoffs::{self, ALL, stage};
 
@@ -92,21 +92,10 @@ impl Game<'_, '_> {
                     continue;
                 }
                 // Negative while the lag keeps its sign at 0, so the root is where it changes.
-                let failed = std::cell::Cell::new(None);
-                let f = |z: f64| match self.lag(z) {
-                    Ok(lag) => -lag * lag0.signum(),
-                    Err(e) => {
-                        failed.set(Some(e));
-                        f64::NAN
-                    }
-                };
-                let (lo, hi) = (prev[i], (z, lag));
+                let f = |z: f64| self.lag(z).map(|lag| -lag * lag0.signum());
                 let sided = |(z, lag): (f64, f64)| (z, -lag * lag0.signum());
-                let z = regula_falsi(f, sided(lo), sided(hi), CROSSING, FALSI_STEPS);
-                return match failed.take() {
-                    Some(e) => Err(e),
-                    None => Ok(z),
-                };
+                let (lo, hi) = (sided(prev[i]), sided((z, lag)));
+                return try_regula_falsi(f, lo, hi, CROSSING, FALSI_STEPS);
             }
         }
         Ok(if lag0 > 0.0 {
