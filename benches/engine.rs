@@ -49,6 +49,8 @@ fn with_strategy(kind: &str) -> Scenario {
 /// The time-varying scenarios of issue 17, measured beside the plain one (`plain/engine`).
 const IRAN_HORIZON: &str = include_str!("scenarios/iran-horizon.toml");
 const GROWING: &str = include_str!("scenarios/growing.toml");
+/// Poisson events whose games after depend on when they fire (issue 24): sampled in that time.
+const NEW_SLOPE: &str = include_str!("scenarios/new-slope.toml");
 /// Private types (issue 25): rounds that read their type's time off a curve.
 const PRIVATE_TYPES: &str = include_str!("scenarios/private-types.toml");
 
@@ -235,6 +237,12 @@ fn engine_vs_bare(c: &mut Criterion) {
             })
         });
     }
+    // The equilibrium where the games after two Poisson events are sampled in when they fire
+    // (a solve from each sample point, with the games after later events).
+    let slope = load(NEW_SLOPE);
+    g.bench_function("sampled_after_events", |b| {
+        b.iter(|| black_box(Engine::new(&slope)))
+    });
     g.finish();
 }
 

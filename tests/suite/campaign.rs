@@ -3,10 +3,13 @@
 //! for events (docs/model.md 6.2). A side whose best deviation gains more than 4 standard errors
 //! and more than `TOLERANCE` makes its scenario *exploitable*.
 //!
-//! `equilibrium` prices a Poisson event by its expected jump in the value of conceding, which is
-//! exact only where the game after the event is mixed too (docs/model.md 6.1, "What is exact");
-//! the campaign measures how often that fails. It is run by hand (it fails today; the closing
-//! notes of issue 24 give its counts):
+//! `equilibrium` anticipates a Poisson event by the game after it: solved per history where it
+//! does not depend on when the event fired, sampled in that time where it does (the first such
+//! event of a round), and priced by the expected jump in the value of conceding elsewhere
+//! (talks, a second such event), which is exact only where the game after the event is mixed
+//! too (docs/model.md 6.1, "What is exact"); the campaign measures how often that fails. It is
+//! run by hand (it fails today; docs/model.md and the closing notes of issue 24 give its
+//! counts):
 //!
 //! ```sh
 //! IMPASSE_CASES=100 IMPASSE_ROUNDS=100000 cargo test --release campaign:: -- --ignored --nocapture
@@ -21,7 +24,7 @@ use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Gains below this are not counted, however many standard errors they are.
-const TOLERANCE: f64 = 0.005;
+pub const TOLERANCE: f64 = 0.005;
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -155,7 +158,7 @@ pub fn random_scenario_with_types(case: u64) -> String {
 /// Each party's best gain (fixed times or waiting for events) and its standard error; where
 /// the party's type is private, also each of its `types` types' best gain (fixed times): the
 /// party's and its types' gains, the party's first.
-fn gains(text: &str, rounds: u64, seed: u64, types: u64) -> [Vec<(f64, f64)>; 2] {
+pub fn gains(text: &str, rounds: u64, seed: u64, types: u64) -> [Vec<(f64, f64)>; 2] {
     let mut sc = load_str("campaign.toml", text, &[])
         .unwrap_or_else(|e| panic!("{e}\n{text}"))
         .scenario;

@@ -306,9 +306,15 @@ fn random_scenario(case: u64) -> String {
         } else {
             format!("rate = {}\nmax = {}", u(0.05, 0.5), 1 + u(0.0, 2.0) as u32)
         };
+        // Half the Poisson events change the game in a way that depends on when they fire (a
+        // new slope, or a scaled level of a line that moves): the games after them are sampled.
+        let effect = match (when.starts_with("rate"), u(0.0, 4.0) as u32) {
+            (true, 0) => format!("{q}.growth = {}", u(-0.02, 0.04)),
+            (true, 1) => format!("{q} *= {}", u(0.5, 1.5)),
+            _ => format!("{q} += {}", u(0.0, 0.1)),
+        };
         text += &format!(
-            "[[event]]\nname = \"e{e}\"\n{when}\nparty = \"{party}\"\neffects = [\"{q} += {}\"]\n",
-            u(0.0, 0.1)
+            "[[event]]\nname = \"e{e}\"\n{when}\nparty = \"{party}\"\neffects = [\"{effect}\"]\n"
         );
     }
     text += "[simulation]\nhorizon = 300\n";
@@ -367,6 +373,23 @@ fn the_plan_from_any_state_on_the_path_is_the_continuation_of_the_plan_from_zero
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// A game solved from a state within an instant of its end (a random event firing there) is
+/// solved: the hold carried back across the path's spans once looped for ever where a stretch
+/// began within an instant before the path's first span (random case 0, after its event e1).
+#[test]
+fn a_game_solved_within_an_instant_of_its_end_is_solved() {
+    let sc = load_str("random.toml", &random_scenario(0), &[])
+        .unwrap()
+        .scenario;
+    let (scheduled, poisson) = events(&sc);
+    let end = sc.game_end();
+    assert!(end.is_finite() && poisson.len() == 2, "case 0 has changed");
+    for t in [end - 5e-9, end - 1e-12] {
+        let plan = solved_after(&sc, (&scheduled, &poisson), t, 1);
+        assert!(plan.sides.iter().all(|s| !s.is_empty()), "t = {t}");
+    }
 }
 
 #[test]

@@ -83,6 +83,14 @@ const PINS: &[(&str, [&str; 3])] = &[
         ],
     ),
     (
+        "benches/scenarios/new-slope.toml",
+        [
+            "9f9495de755eae61ecc41d06dcb5faef6ee9a14ae57fc57d28d87ce36e75746f",
+            "a7be4960dd3f43f665a85659fc5e967e530a8cfa2b9ea374e4041c17bd2fe2d5",
+            "5a0211aa40088454858c1dc3b14906327d3a5a81f5cb0fc18c4dc32935b38004",
+        ],
+    ),
+    (
         "benches/scenarios/private-types.toml",
         [
             "0f0e10e0c2ca80001b5a94469a0dcdac9b51d12ff43a248495003a35b124d5c5",

@@ -26,6 +26,7 @@ mod integrity;
 mod readme;
 mod reference;
 mod report;
+mod sampled;
 mod shard;
 mod slurm;
 mod sweep;

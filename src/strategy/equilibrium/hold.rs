@@ -72,7 +72,13 @@ pub(super) fn hold_across(path: &Path, x: usize, from: f64, to: f64, v: f64) -> 
     let (mut at, mut value) = (to, v);
     while at > from {
         let s = path.span(at, Side::Before);
-        let t = s.start.max(from);
+        // Before the path's first span (a stretch that starts within an instant of the path's
+        // start) that span runs back to `from`.
+        let t = if s.start < at {
+            s.start.max(from)
+        } else {
+            from
+        };
         value = hold(path, s, x, t, at, value);
         at = t;
     }

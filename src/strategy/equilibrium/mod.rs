@@ -69,6 +69,16 @@ pub fn payoffs_on_path(sc: &Scenario, x: usize, t: f64) -> [f64; 5] {
     current.map(|c| path.value(s, x, t, c))
 }
 
+/// Where the game after Poisson event k (in file order among the events that can fire at a
+/// round's start), fired first, depends on when it fired, `equilibrium` samples its value in
+/// that time (docs/model.md 6.4): at each of `times`, the sampled value and the value of the
+/// game solved from there, each party's in current value; `None` where it is not sampled. For
+/// tests that the sample is the game.
+#[doc(hidden)]
+pub fn sampled_after(sc: &Scenario, k: usize, times: &[f64]) -> Option<Vec<[[f64; 2]; 2]>> {
+    post::sampled_after(sc, k, times)
+}
+
 /// What `equilibrium` makes of the parties' private types from the start of a round (docs/
 /// model.md 6.1, "Private types"), for `impasse check` and tests.
 #[derive(Clone, Debug, PartialEq)]

@@ -7,10 +7,13 @@
 //! lines that no bound and no scheduled `*=` or `=` touches, or shift beliefs no scheduled event
 //! touches), it is the game from the solve's start with the event applied there: one solve per
 //! history of event counts (`Anticipation`, which memoises them) gives v^post at every t, as
-//! the solved game's values (`Worth::of`). Elsewhere (a new slope, a `*=` or `=`, a clamp that
-//! binds, talks, or beyond `MOST_FIRINGS` events or `MOST_GAMES` games) the event is priced by
-//! the expected jump in the value of conceding, as if the game after it were this one
-//! shifted (`Post::Jump`): docs/model.md says how far that is from exact.
+//! the solved game's values (`worth_of`). Where it does depend on when the event fired (a new
+//! slope, a `*=` or `=` on a moving line, a clamp that binds), its value at each time is the
+//! game solved from there, sampled at points that depend on the round's start alone and joined
+//! by chords (`Anticipation::sampled`, `lattice`, `opening`); in that game, later events of the
+//! kind are not sampled again. Elsewhere (talks, or beyond `MOST_FIRINGS` events or `MOST_GAMES`
+//! games) the event is priced by the expected jump in the value of conceding, as if the game
+//! after it were this one shifted (`Post::Jump`): docs/model.md says how far that is from exact.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -43,6 +46,18 @@ const MOST_GAMES: usize = 64;
 /// The chords of a curved value are refined until they are within this of it, relative to the
 /// game's largest payoff.
 const CHORD_TOL: f64 = 1e-7;
+
+/// A game after an event that depends on when it fired is sampled until its chords are within
+/// this of it, relative to the game's largest payoff (`Anticipation::sampled`).
+const LATTICE_TOL: f64 = 1e-6;
+
+/// Halvings of the root's span of time every such sample takes (2^4 = 16 intervals at least),
+/// so that no feature of a value much shorter than the span is missed, and most.
+const LATTICE_FIRST: u32 = 4;
+const LATTICE_LAST: u32 = 30;
+
+/// Points such a sample takes at most before the event is priced by its jump instead.
+const MOST_SAMPLES: usize = 2048;
 
 /// The values of the game solved on `path` as `sol`, at every time from its start.
 fn worth_of(path: &Path, sol: &Solution, tol: f64) -> Worth {
@@ -90,6 +105,80 @@ fn worth_of(path: &Path, sol: &Solution, tol: f64) -> Worth {
         }
     }
     w
+}
+
+/// What the game solved on `path` as `sol` is worth to each side at its start (current value
+/// there), the atoms of concessions at the start included: a side that concedes there with
+/// some chance gets what conceding does; one that does not, its opponent's atom's win and
+/// otherwise what the regime from the start pays.
+fn opening(path: &Path, sol: &Solution) -> [f64; PARTIES] {
+    let t = path.t0;
+    let s = path.span(t, Side::After);
+    let regime = (sol.stretches.iter())
+        .find(|st| st.end > st.start)
+        .map_or(Regime::Mixed, |st| st.regime);
+    let atoms = (sol.atoms.iter())
+        .filter(|a| a.0 == t)
+        .fold([0.0; PARTIES], |p, a| {
+            [0, 1].map(|x| 1.0 - (1.0 - p[x]) * (1.0 - a.1[x]))
+        });
+    [0, 1].map(|x| {
+        let y = 1 - x;
+        let goes_on = match regime {
+            Regime::Hold { at, value } => {
+                let (d, cost) = advance(path.sc, s, x, t);
+                (hold_across(path, x, t, at.max(t), value[x]) + cost) / d
+            }
+            Regime::Concedes(c) if c != x && path.joins(s, c) => path.tie(s, x),
+            Regime::Concedes(c) if c != x => path.win(s, x),
+            _ => path.concede(s, x, t),
+        };
+        if atoms[x] > 0.0 {
+            atoms[y] * path.tie(s, x) + (1.0 - atoms[y]) * path.concede(s, x, t)
+        } else {
+            atoms[y] * path.win(s, x) + (1.0 - atoms[y]) * goes_on
+        }
+    })
+}
+
+/// Chords of `f` on `[a, b]` through points at the midpoints of halvings of it: each half is
+/// halved again until its midpoint is within `tol` of the chord (after `LATTICE_FIRST` halvings
+/// at least, `LATTICE_LAST` at most); `None` past `MOST_SAMPLES` points. At b, and beyond, the
+/// value just before b (the last halving's width before it).
+fn lattice(mut f: impl FnMut(f64) -> [f64; PARTIES], a: f64, b: f64, tol: f64) -> Option<Worth> {
+    let mut w = Worth::default();
+    if b <= a || b.is_nan() {
+        w.push(a, f(a).map(|v| (v, 0.0)));
+        return Some(w);
+    }
+    // At b itself the game has ended (an event never fires there): its value just before.
+    let (fa, fb) = (f(a), f(b - (b - a) * (0.5f64).powi(LATTICE_LAST as i32)));
+    let mut points = vec![(a, fa)];
+    // Intervals still to look at, the earliest on top: (t0, v0, t1, v1, halvings so far).
+    let mut todo = vec![(a, fa, b, fb, 0u32)];
+    let mut samples = 2;
+    while let Some((t0, v0, t1, v1, level)) = todo.pop() {
+        let m = 0.5 * (t0 + t1);
+        let vm = f(m);
+        samples += 1;
+        if samples > MOST_SAMPLES {
+            return None;
+        }
+        let off = (0..PARTIES).any(|x| (vm[x] - 0.5 * (v0[x] + v1[x])).abs() > tol);
+        if (level < LATTICE_FIRST || off) && level < LATTICE_LAST {
+            todo.push((m, vm, t1, v1, level + 1));
+            todo.push((t0, v0, m, vm, level + 1));
+        } else {
+            points.push((m, vm));
+            points.push((t1, v1));
+        }
+    }
+    for pair in points.windows(2) {
+        let ((t0, v0), (t1, v1)) = (pair[0], pair[1]);
+        w.extend(t0, [0, 1].map(|x| (v0[x], (v1[x] - v0[x]) / (t1 - t0))));
+    }
+    w.extend(b, fb.map(|v| (v, 0.0)));
+    Some(w)
 }
 
 /// The values of both holding on `[a, b)` until `at`, where they expect `value` (time-0
@@ -141,6 +230,13 @@ pub(super) struct Anticipation<'a> {
     /// The most events a history may have (`depth`).
     depth: u32,
     memo: HashMap<Vec<u32>, Post>,
+    /// The games after an event that depend on when it fired, sampled (`sampled`), by the
+    /// history before it and the event.
+    lattices: HashMap<(Vec<u32>, usize), Post>,
+    /// Whether such games are sampled: not in a game after one (solved from where it fired),
+    /// whose own such events are priced by their jumps, so that a round's solve after one
+    /// plans as the sample taken there assumed.
+    sampling: bool,
     tol: f64,
     /// The plans of the games solved, where asked for (`Some`).
     plans: Option<Vec<(Vec<u32>, Plan)>>,
@@ -153,18 +249,27 @@ impl<'a> Anticipation<'a> {
         // Histories are cut at a number of events that depends on the scenario alone.
         let depth = depth(sc, &round.poisson);
         let mut ant = Anticipation::rooted(sc, &round.start(), depth, keep_plans);
+        // A solve that cannot root at the round's start is a game after an event whose game
+        // depends on when it fired (or after more events than are anticipated): it prices such
+        // events by their jumps, as the sample of it did.
+        // A solve that cannot root at the round's start is one after an event whose game is
+        // sampled, or after more events than are anticipated: it samples nothing.
+        let unrooted = |mut ant: Anticipation<'a>| {
+            ant.sampling = false;
+            ant
+        };
         // The counts since the round's start of what `start` has left.
         let mut already: Vec<u32> = ant.base.iter().map(|p| p.left).collect();
         let mut index = Vec::with_capacity(start.poisson.len());
         for p in start.poisson {
             let Some(k) = ant.base.iter().position(|b| b.event == p.event) else {
-                return Anticipation::rooted(sc, start, depth, keep_plans);
+                return unrooted(Anticipation::rooted(sc, start, depth, keep_plans));
             };
             already[k] = ant.base[k].left - p.left;
             index.push(k);
         }
         if already.iter().any(|&n| n > 0) && ant.priced_by_jump(&already) {
-            return Anticipation::rooted(sc, start, depth, keep_plans);
+            return unrooted(Anticipation::rooted(sc, start, depth, keep_plans));
         }
         (ant.already, ant.index) = (already, index);
         ant
@@ -191,6 +296,8 @@ impl<'a> Anticipation<'a> {
             index: (0..root.poisson.len()).collect(),
             depth,
             memo: HashMap::new(),
+            lattices: HashMap::new(),
+            sampling: true,
             tol: CHORD_TOL * scale,
             plans: keep_plans.then(Vec::new),
         }
@@ -231,6 +338,9 @@ impl<'a> Anticipation<'a> {
         }
         let mut next = history.to_vec();
         next[k] += 1;
+        if self.sampling && !self.beyond_limits(&next) && !self.shifts_only(&next) {
+            return self.sampled(history, k);
+        }
         self.game(next)
     }
 
@@ -262,10 +372,15 @@ impl<'a> Anticipation<'a> {
         post
     }
 
-    /// Whether the game after `history` is priced by its jump rather than solved: events
-    /// without a limit more than `MOST_FIRINGS` deep, more than `depth` events, talks, or a game
-    /// that depends on when the events fired (`shifts_only`).
+    /// Whether the game after `history` is priced by its jump rather than solved from the root:
+    /// beyond the limits (`beyond_limits`), or a game that depends on when the events fired
+    /// (`shifts_only`; `sampled` prices that one where it can).
     fn priced_by_jump(&self, history: &[u32]) -> bool {
+        self.beyond_limits(history) || !self.shifts_only(history)
+    }
+
+    /// Events without a limit more than `MOST_FIRINGS` deep, more than `depth` events, or talks.
+    fn beyond_limits(&self, history: &[u32]) -> bool {
         let (mut unlimited, mut total) = (0, 0);
         for (n, p) in history.iter().zip(&self.base) {
             if self.sc.events[p.event].changes_game() {
@@ -275,10 +390,91 @@ impl<'a> Anticipation<'a> {
                 }
             }
         }
-        unlimited > MOST_FIRINGS
-            || total > self.depth
-            || self.sc.talks.is_some()
-            || !self.shifts_only(history)
+        unlimited > MOST_FIRINGS || total > self.depth || self.sc.talks.is_some()
+    }
+
+    /// What the game after event k, fired at τ after `history` (a game that does not depend on
+    /// when its events fired), is worth when it depends on τ (a new slope, a `*=` or `=` on a
+    /// moving line, a clamp it meets): the value at τ of the game solved from τ with the event
+    /// applied there (`value_after`), sampled at the midpoints of halvings of the root's span of
+    /// time and joined by chords (docs/model.md 6.4, "Games after an event that depend on when
+    /// it fired"). The points depend on the root alone, so a solve from a later state on the path
+    /// samples the same ones; past `MOST_SAMPLES` points the event is priced by its jump.
+    fn sampled(&mut self, history: &[u32], k: usize) -> Post {
+        let key = (history.to_vec(), k);
+        if let Some(p) = self.lattices.get(&key) {
+            return p.clone();
+        }
+        // The game's end, else the horizon (rounds end by then); without either there is no
+        // span to sample.
+        let end = match self.sc.game_end() {
+            end if end.is_finite() => end,
+            _ => self.sc.end_time(),
+        }
+        .max(self.t0);
+        let tol = self.tol * LATTICE_TOL / CHORD_TOL;
+        let sample = (end.is_finite())
+            .then(|| lattice(|tau| self.value_after(history, k, tau), self.t0, end, tol))
+            .flatten();
+        let post = match sample {
+            Some(worth) if worth.len() <= MOST_PIECES => Post::Solved(Rc::new(worth)),
+            _ => Post::Jump,
+        };
+        self.lattices.insert(key, post.clone());
+        post
+    }
+
+    /// The value at τ (current value) of the game after event k fires at τ after `history`:
+    /// the game from τ, its lines as the scheduled events before τ leave them, with the
+    /// history's events and event k applied there, solved as a round that reaches that state
+    /// would solve it (its own events priced as `Anticipation::new` prices them after an
+    /// event like this one).
+    fn value_after(&self, history: &[u32], k: usize, tau: f64) -> [f64; PARTIES] {
+        let sc = self.sc;
+        let (mut lines, mut belief, mut theta) = (self.lines, self.belief, [1.0; PARTIES]);
+        let mut next = 0;
+        while let Some(&(at, e)) = self.scheduled.get(next) {
+            if at > tau {
+                break;
+            }
+            sc.apply_event(e, at, &mut lines, &mut theta, &mut belief);
+            next += 1;
+        }
+        let mut poisson = Vec::new();
+        for (j, &n) in history.iter().enumerate() {
+            let fired = n + u32::from(j == k);
+            for _ in 0..fired {
+                sc.apply_event(self.base[j].event, tau, &mut lines, &mut theta, &mut belief);
+            }
+            if self.base[j].left > fired {
+                poisson.push(Pending {
+                    left: self.base[j].left - fired,
+                    ..self.base[j]
+                });
+            }
+        }
+        for l in lines.iter_mut() {
+            l.rebase(tau);
+        }
+        let start = Start {
+            t0: tau,
+            lines: &lines,
+            belief,
+            scheduled: &self.scheduled[next..],
+            poisson: &poisson,
+            conceded: None,
+        };
+        let posts = if poisson.is_empty() {
+            Vec::new()
+        } else {
+            let mut after = Anticipation::rooted(sc, &start, self.depth, false);
+            after.sampling = false;
+            after.posts()
+        };
+        let path = Path::new(sc, &start, sc.game_end().max(tau), &posts);
+        let end = ending(sc, &path);
+        let sol = continuous::solve(&path, end, sc.simulation.horizon);
+        opening(&path, &sol)
     }
 
     /// Solve the game after `history` from the root and read its values.
@@ -451,6 +647,32 @@ impl<'a> Anticipation<'a> {
         }
         clear(&lines, until)
     }
+}
+
+/// Where the game after Poisson event k (of the round's start) fired first depends on when it
+/// fired and is sampled, at each of `times`: its sampled value and the value of the game solved
+/// from there (each `[a, b]`, current value); `None` where it is not sampled.
+pub(super) fn sampled_after(sc: &Scenario, k: usize, times: &[f64]) -> Option<Vec<[[f64; 2]; 2]>> {
+    let round = AtStart::of(sc);
+    let mut ant = Anticipation::new(sc, &round.start(), false);
+    let none = vec![0; ant.base.len()];
+    let mut first = none.clone();
+    *first.get_mut(k)? += 1;
+    let sampled = sc.events[ant.base[k].event].changes_game()
+        && !ant.beyond_limits(&first)
+        && !ant.shifts_only(&first);
+    if !sampled {
+        return None;
+    }
+    let Post::Solved(w) = ant.sampled(&none, k) else {
+        return None;
+    };
+    let at = |t: f64| [w.at(0, t).0, w.at(1, t).0];
+    Some(
+        (times.iter())
+            .map(|&t| [at(t), ant.value_after(&none, k, t)])
+            .collect(),
+    )
 }
 
 /// The most events (that change the game) a history anticipated may have, counted from the
