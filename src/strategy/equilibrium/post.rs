@@ -143,7 +143,8 @@ fn opening(path: &Path, sol: &Solution) -> [f64; PARTIES] {
 
 /// Chords of `f` on `[a, b]` through points at the midpoints of halvings of it: each half is
 /// halved again until its midpoint is within `tol` of the chord (after `LATTICE_FIRST` halvings
-/// at least, `LATTICE_LAST` at most); `None` past `MOST_SAMPLES` points. At b, and beyond, the
+/// at least, `LATTICE_LAST` at most); `None` past `MOST_SAMPLES` points or where a sample is not
+/// finite (a game after the event this solve cannot value). At b, and beyond, the
 /// value just before b (the last halving's width before it).
 fn lattice(mut f: impl FnMut(f64) -> [f64; PARTIES], a: f64, b: f64, tol: f64) -> Option<Worth> {
     let mut w = Worth::default();
@@ -153,6 +154,9 @@ fn lattice(mut f: impl FnMut(f64) -> [f64; PARTIES], a: f64, b: f64, tol: f64) -
     }
     // At b itself the game has ended (an event never fires there): its value just before.
     let (fa, fb) = (f(a), f(b - (b - a) * (0.5f64).powi(LATTICE_LAST as i32)));
+    if fa.iter().chain(&fb).any(|v| !v.is_finite()) {
+        return None;
+    }
     let mut points = vec![(a, fa)];
     // Intervals still to look at, the earliest on top: (t0, v0, t1, v1, halvings so far).
     let mut todo = vec![(a, fa, b, fb, 0u32)];
@@ -161,7 +165,7 @@ fn lattice(mut f: impl FnMut(f64) -> [f64; PARTIES], a: f64, b: f64, tol: f64) -
         let m = 0.5 * (t0 + t1);
         let vm = f(m);
         samples += 1;
-        if samples > MOST_SAMPLES {
+        if samples > MOST_SAMPLES || vm.iter().any(|v| !v.is_finite()) {
             return None;
         }
         let off = (0..PARTIES).any(|x| (vm[x] - 0.5 * (v0[x] + v1[x])).abs() > tol);
@@ -728,6 +732,32 @@ fn depth_of(caps: &[(u32, bool)]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lattice_keeps_its_chords_within_the_tolerance_and_refuses_what_is_not_finite() {
+        // A smooth curve, a kink and a jump between samples: every chord within tol of the
+        // function at points between the samples (away from the jump's last halving).
+        let f = |t: f64| {
+            let v =
+                0.1 * (0.7 * t).sin() + 0.3 * (t - 1.3).abs() + if t < 2.71 { 0.0 } else { 0.5 };
+            [v, -v]
+        };
+        let tol = 1e-6;
+        let w = lattice(f, 0.0, 5.0, tol).expect("finite");
+        let mut worst: f64 = 0.0;
+        for k in 0..10_000 {
+            let t = 5.0 * (k as f64 + 0.5) / 10_000.0;
+            if (t - 2.71).abs() < 1e-6 {
+                continue;
+            }
+            worst = worst.max((w.at(0, t).0 - f(t)[0]).abs());
+        }
+        assert!(worst <= tol, "{worst}");
+        assert!(w.len() < MOST_SAMPLES, "{} pieces", w.len());
+        // A sample that is not finite: no chords.
+        let g = |t: f64| if t > 3.0 { [f64::NAN; 2] } else { [t; 2] };
+        assert!(lattice(g, 0.0, 5.0, tol).is_none());
+    }
 
     #[test]
     fn the_histories_anticipated_are_all_those_of_a_number_of_events_within_the_cap() {
