@@ -125,10 +125,7 @@ fn opening(path: &Path, sol: &Solution) -> [f64; PARTIES] {
     [0, 1].map(|x| {
         let y = 1 - x;
         let goes_on = match regime {
-            Regime::Hold { at, value } => {
-                let (d, cost) = advance(path.sc, s, x, t);
-                (hold_across(path, x, t, at.max(t), value[x]) + cost) / d
-            }
+            Regime::Hold { at, value } => held(path, x, t, at, value[x]),
             Regime::Concedes(c) if c != x && path.joins(s, c) => path.tie(s, x),
             Regime::Concedes(c) if c != x => path.win(s, x),
             _ => path.concede(s, x, t),
@@ -185,6 +182,13 @@ fn lattice(mut f: impl FnMut(f64) -> [f64; PARTIES], a: f64, b: f64, tol: f64) -
     Some(w)
 }
 
+/// x's value at u (current value) of both holding until `at`, where x expects `value` (time-0
+/// units).
+fn held(path: &Path, x: usize, u: f64, at: f64, value: f64) -> f64 {
+    let (d, cost) = advance(path.sc, path.span(u, Side::After), x, u);
+    (hold_across(path, x, u, at.max(u), value) + cost) / d
+}
+
 /// The values of both holding on `[a, b)` until `at`, where they expect `value` (time-0
 /// units), in current value: chords of the curve through points that halve the stretch, not its
 /// spans (`Worth::chords`), so that their number does not grow with the spans.
@@ -196,13 +200,7 @@ fn hold_chords(
     value: [f64; PARTIES],
     tol: f64,
 ) {
-    let current = |u: f64| {
-        let s = path.span(u, Side::After);
-        [0, 1].map(|x| {
-            let (d, cost) = advance(path.sc, s, x, u);
-            (hold_across(path, x, u, at.max(u), value[x]) + cost) / d
-        })
-    };
+    let current = |u: f64| [0, 1].map(|x| held(path, x, u, at, value[x]));
     if !b.is_finite() {
         // Beyond the game's last anchor: what it pays there.
         w.push(a, current(a).map(|v| (v, 0.0)));
@@ -253,9 +251,6 @@ impl<'a> Anticipation<'a> {
         // Histories are cut at a number of events that depends on the scenario alone.
         let depth = depth(sc, &round.poisson);
         let mut ant = Anticipation::rooted(sc, &round.start(), depth, keep_plans);
-        // A solve that cannot root at the round's start is a game after an event whose game
-        // depends on when it fired (or after more events than are anticipated): it prices such
-        // events by their jumps, as the sample of it did.
         // A solve that cannot root at the round's start is one after an event whose game is
         // sampled, or after more events than are anticipated: it samples nothing.
         let unrooted = |mut ant: Anticipation<'a>| {
