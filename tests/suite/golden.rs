@@ -77,9 +77,9 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "benches/scenarios/growing.toml",
         [
-            "ab41f4c7c70debab72ef7023d2c9cf3bb9349eb619a704e4d37e22cd12e46bde",
-            "c216d03b4dd92899c73e10b47fede724d55aff502b1f4982ab81948159283f84",
-            "5187e16fbb708c6d58f7a0ad2702078d8fbffb163874f85636cecfb8cdc63434",
+            "be8bdc7e2145f6605cfa2c92a383fdac644f358894a5dcce8e94fdbc52030df9",
+            "ed5ff58adf3c276156e96dfac6ea28c1de1fb0d5c3732b37c149964cc73de9a0",
+            "9125910c98d037337432ecd031cf3f3f720e5b3f17a755bda83a6efda916c841",
         ],
     ),
     (

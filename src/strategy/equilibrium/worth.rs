@@ -6,6 +6,11 @@ use std::rc::Rc;
 
 use crate::model::PARTIES;
 
+/// Halvings of a lattice's span of time every sample takes (2^4 = 16 intervals at least), so
+/// that no feature of a value much shorter than the span is missed, and most.
+const LATTICE_FIRST: u32 = 4;
+const LATTICE_LAST: u32 = 30;
+
 /// Chords per stretch of a hold at most, where the value of the game after an event is a curve.
 const MOST_CHORDS: usize = 16;
 
@@ -50,6 +55,13 @@ impl Worth {
             }
         }
         self.push(t, piece);
+    }
+
+    /// Continue with every piece of `later`, which starts where this one ends.
+    pub fn append(&mut self, later: Worth) {
+        for (t, piece) in later.starts.into_iter().zip(later.pieces) {
+            self.extend(t, piece);
+        }
     }
 
     /// How many pieces it has.
@@ -99,5 +111,119 @@ impl Worth {
             let ((t0, v0), (t1, v1)) = (pair[0], pair[1]);
             self.push(t0, [0, 1].map(|x| (v0[x], (v1[x] - v0[x]) / (t1 - t0))));
         }
+    }
+}
+
+/// How many points a `lattice` may take: beyond them, `Strict` gives up (the event is then
+/// priced by its jump), `Best` keeps the chords the points taken make.
+#[derive(Clone, Copy)]
+pub(super) enum Budget {
+    Strict(usize),
+    Best(usize),
+}
+
+/// Chords of `f` on `[a, b]` through points at the midpoints of halvings of it: each half is
+/// halved again until its midpoint is within `tol` of the chord (after `LATTICE_FIRST` halvings
+/// at least, `LATTICE_LAST` at most); `None` past `most` points or where a sample is not
+/// finite (a game after the event this solve cannot value). At b the value just before b (the
+/// last halving's width before it), and beyond b the last chord's line.
+pub(super) fn lattice(
+    mut f: impl FnMut(f64) -> [f64; PARTIES],
+    (a, b): (f64, f64),
+    tol: f64,
+    budget: Budget,
+) -> Option<Worth> {
+    let mut w = Worth::default();
+    if b <= a || b.is_nan() {
+        w.push(a, f(a).map(|v| (v, 0.0)));
+        return Some(w);
+    }
+    // At b itself the game has ended (an event never fires there): its value just before.
+    let (fa, fb) = (f(a), f(b - (b - a) * (0.5f64).powi(LATTICE_LAST as i32)));
+    if fa.iter().chain(&fb).any(|v| !v.is_finite()) {
+        return None;
+    }
+    let mut points = vec![(a, fa), (b, fb)];
+    // The intervals of one number of halvings still to halve, level by level, so that where the
+    // budget ends the chords are as fine everywhere.
+    let mut todo = vec![(a, fa, b, fb)];
+    let mut samples = 2;
+    for level in 0..=LATTICE_LAST {
+        if todo.is_empty() {
+            break;
+        }
+        samples += todo.len();
+        match budget {
+            Budget::Strict(most) if samples > most => return None,
+            Budget::Best(most) if samples > most => break,
+            _ => {}
+        }
+        let mut next = Vec::with_capacity(2 * todo.len());
+        for (t0, v0, t1, v1) in todo {
+            let m = 0.5 * (t0 + t1);
+            let vm = f(m);
+            if vm.iter().any(|v| !v.is_finite()) {
+                return None;
+            }
+            points.push((m, vm));
+            let off = (0..PARTIES).any(|x| (vm[x] - 0.5 * (v0[x] + v1[x])).abs() > tol);
+            if (level < LATTICE_FIRST || off) && level < LATTICE_LAST {
+                next.push((t0, v0, m, vm));
+                next.push((m, vm, t1, v1));
+            }
+        }
+        todo = next;
+    }
+    points.sort_by(|p, q| p.0.total_cmp(&q.0));
+    for pair in points.windows(2) {
+        let ((t0, v0), (t1, v1)) = (pair[0], pair[1]);
+        w.extend(t0, [0, 1].map(|x| (v0[x], (v1[x] - v0[x]) / (t1 - t0))));
+    }
+    // Beyond b the last chord goes on. Where b is the game's end nothing is valued there; where
+    // it is the horizon of a game without an end, the lines go on moving past it, and a value
+    // held fixed there would have the gap to conceding grow without bound far out, where the
+    // regime of the game's tail is read (`hold::asymptote`).
+    Some(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lattice_keeps_its_chords_within_the_tolerance_and_refuses_what_is_not_finite() {
+        // A smooth curve, a kink and a jump between samples: every chord within tol of the
+        // function at points between the samples (away from the jump's last halving).
+        let f = |t: f64| {
+            let v =
+                0.1 * (0.7 * t).sin() + 0.3 * (t - 1.3).abs() + if t < 2.71 { 0.0 } else { 0.5 };
+            [v, -v]
+        };
+        let tol = 1e-6;
+        let w = lattice(f, (0.0, 5.0), tol, Budget::Strict(2048)).expect("finite");
+        let mut worst: f64 = 0.0;
+        for k in 0..10_000 {
+            let t = 5.0 * (k as f64 + 0.5) / 10_000.0;
+            if (t - 2.71).abs() < 1e-6 {
+                continue;
+            }
+            worst = worst.max((w.at(0, t).0 - f(t)[0]).abs());
+        }
+        assert!(worst <= tol, "{worst}");
+        assert!(w.len() < 2048, "{} pieces", w.len());
+        // A sample that is not finite: no chords.
+        let g = |t: f64| if t > 3.0 { [f64::NAN; 2] } else { [t; 2] };
+        assert!(lattice(g, (0.0, 5.0), tol, Budget::Strict(2048)).is_none());
+    }
+
+    #[test]
+    fn a_lattice_out_of_points_gives_up_or_keeps_what_it_has_as_its_budget_says() {
+        // A curve that needs thousands of points at this tolerance.
+        let f = |t: f64| [(40.0 * t).sin(), 0.0];
+        let tol = 1e-9;
+        assert!(lattice(f, (0.0, 5.0), tol, Budget::Strict(64)).is_none());
+        let w = lattice(f, (0.0, 5.0), tol, Budget::Best(64)).expect("kept");
+        // Halved level by level: every level that fits the budget, and no more.
+        assert!(w.len() >= 32 && w.len() <= 64, "{} pieces", w.len());
     }
 }
