@@ -63,8 +63,12 @@ const MOST_SAMPLES: usize = 2048;
 /// `sampled::a_random_event_that_changes_nothing_changes_no_plan`, two scenarios aside.)
 const MOST_HOLD_SAMPLES: usize = 512;
 
+/// The same in the games solved where a game after an event is sampled: 32 points, the chords
+/// of 16 intervals halved once more.
+const NESTED_HOLD_SAMPLES: usize = 32;
+
 /// The values of the game solved on `path` as `sol`, at every time from its start.
-fn worth_of(path: &Path, sol: &Solution, tol: f64) -> Worth {
+fn worth_of(path: &Path, sol: &Solution, tol: f64, points: usize) -> Worth {
     let mut w = Worth::default();
     let atom_at = |t: f64| sol.atoms.iter().any(|a| a.0 == t);
     let mut k = 0;
@@ -86,7 +90,7 @@ fn worth_of(path: &Path, sol: &Solution, tol: f64) -> Worth {
                     _ => break,
                 }
             }
-            hold_chords(&mut w, path, (a, b), at, value, tol);
+            hold_chords(&mut w, path, (a, b), at, value, (tol, points));
             continue;
         }
         let mut t = a;
@@ -158,7 +162,7 @@ fn hold_chords(
     (a, b): (f64, f64),
     at: f64,
     value: [f64; PARTIES],
-    tol: f64,
+    (tol, points): (f64, usize),
 ) {
     let current = |u: f64| [0, 1].map(|x| held(path, x, u, at, value[x]));
     // A hold for ever is anchored at the game's last anchor (the horizon, or where nothing
@@ -171,11 +175,7 @@ fn hold_chords(
         w.push(a, current(a).map(|v| (v, 0.0)));
         return;
     }
-    let most = if forever {
-        MOST_HOLD_SAMPLES * 2
-    } else {
-        MOST_HOLD_SAMPLES
-    };
+    let most = if forever { points * 2 } else { points };
     match lattice(current, (a, b), tol, Budget::Best(most)) {
         Some(sampled) => w.append(sampled),
         None => w.chords(current, a, b, tol),
@@ -501,7 +501,14 @@ impl<'a> Anticipation<'a> {
             }
             plans.push((history.to_vec(), plan));
         }
-        worth_of(&path, &sol, self.tol)
+        // In the games a sample solves (and a round's solve after such an event, which plays
+        // what the sample valued) the holds take fewer points: a sample solves dozens of games.
+        let points = if self.sampling {
+            MOST_HOLD_SAMPLES
+        } else {
+            NESTED_HOLD_SAMPLES
+        };
+        worth_of(&path, &sol, self.tol, points)
     }
 
     /// Whether the game after `history` is the game from t0 with the events applied there,
