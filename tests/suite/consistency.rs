@@ -6,19 +6,12 @@
 //!
 //! `IMPASSE_CASES=N cargo test --release consistency:: -- --nocapture` explores more cases.
 
+use crate::common::{env, survives};
 use impasse::model::{Lines, Scenario};
-use impasse::rate::Rate;
 use impasse::scenario::load_str;
 use impasse::strategy::equilibrium::{self, Pending, Plan, Segment, Start};
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// The scheduled events as `(time, event)` by time, and the Poisson events that can fire.
 fn events(sc: &Scenario) -> (Vec<(f64, usize)>, Vec<Pending>) {
@@ -161,28 +154,6 @@ fn continuation(plan: &Plan, x: usize, t: f64) -> Vec<Segment> {
     }
     out.extend(side.iter().filter(|s| s.start > t).copied());
     out
-}
-
-/// The probability that side x has not conceded by t (before t's atom) under its plan.
-fn survives(plan: &Plan, x: usize, t: f64) -> f64 {
-    let mut log_s = 0.0;
-    let side = &plan.sides[x];
-    for (k, seg) in side.iter().enumerate() {
-        if seg.start >= t {
-            break;
-        }
-        log_s += (-seg.atom).ln_1p();
-        let until = side.get(k + 1).map_or(t, |n| n.start.min(t));
-        log_s -= integral(&seg.rate, until - seg.start);
-    }
-    log_s.exp()
-}
-
-/// ∫_0^len of a rate (midpoint rule on 2000 cells: for a survival weight only).
-fn integral(r: &Rate, len: f64) -> f64 {
-    let n = 2000;
-    let h = len / n as f64;
-    (0..n).map(|k| r.value((k as f64 + 0.5) * h) * h).sum()
 }
 
 /// Where two continuations differ: atoms (time within 1e-9 relative, probability within 1e-9)

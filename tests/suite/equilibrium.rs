@@ -9,18 +9,12 @@
 
 use crate::common;
 
+use crate::common::env;
 use impasse::audit;
 use impasse::model::Scenario;
 use impasse::scenario::load_str;
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// A random scenario in which both parties play `equilibrium`: lines that move, breakdown
 /// hazards, discounting, demands below the whole pie, audience costs, status quos, a global or a

@@ -3,8 +3,8 @@
 //! the event fires and joins the samples by chords (docs/model.md 6.4). A sample is a game solved
 //! from that time; between samples the chords are within the tolerance docs/model.md states.
 
+use crate::common::{env, survives};
 use impasse::model::{EventTiming, Scenario};
-use impasse::rate::Step;
 use impasse::scenario::load_str;
 use impasse::strategy::equilibrium;
 use rand::{RngExt, SeedableRng};
@@ -29,13 +29,6 @@ fn scale(sc: &Scenario) -> f64 {
     (sc.parties.iter())
         .map(|p| p.stake.abs() * 4.0 + p.breakdown_cost.abs() + p.status_quo.abs())
         .fold(1.0, f64::max)
-}
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 #[test]
@@ -126,23 +119,6 @@ fn without_random_events(text: &str) -> String {
     format!("{head}{kept}[simulation]{tail}")
 }
 
-/// The probability that side x has not conceded by t (its atom at t included) under its plan.
-fn survives(plan: &equilibrium::Plan, x: usize, t: f64) -> f64 {
-    let side = &plan.sides[x];
-    let mut log_s = 0.0;
-    for (k, seg) in side.iter().enumerate() {
-        if seg.start > t {
-            break;
-        }
-        log_s += (-seg.atom).ln_1p();
-        let until = side.get(k + 1).map_or(t, |n| n.start.min(t));
-        if let Step::Spent(h) = seg.rate.advance(f64::INFINITY, until - seg.start) {
-            log_s -= h;
-        }
-    }
-    log_s.exp()
-}
-
 /// A random event that changes nothing (`pressure += 0`, or `*= 1`, which is solved as a game
 /// that depends on when it fired) changes no plan: the game after it is the game before it, so
 /// anticipating it (docs/model.md 6.4: the numerator's term ρ(v^post − L), the holds' ρ v^post)
@@ -150,6 +126,7 @@ fn survives(plan: &equilibrium::Plan, x: usize, t: f64) -> f64 {
 /// events: every regime, deadline, tie rule and talks. (Campaign case 81 failed this: a hold for
 /// ever through pressure that later fell to 0 was valued after the event as if its costs had
 /// stopped, and both sides mixed for six time units past where they commit.)
+/// `IMPASSE_CASES` sets the number of scenarios; `IMPASSE_CASE=N` prints scenario N with its event.
 #[test]
 fn a_random_event_that_changes_nothing_changes_no_plan() {
     let cases = env("IMPASSE_CASES", 100);

@@ -16,7 +16,6 @@
 //! after it were this one shifted (`Post::Jump`): docs/model.md says how far that is from exact.
 
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use super::continuous;
 use super::hold::hold_across;
@@ -67,8 +66,9 @@ const MOST_HOLD_SAMPLES: usize = 512;
 /// of 16 intervals halved once more.
 const NESTED_HOLD_SAMPLES: usize = 32;
 
-/// The values of the game solved on `path` as `sol`, at every time from its start.
-fn worth_of(path: &Path, sol: &Solution, tol: f64, points: usize) -> Worth {
+/// The values of the game solved on `path` as `sol`, at every time from its start; `None` where a
+/// hold's value is not finite.
+fn worth_of(path: &Path, sol: &Solution, tol: f64, points: usize) -> Option<Worth> {
     let mut w = Worth::default();
     let atom_at = |t: f64| sol.atoms.iter().any(|a| a.0 == t);
     let mut k = 0;
@@ -90,7 +90,7 @@ fn worth_of(path: &Path, sol: &Solution, tol: f64, points: usize) -> Worth {
                     _ => break,
                 }
             }
-            hold_chords(&mut w, path, (a, b), at, value, (tol, points));
+            w.append(hold_chords(path, (a, b), at, value, (tol, points))?);
             continue;
         }
         let mut t = a;
@@ -112,7 +112,7 @@ fn worth_of(path: &Path, sol: &Solution, tol: f64, points: usize) -> Worth {
             t = s.end;
         }
     }
-    w
+    Some(w)
 }
 
 /// What the game solved on `path` as `sol` is worth to each side at its start (current value
@@ -154,32 +154,32 @@ fn held(path: &Path, x: usize, u: f64, at: f64, value: f64) -> f64 {
 }
 
 /// The values of both holding on `[a, b)` until `at`, where they expect `value` (time-0
-/// units), in current value: chords of the curve through points that halve the stretch, not its
-/// spans (`Worth::chords`), so that their number does not grow with the spans.
+/// units), in current value: chords through points that halve the stretch level by level
+/// (`lattice`), `points` at most; `None` where a value is not finite.
 fn hold_chords(
-    w: &mut Worth,
     path: &Path,
     (a, b): (f64, f64),
     at: f64,
     value: [f64; PARTIES],
     (tol, points): (f64, usize),
-) {
+) -> Option<Worth> {
     let current = |u: f64| [0, 1].map(|x| held(path, x, u, at, value[x]));
     // A hold for ever is anchored at the game's last anchor (the horizon, or where nothing
     // changes any more). Up to it the costs of waiting still fall due (pressure that only later
     // falls to 0, say), so its current value moves with the time; beyond it, the last chord
     // goes on.
     let forever = !b.is_finite();
-    let b = if forever { at } else { b };
-    if b <= a || !b.is_finite() {
+    let (b, most) = if forever {
+        (at, 2 * points)
+    } else {
+        (b, points)
+    };
+    if !b.is_finite() {
+        let mut w = Worth::default();
         w.push(a, current(a).map(|v| (v, 0.0)));
-        return;
+        return Some(w);
     }
-    let most = if forever { points * 2 } else { points };
-    match lattice(current, (a, b), tol, Budget::Best(most)) {
-        Some(sampled) => w.append(sampled),
-        None => w.chords(current, a, b, tol),
-    }
+    lattice(current, (a, b), tol, Budget::Best(most))
 }
 
 /// The games after the Poisson events of one solve, one per history of event counts, each
@@ -333,12 +333,7 @@ impl<'a> Anticipation<'a> {
         let post = if self.priced_by_jump(&history) {
             Post::Jump
         } else {
-            let worth = self.solve(&history);
-            if worth.len() > MOST_PIECES {
-                Post::Jump
-            } else {
-                Post::Solved(Rc::new(worth))
-            }
+            Post::of(self.solve(&history), MOST_PIECES)
         };
         self.memo.insert(history, post.clone());
         post
@@ -395,10 +390,7 @@ impl<'a> Anticipation<'a> {
                 )
             })
             .flatten();
-        let post = match sample {
-            Some(worth) if worth.len() <= MOST_PIECES => Post::Solved(Rc::new(worth)),
-            _ => Post::Jump,
-        };
+        let post = Post::of(sample, MOST_PIECES);
         self.lattices.insert(key, post.clone());
         post
     }
@@ -457,7 +449,7 @@ impl<'a> Anticipation<'a> {
     }
 
     /// Solve the game after `history` from the root and read its values.
-    fn solve(&mut self, history: &[u32]) -> Worth {
+    fn solve(&mut self, history: &[u32]) -> Option<Worth> {
         let sc = self.sc;
         let (mut lines, mut belief) = (self.lines, self.belief);
         let mut theta = [1.0; PARTIES];

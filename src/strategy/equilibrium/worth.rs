@@ -11,9 +11,6 @@ use crate::model::PARTIES;
 const LATTICE_FIRST: u32 = 4;
 const LATTICE_LAST: u32 = 30;
 
-/// Chords per stretch of a hold at most, where the value of the game after an event is a curve.
-const MOST_CHORDS: usize = 16;
-
 /// What the game after one Poisson event is worth, for the solve's path.
 #[derive(Clone, Debug)]
 pub(super) enum Post {
@@ -21,6 +18,16 @@ pub(super) enum Post {
     Solved(Rc<Worth>),
     /// Priced by the expected jump in the value of conceding.
     Jump,
+}
+
+impl Post {
+    /// A game's values where they could be read (finite, `most` pieces at most), else its jump.
+    pub fn of(worth: Option<Worth>, most: usize) -> Post {
+        match worth {
+            Some(w) if w.len() <= most => Post::Solved(Rc::new(w)),
+            _ => Post::Jump,
+        }
+    }
 }
 
 /// Each party's current value of a game after an event, as a function of the time the event
@@ -81,35 +88,6 @@ impl Worth {
         } else {
             self.starts.push(t);
             self.pieces.push(piece);
-        }
-    }
-
-    /// Chords of a curve `f` on `[a, b)`: halved until each is within `tol` of the curve at its
-    /// middle, or there are `MOST_CHORDS`.
-    pub fn chords(&mut self, f: impl Fn(f64) -> [f64; PARTIES], a: f64, b: f64, tol: f64) {
-        let mut points = vec![(a, f(a)), (b, f(b))];
-        while points.len() <= MOST_CHORDS {
-            let mut refined = Vec::with_capacity(2 * points.len());
-            let mut worst: f64 = 0.0;
-            for pair in points.windows(2) {
-                let ((t0, v0), (t1, v1)) = (pair[0], pair[1]);
-                let m = 0.5 * (t0 + t1);
-                let vm = f(m);
-                for x in 0..PARTIES {
-                    worst = worst.max((vm[x] - 0.5 * (v0[x] + v1[x])).abs());
-                }
-                refined.push((t0, v0));
-                refined.push((m, vm));
-            }
-            refined.push(*points.last().expect("two points at least"));
-            points = refined;
-            if worst <= tol {
-                break;
-            }
-        }
-        for pair in points.windows(2) {
-            let ((t0, v0), (t1, v1)) = (pair[0], pair[1]);
-            self.push(t0, [0, 1].map(|x| (v0[x], (v1[x] - v0[x]) / (t1 - t0))));
         }
     }
 }

@@ -135,3 +135,30 @@ pub fn merge(parts: &[&std::path::Path], out: &std::path::Path) {
         .assert()
         .success();
 }
+
+/// A count from the environment (`IMPASSE_CASES`, `IMPASSE_ROUNDS`, ...), else `default`: how
+/// the property tests are made larger by hand.
+pub fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The probability that side x of an `equilibrium` plan has not conceded by t (an atom at t
+/// counted), its hazards integrated exactly.
+pub fn survives(plan: &impasse::strategy::equilibrium::Plan, x: usize, t: f64) -> f64 {
+    let side = &plan.sides[x];
+    let mut log_s = 0.0;
+    for (k, seg) in side.iter().enumerate() {
+        if seg.start > t {
+            break;
+        }
+        log_s += (-seg.atom).ln_1p();
+        let until = side.get(k + 1).map_or(t, |n| n.start.min(t));
+        if let impasse::rate::Step::Spent(h) = seg.rate.advance(f64::INFINITY, until - seg.start) {
+            log_s -= h;
+        }
+    }
+    log_s.exp()
+}
