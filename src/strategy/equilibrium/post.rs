@@ -23,7 +23,7 @@ use super::path::advance;
 use super::path::{AtStart, Path, Pending, Side, Start};
 use super::plan::{Plan, assemble};
 use super::regime::{Regime, Solution, ending};
-use super::worth::{Budget, Post, Worth, lattice};
+use super::worth::{Budget, Fineness, Post, Worth, lattice};
 use crate::model::{LineId, Lines, Op, Outcome, PARTIES, Scenario, Target};
 
 /// Events without a limit anticipated at most, counted from the round's start: a history with
@@ -49,6 +49,10 @@ const CHORD_TOL: f64 = 1e-7;
 /// A game after an event that depends on when it fired is sampled until its chords are within
 /// this of it, relative to the game's largest payoff (`Anticipation::sampled`).
 const LATTICE_TOL: f64 = 1e-6;
+
+/// Halvings of the root's span every such sample takes (2^4 = 16 intervals at least), so that
+/// no feature of a value much shorter than the span is missed.
+const LATTICE_FIRST: u32 = 4;
 
 /// Points such a sample takes at most before the event is priced by its jump instead.
 const MOST_SAMPLES: usize = 2048;
@@ -179,7 +183,15 @@ fn hold_chords(
         w.push(a, current(a).map(|v| (v, 0.0)));
         return Some(w);
     }
-    lattice(current, (a, b), tol, Budget::Best(most))
+    // No halvings before the chords are judged: a hold's value is smooth between its spans'
+    // ends, and most holds are lines (every interval halved four times made a round's solve
+    // after an event many times slower).
+    let fine = Fineness {
+        first: 0,
+        tol,
+        budget: Budget::Best(most),
+    };
+    lattice(current, (a, b), fine)
 }
 
 /// The games after the Poisson events of one solve, one per history of event counts, each
@@ -382,11 +394,15 @@ impl<'a> Anticipation<'a> {
         let tol = self.tol * LATTICE_TOL / CHORD_TOL;
         let sample = (end.is_finite())
             .then(|| {
+                let fine = Fineness {
+                    first: LATTICE_FIRST,
+                    tol,
+                    budget: Budget::Strict(MOST_SAMPLES),
+                };
                 lattice(
                     |tau| self.value_after(history, k, tau),
                     (self.t0, end),
-                    tol,
-                    Budget::Strict(MOST_SAMPLES),
+                    fine,
                 )
             })
             .flatten();

@@ -6,9 +6,7 @@ use std::rc::Rc;
 
 use crate::model::PARTIES;
 
-/// Halvings of a lattice's span of time every sample takes (2^4 = 16 intervals at least), so
-/// that no feature of a value much shorter than the span is missed, and most.
-const LATTICE_FIRST: u32 = 4;
+/// Halvings of a lattice's span at most.
 const LATTICE_LAST: u32 = 30;
 
 /// What the game after one Poisson event is worth, for the solve's path.
@@ -93,24 +91,34 @@ impl Worth {
 }
 
 /// How many points a `lattice` may take: beyond them, `Strict` gives up (the event is then
-/// priced by its jump), `Best` keeps the chords the points taken make.
+/// priced by its jump), `Best` keeps the chords the points taken make. With it, the halvings
+/// every interval takes before its chord is judged.
 #[derive(Clone, Copy)]
 pub(super) enum Budget {
     Strict(usize),
     Best(usize),
 }
 
+/// How finely a `lattice` samples: every interval halved `first` times, and then until its
+/// midpoint is within `tol` of its chord, `budget` points at most.
+#[derive(Clone, Copy)]
+pub(super) struct Fineness {
+    pub first: u32,
+    pub tol: f64,
+    pub budget: Budget,
+}
+
 /// Chords of `f` on `[a, b]` through points at the midpoints of halvings of it: each half is
-/// halved again until its midpoint is within `tol` of the chord (after `LATTICE_FIRST` halvings
-/// at least, `LATTICE_LAST` at most); `None` past `most` points or where a sample is not
+/// halved again until its midpoint is within `tol` of the chord (after `first` halvings at
+/// least, `LATTICE_LAST` at most); `None` past a strict budget or where a sample is not
 /// finite (a game after the event this solve cannot value). At b the value just before b (the
 /// last halving's width before it), and beyond b the last chord's line.
 pub(super) fn lattice(
     mut f: impl FnMut(f64) -> [f64; PARTIES],
     (a, b): (f64, f64),
-    tol: f64,
-    budget: Budget,
+    fine: Fineness,
 ) -> Option<Worth> {
+    let Fineness { first, tol, budget } = fine;
     let mut w = Worth::default();
     if b <= a || b.is_nan() {
         w.push(a, f(a).map(|v| (v, 0.0)));
@@ -145,7 +153,7 @@ pub(super) fn lattice(
             }
             points.push((m, vm));
             let off = (0..PARTIES).any(|x| (vm[x] - 0.5 * (v0[x] + v1[x])).abs() > tol);
-            if (level < LATTICE_FIRST || off) && level < LATTICE_LAST {
+            if (level < first || off) && level < LATTICE_LAST {
                 next.push((t0, v0, m, vm));
                 next.push((m, vm, t1, v1));
             }
@@ -168,6 +176,14 @@ pub(super) fn lattice(
 mod tests {
     use super::*;
 
+    fn fine(tol: f64, budget: Budget) -> Fineness {
+        Fineness {
+            first: 4,
+            tol,
+            budget,
+        }
+    }
+
     #[test]
     fn a_lattice_keeps_its_chords_within_the_tolerance_and_refuses_what_is_not_finite() {
         // A smooth curve, a kink and a jump between samples: every chord within tol of the
@@ -178,7 +194,7 @@ mod tests {
             [v, -v]
         };
         let tol = 1e-6;
-        let w = lattice(f, (0.0, 5.0), tol, Budget::Strict(2048)).expect("finite");
+        let w = lattice(f, (0.0, 5.0), fine(tol, Budget::Strict(2048))).expect("finite");
         let mut worst: f64 = 0.0;
         for k in 0..10_000 {
             let t = 5.0 * (k as f64 + 0.5) / 10_000.0;
@@ -191,7 +207,7 @@ mod tests {
         assert!(w.len() < 2048, "{} pieces", w.len());
         // A sample that is not finite: no chords.
         let g = |t: f64| if t > 3.0 { [f64::NAN; 2] } else { [t; 2] };
-        assert!(lattice(g, (0.0, 5.0), tol, Budget::Strict(2048)).is_none());
+        assert!(lattice(g, (0.0, 5.0), fine(tol, Budget::Strict(2048))).is_none());
     }
 
     #[test]
@@ -199,8 +215,8 @@ mod tests {
         // A curve that needs thousands of points at this tolerance.
         let f = |t: f64| [(40.0 * t).sin(), 0.0];
         let tol = 1e-9;
-        assert!(lattice(f, (0.0, 5.0), tol, Budget::Strict(64)).is_none());
-        let w = lattice(f, (0.0, 5.0), tol, Budget::Best(64)).expect("kept");
+        assert!(lattice(f, (0.0, 5.0), fine(tol, Budget::Strict(64))).is_none());
+        let w = lattice(f, (0.0, 5.0), fine(tol, Budget::Best(64))).expect("kept");
         // Halved level by level: every level that fits the budget, and no more.
         assert!(w.len() >= 32 && w.len() <= 64, "{} pieces", w.len());
     }
