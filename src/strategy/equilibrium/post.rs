@@ -376,7 +376,7 @@ impl<'a> Anticipation<'a> {
     /// when its events fired), is worth when it depends on τ (a new slope, a `*=` or `=` on a
     /// moving line, a clamp it meets): the value at τ of the game solved from τ with the event
     /// applied there (`value_after`), sampled at the midpoints of halvings of the root's span of
-    /// time and joined by chords (docs/model.md 6.4, "Games after an event that depend on when
+    /// time, cut at the scheduled events, and joined by chords (docs/model.md 6.4, "Games after an event that depend on when
     /// it fired"). The points depend on the root alone, so a solve from a later state on the path
     /// samples the same ones; past `MOST_SAMPLES` points the event is priced by its jump.
     fn sampled(&mut self, history: &[u32], k: usize) -> Post {
@@ -392,18 +392,27 @@ impl<'a> Anticipation<'a> {
         }
         .max(self.t0);
         let tol = self.tol * LATTICE_TOL / CHORD_TOL;
+        let fine = Fineness {
+            first: LATTICE_FIRST,
+            tol,
+            budget: Budget::Strict(MOST_SAMPLES),
+        };
+        // The value jumps where a scheduled event changes the game: each stretch between them
+        // is sampled on its own, so that its chords end at the event (the value just before
+        // it) and the next begin there, as the path's spans do, instead of halving toward the
+        // jump and leaving a chord across it a few halvings wide.
+        let mut cuts = vec![self.t0];
+        cuts.extend((self.scheduled.iter().map(|e| e.0)).filter(|&t| t > self.t0 && t < end));
+        cuts.dedup();
+        cuts.push(end);
         let sample = (end.is_finite())
             .then(|| {
-                let fine = Fineness {
-                    first: LATTICE_FIRST,
-                    tol,
-                    budget: Budget::Strict(MOST_SAMPLES),
-                };
-                lattice(
-                    |tau| self.value_after(history, k, tau),
-                    (self.t0, end),
-                    fine,
-                )
+                let mut w = Worth::default();
+                for pair in cuts.windows(2) {
+                    let f = |tau| self.value_after(history, k, tau);
+                    w.append(lattice(f, (pair[0], pair[1]), fine)?);
+                }
+                Some(w)
             })
             .flatten();
         let post = Post::of(sample, MOST_PIECES);
