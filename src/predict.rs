@@ -58,6 +58,9 @@ pub fn predict(sc: &Scenario) -> Option<Prediction> {
         || sc.demands_compatible()
         || sc.deadline.is_some()
         || sc.talks.is_some()
+        // Private types solved as such (docs/model.md 6.1): not the stationary game at the
+        // beliefs' means this closed form is.
+        || crate::strategy::equilibrium::private_types_unsolved(sc).is_none()
     {
         return None;
     }

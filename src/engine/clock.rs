@@ -5,7 +5,7 @@
 use crate::model::{PARTIES, Scenario, Strategy};
 use crate::rate::table::Table;
 use crate::rate::{Rate, Step};
-use crate::strategy::bayesian;
+use crate::strategy::equilibrium::{self, Curve};
 use crate::strategy::reputation;
 
 /// A party's concession clock, compiled from its strategy once per scenario.
@@ -23,8 +23,9 @@ pub(super) enum PartyClock {
     Equilibrium,
     /// `threshold`: fires when the discounted waiting cost reaches `fraction θ V`.
     Threshold { fraction: f64 },
-    /// `bayesian`: the time b(θ V) read off the plan solved at t = 0.
-    Bayesian(bayesian::Plan),
+    /// `bayesian`: the time of the round's type read off its side's curve of the equilibrium
+    /// with private types solved at t = 0 (`equilibrium::pivoted`).
+    Bayesian(Box<Curve>),
     /// `reputation`: the time read off the Abreu–Gul schedule from a unit-exponential budget.
     Reputation(reputation::Schedule),
 }
@@ -38,13 +39,8 @@ impl PartyClock {
             let Strategy::Bayesian { pivot } = p[0].strategy else {
                 unreachable!("validation makes both sides play bayesian")
             };
-            // Side i's prior is the distribution of its type as the opponent believes it.
-            let side = |i: usize| bayesian::Side {
-                prior: p[1 - i].belief.as_ref().unwrap_or(&p[i].resolve),
-                stake: p[i].stake,
-                cost: p[i].pressure.initial,
-            };
-            bayesian::solve([side(0), side(1)], pivot)
+            equilibrium::pivoted(sc, pivot)
+                .expect("runner::playable refuses a bayesian game its solve does not cover")
         };
         let solved_reputation = || {
             let z = p.each_ref().map(|q| match q.strategy {
@@ -68,7 +64,7 @@ impl PartyClock {
             Strategy::Threshold { fraction } => PartyClock::Threshold { fraction },
             Strategy::Bayesian { .. } => {
                 let plans = bayes.get_or_insert_with(solved_bayes);
-                PartyClock::Bayesian(plans[i].clone())
+                PartyClock::Bayesian(Box::new(plans[i].clone()))
             }
             Strategy::Reputation { .. } => {
                 PartyClock::Reputation(schedules.get_or_insert_with(solved_reputation)[i])

@@ -250,7 +250,6 @@ impl Setup<'_> {
         plan: Option<&Plan>,
         shadow: Option<usize>,
     ) -> PieceScan {
-        let p = &self.sc.parties;
         let (theta, budget, pending) = (&c.theta, &c.budget, &c.pending);
         let len = t1 - t;
         let mut best = (f64::INFINITY, Ender::Horizon);
@@ -300,7 +299,7 @@ impl Setup<'_> {
                     }
                     continue;
                 }
-                PartyClock::Bayesian(b) => b.stop_time(theta[i] * p[i].stake).max(t),
+                PartyClock::Bayesian(b) => b.type_time(theta[i]).max(t),
                 PartyClock::Reputation(s) => match s.time(budget[i]) {
                     Some(at) => at.max(t),
                     None => continue,

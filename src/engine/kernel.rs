@@ -28,8 +28,8 @@ enum Clock {
     At(f64),
     /// The constant-rate exponential clock: fires at `E / a` (`rate::constant_fires_at`).
     Exp(f64),
-    /// A `bayesian` party with this stake: fires at b(θ x stake), from its plan.
-    Bayesian(f64),
+    /// A `bayesian` party: fires at its type's time on its curve.
+    Bayesian,
     /// A `reputation` party: see `reputation::Schedule`.
     Reputation(reputation::Schedule),
     /// An `equilibrium` party conceding along its plan's `Curve`, which reaches this budget.
@@ -102,7 +102,7 @@ impl Kernel {
         let party = |i: usize| match &engine.clocks[i] {
             PartyClock::Never => Some(Clock::NEVER),
             PartyClock::At(t) => Some(Clock::At(t.max(0.0))),
-            PartyClock::Bayesian(_) => Some(Clock::Bayesian(sc.parties[i].stake)),
+            PartyClock::Bayesian(_) => Some(Clock::Bayesian),
             PartyClock::Reputation(s) => Some(Clock::Reputation(*s)),
             PartyClock::Hazard { .. } => constant(engine.start.rates[i]),
             // Memoryless only as one constant hazard from t = 0, with no atom.
@@ -248,8 +248,8 @@ impl Setup<'_> {
         match c {
             Clock::At(t) => t,
             Clock::Reputation(s) => s.time(budget).map_or(f64::INFINITY, |at| at.max(0.0)),
-            Clock::Bayesian(stake) => match &self.clocks[i] {
-                PartyClock::Bayesian(plan) => plan.stop_time(theta * stake).max(0.0),
+            Clock::Bayesian => match &self.clocks[i] {
+                PartyClock::Bayesian(curve) => curve.type_time(theta).max(0.0),
                 PartyClock::Never
                 | PartyClock::At(_)
                 | PartyClock::Hazard { .. }

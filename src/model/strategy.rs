@@ -232,8 +232,9 @@ pub const CATALOG: &[StrategyInfo] = &[
                   b(v) = (1/c) ∫ x g(x)/(1 − G(x)) dx and the higher value always wins. Unequal \
                   sides have a continuum of equilibria; impasse takes the one on which both \
                   sides' `pivot`-quantile types concede together (possibly with an atom at t = 0 \
-                  for one side). Solved numerically once per scenario for every distribution. \
-                  Assumes both parties play it with one pivot, uncertain types, demand 1, constant \
+                  for one side). Solved once per scenario, for every distribution, by the solve \
+                  `equilibrium` uses for private types without an end (which takes the medians as \
+                  pivot, and allows lines, costs and hazards besides). Assumes both parties play it with one pivot, uncertain types, demand 1, constant \
                   pressure > 0, and no discounting, audience costs, breakdown hazard or deadlines; \
                   events may change a party's type (resolve) only.",
         source: "Fudenberg & Tirole (1986); Nalebuff & Riley (1985); Krishna & Morgan (1997).",

@@ -242,6 +242,19 @@ fn describe_types(o: &mut String, sc: &Scenario) {
                     .iter()
                     .map(|(t, p)| format!(" ({p:.4} of them at t = {t:.4})"))
                     .collect();
+                if sc.game_end().is_infinite() {
+                    // Without an end the types concede for ever (docs/model.md 6.1).
+                    let _ = writeln!(
+                        o,
+                        "  {}: {:.4} concede at the start, then by type for ever (the median type \
+                         at t = {:.4}, all but a share e^-36 by t = {:.4})",
+                        sc.parties[i].id,
+                        share(c.at_start()),
+                        c.time(std::f64::consts::LN_2),
+                        c.end(),
+                    );
+                    continue;
+                }
                 let _ = writeln!(
                     o,
                     "  {}: {:.4} concede at the start, then by type{atoms} until t = {:.4}: {:.4} in all{below}; \
@@ -414,7 +427,8 @@ fn describe_prediction(o: &mut String, sc: &Scenario, prediction: Option<&Predic
             let _ = writeln!(
                 o,
                 "\nno closed form: predictions need every strategy `equilibrium`, constant lines, \
-                 no events, no party deadlines, no global deadline and no talks"
+                 no events, no party deadlines, no global deadline, no talks, and no private type \
+                 solved as such (the Bayesian equilibrium, above)"
             );
         }
     }

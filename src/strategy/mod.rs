@@ -3,7 +3,6 @@
 //! bargaining (`reputation`) and time-dependent demands (`time_dependent`). Each works on plain
 //! numbers or model types; the `Strategy` enum itself and its catalogue are in `model`.
 
-pub mod bayesian;
 pub mod equilibrium;
 pub mod reputation;
 pub mod threshold;

@@ -117,16 +117,16 @@ const PINS: &[(&str, [&str; 3])] = &[
     (
         "benches/scenarios/strategy-bayesian-asymmetric.toml",
         [
-            "3116e5f13a39f16cf811f1bfeefdfd208b97fec561a195e278afd2a7f04c5098",
-            "36eeb5c2ff120e798469224cde23399a0d12405dcafdb91e81773b82461d0623",
+            "1faf476347e397f3d7ba2da48f9391e591fe0444a60e8796241bb99a33dc7dc9",
+            "7e79caa1e7022aa0355dcf9c840dea055738929df1ec440f2bbbf9fcc6a7a35c",
             "62b172ea460ad79c56f8f3a7d6a8e9179cb78024d24bc98121a2c33dbc22811d",
         ],
     ),
     (
         "benches/scenarios/strategy-bayesian.toml",
         [
-            "c65e845966b7fb92c2a5921207add352594968f1ccefdc916129d1d001cf11ae",
-            "6c84f972ba7511054f5c3dc6b99378429065bd6878863c9811ff89f38b1958d3",
+            "d65ea328283f61e7488f86612f457d32df702e0962091a860bca1ced0d694ff8",
+            "a823420746b2157fb5c98752ec9316ac80ff014c34ff7d2b1d80ae30b12dde9f",
             "0019677c3a8db0d877a6e7d3413bc2af742c60490f1516a6c2827fcc665efc05",
         ],
     ),

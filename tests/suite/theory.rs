@@ -812,11 +812,11 @@ fn asymmetric_bayesian_war_of_attrition_with_exponential_values() {
     }
 }
 
-/// Against the opponent's plan, a type v of side i that concedes at τ expects
+/// Against the opponent's curve, a type v of side i that concedes at τ expects
 /// `U(v, τ) = int_0^1 1{T_j(q) < τ} (v - c_i T_j(q)) dq - c_i τ P(T_j >= τ)`, T_j(q) the
 /// opponent's stopping time at its quantile q (midpoint rule, k points).
 fn expected_payoff(
-    opponent: &impasse::strategy::bayesian::Plan,
+    opponent: &impasse::strategy::equilibrium::Curve,
     values: &dyn Fn(f64) -> f64,
     cost: f64,
     v: f64,
@@ -825,7 +825,7 @@ fn expected_payoff(
 ) -> f64 {
     let mut u = 0.0;
     for j in 0..k {
-        let t = opponent.stop_time(values((j as f64 + 0.5) / k as f64));
+        let t = opponent.type_time(values((j as f64 + 0.5) / k as f64));
         u += if t < tau { v - cost * t } else { -cost * tau };
     }
     u / k as f64
@@ -833,38 +833,43 @@ fn expected_payoff(
 
 #[test]
 fn no_type_gains_by_imitating_another() {
-    // The equilibrium property itself, checked by quadrature on the engine's own tables: for
+    // The equilibrium property itself, checked by quadrature on the engine's own curves: for
     // each side i and type v, conceding at b_i(v) beats conceding at b_i(w) for other types w
     // and at t = 0. The midpoint rule misplaces at most one cell of the indicator, so the
     // comparison allows (v + c_i τ) / k. Cases: symmetric uniform values; asymmetric values
     // (uniform [0, 1] against [0.5, 1.5], so the weaker side concedes with an atom at 0) with
     // unequal costs. A negative control: the symmetric rule is not an equilibrium there.
-    use impasse::model::Resolve;
-    use impasse::strategy::bayesian::{Plan, Side, solve};
-    let uniform = |low: f64, high: f64| Resolve::Uniform {
-        low,
-        high,
-        d: rand_distr::Uniform::new(low, high).unwrap(),
-    };
-    let (u0, u1) = (uniform(0.0, 1.0), uniform(0.5, 1.5));
-    let side = |prior, cost| Side {
-        prior,
-        stake: 1.0,
-        cost,
+    use impasse::strategy::equilibrium::{Curve, pivoted};
+    let game = |(low_a, high_a, c_a): (f64, f64, f64), (low_b, high_b, c_b): (f64, f64, f64)| {
+        let side = |low: f64, high: f64, c: f64| {
+            format!(
+                "stake = 1\npressure = {c}\nstrategy = \"bayesian\"\n\
+                 resolve = {{ distribution = \"uniform\", low = {low}, high = {high} }}\n"
+            )
+        };
+        let text = format!(
+            "[parties.a]\n{}[parties.b]\n{}[simulation]\nhorizon = 1000\n",
+            side(low_a, high_a, c_a),
+            side(low_b, high_b, c_b)
+        );
+        let sc = scenario(&text);
+        let curves = pivoted(&sc, 0.5).unwrap();
+        let priors = [0, 1].map(|x| sc.parties[x].resolve.clone());
+        (curves, priors)
     };
     let k = 20_000;
-    let best_gain = |plans: &[Plan; 2], priors: [&Resolve; 2], costs: [f64; 2]| {
+    let best_gain = |plans: &[Curve; 2], priors: &[impasse::model::Resolve; 2], costs: [f64; 2]| {
         let mut worst: f64 = f64::NEG_INFINITY;
         for i in 0..2 {
             let j = 1 - i;
             let values = |q: f64| priors[j].quantile(q);
             for q in [0.05, 0.2, 0.4, 0.6, 0.8, 0.95] {
                 let v = priors[i].quantile(q);
-                let honest = plans[i].stop_time(v);
+                let honest = plans[i].type_time(v);
                 let u = |tau| expected_payoff(&plans[j], &values, costs[i], v, tau, k);
                 let at_honest = u(honest);
                 for w in [0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99] {
-                    let tau = plans[i].stop_time(priors[i].quantile(w));
+                    let tau = plans[i].type_time(priors[i].quantile(w));
                     let slack = (v + costs[i] * tau.max(honest)) / k as f64;
                     worst = worst.max(u(tau) - at_honest - slack);
                 }
@@ -873,21 +878,21 @@ fn no_type_gains_by_imitating_another() {
         }
         worst
     };
-    let symmetric = solve([side(&u0, 1.0), side(&u0, 1.0)], 0.5);
-    let gain = best_gain(&symmetric, [&u0, &u0], [1.0, 1.0]);
+    let (symmetric, u0) = game((0.0, 1.0, 1.0), (0.0, 1.0, 1.0));
+    let gain = best_gain(&symmetric, &u0, [1.0, 1.0]);
     assert!(gain <= 0.0, "symmetric: a type gains {gain}");
-    let (costs, priors) = ([1.0, 0.5], [&u0, &u1]);
-    let asymmetric = solve([side(&u0, 1.0), side(&u1, 0.5)], 0.5);
-    assert!(asymmetric[0].stop_time(0.05) == 0.0, "side 0 has an atom");
-    let gain = best_gain(&asymmetric, priors, costs);
+    let costs = [1.0, 0.5];
+    let (asymmetric, priors) = game((0.0, 1.0, 1.0), (0.5, 1.5, 0.5));
+    assert!(asymmetric[0].type_time(0.05) == 0.0, "side 0 has an atom");
+    let gain = best_gain(&asymmetric, &priors, costs);
     println!("asymmetric equilibrium: the best deviation gains {gain:.2e} (<= 0 passes)");
     assert!(gain <= 0.0, "asymmetric: a type gains {gain}");
     // Each side playing the symmetric rule of its own prior is not an equilibrium.
     let naive = [
-        solve([side(&u0, 1.0), side(&u0, 1.0)], 0.5)[0].clone(),
-        solve([side(&u1, 0.5), side(&u1, 0.5)], 0.5)[0].clone(),
+        game((0.0, 1.0, 1.0), (0.0, 1.0, 1.0)).0[0].clone(),
+        game((0.5, 1.5, 0.5), (0.5, 1.5, 0.5)).0[0].clone(),
     ];
-    let gain = best_gain(&naive, priors, costs);
+    let gain = best_gain(&naive, &priors, costs);
     println!("naive rules: the best deviation gains {gain:.4}");
     assert!(
         gain > 0.01,

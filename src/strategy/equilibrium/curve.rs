@@ -22,17 +22,37 @@ pub struct Curve {
     /// An atom at the game's end, after the curve: `(when, s after it)` (infinite s: every
     /// survivor concedes there).
     pub end_atom: Option<(f64, f64)>,
+    /// A lookup index over equal buckets of the share conceded, q = 1 − e⁻ˢ (in which a round's
+    /// budget is uniform): `first[b]` is the first node whose q is at least bucket b's lower
+    /// edge, so that `time` scans a bucket's few nodes instead of searching them all.
+    first: Vec<u32>,
 }
+
+/// Buckets of the index per node.
+const BUCKETS_PER_NODE: usize = 2;
 
 impl Curve {
     /// A curve through `(t, s, s')` nodes (times increasing, s non-decreasing, s' positive).
     pub(super) fn new(nodes: &[(f64, f64, f64)], prior: Option<Resolve>) -> Curve {
+        let s: Vec<f64> = nodes.iter().map(|n| n.1).collect();
+        let buckets = BUCKETS_PER_NODE * s.len();
+        let mut first = Vec::with_capacity(buckets + 1);
+        let mut k = 0;
+        for b in 0..=buckets {
+            // The budget at the bucket's lower edge, −ln(1 − b / buckets).
+            let edge = -(-(b as f64 / buckets as f64)).ln_1p();
+            while k < s.len() && s[k] < edge {
+                k += 1;
+            }
+            first.push(k as u32);
+        }
         Curve {
             t: nodes.iter().map(|n| n.0).collect(),
-            s: nodes.iter().map(|n| n.1).collect(),
+            s,
             rate: nodes.iter().map(|n| n.2).collect(),
             prior,
             end_atom: None,
+            first,
         }
     }
 
@@ -41,6 +61,19 @@ impl Curve {
     #[inline]
     pub fn type_budget(&self, theta: f64) -> Option<f64> {
         self.prior.as_ref().map(|p| -(-p.cdf(theta)).ln_1p())
+    }
+
+    /// When a round whose side has type θ concedes, where its type is private (else where a
+    /// budget of 1 runs out).
+    #[inline]
+    pub fn type_time(&self, theta: f64) -> f64 {
+        match &self.prior {
+            Some(p) => {
+                let q = p.cdf(theta);
+                self.time_at(-(-q).ln_1p(), Some(q))
+            }
+            None => self.time(1.0),
+        }
     }
 
     /// s at the start: the atom of concessions there.
@@ -100,6 +133,12 @@ impl Curve {
     /// slopes 1/s' the nodes carry: within the integration's error of the solved curve.
     #[inline]
     pub fn time(&self, budget: f64) -> f64 {
+        self.time_at(budget, None)
+    }
+
+    /// The same, where the share the budget stands for, q = 1 − e^(−budget), may be known.
+    #[inline]
+    fn time_at(&self, budget: f64, q: Option<f64>) -> f64 {
         if budget <= self.s[0] || budget.is_nan() {
             return self.t[0];
         }
@@ -110,7 +149,23 @@ impl Curve {
                 _ => f64::INFINITY,
             };
         }
-        let k = self.s.partition_point(|&x| x < budget);
+        // The first node at or above the budget. Where q is known, from the first of the bucket
+        // below q's on (that bucket's lower edge is below the budget whatever the rounding of
+        // q, so no earlier node is); else by bisection.
+        let k = match q {
+            Some(q) => {
+                let buckets = self.first.len() - 1;
+                let b = ((q * buckets as f64) as usize)
+                    .saturating_sub(1)
+                    .min(buckets);
+                let mut k = (self.first[b] as usize).max(1);
+                while self.s[k] < budget {
+                    k += 1;
+                }
+                k
+            }
+            None => self.s.partition_point(|&x| x < budget),
+        };
         let (s0, s1) = (self.s[k - 1], self.s[k]);
         let (t0, t1) = (self.t[k - 1], self.t[k]);
         let ds = s1 - s0;
@@ -158,5 +213,33 @@ mod tests {
         assert_eq!(c.time(0.0), 0.0);
         assert_eq!(c.time(6.0), 2.0);
         assert_eq!(c.time(6.0001), f64::INFINITY);
+    }
+
+    /// A round's lookup by type through the bucket index (`type_time`) finds what bisection
+    /// (`time` at the type's budget) does, to the bit: nodes dense at first and sparse later,
+    /// as a solve gives them, an atom at the start, types at 10,000 quantiles and the ends.
+    #[test]
+    fn the_lookup_by_type_is_the_lookup_by_budget() {
+        let nodes: Vec<(f64, f64, f64)> = (0..=3000)
+            .map(|k| {
+                let t = (k as f64 / 300.0).powi(2);
+                (t, 0.3 + t + t * t, 1.0 + 2.0 * t)
+            })
+            .collect();
+        let prior = Resolve::Uniform {
+            low: 0.5,
+            high: 2.0,
+            d: rand_distr::Uniform::new(0.5, 2.0).unwrap(),
+        };
+        let c = Curve::new(&nodes, Some(prior));
+        for k in 0..=10_000 {
+            let theta = 0.5 + 1.5 * k as f64 / 10_000.0;
+            let budget = c.type_budget(theta).expect("private");
+            assert_eq!(
+                c.type_time(theta).to_bits(),
+                c.time(budget).to_bits(),
+                "{theta}"
+            );
+        }
     }
 }

@@ -115,10 +115,35 @@ pub fn private_types(sc: &Scenario) -> PrivateTypes {
     }
 }
 
+/// The equilibrium with private types of a game without an end, from the start of a round,
+/// whose types at quantile `pivot` concede at the same moment on both sides (docs/model.md 6.1,
+/// "Without an end"): each side's curve, which a round reads at its type. The `bayesian`
+/// strategy plays it with its own `pivot`; `equilibrium` with the medians. Where the solve does
+/// not cover the game, why.
+pub fn pivoted(sc: &Scenario, pivot: f64) -> Result<[Curve; PARTIES], String> {
+    types::pivoted(sc, pivot).map_err(|e| match e {
+        types::Unsolved::Known => "every type is known".to_string(),
+        types::Unsolved::Unsupported(what) => what.to_string(),
+        types::Unsolved::SingleCrossing { party, time } => format!(
+            "single crossing fails for {} at t = {time:.4}",
+            sc.parties[party].id
+        ),
+    })
+}
+
 /// Why `sc` cannot be played, where a side plays `equilibrium` and the equilibrium with
-/// private types does not exist in the form docs/model.md 6.1 builds (single crossing fails):
-/// the party to blame and the message.
+/// private types does not exist in the form docs/model.md 6.1 builds (single crossing fails),
+/// or both play `bayesian` and its solve does not cover the game: the party to blame and the
+/// message.
 pub fn refusal(sc: &Scenario) -> Option<(usize, String)> {
+    if let Strategy::Bayesian { pivot } = sc.parties[0].strategy
+        && let Err(why) = pivoted(sc, pivot)
+    {
+        return Some((
+            0,
+            format!("`bayesian`: the equilibrium with private types is not solved here: {why}"),
+        ));
+    }
     if !sc
         .parties
         .iter()

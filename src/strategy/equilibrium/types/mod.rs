@@ -29,6 +29,7 @@
 //! reason (docs/model.md lists them), where the game is still solved at the beliefs' means.
 
 mod events;
+mod open;
 mod search;
 
 use super::curve::Curve;
@@ -88,6 +89,17 @@ pub(super) enum Unsolved {
     /// from conceding than a lower one, so no equilibrium in monotone strategies is built here
     /// (docs/model.md 6.1 refuses the scenario).
     SingleCrossing { party: usize, time: f64 },
+}
+
+impl From<open::Unsolved> for Unsolved {
+    fn from(e: open::Unsolved) -> Unsolved {
+        match e {
+            open::Unsolved::Unsupported(what) => Unsolved::Unsupported(what),
+            open::Unsolved::SingleCrossing { party, time } => {
+                Unsolved::SingleCrossing { party, time }
+            }
+        }
+    }
 }
 
 /// x's type as its opponent believes it, where that is a distribution (the opponent's `belief`,
@@ -151,8 +163,10 @@ fn not_covered(sc: &Scenario, start: &Start) -> Option<Unsolved> {
     if moves_types {
         return Some(Unsolved::Unsupported("events on types or beliefs"));
     }
-    if !sc.game_end().is_finite() {
-        return Some(Unsolved::Unsupported("a game without an end"));
+    if !sc.game_end().is_finite() && start.conceded != Some([0.0; PARTIES]) {
+        return Some(Unsolved::Unsupported(
+            "a game without an end, solved after concessions",
+        ));
     }
     None
 }
@@ -166,14 +180,50 @@ fn solve_afresh(sc: &Scenario, start: &Start) -> Result<Solved, Unsolved> {
         belief: [w; PARTIES],
         ..*start
     };
+    let known = [0, 1].map(|x| sc.believed_type(1 - x));
+    if !end.is_finite() {
+        let (p0, p1) = (
+            Path::new(sc, &at(0.0), end, &[]),
+            Path::new(sc, &at(1.0), end, &[]),
+        );
+        let open = open::Open::new([&p0, &p1], priors, known)?;
+        return Ok(Solved::Curves(Box::new(open.solve(start.t0, open::PIVOT)?)));
+    }
     let (p0, p1) = (
         Path::new(sc, &at(0.0), end, &[]),
         Path::new(sc, &at(1.0), end, &[]),
     );
-    let known = [0, 1].map(|x| sc.believed_type(1 - x));
     let game = Game::new([&p0, &p1], priors, known, end)?;
     let conceded = start.conceded.expect("checked by not_covered");
     Game { conceded, ..game }.solve()
+}
+
+/// The equilibrium with private types of a game without an end from the start of a round,
+/// selected by `pivot` (docs/model.md 6.1, "Without an end"): the `bayesian` strategy's solve.
+pub(super) fn pivoted(sc: &Scenario, pivot: f64) -> Result<[Curve; PARTIES], Unsolved> {
+    let round = super::path::AtStart::of(sc);
+    let start = &round.start();
+    // Events that move a round's drawn type alone (the `bayesian` strategy allows them) leave
+    // the game and the priors as they are.
+    let types_only = (sc.events.iter().flat_map(|e| &e.effects))
+        .all(|f| matches!(f.target, Target::Resolve { .. }));
+    if sc.talks.is_some() || !types_only || sc.game_end().is_finite() {
+        return Err(Unsolved::Unsupported(
+            "a pivot where the game has talks, an end, or events that change it",
+        ));
+    }
+    let at = |w: f64| Start {
+        belief: [w; PARTIES],
+        ..*start
+    };
+    let end = sc.game_end();
+    let (p0, p1) = (
+        Path::new(sc, &at(0.0), end, &[]),
+        Path::new(sc, &at(1.0), end, &[]),
+    );
+    let priors = [prior(sc, 0), prior(sc, 1)];
+    let known = [0, 1].map(|x| sc.believed_type(1 - x));
+    Ok(open::Open::new([&p0, &p1], priors, known)?.solve(start.t0, pivot)?)
 }
 
 /// The game as each type sees it, and the grid it is integrated on.
