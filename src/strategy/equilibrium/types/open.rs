@@ -16,7 +16,9 @@
 //! not change with time), and forward until both sides reach the top of their priors. The
 //! construction is an equilibrium where every type of each side strictly loses by waiting
 //! while the other does not concede (N_x > 0 for every type: no type would ever hold for
-//! ever) and single crossing holds; elsewhere the solve says what it does not cover.
+//! ever) and single crossing holds; elsewhere the solve says what it does not cover. Steps land
+//! on every span's start, and where a scheduled event lowers a side's value of conceding the
+//! other concedes there with the atom that bridges it (`atoms_at`).
 
 use crate::model::{PARTIES, Resolve};
 use crate::strategy::equilibrium::curve::Curve;
@@ -47,7 +49,16 @@ pub(super) struct Open<'p, 'a> {
     pub known: [f64; PARTIES],
     /// Per side, per span, N_x and M_x at θ = 0 and θ = 1 from the span's start.
     ind: [Vec<[Indifference; 2]>; PARTIES],
+    /// Where a span begins after the first (a scheduled event, a clamp): the integration lands
+    /// there, and where the event moves a side's value of conceding, per side the drop
+    /// ℒ_x(t−) − ℒ_x(t+) and the room 𝒢_x(t) − ℒ_x(t+), each at θ = 0 and θ = 1.
+    cuts: Vec<(f64, Move)>,
+    /// Values closer than this are equal.
+    tol: f64,
 }
+
+/// Per side, `[drop, room]`, each at θ = 0 and θ = 1.
+type Move = [[[f64; 2]; 2]; PARTIES];
 
 /// A point of the trajectory: `(u, s_a, t)`.
 type Point = (f64, f64, f64);
@@ -89,30 +100,87 @@ impl<'p, 'a> Open<'p, 'a> {
                 })
                 .collect()
         });
-        // A scheduled event that moves a value of conceding would need an atom of the other
-        // side to bridge it (as `Game::jumps` places with an end); not placed here.
-        let tol = 1e-9 * p1.scale();
-        for s in &p1.spans[1..] {
-            let t = s.start;
-            for x in 0..PARTIES {
-                for p in paths {
-                    let (sb, sa) = (p.span(t, Side::Before), p.span(t, Side::After));
-                    let after = p.value(sa, x, t, p.concede(sa, x, t));
-                    let before = p.value(sb, x, t, p.concede(sb, x, t));
-                    if (before - after).abs() > tol {
-                        return Err(Unsolved::Unsupported(
-                            "a game without an end where an event moves a value of conceding",
-                        ));
-                    }
-                }
-            }
-        }
+        let cuts = (p1.spans[1..].iter())
+            .map(|span| {
+                let t = span.start;
+                let each = [0, 1].map(|x| {
+                    let [at0, at1] = paths.map(|p| {
+                        let (sb, sa) = (p.span(t, Side::Before), p.span(t, Side::After));
+                        let after = p.value(sa, x, t, p.concede(sa, x, t));
+                        let before = p.value(sb, x, t, p.concede(sb, x, t));
+                        [before - after, p.value(sa, x, t, p.win(sa, x)) - after]
+                    });
+                    [[at0[0], at1[0]], [at0[1], at1[1]]]
+                });
+                (t, each)
+            })
+            .collect();
         Ok(Open {
             paths,
             priors,
             known,
             ind,
+            cuts,
+            tol: 1e-9 * p1.scale(),
         })
+    }
+
+    /// The atoms at a cut, as increments of each side's s, where the integrated hazards are s
+    /// just before it: where the event lowers x's value of conceding at its marginal type, y
+    /// concedes with the atom π = drop / room that keeps that type indifferent across it (6.1's
+    /// bridge, as `Game::bridge` places it with an end).
+    fn atoms_at(&self, m: &Move, s: [f64; PARTIES]) -> Result<[f64; PARTIES], Unsolved> {
+        let mut jump = [0.0; PARTIES];
+        for x in 0..PARTIES {
+            let theta = self.marginal(x, s[x]);
+            let at = |v: [f64; 2]| v[0] + theta * (v[1] - v[0]);
+            let (drop, room) = (at(m[x][0]), at(m[x][1]));
+            if drop.abs() <= self.tol {
+                continue;
+            }
+            if drop < 0.0 || room <= drop {
+                return Err(Unsolved::Unsupported(
+                    "a game without an end with an event that raises a value of conceding",
+                ));
+            }
+            jump[1 - x] = -(-drop / room).ln_1p();
+        }
+        if jump.iter().all(|&j| j > 0.0) {
+            return Err(Unsolved::Unsupported(
+                "a game without an end with an event that lowers both values of conceding",
+            ));
+        }
+        Ok(jump)
+    }
+
+    /// A Runge–Kutta step of length h in u from p that stops at the first cut it would cross
+    /// (forward: after p; backward: before p), landing on it: the point reached, and the cut's
+    /// move where it stopped at one.
+    fn step_to_cut(&self, p: Point, h: f64) -> (Point, Option<&Move>) {
+        let next = self.step(p, h);
+        let crossed = |t: f64| {
+            if h > 0.0 {
+                p.2 < t && t <= next.2
+            } else {
+                next.2 < t && t < p.2
+            }
+        };
+        let Some((at, m)) = self.cuts.iter().find(|c| crossed(c.0)) else {
+            return (next, None);
+        };
+        // The fraction of the step that reaches the cut (t is monotone in u).
+        let (mut lo, mut hi) = (0.0, h.abs());
+        for _ in 0..60 {
+            let mid = 0.5 * (lo + hi);
+            let t = self.step(p, mid * h.signum()).2;
+            if (t < *at) == (h > 0.0) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        let (u, sa, _) = self.step(p, hi * h.signum());
+        ((u, sa, *at), Some(m))
     }
 
     /// x's marginal type where its integrated hazard is s.
@@ -125,8 +193,16 @@ impl<'p, 'a> Open<'p, 'a> {
 
     /// x's (N_x, M_x) at t for type θ: affine in θ between the paths at 0 and 1.
     fn flows(&self, x: usize, t: f64, theta: f64) -> (f64, f64) {
+        self.flows_on(x, t, theta, Side::After)
+    }
+
+    /// The same, on the span that ends at t where `side` says so and one does.
+    fn flows_on(&self, x: usize, t: f64, theta: f64, side: Side) -> (f64, f64) {
         let spans = &self.paths[1].spans;
-        let k = spans.partition_point(|s| s.start <= t).max(1) - 1;
+        let mut k = spans.partition_point(|s| s.start <= t).max(1) - 1;
+        if side == Side::Before && k > 0 && spans[k].start == t {
+            k -= 1;
+        }
         let [i0, i1] = self.ind[x][k];
         let u = t - spans[k].start;
         let (n0, n1) = (i0.numerator.at(u), i1.numerator.at(u));
@@ -138,8 +214,12 @@ impl<'p, 'a> Open<'p, 'a> {
     /// where the marginal type would rather wait (N ≤ 0) or the other's concession is worth
     /// less than nothing to it (M < 0).
     fn w(&self, t: f64, s: [f64; PARTIES]) -> [f64; PARTIES] {
+        self.w_on(t, s, Side::After)
+    }
+
+    fn w_on(&self, t: f64, s: [f64; PARTIES], side: Side) -> [f64; PARTIES] {
         [0, 1].map(|x| {
-            let (n, m) = self.flows(x, t, self.marginal(x, s[x]));
+            let (n, m) = self.flows_on(x, t, self.marginal(x, s[x]), side);
             if n > 0.0 && m >= 0.0 { m / n } else { f64::NAN }
         })
     }
@@ -179,13 +259,27 @@ impl<'p, 'a> Open<'p, 'a> {
         let mut out = vec![p];
         loop {
             let h = STEP.min(p.0);
-            let next = self.step(p, -h);
+            let (next, cut) = self.step_to_cut(p, -h);
             if next.1.is_nan() || next.2.is_nan() {
                 return Err(BROKEN);
             }
             if inside(next) {
                 p = next;
                 out.push(p);
+                if let Some(m) = cut {
+                    // Back across the cut: the atoms there, which the marginal types of the
+                    // side that makes none (unchanged across it) set.
+                    let sb = (p.0 - p.1).max(0.0);
+                    let jump = self.atoms_at(m, [p.1, sb])?;
+                    p = (p.0 - jump[0] - jump[1], p.1 - jump[0], p.2);
+                    if !inside(p) {
+                        return Err(Unsolved::Unsupported(
+                            "a game without an end whose atom at an event exceeds what was \
+                             conceded before it",
+                        ));
+                    }
+                    out.push(p);
+                }
                 continue;
             }
             // Bisect for the last point inside, then land on the axis.
@@ -239,11 +333,17 @@ impl<'p, 'a> Open<'p, 'a> {
         let mut steps = 0;
         while p.1 < ALL || p.0 - p.1 < ALL {
             let h = STEP * (p.0 / 4.0).max(1.0);
-            p = self.step(p, h);
+            let cut;
+            (p, cut) = self.step_to_cut(p, h);
             if p.1.is_nan() || p.2.is_nan() || steps > MOST_STEPS {
                 return Err(BROKEN);
             }
             points.push(p);
+            if let Some(m) = cut {
+                let jump = self.atoms_at(m, [p.1, (p.0 - p.1).max(0.0)])?;
+                p = (p.0 + jump[0] + jump[1], p.1 + jump[0], p.2);
+                points.push(p);
+            }
             steps += 1;
         }
         self.check(&points)?;
@@ -254,13 +354,21 @@ impl<'p, 'a> Open<'p, 'a> {
     /// where an atom is, kept as its last).
     fn nodes(&self, points: &[Point], x: usize) -> Vec<Node> {
         let mut out: Vec<Node> = Vec::with_capacity(points.len());
-        for &(u, sa, t) in points {
+        for (k, &(u, sa, t)) in points.iter().enumerate() {
             let s = [sa, (u - sa).max(0.0)];
-            // s_x' = 1 / w_y: infinite where y's marginal type is worth nothing.
-            let w = self.w(t, s)[1 - x];
+            // s_x' = 1 / w_y: infinite where y's marginal type is worth nothing; the first of
+            // two points at a cut ends the span before it.
+            let side = match points.get(k + 1) {
+                Some(next) if k > 0 && next.2 == t => Side::Before,
+                _ => Side::After,
+            };
+            let w = self.w_on(t, s, side)[1 - x];
             let node = (t, s[x], 1.0 / w);
+            // Points at the start's instant (where a lowest type worth nothing holds the time
+            // still) are one node; two at a later instant are an atom at a cut.
+            let start = out.len() == 1;
             match out.last_mut() {
-                Some(last) if last.0 >= t => *last = (last.0, node.1.max(last.1), node.2),
+                Some(last) if start && last.0 >= t => *last = (last.0, node.1.max(last.1), node.2),
                 _ => out.push(node),
             }
         }
