@@ -390,6 +390,36 @@ fn the_mean_type_profile_is_exploitable_by_low_and_high_types() {
     }
 }
 
+/// The audit per type of `sc` at `rounds` rounds, five types per private side (the quantiles
+/// 0.1, 0.3, ..., 0.9 of its prior) and a known side's ordinary audit: none gains beyond 4
+/// standard errors (random case `case`, scenario `text`, in the message). `worst` keeps the
+/// largest gain in standard errors seen.
+fn no_type_gains(sc: &Scenario, rounds: u64, (case, text): (u64, &str), worst: &mut (f64, String)) {
+    for (x, party) in typed_audit(sc, rounds, 5).iter().enumerate() {
+        let private = impasse::strategy::equilibrium::prior_of(sc, x).is_some();
+        assert_eq!(party.types.len(), if private { 5 } else { 0 });
+        let gains: Vec<_> = if private {
+            (party.types.iter())
+                .map(|t| (t.at.quantile, t.audit.gain()))
+                .collect()
+        } else {
+            vec![(f64::NAN, party.gain())]
+        };
+        for (q, g) in gains {
+            let (g, se) = (g.value, audit::se(&g));
+            let z = g / se.max(1e-12);
+            if z > worst.0 {
+                *worst = (z, format!("case {case}, side {x}, quantile {q}: g {g:.5}"));
+            }
+            assert!(
+                g <= 4.0 * se,
+                "case {case}: side {x} (type quantile {q}; NaN: its type is known) gains {g} \
+                 (se {se})\n{text}"
+            );
+        }
+    }
+}
+
 /// Every type quantile of every private side, over random scenarios: no stopping time pays the
 /// type more than its equilibrium time, within 4 standard errors. The known side (in scenarios
 /// with one private side) is audited as usual. `IMPASSE_CASES` and `IMPASSE_ROUNDS` run a
@@ -422,34 +452,7 @@ fn no_type_gains_by_deviating_in_random_scenarios() {
             _ => at_once += 1,
         }
         // Five types per private side, at the quantiles 0.1, 0.3, ..., 0.9 of its prior.
-        let report = typed_audit(&sc, rounds, 5);
-        for (x, party) in report.iter().enumerate() {
-            let private = impasse::strategy::equilibrium::prior_of(&sc, x).is_some();
-            assert_eq!(party.types.len(), if private { 5 } else { 0 });
-            if !private {
-                // A known side: its ordinary audit.
-                let g = party.gain();
-                let se = audit::se(&g);
-                assert!(
-                    g.value <= 4.0 * se,
-                    "case {case}: known side {x} gains {} (se {se})\n{text}",
-                    g.value
-                );
-            }
-            for t in &party.types {
-                let (q, theta) = (t.at.quantile, t.at.theta);
-                let g = t.audit.gain();
-                let (g, se) = (g.value, audit::se(&g));
-                let z = g / se.max(1e-12);
-                if z > worst.0 {
-                    worst = (z, format!("case {case}, side {x}, quantile {q}: g {g:.5}"));
-                }
-                assert!(
-                    g <= 4.0 * se,
-                    "case {case}: type {theta} (quantile {q}) of side {x} gains {g} (se {se})\n{text}"
-                );
-            }
-        }
+        no_type_gains(&sc, rounds, (case, &text), &mut worst);
     }
     println!(
         "{solved} of {cases} solved ({atoms} with an atom at the start, {at_once} with a side \
@@ -738,28 +741,7 @@ fn without_an_end_no_type_gains_by_deviating_in_random_scenarios() {
             atoms += usize::from(a.at_start() > 0.0 || b.at_start() > 0.0);
             bridged += usize::from(!a.atoms().is_empty() || !b.atoms().is_empty());
         }
-        let report = typed_audit(&sc, rounds, 5);
-        for (x, party) in report.iter().enumerate() {
-            let mut gains = vec![(f64::NAN, party.gain())];
-            if !party.types.is_empty() {
-                gains = party
-                    .types
-                    .iter()
-                    .map(|t| (t.at.quantile, t.audit.gain()))
-                    .collect();
-            }
-            for (q, g) in gains {
-                let (g, se) = (g.value, audit::se(&g));
-                let z = g / se.max(1e-12);
-                if z > worst.0 {
-                    worst = (z, format!("case {case}, side {x}, quantile {q}: g {g:.5}"));
-                }
-                assert!(
-                    g <= 4.0 * se,
-                    "case {case}: side {x} (quantile {q}) gains {g} (se {se})\n{text}"
-                );
-            }
-        }
+        no_type_gains(&sc, rounds, (case, &text), &mut worst);
     }
     println!(
         "{solved} of {cases} solved ({atoms} with an atom at the start, {bridged} with an atom \

@@ -5,7 +5,6 @@
 
 use super::{Game, Jump, Node, Unsolved};
 use crate::model::PARTIES;
-use crate::strategy::equilibrium::path::Side;
 
 impl Game<'_, '_> {
     /// The grid nodes where a scheduled event moves a value of conceding, with the drops and
@@ -16,18 +15,7 @@ impl Game<'_, '_> {
             if self.grid[j].1 == self.grid[j - 1].1 {
                 continue;
             }
-            let t = self.grid[j].0;
-            // Per side: [drop at θ = 0 and 1, room at θ = 0 and 1].
-            let each = [0, 1].map(|x| {
-                let [at0, at1] = [0, 1].map(|w| {
-                    let p = self.paths[w];
-                    let (sb, sa) = (p.span(t, Side::Before), p.span(t, Side::After));
-                    let after = p.value(sa, x, t, p.concede(sa, x, t));
-                    let before = p.value(sb, x, t, p.concede(sb, x, t));
-                    [before - after, p.value(sa, x, t, p.win(sa, x)) - after]
-                });
-                [[at0[0], at1[0]], [at0[1], at1[1]]]
-            });
+            let each = super::affine::move_at(self.paths, self.grid[j].0);
             if each.iter().any(|e| e[0].iter().any(|d| d.abs() > self.tol)) {
                 out.push((j, each));
             }

@@ -28,6 +28,7 @@
 //! known has one marginal type, its own. What this does not cover yet is `Unsolved`, with the
 //! reason (docs/model.md lists them), where the game is still solved at the beliefs' means.
 
+mod affine;
 mod events;
 mod open;
 mod search;
@@ -63,9 +64,8 @@ const BROKEN: Unsolved = Unsolved::Unsupported("a mixed regime that breaks down 
 /// A curve's node: `(t, s, s')`.
 type Node = (f64, f64, f64);
 
-/// A scheduled event's move in each side's value of conceding: per side, the drop
-/// ℒ_x(s−) − ℒ_x(s+) and the room 𝒢_x(s) − ℒ_x(s+), each at θ = 0 and θ = 1.
-type Jump = [[[f64; 2]; 2]; PARTIES];
+/// A scheduled event's move in each side's value of conceding (`affine::Move`).
+type Jump = affine::Move;
 
 /// What the solve found.
 #[derive(Clone, Debug)]
@@ -176,26 +176,27 @@ fn not_covered(sc: &Scenario, start: &Start) -> Option<Unsolved> {
 fn solve_afresh(sc: &Scenario, start: &Start) -> Result<Solved, Unsolved> {
     let priors = [prior(sc, 0), prior(sc, 1)];
     let end = sc.game_end();
-    let at = |w: f64| Start {
-        belief: [w; PARTIES],
-        ..*start
-    };
     let known = [0, 1].map(|x| sc.believed_type(1 - x));
+    let [p0, p1] = typed_paths(sc, start);
     if !end.is_finite() {
-        let (p0, p1) = (
-            Path::new(sc, &at(0.0), end, &[]),
-            Path::new(sc, &at(1.0), end, &[]),
-        );
         let open = open::Open::new([&p0, &p1], priors, known)?;
         return Ok(Solved::Curves(Box::new(open.solve(start.t0, open::PIVOT)?)));
     }
-    let (p0, p1) = (
-        Path::new(sc, &at(0.0), end, &[]),
-        Path::new(sc, &at(1.0), end, &[]),
-    );
     let game = Game::new([&p0, &p1], priors, known, end)?;
     let conceded = start.conceded.expect("checked by not_covered");
     Game { conceded, ..game }.solve()
+}
+
+/// The game's course from `start` to its end with every type worth 0 and with every type worth
+/// its stake (θ = 0 and θ = 1), between which every payoff is affine in the type.
+fn typed_paths<'a>(sc: &'a Scenario, start: &Start) -> [Path<'a>; 2] {
+    [0.0, 1.0].map(|w| {
+        let at = Start {
+            belief: [w; PARTIES],
+            ..*start
+        };
+        Path::new(sc, &at, sc.game_end(), &[])
+    })
 }
 
 /// The equilibrium with private types of a game without an end from the start of a round,
@@ -212,15 +213,7 @@ pub(super) fn pivoted(sc: &Scenario, pivot: f64) -> Result<[Curve; PARTIES], Uns
             "a pivot where the game has talks, an end, or events that change it",
         ));
     }
-    let at = |w: f64| Start {
-        belief: [w; PARTIES],
-        ..*start
-    };
-    let end = sc.game_end();
-    let (p0, p1) = (
-        Path::new(sc, &at(0.0), end, &[]),
-        Path::new(sc, &at(1.0), end, &[]),
-    );
+    let [p0, p1] = typed_paths(sc, start);
     let priors = [prior(sc, 0), prior(sc, 1)];
     let known = [0, 1].map(|x| sc.believed_type(1 - x));
     Ok(open::Open::new([&p0, &p1], priors, known)?.solve(start.t0, pivot)?)
@@ -288,16 +281,7 @@ impl<'p, 'a> Game<'p, 'a> {
         }
         let last = grid.last().map_or(0, |g| g.1);
         grid.push((end, last));
-        let ind = [0, 1].map(|x| {
-            (p1.spans.iter().zip(&p0.spans))
-                .map(|(s1, s0)| {
-                    [
-                        Indifference::on(p0, s0, x, s0.start),
-                        Indifference::on(p1, s1, x, s1.start),
-                    ]
-                })
-                .collect()
-        });
+        let ind = affine::indifferences(paths);
         let ends = [ending(p0.sc, p0), ending(p1.sc, p1)];
         let [Some(e0), Some(e1)] = ends else {
             return Err(Unsolved::Unsupported("a game without an end"));
@@ -356,10 +340,7 @@ impl<'p, 'a> Game<'p, 'a> {
 
     /// x's marginal type where its integrated hazard is s.
     fn marginal(&self, x: usize, s: f64) -> f64 {
-        match self.priors[x] {
-            Some(p) => p.quantile(-(-s.min(ALL)).exp_m1()),
-            None => self.known[x],
-        }
+        affine::marginal(self.priors[x], self.known[x], s)
     }
 
     /// The largest type x may have: where its commitment is checked to last.

@@ -20,6 +20,7 @@
 //! on every span's start, and where a scheduled event lowers a side's value of conceding the
 //! other concedes there with the atom that bridges it (`atoms_at`).
 
+use super::affine::{self, Move};
 use crate::model::{PARTIES, Resolve};
 use crate::strategy::equilibrium::curve::Curve;
 use crate::strategy::equilibrium::cutoffs::ALL;
@@ -50,15 +51,11 @@ pub(super) struct Open<'p, 'a> {
     /// Per side, per span, N_x and M_x at θ = 0 and θ = 1 from the span's start.
     ind: [Vec<[Indifference; 2]>; PARTIES],
     /// Where a span begins after the first (a scheduled event, a clamp): the integration lands
-    /// there, and where the event moves a side's value of conceding, per side the drop
-    /// ℒ_x(t−) − ℒ_x(t+) and the room 𝒢_x(t) − ℒ_x(t+), each at θ = 0 and θ = 1.
+    /// there, with the move in each side's value of conceding there.
     cuts: Vec<(f64, Move)>,
     /// Values closer than this are equal.
     tol: f64,
 }
-
-/// Per side, `[drop, room]`, each at θ = 0 and θ = 1.
-type Move = [[[f64; 2]; 2]; PARTIES];
 
 /// A point of the trajectory: `(u, s_a, t)`.
 type Point = (f64, f64, f64);
@@ -90,30 +87,9 @@ impl<'p, 'a> Open<'p, 'a> {
         if p0.spans.len() != p1.spans.len() {
             return Err(Unsolved::Unsupported("paths that differ with the type"));
         }
-        let ind = [0, 1].map(|x| {
-            (p1.spans.iter().zip(&p0.spans))
-                .map(|(s1, s0)| {
-                    [
-                        Indifference::on(p0, s0, x, s0.start),
-                        Indifference::on(p1, s1, x, s1.start),
-                    ]
-                })
-                .collect()
-        });
+        let ind = affine::indifferences(paths);
         let cuts = (p1.spans[1..].iter())
-            .map(|span| {
-                let t = span.start;
-                let each = [0, 1].map(|x| {
-                    let [at0, at1] = paths.map(|p| {
-                        let (sb, sa) = (p.span(t, Side::Before), p.span(t, Side::After));
-                        let after = p.value(sa, x, t, p.concede(sa, x, t));
-                        let before = p.value(sb, x, t, p.concede(sb, x, t));
-                        [before - after, p.value(sa, x, t, p.win(sa, x)) - after]
-                    });
-                    [[at0[0], at1[0]], [at0[1], at1[1]]]
-                });
-                (t, each)
-            })
+            .map(|span| (span.start, affine::move_at(paths, span.start)))
             .collect();
         Ok(Open {
             paths,
@@ -185,10 +161,7 @@ impl<'p, 'a> Open<'p, 'a> {
 
     /// x's marginal type where its integrated hazard is s.
     fn marginal(&self, x: usize, s: f64) -> f64 {
-        match self.priors[x] {
-            Some(p) => p.quantile(-(-s.clamp(0.0, ALL)).exp_m1()),
-            None => self.known[x],
-        }
+        affine::marginal(self.priors[x], self.known[x], s.max(0.0))
     }
 
     /// x's (N_x, M_x) at t for type θ: affine in θ between the paths at 0 and 1.
@@ -392,8 +365,7 @@ impl<'p, 'a> Open<'p, 'a> {
                 if self.priors[x].is_none() {
                     continue;
                 }
-                let ((n0, d0), (n1, d1)) = (self.flows(x, t, 0.0), self.flows(x, t, 1.0));
-                if (n1 - n0) * d0 - n0 * (d1 - d0) > tol {
+                if affine::crossing_fails(self.flows(x, t, 0.0), self.flows(x, t, 1.0), tol) {
                     return Err(Unsolved::SingleCrossing { party: x, time: t });
                 }
             }

@@ -8,6 +8,7 @@ use crate::model::PARTIES;
 use crate::numeric::try_regula_falsi;
 use crate::strategy::equilibrium::curve::Curve;
 use crate::strategy::equilibrium::cutoffs::{self, ALL, stage};
+use crate::strategy::equilibrium::indifference::Indifference;
 
 impl Game<'_, '_> {
     /// How much later b stops than a, after the atom z (the end standing in for never).
@@ -139,9 +140,8 @@ impl Game<'_, '_> {
                 let k = self.grid[self.grid.partition_point(|g| g.0 <= t).max(1) - 1].1;
                 let [i0, i1] = self.ind[x][k];
                 let u = t - self.paths[1].spans[k].start;
-                let (n0, n1) = (i0.numerator.at(u), i1.numerator.at(u));
-                let (d0, d1) = (i0.denominator.value(u), i1.denominator.value(u));
-                if (n1 - n0) * d0 - n0 * (d1 - d0) > self.tol {
+                let at = |i: &Indifference| (i.numerator.at(u), i.denominator.value(u));
+                if super::affine::crossing_fails(at(&i0), at(&i1), self.tol) {
                     return Err(Unsolved::SingleCrossing { party: x, time: t });
                 }
             }
