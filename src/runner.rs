@@ -81,7 +81,8 @@ pub fn over_batches<T: Merge + Send>(
         })
 }
 
-/// Play all rounds of the scenario's `[simulation]` on the current rayon pool.
+/// Play all rounds of the scenario's `[simulation]` on the current rayon pool. The scenario must
+/// be one `playable` accepts, as every command's loading checks.
 pub fn run(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Totals {
     run_batches(
         sc,

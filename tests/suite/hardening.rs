@@ -516,6 +516,26 @@ fn found_by_fuzzing_meetings_too_close_together_are_refused() {
     );
 }
 
+#[test]
+fn found_by_fuzzing_a_bayesian_game_its_solve_cannot_play_is_refused() {
+    // A `bayesian` side against one whose pressure is 5e-324: the solve's mixed regime breaks
+    // down, and every command refuses the scenario (the fuzz test had called the runner without
+    // the commands' check, and the engine panicked).
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("benches/scenarios/strategy-bayesian-asymmetric.toml");
+    for command in ["run", "audit"] {
+        refused(
+            &[
+                command,
+                &bench.display().to_string(),
+                "--set",
+                "parties.b.pressure=5e-324",
+            ],
+            &["parties.a", "`bayesian`", "mixed regime breaks down"],
+        );
+    }
+}
+
 // ---- Hardening II (issue 26) -----------------------------------------------------------------
 
 #[test]
