@@ -185,7 +185,7 @@ pub fn describe(sc: &Scenario, prediction: Option<&Prediction>) -> String {
 /// solved structure (atoms at the start, concessions by type until a time, then holding), or
 /// why it is not solved with types yet.
 fn describe_types(o: &mut String, sc: &Scenario) {
-    use crate::strategy::equilibrium::{PrivateTypes, prior_of, private_types};
+    use crate::strategy::equilibrium::{PrivateTypes, private_types};
     if !sc
         .parties
         .iter()
@@ -225,45 +225,7 @@ fn describe_types(o: &mut String, sc: &Scenario) {
                 "\nprivate types (Bayesian equilibrium, docs/model.md 6.1):"
             );
             for (i, c) in curves.iter().enumerate() {
-                let share = |s: f64| -(-s).exp_m1();
-                let below = prior_of(sc, i)
-                    .map(|p| format!(", every type below {:.4}", p.quantile(share(c.last()))))
-                    .unwrap_or_default();
-                let end = match c.end_atom {
-                    Some((at, s)) => format!(
-                        "hold to the end, where {:.4} of them concede (at t = {:.4})",
-                        share(s - c.last()),
-                        at
-                    ),
-                    None => "hold through the end".to_string(),
-                };
-                let atoms: String = c
-                    .atoms()
-                    .iter()
-                    .map(|(t, p)| format!(" ({p:.4} of them at t = {t:.4})"))
-                    .collect();
-                if sc.game_end().is_infinite() {
-                    // Without an end the types concede for ever (docs/model.md 6.1).
-                    let _ = writeln!(
-                        o,
-                        "  {}: {:.4} concede at the start, then by type for ever (the median type \
-                         at t = {:.4}, all but a share e^-36 by t = {:.4})",
-                        sc.parties[i].id,
-                        share(c.at_start()),
-                        c.time(std::f64::consts::LN_2),
-                        c.end(),
-                    );
-                    continue;
-                }
-                let _ = writeln!(
-                    o,
-                    "  {}: {:.4} concede at the start, then by type{atoms} until t = {:.4}: {:.4} in all{below}; \
-                     the rest {end}",
-                    sc.parties[i].id,
-                    share(c.at_start()),
-                    c.end(),
-                    share(c.last()),
-                );
+                describe_curve(o, sc, i, c);
             }
             if let Some(f) = crate::predict::UniformAttrition::of(sc) {
                 let (lo, hi) = (f.low, f.high);
@@ -277,6 +239,70 @@ fn describe_types(o: &mut String, sc: &Scenario) {
             }
         }
     }
+}
+
+/// How side i of a game solved with private types concedes along its curve `c` (`check`'s
+/// description, `describe_types`).
+fn describe_curve(
+    o: &mut String,
+    sc: &Scenario,
+    i: usize,
+    c: &crate::strategy::equilibrium::Curve,
+) {
+    use crate::strategy::equilibrium::prior_of;
+    let share = |s: f64| -(-s).exp_m1();
+    let below = prior_of(sc, i)
+        .map(|p| format!(", every type below {:.4}", p.quantile(share(c.last()))))
+        .unwrap_or_default();
+    let end = match c.end_atom {
+        Some(a) => format!(
+            "hold to the end, where {}{:.4} of them concede (at t = {:.4})",
+            match (prior_of(sc, i).is_some(), a.from_top(c.last())) {
+                (false, _) => "",
+                (true, false) => "the lowest ",
+                (true, true) => "the highest ",
+            },
+            a.share(c.last()),
+            a.at
+        ),
+        None => "hold through the end".to_string(),
+    };
+    let atoms: String = c
+        .atoms()
+        .iter()
+        .map(|(t, p)| format!(" ({p:.4} of them at t = {t:.4})"))
+        .collect();
+    if sc.game_end().is_infinite() {
+        // Without an end the types concede for ever (docs/model.md 6.1).
+        let _ = writeln!(
+            o,
+            "  {}: {:.4} concede at the start, then by type for ever (the median type \
+                     at t = {:.4}, all but a share e^-36 by t = {:.4})",
+            sc.parties[i].id,
+            share(c.at_start()),
+            c.time(std::f64::consts::LN_2),
+            c.end(),
+        );
+        return;
+    }
+    if c.last() == 0.0 {
+        // Committed from the start: nobody concedes before the end.
+        let _ = writeln!(
+            o,
+            "  {}: nobody concedes before the end; all {end}",
+            sc.parties[i].id
+        );
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "  {}: {:.4} concede at the start, then by type{atoms} until t = {:.4}: {:.4} in all{below}; \
+                 the rest {end}",
+        sc.parties[i].id,
+        share(c.at_start()),
+        c.end(),
+        share(c.last()),
+    );
 }
 
 /// Party i's every field. The pattern names them all, so a new field is a compile error here

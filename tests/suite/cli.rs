@@ -248,7 +248,7 @@ fn check_says_how_equilibrium_plays_private_types() {
         ))
         .stdout(predicate::str::contains("until t = 1.6858"))
         .stdout(predicate::str::contains(
-            "where 0.3862 of them concede (at t = 2.0000)",
+            "where the lowest 0.3862 of them concede (at t = 2.0000)",
         ));
     // Not solved with types yet: the reason, and what is played instead.
     impasse()

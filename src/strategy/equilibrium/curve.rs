@@ -19,13 +19,39 @@ pub struct Curve {
     /// The prior a round's type is read against, where the side's type is private; `None`: it
     /// is known, and a round draws a unit exponential budget.
     pub prior: Option<Resolve>,
-    /// An atom at the game's end, after the curve: `(when, s after it)` (infinite s: every
-    /// survivor concedes there).
-    pub end_atom: Option<(f64, f64)>,
+    /// An atom at the game's end, after the curve: the survivors whose budgets it takes.
+    pub end_atom: Option<EndAtom>,
     /// A lookup index over equal buckets of the share conceded, q = 1 − e⁻ˢ (in which a round's
     /// budget is uniform): `first[b]` is the first node whose q is at least bucket b's lower
     /// edge, so that `time` scans a bucket's few nodes instead of searching them all.
     first: Vec<u32>,
+}
+
+/// The concessions at the game's end (its stage, docs/model.md 6.1): the rounds whose budgets
+/// lie in `(from, to]`, both above the curve's last s, concede at `at`. A side whose lower
+/// survivors concede there takes the budgets just above the curve's last (`to` infinite: every
+/// survivor); one whose higher survivors concede (a deadline that ends in no deal, worth less
+/// to them) takes those from `from` up, `to` infinite.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EndAtom {
+    /// When: the game's end.
+    pub at: f64,
+    /// The budgets above this concede there...
+    pub from: f64,
+    /// ...up to this one.
+    pub to: f64,
+}
+
+impl EndAtom {
+    /// The share of the survivors at the curve's last s, `last`, that concede here.
+    pub fn share(&self, last: f64) -> f64 {
+        (-(self.from - last)).exp() - (-(self.to - last)).exp()
+    }
+
+    /// Whether they are the higher survivors (those above a cutoff type).
+    pub fn from_top(&self, last: f64) -> bool {
+        self.from > last && self.to.is_infinite()
+    }
 }
 
 /// Buckets of the index per node.
@@ -95,10 +121,11 @@ impl Curve {
         self.s[self.s.len() - 1]
     }
 
-    /// s after everything the curve gives, the atom at the end included: a budget above it
-    /// never concedes.
+    /// The largest budget that concedes, the atom at the end included: a budget above it
+    /// never concedes (one below it may not either, between the curve and an atom of the
+    /// higher survivors at the end).
     pub fn reach(&self) -> f64 {
-        self.end_atom.map_or(self.last(), |a| a.1)
+        self.end_atom.map_or(self.last(), |a| a.to)
     }
 
     /// The times of the curve's nodes (a time twice where an atom falls there): for tests.
@@ -145,7 +172,7 @@ impl Curve {
         let n = self.s.len();
         if budget > self.s[n - 1] {
             return match self.end_atom {
-                Some((at, s)) if budget <= s => at,
+                Some(a) if budget > a.from && budget <= a.to => a.at,
                 _ => f64::INFINITY,
             };
         }

@@ -7,23 +7,20 @@
 //! ```
 //!
 //! (T a tie, G winning, L conceding, R nobody conceding: the deadline's outcome), all affine in
-//! θ. Where Φ falls with θ (single crossing: higher types gain more from holding) a private
-//! side's survivors concede below a cutoff type; a known side mixes where it is indifferent.
-//! The stage's equilibrium is a pair of shares, each side's a best reply to the other's; where
-//! there are several, the one in which both sides concede with a share strictly between 0 and 1
-//! (the Bayesian form of 6.1's mixed chicken) is taken where there is one, else the first found
-//! from q_a = 0 up.
+//! θ, so a private side's survivors split at a cutoff type: where Φ falls with θ (higher types
+//! gain more from holding) those below it concede, where it rises (a deadline that ends in no
+//! deal, worth the same to every type, while a deal is worth more to the higher ones) those
+//! above it; a known side mixes where it is indifferent. The stage's equilibrium is a pair of
+//! shares, each side's a best reply to the other's; where there are several, the one in which
+//! both sides concede with a share strictly between 0 and 1 (the Bayesian form of 6.1's mixed
+//! chicken, which a cutoff either way purifies) is taken where there is one, else the first
+//! found from q_a = 0 up.
 
 use crate::model::{PARTIES, Resolve};
 
-/// Why a stage has no equilibrium here (for `types::Unsolved`).
+/// Why a stage has no equilibrium here (for `types::Unsolved`), in words.
 #[derive(Clone, Debug, PartialEq)]
-pub(super) enum Unsolved {
-    /// This side's survivors are not split by a cutoff: higher types gain more from conceding.
-    SingleCrossing(usize),
-    /// Another reason, in words.
-    Other(&'static str),
-}
+pub(super) struct Unsolved(pub &'static str);
 
 /// An integrated hazard this large leaves e⁻³⁶ (2e-16) of a side's types: all of them, to a
 /// double.
@@ -63,6 +60,12 @@ impl EndPayoffs {
         concede.max(hold)
     }
 
+    /// Whether, against the other side's share q, the survivors that concede are the higher
+    /// types (Φ rises with θ) rather than the lower ones.
+    pub fn top_concedes(&self, q: f64) -> bool {
+        self.gain(1.0, q) > self.gain(0.0, q)
+    }
+
     /// Bounds on `worth` over every share q (it is convex in q: the extremes bound it above; the
     /// lesser of each option's two ends bounds it below).
     pub fn worth_bounds(&self, theta: f64) -> (f64, f64) {
@@ -83,6 +86,12 @@ pub(super) struct Survivors<'r> {
 }
 
 impl Survivors<'_> {
+    /// The cutoff type of a stage where the share q of the survivors concedes: the highest of
+    /// them where the lower types concede, the lowest where the higher ones do (`top`).
+    pub fn cutoff(&self, q: f64, top: bool) -> f64 {
+        self.type_at(if top { 1.0 - q } else { q })
+    }
+
     /// The type at the top of the share q of the survivors (the lowest survivor at q = 0).
     pub fn type_at(&self, q: f64) -> f64 {
         match self.prior {
@@ -125,25 +134,22 @@ impl<'r> Range<'r> {
 }
 
 /// A private side's best reply to the other's share q: the share of its survivors whose Φ is
-/// non-negative.
-fn reply(x: usize, pay: &EndPayoffs, side: &Range, q: f64) -> Result<f64, Unsolved> {
+/// non-negative, below a cutoff type or above it.
+fn reply(pay: &EndPayoffs, side: &Range, q: f64) -> f64 {
     let (lo, hi) = (side.lo, side.hi);
     let (g0, g1) = (pay.gain(0.0, q), pay.gain(1.0, q));
     let slope = g1 - g0;
-    let tol = 1e-12 * (g0.abs() + g1.abs()).max(1.0);
     let (at_lo, at_hi) = (pay.gain(lo, q), pay.gain(hi, q));
     if at_lo < 0.0 && at_hi < 0.0 {
-        return Ok(0.0);
+        return 0.0;
     }
     if at_lo >= 0.0 && at_hi >= 0.0 {
-        return Ok(1.0);
+        return 1.0;
     }
-    // Some survivors concede and some hold: by a cutoff below which they concede only where Φ
-    // falls with θ; where it rises, the low ones would hold and the high ones concede.
-    if slope > tol {
-        return Err(Unsolved::SingleCrossing(x));
-    }
-    Ok(side.share_below(-g0 / slope))
+    // Some survivors concede and some hold: those below the cutoff where Φ falls with θ, those
+    // above it where it rises.
+    let below = side.share_below(-g0 / slope);
+    if slope > 0.0 { 1.0 - below } else { below }
 }
 
 /// The stage's equilibrium: each side's conceding share of its survivors.
@@ -155,7 +161,7 @@ pub(super) fn stage(
         (Some(_), Some(_)) => both_private(pay, sides),
         (None, Some(_)) => one_known(pay, sides, 0),
         (Some(_), None) => one_known(pay, sides, 1),
-        (None, None) => Err(Unsolved::Other("every type is known")),
+        (None, None) => Err(Unsolved("every type is known")),
     }
 }
 
@@ -166,34 +172,35 @@ fn both_private(
     // q_a ↦ a's reply to b's reply to q_a rises with q_a; its fixed points are the stage's
     // equilibria.
     let sides = [Range::of(&sides[0]), Range::of(&sides[1])];
-    let map = |qa: f64| -> Result<(f64, f64), Unsolved> {
-        let qb = reply(1, &pay[1], &sides[1], qa)?;
-        Ok((reply(0, &pay[0], &sides[0], qb)?, qb))
+    let map = |qa: f64| {
+        let qb = reply(&pay[1], &sides[1], qa);
+        (reply(&pay[0], &sides[0], qb), qb)
     };
-    let g = |qa: f64| map(qa).map(|(back, _)| qa - back);
+    let g = |qa: f64| qa - map(qa).0;
     let mut roots: Vec<[f64; PARTIES]> = Vec::new();
-    let mut prev = (0.0, g(0.0)?);
+    let mut prev = (0.0, g(0.0));
     if prev.1 == 0.0 {
-        roots.push([0.0, map(0.0)?.1]);
+        roots.push([0.0, map(0.0).1]);
     }
     for k in 1..=SCAN {
         let q = k as f64 / SCAN as f64;
-        let here = (q, g(q)?);
+        let here = (q, g(q));
         if here.1 == 0.0 {
-            roots.push([q, map(q)?.1]);
+            roots.push([q, map(q).1]);
         } else if prev.1 < 0.0 && here.1 > 0.0 || prev.1 > 0.0 && here.1 < 0.0 {
             let (mut lo, mut hi) = (prev.0, here.0);
             let rising = prev.1 < 0.0;
             for _ in 0..HALVINGS {
                 let m = 0.5 * (lo + hi);
-                if (g(m)? < 0.0) == rising {
+                if (g(m) < 0.0) == rising {
                     lo = m;
                 } else {
                     hi = m;
                 }
             }
             let qa = 0.5 * (lo + hi);
-            roots.push([map(qa)?.0, map(qa)?.1]);
+            let (back, qb) = map(qa);
+            roots.push([back, qb]);
         }
         prev = here;
     }
@@ -203,11 +210,12 @@ fn both_private(
         .find(|r| interior(r))
         .or(roots.first())
         .copied()
-        .ok_or(Unsolved::Other("a stage at the end without an equilibrium"))
+        .ok_or(Unsolved("a stage at the end without an equilibrium"))
 }
 
 /// Side `k` known, the other private: the known side mixes where it is indifferent, which fixes
-/// the other's share, whose cutoff type's indifference fixes the known side's share.
+/// the other's share, whose cutoff type's indifference fixes the known side's share (the cutoff
+/// from below or from above, whichever that share makes a best reply).
 fn one_known(
     pay: &[EndPayoffs; PARTIES],
     sides: &[Survivors; PARTIES],
@@ -226,25 +234,27 @@ fn one_known(
     if f0 != f1 {
         let qp = f0 / (f0 - f1);
         if qp > 0.0 && qp < 1.0 {
-            let cut = sides[p].type_at(qp);
-            let (h0, h1) = (pay[p].gain(cut, 0.0), pay[p].gain(cut, 1.0));
-            if h0 != h1 {
-                let qk = h0 / (h0 - h1);
-                if (0.0..=1.0).contains(&qk) {
-                    return Ok(with(qk, qp));
+            for top in [false, true] {
+                let cut = sides[p].cutoff(qp, top);
+                let (h0, h1) = (pay[p].gain(cut, 0.0), pay[p].gain(cut, 1.0));
+                if h0 != h1 {
+                    let qk = h0 / (h0 - h1);
+                    if (0.0..=1.0).contains(&qk) && pay[p].top_concedes(qk) == top {
+                        return Ok(with(qk, qp));
+                    }
                 }
             }
         }
     }
     let private = Range::of(&sides[p]);
     for qk in [0.0, 1.0] {
-        let qp = reply(p, &pay[p], &private, qk)?;
+        let qp = reply(&pay[p], &private, qk);
         let g = pay[k].gain(theta, qp);
         if (qk == 0.0 && g <= 0.0) || (qk == 1.0 && g >= 0.0) {
             return Ok(with(qk, qp));
         }
     }
-    Err(Unsolved::Other("a stage at the end without an equilibrium"))
+    Err(Unsolved("a stage at the end without an equilibrium"))
 }
 
 #[cfg(test)]
@@ -280,10 +290,12 @@ mod tests {
         }
     }
 
-    /// Where conceding at the end gains the higher types more (Φ rising in θ), the order of
-    /// concessions by type is not an equilibrium: the stage says so rather than place cutoffs.
+    /// Where conceding at the end gains the higher types more (Φ rising in θ: a deadline worth
+    /// 0.4 to every type, while conceding before it pays 0.8 θ), the survivors that concede are
+    /// the higher ones. Φ(θ; q) = 0.8 θ − 0.4 − 0.6 q, so the types above (0.4 + 0.6 q) / 0.8
+    /// concede, a share 0.5 − 0.75 q of U[0, 1]; alike sides meet at q = 0.5 / 1.75 = 2/7.
     #[test]
-    fn a_stage_where_higher_types_gain_more_from_conceding_is_refused() {
+    fn a_stage_where_higher_types_gain_more_from_conceding_has_its_cutoffs_from_above() {
         let prior = Resolve::uniform(0.0, 1.0);
         let pay = EndPayoffs {
             concede: [0.0, 0.8],
@@ -292,24 +304,24 @@ mod tests {
             hold: [0.4, 0.4],
         };
         let side = everyone(&prior);
-        // Both sides are alike; b's reply to a's share is the first the scan computes.
-        assert_eq!(
-            stage(&[pay, pay], &[side, side]),
-            Err(Unsolved::SingleCrossing(1))
-        );
+        let q = stage(&[pay, pay], &[side, side]).unwrap();
+        for qx in q {
+            assert!((qx - 2.0 / 7.0).abs() < 1e-12, "{q:?}");
+            assert!(pay.top_concedes(qx));
+            // The cutoff type is indifferent, and it is the lowest of those that concede.
+            let cut = side.cutoff(qx, true);
+            assert!((cut - (1.0 - qx)).abs() < 1e-12);
+            assert!(pay.gain(cut, qx).abs() < 1e-12);
+        }
     }
 
-    /// A stage where some share's reply is not a cutoff fails even where another share gives
-    /// an equilibrium in cutoffs: a concedes below θ = 0.9 whatever b does, b holds against a's
-    /// share 0.9 (Φ_b = 0.8 θ − 0.4 − 0.6 q < 0 for every type once q > 2/3), so (0.9, 0) is
-    /// one; but b's replies to a's shares below 2/3 split its survivors with the higher ones
-    /// conceding, and the equilibrium that 6.1's choice is the limit of as the types narrow may
-    /// be one of those. (In the bundled Iran scenario with a private P5+1, passing such shares
-    /// over made the P5+1 concede at once even with both types narrowed to ±0.001, where with
-    /// known types Iran does.) So the stage says single crossing fails rather than pick a
-    /// corner that does not reduce to 6.1's choice.
+    /// Cutoffs from below on one side and from above on the other: a concedes below
+    /// θ = 0.9 − q_b (Φ_a = 0.9 − θ − q_b), b above (0.4 + 0.6 q_a) / 0.8 (Φ_b = 0.8 θ − 0.4 −
+    /// 0.6 q_a), a share max(0, 0.5 − 0.75 q_a). Where b concedes at all, q_a = 0.9 − 0.5 +
+    /// 0.75 q_a gives q_a = 1.6, no share; so b holds, and a's share is 0.9: the stage's one
+    /// equilibrium is (0.9, 0).
     #[test]
-    fn a_stage_with_a_share_whose_reply_is_not_a_cutoff_fails() {
+    fn a_stage_with_cutoffs_either_way_finds_its_equilibrium() {
         let prior = Resolve::uniform(0.0, 1.0);
         let a = EndPayoffs {
             concede: [0.9, -0.1],
@@ -324,17 +336,31 @@ mod tests {
             hold: [0.4, 0.4],
         };
         let side = everyone(&prior);
-        // (0.9, 0) is an equilibrium in cutoffs: each share is the other's reply.
-        assert!((reply(0, &a, &Range::of(&side), 0.0).unwrap() - 0.9).abs() < 1e-12);
-        assert_eq!(reply(1, &b, &Range::of(&side), 0.9), Ok(0.0));
-        // b's reply to a's share 0.5 is not a cutoff, and the stage fails.
-        assert_eq!(
-            reply(1, &b, &Range::of(&side), 0.5),
-            Err(Unsolved::SingleCrossing(1))
-        );
-        assert_eq!(
-            stage(&[a, b], &[side, side]),
-            Err(Unsolved::SingleCrossing(1))
-        );
+        assert!((reply(&a, &Range::of(&side), 0.0) - 0.9).abs() < 1e-12);
+        assert!((reply(&b, &Range::of(&side), 0.5) - 0.125).abs() < 1e-12);
+        assert_eq!(reply(&b, &Range::of(&side), 0.9), 0.0);
+        let q = stage(&[a, b], &[side, side]).unwrap();
+        assert!((q[0] - 0.9).abs() < 1e-12 && q[1] == 0.0, "{q:?}");
+    }
+
+    /// With b's type known (θ = 0.5, with the payoffs above: Φ_b = −0.6 q_a, never positive)
+    /// and a's Φ rising in θ, b holds and a's types above the cutoff concede: Φ_a(θ; 0) =
+    /// 0.8 θ − 0.4, the types above 0.5, a share 0.5.
+    #[test]
+    fn a_known_side_against_cutoffs_from_above() {
+        let prior = Resolve::uniform(0.0, 1.0);
+        let pay = EndPayoffs {
+            concede: [0.0, 0.8],
+            win: [1.0, 1.0],
+            tie: [0.0, 0.8],
+            hold: [0.4, 0.4],
+        };
+        let known = Survivors {
+            prior: None,
+            known: 0.5,
+            s: 0.0,
+        };
+        let q = stage(&[pay, pay], &[everyone(&prior), known]).unwrap();
+        assert!((q[0] - 0.5).abs() < 1e-12 && q[1] == 0.0, "{q:?}");
     }
 }

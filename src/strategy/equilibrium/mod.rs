@@ -27,7 +27,7 @@ mod talks;
 mod types;
 mod worth;
 
-pub use curve::Curve;
+pub use curve::{Curve, EndAtom};
 pub use indifference::{Indifference, Quantities};
 pub use path::{Pending, Start};
 pub use plan::{Plan, Segment};

@@ -461,16 +461,11 @@ impl<'p, 'a> Game<'p, 'a> {
     }
 
     /// Why a commitment could not be read where the integrated hazards are s: the stage the
-    /// survivors would play at the end has no equilibrium this solve finds, most often because
-    /// single crossing fails there (the end is worth less to higher types, relative to conceding:
-    /// a deadline that ends in no deal, whose worth does not grow with the type as a deal's does).
+    /// survivors would play at the end has no equilibrium this solve finds.
     fn broken(&self, s: [f64; PARTIES]) -> Unsolved {
         match stage(&self.end, &self.survivors(s)) {
-            Err(cutoffs::Unsolved::SingleCrossing(_)) => Unsolved::Unsupported(
-                "a deadline where higher types would rather concede: single crossing fails at \
-                 its stage",
-            ),
-            _ => BROKEN,
+            Err(cutoffs::Unsolved(what)) => Unsolved::Unsupported(what),
+            Ok(_) => BROKEN,
         }
     }
 
@@ -510,6 +505,9 @@ impl<'p, 'a> Game<'p, 'a> {
                 let nodes = keep.then_some(&mut nodes);
                 if let Err(e) = self.jump_at(j, jump, &mut s, (&mut stop, &mut held), nodes) {
                     return self.unfinished(keep, stop, e);
+                }
+                if stop.iter().all(|t| t.is_finite()) {
+                    break;
                 }
             }
             let rate = self.rates(k, t, s);

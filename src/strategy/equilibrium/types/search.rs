@@ -6,9 +6,17 @@
 use super::{ATOMS, CROSSING, FALSI_STEPS, Game, MEET, Shot, Solved, Unsolved};
 use crate::model::PARTIES;
 use crate::numeric::try_regula_falsi;
-use crate::strategy::equilibrium::curve::Curve;
+use crate::strategy::equilibrium::curve::{Curve, EndAtom};
 use crate::strategy::equilibrium::cutoffs::{self, ALL, stage};
 use crate::strategy::equilibrium::indifference::Indifference;
+
+/// An atom at the start that leaves fewer than e⁻¹⁶ (1.1·10⁻⁷) of a side's types is that side
+/// conceding at once, every type. A run could tell the two apart in one round in nine million
+/// at most, and shots from beyond are ill-conditioned: the survivors' types, the quantiles
+/// above 1 − e⁻ˢ, are resolved only to 10⁻¹⁶ / e⁻ˢ of their spread (10⁻⁹ at s = 16, the
+/// precision the stops are matched to; 5·10⁻⁵ at s = 27, where the stops of the few types
+/// left jumped with the atom's last bits in the bundled Iran scenario with both types private).
+const NEGLIGIBLE: f64 = 16.0;
 
 impl Game<'_, '_> {
     /// How much later b stops than a, after the atom z (the end standing in for never).
@@ -29,7 +37,7 @@ impl Game<'_, '_> {
             lag if lag.abs() <= meet => 0.0,
             lag => self.atom(lag)?,
         };
-        if z.is_infinite() {
+        if z.abs() > NEGLIGIBLE {
             let x = if z > 0.0 { 0 } else { 1 };
             return self.at_once(x);
         }
@@ -43,22 +51,32 @@ impl Game<'_, '_> {
             return Err(Unsolved::Unsupported("stop times that jump with the atom"));
         }
         let held = [0, 1].map(|x| shot.nodes[x].last().map_or(0.0, |n| n.1));
-        let q = stage(&self.end, &self.survivors(held)).map_err(|e| match e {
-            cutoffs::Unsolved::SingleCrossing(party) => {
-                Unsolved::SingleCrossing { party, time: end }
-            }
-            cutoffs::Unsolved::Other(what) => Unsolved::Unsupported(what),
-        })?;
-        self.holds_after(&shot, held, q)?;
+        let q = stage(&self.end, &self.survivors(held))
+            .map_err(|cutoffs::Unsolved(what)| Unsolved::Unsupported(what))?;
+        let top = self.top_concedes(q);
+        self.holds_after(&shot, held, q, top)?;
         self.single_crossing(&shot)?;
         let curves = [0, 1].map(|x| {
             let mut curve = Curve::new(&shot.nodes[x], self.priors[x].cloned());
             if q[x] > 0.0 {
-                curve.end_atom = Some((end, held[x] - (-q[x]).ln_1p()));
+                // The survivors' budgets are those above `held`: the lowest share q of them
+                // lie below held − ln(1 − q), the highest above held − ln q.
+                let (from, to) = if top[x] {
+                    (held[x] - q[x].ln(), f64::INFINITY)
+                } else {
+                    (held[x], held[x] - (-q[x]).ln_1p())
+                };
+                curve.end_atom = Some(EndAtom { at: end, from, to });
             }
             curve
         });
         Ok(Solved::Curves(Box::new(curves)))
+    }
+
+    /// Whether each side's survivors that concede at the end's stage (shares q) are its higher
+    /// types: a private side's whose Φ rises with θ there (a known side has one type).
+    fn top_concedes(&self, q: [f64; PARTIES]) -> [bool; PARTIES] {
+        [0, 1].map(|x| self.priors[x].is_some() && self.end[x].top_concedes(q[1 - x]))
     }
 
     /// x concedes at once, every type: an equilibrium where not even x's top type would rather
@@ -77,14 +95,17 @@ impl Game<'_, '_> {
     /// The atom at the start (signed as in `shoot`) that makes both sides stop at one time: the
     /// smallest in size at which the lag changes sign, scanned outward on both sides
     /// (`ATOMS` sizes each, denser near 0: with a stage at the end the lag need not move
-    /// monotonically with the atom) and then refined by regula falsi to `CROSSING` of the
-    /// atom's size (a dozen shots where halving took sixty). Infinite where no atom does: the
-    /// side that stops later at 0 (b for a positive lag) concedes at once.
+    /// monotonically with the atom), up to `NEGLIGIBLE`, and then refined by regula falsi to
+    /// `CROSSING` of the atom's size (a dozen shots where halving took sixty). Infinite where no
+    /// atom does: the side that stops later at 0 (b for a positive lag) concedes at once.
     fn atom(&self, lag0: f64) -> Result<f64, Unsolved> {
         let open = |lag: f64| lag.signum() == lag0.signum();
         let mut prev = [(0.0, lag0); 2];
-        for k in 1..=ATOMS {
-            let size = ALL * (k as f64 / ATOMS as f64).powi(2);
+        let sizes = (1..=ATOMS)
+            .map(|k| ALL * (k as f64 / ATOMS as f64).powi(2))
+            .take_while(|&size| size < NEGLIGIBLE)
+            .chain([NEGLIGIBLE]);
+        for size in sizes {
             for (i, sign) in [1.0, -1.0].into_iter().enumerate() {
                 let z = sign * size;
                 let lag = self.lag(z)?;
@@ -115,10 +136,15 @@ impl Game<'_, '_> {
         shot: &Shot,
         held: [f64; PARTIES],
         q: [f64; PARTIES],
+        top: [bool; PARTIES],
     ) -> Result<(), Unsolved> {
         let sides = self.survivors(held);
         for x in 0..PARTIES {
-            let types = [sides[x].type_at(0.0), self.top(x), sides[x].type_at(q[x])];
+            let types = [
+                sides[x].type_at(0.0),
+                self.top(x),
+                sides[x].cutoff(q[x], top[x]),
+            ];
             let from = self.grid.partition_point(|g| g.0 <= shot.stop[x]);
             for j in from..self.grid.len() {
                 for theta in types {
