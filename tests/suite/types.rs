@@ -555,9 +555,9 @@ fn no_type_gains_by_deviating_in_random_scenarios() {
 /// `random_typed`'s scenario with a deadline that mostly ends in no deal: a short one (0.5 to 2),
 /// cheap waiting (a constant pressure of 0.01 to 0.1), demands of 0.5 to 0.7 (so that conceding
 /// pays 0.3 to 0.5 of the stake), a breakdown probability of 0 to 0.3, and a status quo of 0.15
-/// to 0.45 on each side, worth
-/// the same to every type, so that at the deadline the higher survivors may be the ones that
-/// would rather concede (docs/model.md 6.1, "A deadline that ends in no deal").
+/// to 0.45 on each side, worth the same to every type, so that at the deadline the higher
+/// survivors may be the ones that would rather concede (docs/model.md 6.1, "A deadline that ends
+/// in no deal").
 fn random_no_deal(case: u64) -> String {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(26_000 + case);
     let mut u = |a: f64, b: f64| a + (b - a) * rng.random::<f64>();

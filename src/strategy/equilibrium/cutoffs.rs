@@ -261,6 +261,15 @@ fn one_known(
 mod tests {
     use super::*;
 
+    /// A deadline worth 0.4 to every type, while conceding before it (or tying there) pays 0.8 θ
+    /// and winning 1: Φ(θ; q) = 0.8 θ − 0.4 − 0.6 q rises with θ.
+    const NO_DEAL: EndPayoffs = EndPayoffs {
+        concede: [0.0, 0.8],
+        win: [1.0, 1.0],
+        tie: [0.0, 0.8],
+        hold: [0.4, 0.4],
+    };
+
     /// Every type of `prior` still holding (the stage's `known` unused).
     fn everyone(prior: &Resolve) -> Survivors<'_> {
         Survivors {
@@ -297,12 +306,7 @@ mod tests {
     #[test]
     fn a_stage_where_higher_types_gain_more_from_conceding_has_its_cutoffs_from_above() {
         let prior = Resolve::uniform(0.0, 1.0);
-        let pay = EndPayoffs {
-            concede: [0.0, 0.8],
-            win: [1.0, 1.0],
-            tie: [0.0, 0.8],
-            hold: [0.4, 0.4],
-        };
+        let pay = NO_DEAL;
         let side = everyone(&prior);
         let q = stage(&[pay, pay], &[side, side]).unwrap();
         for qx in q {
@@ -329,12 +333,7 @@ mod tests {
             tie: [0.9, -0.1],
             hold: [0.0, 0.0],
         };
-        let b = EndPayoffs {
-            concede: [0.0, 0.8],
-            win: [1.0, 1.0],
-            tie: [0.0, 0.8],
-            hold: [0.4, 0.4],
-        };
+        let b = NO_DEAL;
         let side = everyone(&prior);
         assert!((reply(&a, &Range::of(&side), 0.0) - 0.9).abs() < 1e-12);
         assert!((reply(&b, &Range::of(&side), 0.5) - 0.125).abs() < 1e-12);
@@ -349,12 +348,7 @@ mod tests {
     #[test]
     fn a_known_side_against_cutoffs_from_above() {
         let prior = Resolve::uniform(0.0, 1.0);
-        let pay = EndPayoffs {
-            concede: [0.0, 0.8],
-            win: [1.0, 1.0],
-            tie: [0.0, 0.8],
-            hold: [0.4, 0.4],
-        };
+        let pay = NO_DEAL;
         let known = Survivors {
             prior: None,
             known: 0.5,

@@ -27,6 +27,14 @@ impl Game<'_, '_> {
         out
     }
 
+    /// x's `[drop, room]` at an event (`affine::Move`), at its marginal type where its integrated
+    /// hazard is s_x.
+    fn moved(&self, jump: &Jump, x: usize, s_x: f64) -> (f64, f64) {
+        let m = self.marginal(x, s_x);
+        let at = |v: [f64; 2]| v[0] + m * (v[1] - v[0]);
+        (at(jump[x][0]), at(jump[x][1]))
+    }
+
     /// At a scheduled event that lowers x's value of conceding at its marginal type, the other
     /// side concedes with the atom that keeps that type indifferent across it: 6.1's
     /// π = drop / room, at the marginal type. One that raises it would need a hold before the
@@ -39,9 +47,7 @@ impl Game<'_, '_> {
     ) -> Result<(), Unsolved> {
         let before = *s;
         for x in (0..PARTIES).filter(|&x| stop[x].is_infinite()) {
-            let m = self.marginal(x, before[x]);
-            let at = |v: [f64; 2]| v[0] + m * (v[1] - v[0]);
-            let (drop, room) = (at(jump[x][0]), at(jump[x][1]));
+            let (drop, room) = self.moved(jump, x, before[x]);
             if drop.abs() <= self.tol {
                 continue;
             }
@@ -91,11 +97,7 @@ impl Game<'_, '_> {
             .collect();
         // The side whose value of conceding the event lowered, where it holds after it (the
         // other, where it holds too, is judged again with the atom that side needs).
-        let dropped = |x: &&usize| {
-            let m = self.marginal(**x, before[**x]);
-            let d = jump[**x][0];
-            d[0] + m * (d[1] - d[0]) > self.tol
-        };
+        let dropped = |x: &&usize| self.moved(jump, **x, before[**x]).0 > self.tol;
         match holding.iter().find(dropped) {
             None if holding.is_empty() => Ok(()),
             None => Err(HOLDS),
@@ -149,13 +151,8 @@ impl Game<'_, '_> {
         nodes: Option<&mut [Vec<Node>; PARTIES]>,
     ) -> Result<(), Unsolved> {
         let (t, y) = (self.grid[j].0, 1 - x);
-        let m = self.marginal(x, before[x]);
-        let at = |v: [f64; 2]| v[0] + m * (v[1] - v[0]);
-        let (drop, room) = (at(jump[x][0]), at(jump[x][1]));
-        let y_drop = {
-            let my = self.marginal(y, before[y]);
-            jump[y][0][0] + my * (jump[y][0][1] - jump[y][0][0])
-        };
+        let (drop, room) = self.moved(jump, x, before[x]);
+        let y_drop = self.moved(jump, y, before[y]).0;
         if drop <= self.tol || stop[y].is_finite() || y_drop.abs() > self.tol {
             return Err(HOLDS);
         }
